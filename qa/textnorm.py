@@ -1,0 +1,95 @@
+"""Text normalisation shared by indexing, retrieval, answers and evaluation.
+
+Pure functions. ``search_form`` is the one canonical comparison form: NFKC (full/half
+width), traditional to simplified (OpenCC t2s), lower case, no whitespace.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from opencc import OpenCC
+
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"\s+")
+# Sentence ends for Chinese prose; a line break ends a sentence too because headings
+# and list items sit on their own lines.
+_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> OpenCC:
+    return OpenCC("t2s")
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> OpenCC:
+    return OpenCC("s2t")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional to simplified; length-preserving for CJK text in practice."""
+    return str(_t2s().convert(text)) if text else text
+
+
+def to_traditional(text: str) -> str:
+    return str(_s2t().convert(text)) if text else text
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROL.sub("", text)
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def search_form(text: str) -> str:
+    """Canonical comparison form: NFKC, simplified script, lower case, no whitespace."""
+    return _SPACES.sub("", to_simplified(nfkc(strip_controls(text)))).lower()
+
+
+def normalize_question(question: str) -> str:
+    """A question as the retrieval layer sees it: NFKC, no controls, single spaces.
+
+    The script is kept: dense retrieval matches across scripts by itself, and keyword
+    search converts to simplified on its own.
+    """
+    text = nfkc(strip_controls(question))
+    return _SPACES.sub(" ", text).strip()
+
+
+def detect_script(text: str) -> str:
+    """"traditional" when t2s conversion changes a noticeable share of Han characters."""
+    han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
+    if not han:
+        return "simplified"
+    sample = "".join(han[:5000])
+    changed = sum(1 for a, b in zip(sample, to_simplified(sample), strict=False) if a != b)
+    return "traditional" if changed / len(sample) > 0.05 else "simplified"
+
+
+def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Spans of sentences in ``text`` (shifted by ``offset``), trimmed of whitespace.
+
+    A sentence ends at 。！？；, at a line break, or at the end of the text.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end() if not m.group().startswith("\n") else m.start()
+        _append_trimmed(text, start, end, offset, spans)
+        start = m.end()
+    _append_trimmed(text, start, len(text), offset, spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, offset: int, out: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start + offset, end + offset))
