@@ -1,0 +1,51 @@
+# Two commands set everything up on a fresh machine:
+#   make run   - venv, install, build the embedded model and the index if missing, start the app
+#   make test  - venv, install, build the model if missing, run every test (slow group included)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
+
+.PHONY: install model index run test test-fast lint browser bench load clean-index
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+model: install
+	$(BIN)/python -m qa model
+
+index: model
+	$(BIN)/python -m qa build --if-needed
+
+run: index
+	$(BIN)/python app.py
+
+# Debian's Chromium for the browser test (Playwright's own download cannot work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	  || echo "warning: could not install chromium; the browser test will be skipped"; }
+
+test: model browser
+	$(BIN)/python -m pytest -q
+
+test-fast: install
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy qa eval app.py
+
+bench: model
+	$(BIN)/python -m eval.bench
+
+load: index
+	$(BIN)/python scripts/load_test.py
+
+clean-index:
+	rm -rf index/manifest.json index/builds

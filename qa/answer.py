@@ -1,0 +1,175 @@
+"""Extractive answers: pick the sentences that answer, cite them, attach their figures.
+
+Pure functions over passages, figures and the question analysis. The answer is always
+the documents' own words: whole sentences, or for very long sentences the run of
+clauses that carries the answer, each followed by its [n] citation marker.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from qa.query import QuestionAnalysis
+from qa.textnorm import search_form, split_sentences
+from qa.types import CitedFigure, Figure, Passage
+
+MAX_SENTENCE_CHARS = 150
+# Shown in tables; the verbatim wording stays in the figure's source text.
+COMPARATOR_WORDS = {
+    "at_least": "不低于",
+    "more_than": "高于",
+    "at_most": "不高于",
+    "less_than": "低于",
+    "equal": "达到",
+    "increase_by": "增加",
+    "decrease_by": "减少",
+}
+_CLAUSE_END = re.compile(r"[，,、：:]")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One candidate answer sentence with the facts used to score it."""
+
+    passage_rank: int
+    doc_id: str
+    span: tuple[int, int]  # in the document
+    text: str
+    score: float
+
+
+def _bigrams(form: str) -> set[str]:
+    return {form[i : i + 2] for i in range(len(form) - 1)}
+
+
+def clause_window(text: str, weights: Mapping[str, float], limit: int = MAX_SENTENCE_CHARS) -> tuple[int, int]:
+    """The best run of clauses (offsets in ``text``) of at most ``limit`` characters."""
+    if len(text) <= limit:
+        return 0, len(text)
+    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
+    bounds = sorted(set(bounds))
+    best, best_score = (0, min(limit, len(text))), -1.0
+    for i in range(len(bounds) - 1):
+        for j in range(i + 1, len(bounds)):
+            if bounds[j] - bounds[i] > limit:
+                break
+            form = search_form(text[bounds[i] : bounds[j]])
+            score = sum(w for t, w in weights.items() if t in form) - 0.001 * (bounds[j] - bounds[i])
+            if score > best_score:
+                best, best_score = (bounds[i], bounds[j]), score
+    return best
+
+
+def score_evidence(
+    analysis: QuestionAnalysis,
+    passages: Sequence[Passage],
+    figures_by_rank: Mapping[int, Sequence[Figure]],
+    idf: Mapping[str, float],
+) -> list[Evidence]:
+    """All sentences of the passages, scored against the question, best first."""
+    weights = {t: max(idf.get(t, 0.0), 0.05) * len(t) for t in analysis.content_tokens}
+    total = sum(weights.values()) or 1.0
+    q_bigrams = _bigrams("".join(analysis.content_tokens))
+    out: list[Evidence] = []
+    for passage in passages:
+        chunk = passage.chunk
+        heading_form = search_form(" ".join(chunk.section_path))
+        figure_spans = [f.span for f in figures_by_rank.get(passage.rank, ())]
+        prior = 1.0 / passage.rank
+        for start, end in split_sentences(chunk.text, offset=chunk.span[0]):
+            text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
+            lo, hi = clause_window(text, weights)
+            start, end, text = start + lo, start + hi, text[lo:hi]
+            form = search_form(text)
+            if len(form) < 2:
+                continue
+            coverage = sum(w for t, w in weights.items() if t in form) / total
+            heading = sum(w for t, w in weights.items() if t in heading_form and t not in form) / total
+            bigram = len(q_bigrams & _bigrams(form)) / len(q_bigrams) if q_bigrams else 0.0
+            has_figure = any(s <= fs and fe <= e for fs, fe in figure_spans for s, e in [(start, end)])
+            score = 0.55 * coverage + 0.2 * bigram + 0.15 * heading + 0.2 * prior
+            if analysis.wants_figure and has_figure:
+                score += 0.15
+            if len(form) < 12:  # a bare heading answers nothing by itself
+                score -= 0.15
+            out.append(Evidence(passage.rank, chunk.doc_id, (start, end), text, score))
+    out.sort(key=lambda e: (-e.score, e.passage_rank, e.span))
+    return out
+
+
+def choose_evidence(
+    evidence: Sequence[Evidence], analysis: QuestionAnalysis, per_document: Sequence[str] = ()
+) -> list[Evidence]:
+    """The best sentence; with ``per_document``, the best sentence of each document."""
+    if not evidence:
+        return []
+    if per_document:
+        chosen = []
+        for doc_id in per_document:
+            best = next((e for e in evidence if e.doc_id == doc_id), None)
+            if best is not None:
+                chosen.append(best)
+        return chosen
+    best = evidence[0]
+    chosen = [best]
+    # A second sentence from the same passage when it adds question words the first lacks.
+    missing = [t for t in analysis.content_tokens if t not in search_form(best.text)]
+    if missing:
+        for other in evidence[1:4]:
+            if other.passage_rank == best.passage_rank and any(t in search_form(other.text) for t in missing):
+                chosen.append(other)
+                break
+    chosen.sort(key=lambda e: (e.passage_rank, e.span))
+    return chosen
+
+
+def compose(chosen: Sequence[Evidence], labels: Mapping[str, str] | None = None) -> str:
+    """The answer text: each sentence followed by its [n] marker, grouped by document."""
+    lines = []
+    for item in chosen:
+        prefix = f"{labels[item.doc_id]}：" if labels else ""
+        lines.append(f"{prefix}{item.text}[{item.passage_rank}]")
+    return "\n".join(lines) if labels else "".join(lines)
+
+
+def relevant_figures(
+    chosen: Sequence[Evidence],
+    figures_by_rank: Mapping[int, Sequence[Figure]],
+    analysis: QuestionAnalysis,
+    passages: Sequence[Passage],
+    limit: int = 12,
+) -> list[CitedFigure]:
+    """Figures of the cited passages: first those inside the answer, then on-topic ones.
+
+    A figure is shown only if its text is verbatim in its passage.
+    """
+    cited_ranks = {e.passage_rank for e in chosen}
+    text_of = {p.rank: p.chunk.text for p in passages}
+    inside: list[CitedFigure] = []
+    related: list[CitedFigure] = []
+    for rank in sorted(cited_ranks):
+        for figure in figures_by_rank.get(rank, ()):
+            if figure.text not in text_of[rank] or figure.value not in figure.text:
+                continue
+            cited = CitedFigure(figure, rank)
+            if any(e.passage_rank == rank and e.span[0] <= figure.span[0] and figure.span[1] <= e.span[1] for e in chosen):
+                inside.append(cited)
+            elif any(t in search_form(figure.indicator) for t in analysis.content_tokens):
+                related.append(cited)
+    return (inside + related)[:limit]
+
+
+def comparison_table(figures: Sequence[CitedFigure], region_of: Mapping[str, str]) -> str:
+    """A Markdown table comparing figures across documents."""
+    if not figures:
+        return ""
+    rows = ["| 地区 | 指标 | 数值 | 单位 | 比较 | 目标年份 | 出处 |", "|---|---|---|---|---|---|---|"]
+    for cited in figures:
+        f = cited.figure
+        rows.append(
+            f"| {region_of.get(f.doc_id, f.doc_id)} | {f.indicator} | {f.value} | {f.unit} "
+            f"| {COMPARATOR_WORDS.get(f.comparator, '')} | {f.target_year or ''} | [{cited.passage_rank}] |"
+        )
+    return "\n".join(rows)

@@ -1,0 +1,236 @@
+"""`python -m qa`: a thin command line over the library.
+
+    python -m qa model                      build the embedded default model if missing
+    python -m qa build [--force|--if-needed] build the index of the corpus folder
+    python -m qa outline FILE [--json]      a document's metadata and outline tree
+    python -m qa chunks FILE [--json]       its citable chunks
+    python -m qa figures [--doc DOC] [--json]  every figure of the corpus
+    python -m qa ask "问题" [--k 5] [--doc DOC] [--json] [--questions FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from qa.config import DEFAULT_MODEL, Settings
+from qa.errors import QAError
+
+
+def _progress_bars() -> Callable[[str, int, int], None]:
+    bars: dict[str, tqdm] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embed" else "step")
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.modelbuild import build_default_model
+
+    if settings.embed_model != DEFAULT_MODEL:
+        print(f"QA_EMBED_MODEL={settings.embed_model}: nothing to build for a named model.")
+        return 0
+    path = build_default_model(settings.default_model_path, force=args.force)
+    print(f"model ready: {path}")
+    return 0
+
+
+def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.corpus import load_corpus
+    from qa.embedding import load_embedder
+    from qa.errors import IndexError_
+    from qa.indexing import build_index, corpus_hash
+    from qa.search_index import open_index
+
+    documents = load_corpus(settings.corpus_dir)
+    embedder = load_embedder(settings)
+    if args.if_needed and not args.force:
+        try:
+            open_index(settings.index_dir, model=embedder.name, corpus_hash=corpus_hash(documents))
+            print(f"index up to date: {settings.index_dir}")
+            return 0
+        except IndexError_ as err:
+            print(f"rebuilding: {err.message}")
+    manifest = build_index(
+        settings.index_dir,
+        embedder,
+        documents,
+        batch_size=settings.batch_size,
+        exact_limit=settings.exact_search_limit,
+        progress=_progress_bars(),
+    )
+    print(
+        f"index built: {len(documents)} documents, {manifest.chunk_count} chunks, "
+        f"{manifest.store_kind} vectors, model {manifest.model} -> {settings.index_dir}"
+    )
+    return 0
+
+
+def cmd_outline(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.corpus import format_outline, load_document, outline_to_dict
+    from qa.outline import parse_outline
+
+    document = load_document(Path(args.file))
+    sections = parse_outline(document.text)
+    if args.json:
+        _print_json(outline_to_dict(document, sections))
+    else:
+        print(format_outline(document, sections))
+    return 0
+
+
+def cmd_chunks(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.corpus import chunks_to_list, load_document, parse_document
+
+    document = load_document(Path(args.file))
+    _, chunks = parse_document(document, chunk_size=settings.chunk_size, chunk_min=settings.chunk_min)
+    if args.json:
+        _print_json(chunks_to_list(chunks))
+        return 0
+    for chunk in chunks:
+        print(f"[{chunk.chunk_id}] {' > '.join(chunk.section_path) or '(前言)'}")
+        print(f"    {chunk.text}\n")
+    return 0
+
+
+def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.corpus import load_corpus, parse_document
+    from qa.figures import extract_figures
+
+    rows: list[dict[str, Any]] = []
+    for document in load_corpus(settings.corpus_dir):
+        if args.doc and args.doc not in (document.doc_id, document.region) and args.doc not in document.title:
+            continue
+        sections, _ = parse_document(document)
+        for f in extract_figures(document, sections):
+            rows.append(
+                {
+                    "doc_id": f.doc_id,
+                    "doc_title": document.title,
+                    "region": document.region,
+                    "section_path": list(f.section_path),
+                    "indicator": f.indicator,
+                    "value": f.value,
+                    "unit": f.unit,
+                    "comparator": f.comparator,
+                    "target_year": f.target_year,
+                    "lead_department": f.lead_department,
+                    "text": f.text,
+                    "span": list(f.span),
+                }
+            )
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        year = f" ({row['target_year']})" if row["target_year"] else ""
+        lead = f"  牵头: {row['lead_department']}" if row["lead_department"] else ""
+        print(f"{row['region']}  {row['indicator']}: {row['comparator']} {row['value']}{row['unit']}{year}{lead}")
+    return 0
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.pipeline import Assistant
+    from qa.records import answer_to_record
+
+    if not args.question and not args.questions:
+        raise QAError("Give a question, or --questions FILE with one question per line.")
+    assistant = Assistant.open(settings)
+    questions = [args.question] if args.question else _read_questions(Path(args.questions))
+    failures = 0
+    for question in questions:
+        try:
+            answer = assistant.ask(question, k=args.k, doc_filter=args.doc)
+        except QAError as err:
+            failures += 1
+            if args.json:
+                _print_json({"question": question, "error": str(err)}, indent=None)
+            else:
+                print(f"error: {err}", file=sys.stderr)
+            continue
+        if args.json:
+            _print_json(answer_to_record(answer), indent=None if args.questions else 2)
+        else:
+            print(render_answer(answer))
+    return 1 if failures and len(questions) == 1 else 0
+
+
+def render_answer(answer: Any) -> str:
+    lines = [f"问：{answer.question}", f"答：{answer.answer}", ""]
+    for p in answer.passages:
+        path = " > ".join(p.chunk.section_path) or "(前言)"
+        lines.append(f"[{p.rank}] 《{p.doc_title}》 {path}  (score {p.score:.3f})")
+        lines.append(f"    {p.chunk.text[:200]}{'…' if len(p.chunk.text) > 200 else ''}")
+    if answer.figures:
+        lines.append("")
+        lines.append("数据：")
+        for cited in answer.figures:
+            f = cited.figure
+            lines.append(f"  [{cited.passage_rank}] {f.indicator} {f.value}{f.unit} {f.comparator} {f.target_year or ''} {f.lead_department}")
+    return "\n".join(lines)
+
+
+def _read_questions(path: Path) -> list[str]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise QAError(f"Cannot read the question file {path}: {err}.", "Give a UTF-8 text file, one question per line.") from None
+    return [line.strip() for line in lines if line.strip()]
+
+
+def _print_json(value: Any, indent: int | None = 2) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m qa", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = top.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("model", help="build the embedded default model if missing")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(func=cmd_model)
+    p = sub.add_parser("build", help="build the index of the corpus folder")
+    p.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    p.add_argument("--if-needed", action="store_true", help="do nothing when the index is current")
+    p.set_defaults(func=cmd_build)
+    for name, func in (("outline", cmd_outline), ("chunks", cmd_chunks)):
+        p = sub.add_parser(name, help=f"print a document's {name}")
+        p.add_argument("file")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+    p = sub.add_parser("figures", help="every figure of the corpus")
+    p.add_argument("--doc", help="doc id, region or title fragment")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_figures)
+    p = sub.add_parser("ask", help="answer a question with citations")
+    p.add_argument("question", nargs="?")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--doc", help="only search this document (id, region or title; A|B for several)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--questions", help="a file with one question per line")
+    p.set_defaults(func=cmd_ask)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        return int(args.func(settings, args))
+    except QAError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
