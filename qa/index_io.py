@@ -29,6 +29,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from qa.errors import IndexCorruptError, IndexLockedError, IndexMissingError
+from qa.records import chunk_from_record, document_from_record, figure_from_record
+from qa.types import Chunk, Document, Figure
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -168,3 +170,26 @@ def writer_lock(index_dir: Path, wait_seconds: float = 0.0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+@dataclass(frozen=True)
+class Ingested:
+    documents: tuple[Document, ...]
+    chunks: tuple[Chunk, ...]
+    figures: tuple[Figure, ...]
+
+
+def load_records(index_dir: Path) -> Ingested:
+    """Documents, chunks and figures of the current build (no vectors)."""
+    manifest = read_manifest(index_dir)
+    folder = build_dir(index_dir, manifest.build_id)
+    return Ingested(
+        tuple(document_from_record(r) for r in _read_jsonl(folder / "documents.jsonl")),
+        tuple(chunk_from_record(r) for r in _read_jsonl(folder / "chunks.jsonl")),
+        tuple(figure_from_record(r) for r in _read_jsonl(folder / "figures.jsonl")),
+    )
+
+
+def _read_jsonl(path: Path) -> list[dict[str, object]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]

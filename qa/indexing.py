@@ -12,7 +12,6 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,29 +22,23 @@ from qa.embed_cache import EmbeddingCache, text_key
 from qa.embedding import Embedder
 from qa.errors import DuplicateDocumentError
 from qa.figures import extract_figures
-from qa.index_io import Manifest, build_dir, describe_files, publish, read_manifest, writer_lock
-from qa.keyword import KeywordIndex
-from qa.records import (
-    chunk_from_record,
-    chunk_to_record,
-    document_from_record,
-    document_to_record,
-    figure_from_record,
-    figure_to_record,
+from qa.index_io import (
+    Ingested,
+    Manifest,
+    build_dir,
+    describe_files,
+    load_records,
+    publish,
+    writer_lock,
 )
+from qa.keyword import KeywordIndex
+from qa.records import chunk_to_record, document_to_record, figure_to_record
 from qa.store import FaissStore
 from qa.types import Chunk, Document, Figure
 
 # progress(stage, done, total): stages are "ingest", "embed", "keyword", "write".
 Progress = Callable[[str, int, int], None]
 EMBED_STEP = 64  # chunks per cache write: the most work a kill can lose
-
-
-@dataclass(frozen=True)
-class Ingested:
-    documents: tuple[Document, ...]
-    chunks: tuple[Chunk, ...]
-    figures: tuple[Figure, ...]
 
 
 def ingest(documents: Sequence[Document], progress: Progress | None = None) -> Ingested:
@@ -190,22 +183,6 @@ def add_documents(
         return _write_build(
             index_dir, embedder, data, batch_size=batch_size, exact_limit=exact_limit, progress=progress
         )
-
-
-def load_records(index_dir: Path) -> Ingested:
-    """Documents, chunks and figures of the current build (no vectors)."""
-    manifest = read_manifest(index_dir)
-    folder = build_dir(index_dir, manifest.build_id)
-    return Ingested(
-        tuple(document_from_record(r) for r in _read_jsonl(folder / "documents.jsonl")),
-        tuple(chunk_from_record(r) for r in _read_jsonl(folder / "chunks.jsonl")),
-        tuple(figure_from_record(r) for r in _read_jsonl(folder / "figures.jsonl")),
-    )
-
-
-def _read_jsonl(path: Path) -> list[dict[str, object]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def _refuse_duplicates(documents: Sequence[Document]) -> None:

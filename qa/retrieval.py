@@ -11,13 +11,16 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.embedding import Embedder
 from qa.errors import InputError
 from qa.query import QuestionAnalysis
-from qa.search_index import SearchIndex
+
+if TYPE_CHECKING:
+    from qa.search_index import SearchIndex
 
 MODES = ("keyword", "dense", "hybrid", "full")
 

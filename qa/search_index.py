@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.errors import IndexCorruptError, IndexMismatchError
-from qa.index_io import Manifest, build_dir, read_manifest, verify
-from qa.indexing import load_records
+from qa.index_io import Manifest, build_dir, load_records, read_manifest, verify
 from qa.keyword import KeywordIndex
 from qa.store import FaissStore, VectorStore
 from qa.types import Chunk, Document, Figure

@@ -48,7 +48,9 @@ def nfkc(text: str) -> str:
 
 def search_form(text: str) -> str:
     """Canonical comparison form: NFKC, simplified script, lower case, no whitespace."""
-    return _SPACES.sub("", to_simplified(nfkc(strip_controls(text)))).lower()
+    # lower() before NFKC: lower-casing a normalised string can un-normalise it (Ķ).
+    # and NFKC again last: removing a space can bring a combining mark next to a letter.
+    return nfkc(_SPACES.sub("", to_simplified(nfkc(strip_controls(text).lower()))))
 
 
 def normalize_question(question: str) -> str:

@@ -1,0 +1,91 @@
+"""Question analysis and answer assembly (pure functions, synthetic passages)."""
+
+from qa.answer import choose_evidence, clause_window, compose, relevant_figures, score_evidence
+from qa.query import analyse, place_aliases
+from qa.types import Chunk, Document, Figure, Passage
+
+
+def _doc(doc_id: str, region: str, title: str = "") -> Document:
+    return Document(doc_id, f"{doc_id}.txt", "", title or f"{region}质量强市意见", "", "", "", region, "simplified", doc_id)
+
+
+DOCS = [_doc("xm", "厦门市"), _doc("alxa", "阿拉善盟", "推進質量強盟戰略實施意見"), _doc("fj", "福建省")]
+
+
+def test_place_aliases_strip_one_suffix() -> None:
+    assert place_aliases("厦门市") == {"厦门市", "厦门"}
+    assert place_aliases("阿拉善盟") == {"阿拉善盟", "阿拉善"}
+    assert place_aliases("市") == {"市"}
+
+
+def test_analyse_finds_places_in_order_of_mention_across_scripts() -> None:
+    a = analyse("阿拉善和廈門的森林覆蓋率分别是多少?", DOCS)
+    assert a.doc_ids == ("alxa", "xm")
+    assert a.wants_figure
+    assert not any("厦门" in t or "阿拉善" in t for t in a.content_tokens)
+    assert "覆盖率" in a.content_tokens
+
+
+def test_analyse_unknown_place_and_year() -> None:
+    a = analyse("上海市2030年的目标是什么?", DOCS)
+    assert a.doc_ids == ()
+    assert a.unknown_places == ("上海市",)
+    assert a.years == ("2030",)
+
+
+def test_analyse_document_named_by_title() -> None:
+    assert analyse("《推进质量强盟战略实施意见》提出了什么?", DOCS).doc_ids == ("alxa",)
+
+
+def test_analyse_across_documents() -> None:
+    assert analyse("各地监督抽查合格率的目标分别是多少?", DOCS).across_documents
+    assert not analyse("厦门监督抽查合格率的目标是多少?", DOCS).across_documents
+
+
+def _passage(rank: int, text: str, doc_id: str = "xm", start: int = 0) -> Passage:
+    chunk = Chunk(f"{doc_id}:{start}", doc_id, ("二、目标",), ("二、",), text, (start, start + len(text)))
+    return Passage(rank, chunk, "标题", "厦门市", 1.0 / rank)
+
+
+def test_best_sentence_is_the_one_with_the_question_words() -> None:
+    text = "加强质量基础建设。到2018年，森林覆盖率达到45%以上。完善考核机制。"
+    passages = [_passage(1, text, start=100)]
+    a = analyse("厦门到2018年森林覆盖率要达到多少?", DOCS)
+    evidence = score_evidence(a, passages, {}, {})
+    chosen = choose_evidence(evidence, a)
+    assert chosen[0].text == "到2018年，森林覆盖率达到45%以上。"
+    assert text[chosen[0].span[0] - 100 : chosen[0].span[1] - 100] == chosen[0].text
+    assert compose(chosen) == "到2018年，森林覆盖率达到45%以上。[1]"
+
+
+def test_per_document_choice_covers_each_place() -> None:
+    passages = [
+        _passage(1, "厦门森林覆盖率达到45%。", "xm"),
+        _passage(2, "厦门绿化。", "xm", 50),
+        _passage(3, "阿拉善森林覆盖率达到8%。", "alxa"),
+    ]
+    a = analyse("厦门和阿拉善的森林覆盖率分别是多少?", DOCS)
+    chosen = choose_evidence(score_evidence(a, passages, {}, {}), a, per_document=a.doc_ids)
+    assert [e.doc_id for e in chosen] == ["xm", "alxa"]
+    text = compose(chosen, {"xm": "厦门市", "alxa": "阿拉善盟"})
+    assert text.splitlines() == ["厦门市：厦门森林覆盖率达到45%。[1]", "阿拉善盟：阿拉善森林覆盖率达到8%。[3]"]
+
+
+def test_clause_window_keeps_the_answering_clauses_of_a_long_sentence() -> None:
+    filler = "，".join(f"推进第{i}项工作" for i in range(30))
+    text = f"{filler}，森林覆盖率达到45%，{filler}。"
+    lo, hi = clause_window(text, {"森林": 1.0, "覆盖率": 1.0}, limit=40)
+    assert "森林覆盖率达到45%" in text[lo:hi]
+    assert hi - lo <= 40
+
+
+def test_figures_shown_are_verbatim_in_their_passage() -> None:
+    text = "到2018年，森林覆盖率达到45%以上。"
+    passage = _passage(1, text, start=10)
+    good = Figure("xm", ("二、目标",), "森林覆盖率", "45", 45.0, "%", "at_least", 2018, "", "森林覆盖率达到45%以上", (17, 29))
+    forged = Figure("xm", ("二、目标",), "森林覆盖率", "50", 50.0, "%", "at_least", 2018, "", "森林覆盖率达到50%以上", (17, 29))
+    a = analyse("森林覆盖率目标是多少?", DOCS)
+    chosen = choose_evidence(score_evidence(a, [passage], {1: [good, forged]}, {}), a)
+    shown = relevant_figures(chosen, {1: [good, forged]}, a, [passage])
+    assert [c.figure.value for c in shown] == ["45"]
+    assert shown[0].passage_rank == 1
