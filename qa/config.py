@@ -48,11 +48,20 @@ class Settings:
     # Retrieval
     rrf_k: int = 60
     candidates: int = 50  # per-ranker depth before fusion
+    # Domain sense in the "full" mode, each measured against plain hybrid on
+    # eval/qa.jsonl (eval/report.md): search each document a question names on its
+    # own, and multiply the fused score of passages holding figures for 多少/目标
+    # questions by figure_boost (1.0 = off).
+    place_routing: bool = True
+    figure_boost: float = 1.0
     # Above this many chunks FAISS switches from exact (flat) to HNSW search.
     exact_search_limit: int = 20000
     # Upload limits (the UI's "add a document")
     max_upload_bytes: int = 5 * 1024 * 1024
     max_question_chars: int = 2000
+    # The browser UI (app.py)
+    host: str = "127.0.0.1"
+    port: int = 7860
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

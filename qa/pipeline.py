@@ -120,7 +120,14 @@ class Assistant:
         index = self._index
         analysis = analyse(self.validate(question), list(index.documents.values()))
         doc_ids = self.resolve_documents(doc_filter)
-        retriever = Retriever(index, self.embedder, rrf_k=self.settings.rrf_k, candidates=self.settings.candidates)
+        retriever = Retriever(
+            index,
+            self.embedder,
+            rrf_k=self.settings.rrf_k,
+            candidates=self.settings.candidates,
+            figure_boost=self.settings.figure_boost,
+            place_routing=self.settings.place_routing,
+        )
         ranking = retriever.rank(analysis, mode=mode, k=k, doc_filter=doc_ids or None)
         passages = [
             Passage(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from qa.search_index import SearchIndex
 
 MODES = ("keyword", "dense", "hybrid", "full")
+MAX_ROUTED_DOCUMENTS = 8
 
 
 def rrf_fuse(
@@ -77,12 +78,14 @@ class Retriever:
         rrf_k: int = 60,
         candidates: int = 50,
         figure_boost: float = 1.0,
+        place_routing: bool = True,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.rrf_k = rrf_k
         self.candidates = candidates
         self.figure_boost = figure_boost
+        self.place_routing = place_routing
 
     def rank(
         self,
@@ -109,16 +112,23 @@ class Retriever:
         depth = max(self.candidates, k)
         allowed = self.index.chunk_ids_of(set(doc_filter)) if doc_filter else None
         t = time.perf_counter()
-        if mode == "full" and not doc_filter and analysis.doc_ids:
+        ranking.items = self._ranked(mode, query_vector, keyword_scores, allowed, depth, ranking)
+        routed: Sequence[str] = ()
+        if mode == "full" and self.place_routing and not doc_filter:
+            if analysis.doc_ids:
+                routed = analysis.doc_ids
+            elif analysis.across_documents:
+                # "各地…分别…": every document among the best hits gets its own share.
+                docs = [self.index.chunks[i].doc_id for i, _ in ranking.items]
+                routed = list(dict.fromkeys(docs))[:MAX_ROUTED_DOCUMENTS]
+        if routed:
             groups = [
                 self._ranked(
                     mode, query_vector, keyword_scores, self.index.chunk_ids_of({doc_id}), depth, ranking
                 )
-                for doc_id in analysis.doc_ids
+                for doc_id in routed
             ]
             ranking.items = interleave(groups, depth)
-        else:
-            ranking.items = self._ranked(mode, query_vector, keyword_scores, allowed, depth, ranking)
         if mode == "full" and analysis.wants_figure and self.figure_boost != 1.0:
             ranking.items = boost(ranking.items, self.index.has_figure, self.figure_boost)
         timings["search"] = _ms(t)

@@ -1,0 +1,165 @@
+"""Load test: run by hand, not in CI.
+
+Starts the app on 127.0.0.1 (a free port), asks every distinct question once alone to
+get reference answers, then drives the app with N concurrent gradio_client clients
+asking Q questions drawn from eval/qa.jsonl. Bounded in count and time; it stops by
+itself. Reports throughput, p50/p95/max latency, errors, answers that differ from the
+same question asked alone, and the server's RSS at start and end.
+
+    .venv/bin/python scripts/load_test.py --clients 20 --questions 400
+    .venv/bin/python scripts/load_test.py --clients 20 --questions 2000   # memory run
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+from gradio_client import Client
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_app(port: int, timeout: float) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, QA_HOST="127.0.0.1", QA_PORT=str(port))
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"the app exited with code {proc.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("the app did not start in time")
+
+
+def signature(record: dict[str, Any]) -> str:
+    """What must not change under load: the answer and the cited passages."""
+    return json.dumps(
+        {
+            "found": record.get("found"),
+            "answer": record.get("answer"),
+            "passages": [(p["doc_id"], p["span"]) for p in record.get("passages", [])],
+            "figures": [(f["value"], f["passage_rank"]) for f in record.get("figures", [])],
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+def ask(client: Client, question: str) -> tuple[float, dict[str, Any] | None, str]:
+    started = time.perf_counter()
+    try:
+        result = client.predict(question, "", api_name="/ask")
+        record = result if isinstance(result, dict) else json.loads(result)
+        return (time.perf_counter() - started) * 1000, record, ""
+    except Exception as err:  # noqa: BLE001 - every failure is counted and reported
+        return (time.perf_counter() - started) * 1000, None, f"{type(err).__name__}: {err}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--questions", type=int, default=400)
+    parser.add_argument("--qa", default=str(ROOT / "eval" / "qa.jsonl"))
+    parser.add_argument("--max-seconds", type=float, default=1200)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--out", default="")
+    args = parser.parse_args()
+
+    questions = [json.loads(line)["question"] for line in Path(args.qa).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rng = random.Random(args.seed)
+    workload = [rng.choice(questions) for _ in range(args.questions)]
+    port = free_port()
+    proc = start_app(port, timeout=180)
+    server = psutil.Process(proc.pid)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        reference_client = Client(url, verbose=False)
+        alone: dict[str, str] = {}
+        for question in dict.fromkeys(workload):
+            _, record, error = ask(reference_client, question)
+            alone[question] = signature(record) if record else f"error {error}"
+        rss_start = server.memory_info().rss
+        clients = [Client(url, verbose=False) for _ in range(args.clients)]
+        latencies: list[float] = []
+        errors: list[str] = []
+        differing: list[str] = []
+        lock = threading.Lock()
+        deadline = time.time() + args.max_seconds
+        started = time.perf_counter()
+
+        def worker(slot: int) -> None:
+            client = clients[slot]
+            for position in range(slot, len(workload), args.clients):
+                if time.time() > deadline:
+                    return
+                question = workload[position]
+                ms, record, error = ask(client, question)
+                with lock:
+                    latencies.append(ms)
+                    if error:
+                        errors.append(error)
+                    elif signature(record or {}) != alone[question]:
+                        differing.append(question)
+
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            for future in as_completed([pool.submit(worker, slot) for slot in range(args.clients)]):
+                future.result()
+        elapsed = time.perf_counter() - started
+        rss_end = server.memory_info().rss
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    values = np.array(latencies) if latencies else np.array([0.0])
+    report = {
+        "clients": args.clients,
+        "questions_asked": len(latencies),
+        "questions_planned": len(workload),
+        "seconds": round(elapsed, 1),
+        "throughput_qps": round(len(latencies) / elapsed, 2) if elapsed else 0.0,
+        "latency_ms": {
+            "p50": round(float(np.percentile(values, 50)), 1),
+            "p95": round(float(np.percentile(values, 95)), 1),
+            "max": round(float(values.max()), 1),
+        },
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "answers_differing_from_alone": len(differing),
+        "differing_examples": differing[:5],
+        "server_rss_mb": {"start": round(rss_start / 2**20, 1), "end": round(rss_end / 2**20, 1)},
+    }
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    return 0 if not errors and not differing else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
