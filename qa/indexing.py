@@ -20,7 +20,7 @@ from qa import __version__
 from qa.corpus import parse_document
 from qa.embed_cache import EmbeddingCache, text_key
 from qa.embedding import Embedder
-from qa.errors import DuplicateDocumentError
+from qa.errors import DuplicateDocumentError, IndexMismatchError
 from qa.figures import extract_figures
 from qa.index_io import (
     Ingested,
@@ -29,6 +29,7 @@ from qa.index_io import (
     describe_files,
     load_records,
     publish,
+    read_manifest,
     writer_lock,
 )
 from qa.keyword import KeywordIndex
@@ -172,6 +173,13 @@ def add_documents(
 ) -> Manifest:
     """Add documents to the current index; only their chunks are embedded."""
     with writer_lock(index_dir):
+        manifest = read_manifest(index_dir)
+        if manifest.model != embedder.name:
+            raise IndexMismatchError(
+                f"The index was built with the model {manifest.model!r}; documents cannot be "
+                f"added with {embedder.name!r}.",
+                "Use the same QA_EMBED_MODEL/QA_ENCODER, or rebuild with `python -m qa build`.",
+            )
         current = load_records(index_dir)
         _refuse_duplicates([*current.documents, *new_documents])
         fresh = ingest(new_documents, progress)

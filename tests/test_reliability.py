@@ -1,0 +1,204 @@
+"""Bad questions, broken or mismatched indexes, killed builds, concurrent writers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from qa.config import PROJECT_ROOT, Settings
+from qa.corpus import load_corpus
+from qa.embedding import FakeEmbedder
+from qa.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, InputError
+from qa.index_io import build_dir, read_manifest, writer_lock
+from qa.indexing import build_index
+from qa.pipeline import Assistant
+from qa.search_index import open_index
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "为空"),
+        ("   \n\t ", "为空"),
+        ("质", "太短"),
+        ("？？！！。。", "为空"),
+        ("😀😀😀", "为空"),
+        ("\u0000\u0001\u0007", "为空"),
+        ("厦门" * 2500, "太长"),
+    ],
+)
+def test_unanswerable_input_gets_a_clear_message(fake_assistant: Assistant, question: str, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        fake_assistant.ask(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "厦门\u0000到2018年\u0007森林覆盖率要达到多少?",
+        "厦门到2018年森林覆盖率要达到多少?😀",
+        "廈門到2018年森林覆盖率要達到多少?",
+        "<script>alert('x')</script>厦门森林覆盖率",
+        "'; DROP TABLE chunks; -- 厦门森林覆盖率",
+        "ＳＥＬＥＣＴ * FROM 质量 WHERE 1=1",
+    ],
+)
+def test_odd_but_real_questions_are_answered_and_change_nothing(fake_assistant: Assistant, question: str) -> None:
+    before = read_manifest(fake_assistant.settings.index_dir)
+    answer = fake_assistant.ask(question)
+    assert answer.passages, "a question with content always shows the nearest passages"
+    assert read_manifest(fake_assistant.settings.index_dir) == before
+
+
+def test_control_characters_do_not_change_the_answer(fake_assistant: Assistant) -> None:
+    clean = fake_assistant.ask("厦门到2018年森林覆盖率要达到多少?")
+    noisy = fake_assistant.ask("厦门\u0000到2018年\u200b森林覆盖率要达到多少?")
+    assert noisy.answer == clean.answer
+
+
+def test_k_out_of_range_is_refused(fake_assistant: Assistant) -> None:
+    with pytest.raises(InputError, match="k must be"):
+        fake_assistant.ask("厦门森林覆盖率", k=0)
+
+
+def test_unknown_document_filter_lists_known_documents(fake_assistant: Assistant) -> None:
+    with pytest.raises(InputError, match="Known documents") as err:
+        fake_assistant.ask("森林覆盖率", doc_filter="上海")
+    assert "厦门市" in str(err.value)
+
+
+def _settings(home: Path) -> Settings:
+    return Settings.from_env({}, corpus_dir=home / "corpus", index_dir=home / "index")
+
+
+def test_truncated_vector_file_stops_loading_with_rebuild_hint(fresh_home: Path) -> None:
+    manifest = read_manifest(fresh_home / "index")
+    faiss_file = build_dir(fresh_home / "index", manifest.build_id) / "vectors.faiss"
+    faiss_file.write_bytes(faiss_file.read_bytes()[:100])
+    with pytest.raises(IndexCorruptError, match="python -m qa build --force"):
+        Assistant.open(_settings(fresh_home), embedder=FakeEmbedder())
+
+
+def test_missing_chunks_file_stops_loading(fresh_home: Path) -> None:
+    manifest = read_manifest(fresh_home / "index")
+    (build_dir(fresh_home / "index", manifest.build_id) / "chunks.jsonl").unlink()
+    with pytest.raises(IndexCorruptError, match="missing"):
+        Assistant.open(_settings(fresh_home), embedder=FakeEmbedder())
+
+
+def test_changed_corpus_says_to_rebuild(fresh_home: Path) -> None:
+    extra = fresh_home / "corpus" / "extra.txt"
+    extra.write_text("一、总则\n到2020年，新增名牌产品10个。\n", encoding="utf-8")
+    with pytest.raises(IndexMismatchError, match="python -m qa build"):
+        Assistant.open(_settings(fresh_home), embedder=FakeEmbedder())
+
+
+def test_other_model_says_what_to_do(fresh_home: Path) -> None:
+    with pytest.raises(IndexMismatchError, match="QA_EMBED_MODEL"):
+        Assistant.open(_settings(fresh_home), embedder=FakeEmbedder(dimension=32))
+
+
+def test_build_refused_while_another_process_writes(fresh_home: Path) -> None:
+    documents = load_corpus(fresh_home / "corpus")
+    script = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from qa.index_io import writer_lock
+        with writer_lock(Path({str(fresh_home / "index")!r})):
+            print("locked", flush=True)
+            time.sleep(30)
+        """
+    )
+    holder = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(IndexLockedError):
+            build_index(fresh_home / "index", FakeEmbedder(), documents)
+    finally:
+        holder.kill()
+        holder.wait()
+    with writer_lock(fresh_home / "index"):
+        pass
+
+
+_SLOW_BUILD = """
+import sys, time
+from pathlib import Path
+from qa.corpus import load_corpus, load_document
+from qa.embedding import FakeEmbedder
+from qa.indexing import add_documents, build_index
+
+class Slow(FakeEmbedder):
+    def embed_passages(self, texts, batch_size=16, progress=False):
+        time.sleep(0.4)
+        return super().embed_passages(texts)
+
+class SlowOther(Slow):
+    @property
+    def name(self):
+        return "slow-fake"
+
+home = Path(sys.argv[1])
+if sys.argv[2] == "build":
+    build_index(home / "index", SlowOther(), load_corpus(home / "corpus"))
+else:
+    add_documents(home / "index", Slow(), [load_document(Path(sys.argv[3]))])
+"""
+
+
+def _run_and_kill_when_cache_grows(home: Path, *args: str) -> None:
+    """Start a slow build, kill -9 it once it has embedded something, before it publishes."""
+    cache_root = home / "index" / "embed-cache"
+    sizes_before = {p: p.stat().st_size for p in cache_root.glob("*/keys.txt")}
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, str(home), *args], cwd=PROJECT_ROOT)
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        grown = [p for p in cache_root.glob("*/keys.txt") if p.stat().st_size > sizes_before.get(p, 0)]
+        if grown:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the build finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _assert_intact(home: Path, build_id: str, chunk_count: int) -> None:
+    manifest = read_manifest(home / "index")
+    assert manifest.build_id == build_id
+    index = open_index(home / "index", model=FakeEmbedder().name)
+    assert len(index.chunks) == chunk_count
+
+
+def test_killed_rebuild_leaves_previous_index_complete(fresh_home: Path) -> None:
+    before = read_manifest(fresh_home / "index")
+    _run_and_kill_when_cache_grows(fresh_home, "build")
+    _assert_intact(fresh_home, before.build_id, before.chunk_count)
+
+
+def test_killed_incremental_add_leaves_previous_index_complete(fresh_home: Path) -> None:
+    before = read_manifest(fresh_home / "index")
+    new_doc = fresh_home / "zz-new.txt"
+    body = "".join(
+        f"（{n}）第{n}项措施。到2020年，新增名牌产品{n}个，合格率达到9{n % 10}%以上。\n" for n in range(1, 400)
+    )
+    new_doc.write_text("某市质量工作方案\n一、目标\n" + body, encoding="utf-8")
+    _run_and_kill_when_cache_grows(fresh_home, "add", str(new_doc))
+    _assert_intact(fresh_home, before.build_id, before.chunk_count)
+
+
+def test_add_with_another_model_is_refused(fresh_home: Path) -> None:
+    new_doc = fresh_home / "zz-new.txt"
+    new_doc.write_text("某市质量工作方案\n一、目标\n到2020年，新增名牌产品5个。\n", encoding="utf-8")
+    from qa.corpus import load_document
+    from qa.indexing import add_documents
+
+    with pytest.raises(IndexMismatchError, match="model"):
+        add_documents(fresh_home / "index", FakeEmbedder(dimension=32), [load_document(new_doc)])
