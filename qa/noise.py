@@ -29,8 +29,11 @@ _INDENT = " \t\u3000\u00a0\r"
 # A line with one of these is a sentence of prose, not a label or menu entry.
 _SENTENCE_PUNCT = re.compile(r"[。！？；!?;]")
 _CLAUSE_PUNCT = re.compile(r"[，,、]")
-_HAS_WORD = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+_HAS_WORD = re.compile(
+    r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+)
 _HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+_DOTTED_NUMBER = re.compile(r"\d+(?:\.\d+)+")
 _TIMESTAMP = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
 # Outline markers: a line starting with one is never chrome.
 _MARKER_START = re.compile(
@@ -42,19 +45,67 @@ _MARKER_START = re.compile(
 # traditional spelling of each character.
 # Never found in a policy text, so they mark chrome even inside a sentence.
 _STRONG_CHROME_WORDS = (
-    "扫一扫", "返回顶部", "回到顶部", "即将离开", "不代表本站", "本站观点", "网友上传",
-    "ICP备", "公网安备", "网站标识码",
+    "扫一扫",
+    "返回顶部",
+    "回到顶部",
+    "即将离开",
+    "不代表本站",
+    "本站观点",
+    "网友上传",
+    "ICP备",
+    "公网安备",
+    "网站标识码",
 )
 # Chrome only on a line that is not a sentence (no 。；！？), e.g. a footer or a button.
 _WEAK_CHROME_WORDS = (
-    "扫描二维码", "二维码", "打印本页", "关闭窗口", "关注我们", "网站地图", "联系我们", "分享到",
-    "文章关键词", "关键词：", "相关新闻", "相关附件", "相关链接", "相关阅读", "上一篇", "下一篇",
-    "是否继续", "版权所有", "技术支持：", "主办单位：", "承办单位：", "备案号", "【字体", "字号：",
-    "当前位置", "您的位置", "浏览次数", "阅读次数", "点击数", "收藏本页", "设为首页", "加入收藏",
-    "手机阅读", "手机打开",
+    "扫描二维码",
+    "二维码",
+    "打印本页",
+    "关闭窗口",
+    "关注我们",
+    "网站地图",
+    "联系我们",
+    "分享到",
+    "文章关键词",
+    "关键词：",
+    "相关新闻",
+    "相关附件",
+    "相关链接",
+    "相关阅读",
+    "上一篇",
+    "下一篇",
+    "是否继续",
+    "版权所有",
+    "技术支持：",
+    "主办单位：",
+    "承办单位：",
+    "备案号",
+    "【字体",
+    "字号：",
+    "当前位置",
+    "您的位置",
+    "浏览次数",
+    "阅读次数",
+    "点击数",
+    "收藏本页",
+    "设为首页",
+    "加入收藏",
+    "手机阅读",
+    "手机打开",
 )
 # Labels a reposting site puts in front of a value at the start of a line.
-_LABEL_WORDS = ("信息来源", "来源", "发布机构", "发布日期", "发布时间", "导语", "作者", "责任编辑", "编辑", "浏览")
+_LABEL_WORDS = (
+    "信息来源",
+    "来源",
+    "发布机构",
+    "发布日期",
+    "发布时间",
+    "导语",
+    "作者",
+    "责任编辑",
+    "编辑",
+    "浏览",
+)
 _DATED_LABEL_WORDS = ("时间", "日期")
 
 # Lines longer than this are prose even if they mention a chrome word.
@@ -135,7 +186,11 @@ def is_noise_line(line: str) -> bool:
     if not _HAS_WORD.search(stripped):
         # Only symbols; a Markdown table rule (|---|) is structure, not chrome.
         return not stripped.startswith("|")
-    if len(stripped) > _CHROME_MAX_CHARS or stripped.startswith("#") or _MARKER_START.match(stripped):
+    if (
+        len(stripped) > _CHROME_MAX_CHARS
+        or stripped.startswith("#")
+        or _MARKER_START.match(stripped)
+    ):
         return False
     strong, weak, label, dated = _patterns()
     if strong.search(stripped) or label.match(stripped) or dated.match(stripped):
@@ -164,6 +219,8 @@ def _is_menu_entry(line: str) -> bool:
 
 def _is_tail_leftover(line: str) -> bool:
     stripped = re.sub(r"\s+", "", line)
+    if stripped.startswith("|") or _DOTTED_NUMBER.match(stripped):
+        return False  # a table row or a numbered clause (6.19 …) is content
     return (
         0 < len(stripped) <= _TAIL_MAX_CHARS
         and not _SENTENCE_PUNCT.search(stripped)
@@ -201,7 +258,14 @@ def _flag_menu_runs(contents: list[str], flags: list[bool], zone: range) -> None
         run = []
 
 
+@lru_cache(maxsize=8)
+def line_table(text: str) -> tuple[tuple[Line, ...], tuple[bool, ...]]:
+    """Lines of ``text`` and their chrome flags, cached: every ingestion step needs them."""
+    lines = split_lines(text)
+    return tuple(lines), tuple(noise_flags(text, lines))
+
+
 def noise_line_spans(text: str) -> list[Span]:
     """Spans ``(start, end)`` of the chrome lines of ``text`` (line break excluded)."""
-    lines = split_lines(text)
-    return [(ln.start, ln.end) for ln, flag in zip(lines, noise_flags(text, lines), strict=True) if flag]
+    lines, flags = line_table(text)
+    return [(ln.start, ln.end) for ln, flag in zip(lines, flags, strict=True) if flag]
