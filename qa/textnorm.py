@@ -48,9 +48,10 @@ def nfkc(text: str) -> str:
 
 def search_form(text: str) -> str:
     """Canonical comparison form: NFKC, simplified script, lower case, no whitespace."""
-    # lower() before NFKC: lower-casing a normalised string can un-normalise it (Ķ).
-    # and NFKC again last: removing a space can bring a combining mark next to a letter.
-    return nfkc(_SPACES.sub("", to_simplified(nfkc(strip_controls(text).lower()))))
+    # NFKC, then lower case (NFKC can produce capitals: 𝓐 -> A), then NFKC once more at
+    # the end: removing a space can bring a combining mark next to a letter.
+    form = to_simplified(nfkc(strip_controls(text)).lower())
+    return nfkc(_SPACES.sub("", form))
 
 
 def normalize_question(question: str) -> str:
