@@ -23,9 +23,9 @@ from functools import lru_cache
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from qa.errors import InputError
-from qa.metadata import to_simplified_fast
 from qa.noise import noise_line_spans
 from qa.outline import walk
+from qa.textnorm import to_simplified
 from qa.types import Chunk, Document, Section, Span
 
 SEPARATORS = ["\n\n", "\n", "。", "；", "！", "？", "，", ""]
@@ -184,8 +184,8 @@ def _make_chunk(document: Document, span: Span, path: tuple[Section, ...]) -> Ch
     start, end = span
     body = document.text[start:end]
     labels = tuple(s.label for s in path)
-    header = to_simplified_fast(f"{document.title} {' > '.join(labels)}")
-    search_text = f"{header}\n{to_simplified_fast(body)}"
+    header = to_simplified(f"{document.title} {' > '.join(labels)}")
+    search_text = f"{header}\n{to_simplified(body)}"
     return Chunk(
         chunk_id=f"{document.doc_id}:{start}-{end}",
         doc_id=document.doc_id,

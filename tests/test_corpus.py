@@ -10,8 +10,8 @@ import pytest
 from qa.config import PROJECT_ROOT
 from qa.corpus import format_outline, load_corpus, load_document, make_doc_id, parse_document
 from qa.errors import DocumentError, DuplicateDocumentError
-from qa.metadata import extract_metadata, find_region, to_simplified_fast
-from qa.textnorm import to_simplified
+from qa.metadata import extract_metadata, find_region
+from qa.textnorm import to_simplified, to_simplified_opencc
 
 CORPUS = PROJECT_ROOT / "corpus"
 
@@ -125,7 +125,7 @@ def test_region_rules() -> None:
 
 def test_fast_simplified_agrees_with_opencc() -> None:
     for text in ("質量強盟", "质量强市", "反覆推敲", "乾燥的天氣", "abc", ""):
-        assert to_simplified_fast(text) == to_simplified(text)
+        assert to_simplified(text) == to_simplified_opencc(text)
 
 
 def test_doc_ids() -> None:
