@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from qa.query import QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
-from qa.types import CitedFigure, Figure, Passage
+from qa.types import Chunk, CitedFigure, Figure, Passage
 
 MAX_SENTENCE_CHARS = 150
 # Shown in tables; the verbatim wording stays in the figure's source text.
@@ -27,6 +27,9 @@ COMPARATOR_WORDS = {
     "decrease_by": "减少",
 }
 _CLAUSE_END = re.compile(r"[，,、：:]")
+# In search form (simplified, NFKC). A sentence naming who leads or answers for a task.
+DEPARTMENT_CUE = re.compile(r"牵头|负责|责任单位|主管部门|会同|设在|配合落实")
+DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 
 
 @dataclass(frozen=True)
@@ -62,20 +65,36 @@ def clause_window(text: str, weights: Mapping[str, float], limit: int = MAX_SENT
     return best
 
 
+def _is_heading(sentence_form: str, chunk: Chunk, start: int) -> bool:
+    """The sentence is the section's own heading line (e.g. `(八)落实企业主体责任。`)."""
+    if start != chunk.span[0] or not chunk.section_path:
+        return False
+    label = search_form(chunk.section_path[-1]).rstrip("。.")
+    form = sentence_form.rstrip("。.;；:：")
+    return bool(form) and (form == label or label.startswith(form) or (form.startswith(label) and len(form) <= len(label) + 2))
+
+
 def score_evidence(
     analysis: QuestionAnalysis,
     passages: Sequence[Passage],
     figures_by_rank: Mapping[int, Sequence[Figure]],
     idf: Mapping[str, float],
 ) -> list[Evidence]:
-    """All sentences of the passages, scored against the question, best first."""
+    """All sentences of the passages, scored against the question, best first.
+
+    A sentence scores for the question words it holds, and less for those only its
+    passage or heading holds (the year of a target is often stated once, a sentence
+    earlier). Headings alone never answer; what the question asks for (a figure, a
+    department, a document number) favours sentences that state one.
+    """
     weights = {t: max(idf.get(t, 0.0), 0.05) * len(t) for t in analysis.content_tokens}
     total = sum(weights.values()) or 1.0
     q_bigrams = _bigrams("".join(analysis.content_tokens))
     out: list[Evidence] = []
     for passage in passages:
         chunk = passage.chunk
-        heading_form = search_form(" ".join(chunk.section_path))
+        context_form = search_form(" ".join(chunk.section_path) + chunk.text)
+        in_context = {t for t in weights if t in context_form}
         figure_spans = [f.span for f in figures_by_rank.get(passage.rank, ())]
         prior = 1.0 / passage.rank
         for start, end in split_sentences(chunk.text, offset=chunk.span[0]):
@@ -85,14 +104,20 @@ def score_evidence(
             form = search_form(text)
             if len(form) < 2:
                 continue
-            coverage = sum(w for t, w in weights.items() if t in form) / total
-            heading = sum(w for t, w in weights.items() if t in heading_form and t not in form) / total
+            held = {t for t in weights if t in form}
+            coverage = sum(weights[t] for t in held) / total
+            context = sum(weights[t] for t in in_context - held) / total
             bigram = len(q_bigrams & _bigrams(form)) / len(q_bigrams) if q_bigrams else 0.0
-            has_figure = any(s <= fs and fe <= e for fs, fe in figure_spans for s, e in [(start, end)])
-            score = 0.55 * coverage + 0.2 * bigram + 0.15 * heading + 0.2 * prior
-            if analysis.wants_figure and has_figure:
+            score = 0.55 * coverage + 0.25 * context + 0.2 * bigram + 0.2 * prior
+            if analysis.asks_department:
+                score += 0.35 if DEPARTMENT_CUE.search(form) else 0.0
+            elif analysis.asks_doc_number:
+                score += 0.5 if DOC_NUMBER.search(form) else 0.0
+            elif analysis.wants_figure and any(start <= fs and fe <= end for fs, fe in figure_spans):
                 score += 0.15
-            if len(form) < 12:  # a bare heading answers nothing by itself
+            if _is_heading(form, chunk, start - lo):
+                score -= 0.4
+            elif len(form) < 12 and not (analysis.asks_doc_number and DOC_NUMBER.search(form)):
                 score -= 0.15
             out.append(Evidence(passage.rank, chunk.doc_id, (start, end), text, score))
     out.sort(key=lambda e: (-e.score, e.passage_rank, e.span))

@@ -47,6 +47,11 @@ class Settings:
     top_k: int = 5
     # Retrieval
     rrf_k: int = 60
+    # Weight of the keyword ranking in the fusion (the dense ranking weighs 1.0).
+    # 2.0 measured best on eval/qa.jsonl (hit@5 0.949 -> 0.965 for hybrid; see
+    # eval/report.md): BM25 is the stronger ranker on figures and names here, e5
+    # rescues reworded questions.
+    keyword_weight: float = 2.0
     candidates: int = 50  # per-ranker depth before fusion
     # Domain sense in the "full" mode, each measured against plain hybrid on
     # eval/qa.jsonl (eval/report.md): search each document a question names on its

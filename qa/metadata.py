@@ -30,7 +30,7 @@ from typing import cast
 import cn2an
 
 from qa.noise import line_table
-from qa.textnorm import t2s_triggers, detect_script, to_simplified
+from qa.textnorm import detect_script, t2s_triggers, to_simplified
 from qa.types import Script
 
 OVERRIDABLE_FIELDS = ("title", "issuer", "doc_number", "date", "region")

@@ -26,15 +26,12 @@ from qa.errors import InputError
 from qa.indexing import Progress, add_documents, corpus_hash
 from qa.query import QuestionAnalysis, analyse, place_aliases
 from qa.retrieval import Ranking, Retriever
+from qa.support import unsupported_reason
 from qa.search_index import SearchIndex, open_index
 from qa.textnorm import normalize_question, search_form
 from qa.types import Answer, CitedFigure, Document, Figure, Passage
 
 NOT_FOUND = "文件中没有找到这个问题的答案。"
-# Calibrated on eval/qa.jsonl (see eval/report.md): below this evidence score and this
-# top cosine, the best passage does not answer the question.
-MIN_EVIDENCE = 0.42
-MIN_COSINE = 0.86
 
 
 class Assistant:
@@ -127,6 +124,7 @@ class Assistant:
             candidates=self.settings.candidates,
             figure_boost=self.settings.figure_boost,
             place_routing=self.settings.place_routing,
+            keyword_weight=self.settings.keyword_weight,
         )
         ranking = retriever.rank(analysis, mode=mode, k=k, doc_filter=doc_ids or None)
         passages = [
@@ -192,19 +190,7 @@ class Assistant:
         """Why the corpus does not answer, or "" when it does."""
         if not passages or not chosen:
             return "没有检索到相关段落。"
-        if analysis.unknown_places and not analysis.doc_ids:
-            evidence_form = search_form("".join(p.chunk.text for p in passages))
-            absent = [p for p in analysis.unknown_places if search_form(p) not in evidence_form]
-            if absent:
-                return f"现有文件中没有关于“{'、'.join(absent)}”的文件。"
-        if analysis.years:
-            evidence_form = search_form("".join(p.chunk.text for p in passages))
-            absent = [y for y in analysis.years if y not in evidence_form]
-            if absent:
-                return f"相关文件中没有提到{'、'.join(absent)}年。"
-        top_cosine = max(ranking.dense.values(), default=0.0)
-        if chosen[0].score < MIN_EVIDENCE and top_cosine < MIN_COSINE:
-            return "最相关的段落与问题的匹配度很低。"
+        return unsupported_reason(analysis, passages, self._index.corpus_form)
         return ""
 
     # -- adding documents ---------------------------------------------------------

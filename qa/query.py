@@ -26,6 +26,8 @@ _GENERIC_PLACES = frozenset(
 )
 _FIGURE_WORDS = ("多少", "几", "比例", "比率", "目标", "百分", "%", "率", "数量", "金额", "多久", "多长", "哪一年", "何时")
 _ALL_DOCS_WORDS = ("各地", "各市", "各城市", "哪些城市", "哪些地方", "哪些地区", "哪几个", "各个", "哪些文件", "所有文件", "各文件", "哪个城市", "哪座城市", "哪些省")
+_DEPARTMENT_QUESTION = re.compile(r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|牵头|负责|主管|责任单位|设在")
+_DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
 
@@ -49,12 +51,54 @@ class QuestionAnalysis:
     years: tuple[str, ...]
     wants_figure: bool
     across_documents: bool  # "各地…分别", "哪些城市…": answer per document
+    asks_department: bool  # 哪个部门 / 谁牵头 / 由谁负责
+    asks_doc_number: bool  # 文号
     content_tokens: tuple[str, ...]  # keyword tokens without the place names
+    topic_terms: tuple[str, ...]  # nouns naming what is asked about (see topic_terms)
+
+
+# Part-of-speech tags (jieba) of words that name what a question is about.
+_TOPIC_FLAGS = frozenset("n nz nt nl ng vn an eng nr ns l i j".split())
+# Nouns every question or policy text uses; they say nothing about the topic.
+_GENERIC_TOPICS = frozenset(
+    "目标 工作 方面 问题 情况 内容 措施 规定 要求 方案 意见 文件 政策 办法 安排 部门 单位 "
+    "时候 时间 多少 数量 比例 标准 哪些 什么 方式 计划 行动 意思 部分 级别 质量".split()
+)
+_GOVERNMENT = re.compile(r"(人民政府|政府|特区政府|行政公署|行署)$")
 
 
 @lru_cache(maxsize=4096)
+def _tagged(question_form: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(question_form))
+
+
 def _place_words(question_form: str) -> tuple[str, ...]:
-    return tuple(w.word for w in jieba.posseg.cut(question_form) if w.flag == "ns")
+    """Place names, including those inside a government's name (深圳市政府 -> 深圳市)."""
+    out = []
+    for word, flag in _tagged(question_form):
+        if flag == "ns":
+            out.append(word)
+        elif flag in {"nt", "n", "nz"} and _GOVERNMENT.search(word):
+            place = _GOVERNMENT.sub("", word)
+            if len(place) >= 2 and place[-1] in "省市县区盟州旗":
+                out.append(place)
+    return tuple(out)
+
+
+def topic_terms(question: str, places: Iterable[str]) -> tuple[str, ...]:
+    """The nouns that say what the question is about (no places, no generic words)."""
+    places = [p for p in places if p]
+    return tuple(
+        dict.fromkeys(
+            word
+            for word, flag in _tagged(search_form(question))
+            if flag in _TOPIC_FLAGS
+            and len(word) >= 2
+            and word not in _GENERIC_TOPICS
+            and not _covered(word, places)
+            and not _GOVERNMENT.search(word)
+        )
+    )
 
 
 def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
@@ -86,7 +130,10 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
         years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
         wants_figure=any(w in form for w in _FIGURE_WORDS),
         across_documents=any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1,
+        asks_department=bool(_DEPARTMENT_QUESTION.search(form)),
+        asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         content_tokens=tokens,
+        topic_terms=topic_terms(question, [*known_aliases, *unknown]),
     )
 
 

@@ -79,6 +79,7 @@ class Retriever:
         candidates: int = 50,
         figure_boost: float = 1.0,
         place_routing: bool = True,
+        keyword_weight: float = 1.0,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -86,6 +87,7 @@ class Retriever:
         self.candidates = candidates
         self.figure_boost = figure_boost
         self.place_routing = place_routing
+        self.keyword_weight = keyword_weight
 
     def rank(
         self,
@@ -156,7 +158,11 @@ class Retriever:
             return dense
         if mode == "keyword":
             return lexical
-        return rrf_fuse([[i for i, _ in dense], [i for i, _ in lexical]], k=self.rrf_k)[:depth]
+        return rrf_fuse(
+            [[i for i, _ in dense], [i for i, _ in lexical]],
+            k=self.rrf_k,
+            weights=[1.0, self.keyword_weight],
+        )[:depth]
 
 
 def _top(scores: np.ndarray, allowed: np.ndarray | None, depth: int) -> list[tuple[int, float]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ from qa.errors import IndexCorruptError, IndexMismatchError
 from qa.index_io import Manifest, build_dir, load_records, read_manifest, verify
 from qa.keyword import KeywordIndex
 from qa.store import FaissStore, VectorStore
+from qa.textnorm import search_form
 from qa.types import Chunk, Document, Figure
 
 
@@ -37,6 +39,11 @@ class SearchIndex:
         self.has_figure = np.zeros(len(self.chunks), dtype=bool)
         for index in self.chunk_figures:
             self.has_figure[index] = True
+
+    @cached_property
+    def corpus_form(self) -> str:
+        """All chunk text in search form: tells whether the corpus uses a term at all."""
+        return "\n".join(search_form(c.text) for c in self.chunks)
 
     def chunk_ids_of(self, doc_ids: set[str]) -> np.ndarray:
         wanted = [i for i, d in enumerate(self.doc_order) if d in doc_ids]

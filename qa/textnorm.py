@@ -17,7 +17,10 @@ _CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u20
 _SPACES = re.compile(r"\s+")
 # Sentence ends for Chinese prose; a line break ends a sentence too because headings
 # and list items sit on their own lines.
-_SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』)）]*|\n+")
+_STOPS = frozenset("。！？!?；;")
+_TRAILERS = frozenset("”’」』")
+_OPENERS = frozenset("(（[【〔")
+_CLOSERS = frozenset(")）]】〕")
 
 
 @lru_cache(maxsize=1)
@@ -117,15 +120,31 @@ def detect_script(text: str) -> str:
 def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Spans of sentences in ``text`` (shifted by ``offset``), trimmed of whitespace.
 
-    A sentence ends at 。！？；, at a line break, or at the end of the text.
+    A sentence ends at 。！？；, at a line break, or at the end of the text. A stop
+    inside brackets does not end it: `(牵头部门:市发改委。责任单位:市环保局)` is one
+    unit a reader cites whole.
     """
     spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.end() if not m.group().startswith("\n") else m.start()
-        _append_trimmed(text, start, end, offset, spans)
-        start = m.end()
-    _append_trimmed(text, start, len(text), offset, spans)
+    start = depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        char = text[i]
+        if char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        if char == "\n":
+            _append_trimmed(text, start, i, offset, spans)
+            start, depth = i + 1, 0
+        elif char in _STOPS and depth == 0:
+            j = i + 1
+            while j < n and (text[j] in _STOPS or text[j] in _TRAILERS):
+                j += 1
+            _append_trimmed(text, start, j, offset, spans)
+            start = i = j
+            continue
+        i += 1
+    _append_trimmed(text, start, n, offset, spans)
     return spans
 
 

@@ -1,0 +1,55 @@
+"""Does the evidence support an answer? The not-found decision.
+
+A question is answered only if what it names is in the evidence. The rules, each
+measured on eval/qa.jsonl (precision and recall in eval/report.md):
+
+1. a place the question names that is no document's region and is not mentioned
+   in the retrieved passages (上海市的目标是什么?);
+2. a year the question names that the retrieved passages never mention;
+3. two or more topic nouns of the question that the corpus uses elsewhere but the
+   retrieved passages do not (太原市的森林覆盖率: the corpus speaks of 森林覆盖率,
+   but not in 太原's document);
+4. a term of four or more characters that the corpus never uses, when it is the
+   question's only topic (最低工资标准) or the question names no place or document
+   to anchor it (个人所得税专项附加扣除). Shorter unknown words, or unknown words
+   beside a named place, are usually a rewording (挨家挨户, 买车) and are left to
+   retrieval.
+
+Pure function over the analysis, the passages and the corpus text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qa.query import QuestionAnalysis
+from qa.textnorm import search_form
+from qa.types import Passage
+
+EVIDENCE_PASSAGES = 3
+
+
+def unsupported_reason(
+    analysis: QuestionAnalysis, passages: Sequence[Passage], corpus_form: str
+) -> str:
+    """Why the passages cannot answer the question, in Chinese; "" when they can."""
+    evidence = search_form("".join(p.chunk.text + "".join(p.chunk.section_path) for p in passages))
+    if analysis.unknown_places and not analysis.doc_ids:
+        absent = [p for p in analysis.unknown_places if search_form(p) not in evidence]
+        if absent:
+            return f"现有文件中没有关于“{'、'.join(absent)}”的文件。"
+    absent_years = [y for y in analysis.years if y not in evidence]
+    if absent_years:
+        return f"相关文件中没有提到{'、'.join(absent_years)}年。"
+    top = search_form(
+        "".join(p.chunk.text + "".join(p.chunk.section_path) for p in passages[:EVIDENCE_PASSAGES])
+    )
+    missing = [t for t in analysis.topic_terms if t not in top]
+    known_elsewhere = [t for t in missing if t in corpus_form]
+    if len(known_elsewhere) >= 2:
+        return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"
+    terms = analysis.topic_terms
+    unknown = [t for t in terms if len(t) >= 4 and t not in corpus_form]
+    if unknown and (len(terms) == 1 or not analysis.doc_ids):
+        return f"文件中没有提到“{'、'.join(unknown)}”。"
+    return ""
