@@ -28,7 +28,7 @@ run: index
 # Debian's Chromium for the browser test (Playwright's own download cannot work here).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null) \
 	  || echo "warning: could not install chromium; the browser test will be skipped"; }
 
 test: model browser

@@ -9,9 +9,9 @@ measured on eval/qa.jsonl (precision and recall in eval/report.md):
 3. two or more topic nouns of the question that the corpus uses elsewhere but the
    retrieved passages do not (太原市的森林覆盖率: the corpus speaks of 森林覆盖率,
    but not in 太原's document);
-4. a term of four or more characters that the corpus never uses, when it is the
-   question's only topic (最低工资标准) or the question names no place or document
-   to anchor it (个人所得税专项附加扣除). Shorter unknown words, or unknown words
+4. a term the corpus never uses, when it is the question's only topic and has four
+   or more characters (最低工资标准), or when the question names no place or
+   document to anchor it and the term has three or more (充电桩, 个人所得税). Shorter unknown words, or unknown words
    beside a named place, are usually a rewording (挨家挨户, 买车) and are left to
    retrieval.
 
@@ -49,7 +49,11 @@ def unsupported_reason(
     if len(known_elsewhere) >= 2:
         return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"
     terms = analysis.topic_terms
-    unknown = [t for t in terms if len(t) >= 4 and t not in corpus_form]
-    if unknown and (len(terms) == 1 or not analysis.doc_ids):
-        return f"文件中没有提到“{'、'.join(unknown)}”。"
+    unknown = [t for t in terms if t not in corpus_form]
+    long_unknown = [t for t in unknown if len(t) >= 4]
+    if len(terms) == 1 and long_unknown:
+        return f"文件中没有提到“{long_unknown[0]}”。"
+    anchorless = [t for t in unknown if len(t) >= 3]
+    if anchorless and not analysis.doc_ids:
+        return f"文件中没有提到“{'、'.join(anchorless)}”。"
     return ""

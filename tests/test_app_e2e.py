@@ -1,0 +1,87 @@
+"""The app served over HTTP in-process and asked through gradio_client, as evaluators do."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import app
+from qa.config import Settings
+from qa.corpus import load_corpus
+from qa.embedding import FakeEmbedder
+from qa.indexing import build_index
+from qa.pipeline import Assistant
+from qa.search_index import open_index
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("e2e")
+    shutil.copytree(CORPUS, root / "corpus")
+    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
+    build_index(settings.index_dir, FakeEmbedder(), load_corpus(settings.corpus_dir))
+    assistant = Assistant(settings, FakeEmbedder(), open_index(settings.index_dir))
+    demo = app.build_app(assistant)
+    demo.queue(default_concurrency_limit=4)
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        demo.close()
+
+
+def test_ask_api_returns_the_cli_schema(server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    record = client.predict("厦门到2018年森林覆盖率要达到多少?", "", api_name="/ask")
+    assert set(record) == {"question", "found", "answer", "passages", "figures", "timings_ms"}
+    assert record["question"] == "厦门到2018年森林覆盖率要达到多少?"
+    assert record["passages"], "an answer must come with passages"
+    passage = record["passages"][0]
+    assert set(passage) == {
+        "rank",
+        "doc_id",
+        "doc_title",
+        "region",
+        "section_path",
+        "text",
+        "span",
+        "score",
+    }
+    assert passage["rank"] == 1 and isinstance(passage["section_path"], list)
+    for figure in record["figures"]:
+        assert set(figure) >= {"indicator", "value", "unit", "comparator", "target_year"}
+
+
+def test_ask_api_filter_and_traditional_question(server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    record = client.predict("服務業對經濟增長的貢獻率目標是多少?", "阿拉善盟", api_name="/ask")
+    assert record["passages"] and {p["region"] for p in record["passages"]} == {"阿拉善盟"}
+
+
+def test_ask_api_reports_bad_input_as_an_error(server: str) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    client = Client(server, verbose=False)
+    with pytest.raises(AppError, match="问题为空"):
+        client.predict("", "", api_name="/ask")
+    with pytest.raises(AppError, match="No document matches"):
+        client.predict("合格率是多少?", "不存在的地方", api_name="/ask")
