@@ -160,12 +160,22 @@ class Assistant:
         elif len(analysis.doc_ids) > 1:
             per_document = list(analysis.doc_ids)
         chosen = choose_evidence(evidence, analysis, per_document)
-        reason = self._not_found_reason(analysis, passages, chosen, ranking)
-        figures: list[CitedFigure] = []
+        figures = relevant_figures(chosen, figures_by_rank, analysis, passages)
+        # Units stated by the best answering sentence (of each document when per document).
+        leading = chosen if per_document else evidence[:1]
+        answer_units = {
+            cited.figure.unit
+            for cited in figures
+            for e in leading
+            if e.passage_rank == cited.passage_rank
+            and e.span[0] <= cited.figure.span[0]
+            and cited.figure.span[1] <= e.span[1]
+        }
+        reason = self._not_found_reason(analysis, passages, chosen, answer_units)
         if reason:
+            figures = []
             text = f"{NOT_FOUND}{reason}以下是最接近的段落，仅供参考。"
         else:
-            figures = relevant_figures(chosen, figures_by_rank, analysis, passages)
             text = compose(chosen, labels if per_document else None)
             if analysis.across_documents and figures:
                 text += "\n\n" + comparison_table(figures, labels)
@@ -185,13 +195,12 @@ class Assistant:
         analysis: QuestionAnalysis,
         passages: Sequence[Passage],
         chosen: Sequence[Evidence],
-        ranking: Ranking,
+        answer_units: set[str],
     ) -> str:
         """Why the corpus does not answer, or "" when it does."""
         if not passages or not chosen:
             return "没有检索到相关段落。"
-        return unsupported_reason(analysis, passages, self._index.corpus_form)
-        return ""
+        return unsupported_reason(analysis, passages, self._index.corpus_form, answer_units)
 
     # -- adding documents ---------------------------------------------------------
     def add_document(self, path: Path, progress: Progress | None = None) -> Document:

@@ -28,6 +28,7 @@ _FIGURE_WORDS = ("多少", "几", "比例", "比率", "目标", "百分", "%", "
 _ALL_DOCS_WORDS = ("各地", "各市", "各城市", "哪些城市", "哪些地方", "哪些地区", "哪几个", "各个", "哪些文件", "所有文件", "各文件", "哪个城市", "哪座城市", "哪些省")
 _DEPARTMENT_QUESTION = re.compile(r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|牵头|负责|主管|责任单位|设在")
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
+_MONEY_QUESTION = re.compile(r"多少钱|多少(万|亿)?元|几(万|亿)?元|奖金|金额")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
 
@@ -53,6 +54,7 @@ class QuestionAnalysis:
     across_documents: bool  # "各地…分别", "哪些城市…": answer per document
     asks_department: bool  # 哪个部门 / 谁牵头 / 由谁负责
     asks_doc_number: bool  # 文号
+    asks_money: bool  # 多少钱 / 多少万元 / 奖金: the answer must state an amount of money
     content_tokens: tuple[str, ...]  # keyword tokens without the place names
     topic_terms: tuple[str, ...]  # nouns naming what is asked about (see topic_terms)
 
@@ -132,6 +134,7 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
         across_documents=any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1,
         asks_department=bool(_DEPARTMENT_QUESTION.search(form)),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
+        asks_money=bool(_MONEY_QUESTION.search(form)),
         content_tokens=tokens,
         topic_terms=topic_terms(question, [*known_aliases, *unknown]),
     )

@@ -13,14 +13,16 @@ measured on eval/qa.jsonl (precision and recall in eval/report.md):
    or more characters (最低工资标准), or when the question names no place or
    document to anchor it and the term has three or more (充电桩, 个人所得税). Shorter unknown words, or unknown words
    beside a named place, are usually a rewording (挨家挨户, 买车) and are left to
-   retrieval.
+   retrieval;
+5. a question asking for an amount of money (多少钱, 多少万元, 奖金) whose answer
+   sentences state no amount of money (a figure whose unit is 元, 万元, 亿元).
 
 Pure function over the analysis, the passages and the corpus text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from qa.query import QuestionAnalysis
 from qa.textnorm import search_form
@@ -29,10 +31,19 @@ from qa.types import Passage
 EVIDENCE_PASSAGES = 3
 
 
+MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
+
+
 def unsupported_reason(
-    analysis: QuestionAnalysis, passages: Sequence[Passage], corpus_form: str
+    analysis: QuestionAnalysis,
+    passages: Sequence[Passage],
+    corpus_form: str,
+    answer_units: Collection[str] = (),
 ) -> str:
-    """Why the passages cannot answer the question, in Chinese; "" when they can."""
+    """Why the passages cannot answer the question, in Chinese; "" when they can.
+
+    ``answer_units``: units of the figures stated in the chosen answer sentences.
+    """
     evidence = search_form("".join(p.chunk.text + "".join(p.chunk.section_path) for p in passages))
     if analysis.unknown_places and not analysis.doc_ids:
         absent = [p for p in analysis.unknown_places if search_form(p) not in evidence]
@@ -56,4 +67,6 @@ def unsupported_reason(
     anchorless = [t for t in unknown if len(t) >= 3]
     if anchorless and not analysis.doc_ids:
         return f"文件中没有提到“{'、'.join(anchorless)}”。"
+    if analysis.asks_money and not MONEY_UNITS & set(answer_units):
+        return "相关段落中没有给出这方面的金额。"
     return ""
