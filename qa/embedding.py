@@ -174,6 +174,10 @@ class SentenceTransformerEmbedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
+        from transformers.utils import logging as transformers_logging
+
+        # The weight-loading progress bar is noise on a CLI's stderr and in app logs.
+        transformers_logging.disable_progress_bar()
         torch.set_num_threads(cpu_threads())
         source = str(folder) if folder is not None else str(model)
         try:
