@@ -1,7 +1,8 @@
 """Citable chunks: one per section's own text, long ones split at sentence ends.
 
 Units, in document order: the preamble before the first heading (section_path ());
-each parent's own intro text before its first child when it says more than the
+a law's article (第X条) whole, items included, when it fits in one chunk; each
+parent's own intro text before its first child when it says more than the
 heading; each leaf section's text (heading line included); a parent's closing text
 after its last child (see qa.outline, trailing paragraphs); text after the last
 top-level section (section_path ()). Web chrome lines (qa.noise) cut a unit into
@@ -62,10 +63,14 @@ def chunk_document(
     # belongs to the heading, not to the preamble).
     preamble_end = text.rfind("\n", 0, top[0].span[0]) + 1 if top else len(text)
     units.append(((0, preamble_end), ()))
+    merged_until = -1
     for ancestors, section in walk(top):
+        if section.span[1] <= merged_until:
+            continue  # inside an article already chunked whole
         path = (*ancestors, section)
-        if not section.children:
+        if not section.children or _whole_article(section, chunk_size):
             units.append((section.span, path))
+            merged_until = section.span[1] if section.children else merged_until
             continue
         if _has_own_body(text, section):
             units.append((section.body_span, path))
@@ -80,6 +85,16 @@ def chunk_document(
             for piece in split_span(text, (start, end), chunk_size, chunk_min):
                 chunks.append(_make_chunk(document, piece, path))
     return chunks
+
+
+def _whole_article(section: Section, chunk_size: int) -> bool:
+    """A law's article (第X条) that fits in one chunk stays whole, items included.
+
+    The article is what a reader cites (第十条第（二）项 is cited within it), and its
+    items (项) alone are fragments: `（二）未经许可的；` means nothing without
+    `有下列情形之一的` before it.
+    """
+    return section.kind == "tiao" and section.span[1] - section.span[0] <= chunk_size
 
 
 def _has_own_body(text: str, section: Section) -> bool:
