@@ -27,9 +27,10 @@ run: index
 
 # Debian's Chromium for the browser test (Playwright's own download cannot work here).
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-wqy-zenhei >/dev/null 2>&1; then \
 	  (apt-get update -qq && apt-get install -y -qq chromium chromium-driver fonts-wqy-zenhei >/dev/null) \
-	  || echo "warning: could not install chromium; the browser test will be skipped"; }
+	  || echo "warning: could not install chromium; the browser test will be skipped"; \
+	fi
 
 test: model browser
 	$(BIN)/python -m pytest -q
