@@ -19,7 +19,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -66,7 +65,12 @@ print(json.dumps(out))
 def run(what: str, encoder: str) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     result = subprocess.run(
-        [sys.executable, "-c", _CHILD, what, encoder], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", _CHILD, what, encoder],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise SystemExit(f"{what} failed:\n{result.stderr[-2000:]}")
@@ -74,7 +78,9 @@ def run(what: str, encoder: str) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--encoder", action="append", help="torch and/or onnx-int8 (default: both)")
     parser.add_argument("--out", default=str(ROOT / "eval" / "speed_report.md"))
     args = parser.parse_args()
@@ -103,7 +109,9 @@ def main() -> int:
             f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['max_ms']:.1f} |"
         )
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    Path(args.out).with_suffix(".json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    Path(args.out).with_suffix(".json").write_text(
+        json.dumps(rows, indent=2) + "\n", encoding="utf-8"
+    )
     print("\n".join(lines))
     return 0
 

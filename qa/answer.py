@@ -47,7 +47,9 @@ def _bigrams(form: str) -> set[str]:
     return {form[i : i + 2] for i in range(len(form) - 1)}
 
 
-def clause_window(text: str, weights: Mapping[str, float], limit: int = MAX_SENTENCE_CHARS) -> tuple[int, int]:
+def clause_window(
+    text: str, weights: Mapping[str, float], limit: int = MAX_SENTENCE_CHARS
+) -> tuple[int, int]:
     """The best run of clauses (offsets in ``text``) of at most ``limit`` characters."""
     if len(text) <= limit:
         return 0, len(text)
@@ -59,7 +61,9 @@ def clause_window(text: str, weights: Mapping[str, float], limit: int = MAX_SENT
             if bounds[j] - bounds[i] > limit:
                 break
             form = search_form(text[bounds[i] : bounds[j]])
-            score = sum(w for t, w in weights.items() if t in form) - 0.001 * (bounds[j] - bounds[i])
+            score = sum(w for t, w in weights.items() if t in form) - 0.001 * (
+                bounds[j] - bounds[i]
+            )
             if score > best_score:
                 best, best_score = (bounds[i], bounds[j]), score
     return best
@@ -71,7 +75,11 @@ def _is_heading(sentence_form: str, chunk: Chunk, start: int) -> bool:
         return False
     label = search_form(chunk.section_path[-1]).rstrip("。.")
     form = sentence_form.rstrip("。.;；:：")
-    return bool(form) and (form == label or label.startswith(form) or (form.startswith(label) and len(form) <= len(label) + 2))
+    return bool(form) and (
+        form == label
+        or label.startswith(form)
+        or (form.startswith(label) and len(form) <= len(label) + 2)
+    )
 
 
 def score_evidence(
@@ -113,7 +121,9 @@ def score_evidence(
                 score += 0.35 if DEPARTMENT_CUE.search(form) else 0.0
             elif analysis.asks_doc_number:
                 score += 0.5 if DOC_NUMBER.search(form) else 0.0
-            elif analysis.wants_figure and any(start <= fs and fe <= end for fs, fe in figure_spans):
+            elif analysis.wants_figure and any(
+                start <= fs and fe <= end for fs, fe in figure_spans
+            ):
                 score += 0.15
             if _is_heading(form, chunk, start - lo):
                 score -= 0.4
@@ -143,7 +153,9 @@ def choose_evidence(
     missing = [t for t in analysis.content_tokens if t not in search_form(best.text)]
     if missing:
         for other in evidence[1:4]:
-            if other.passage_rank == best.passage_rank and any(t in search_form(other.text) for t in missing):
+            if other.passage_rank == best.passage_rank and any(
+                t in search_form(other.text) for t in missing
+            ):
                 chosen.append(other)
                 break
     chosen.sort(key=lambda e: (e.passage_rank, e.span))
@@ -179,7 +191,12 @@ def relevant_figures(
             if figure.text not in text_of[rank] or figure.value not in figure.text:
                 continue
             cited = CitedFigure(figure, rank)
-            if any(e.passage_rank == rank and e.span[0] <= figure.span[0] and figure.span[1] <= e.span[1] for e in chosen):
+            if any(
+                e.passage_rank == rank
+                and e.span[0] <= figure.span[0]
+                and figure.span[1] <= e.span[1]
+                for e in chosen
+            ):
                 inside.append(cited)
             elif any(t in search_form(figure.indicator) for t in analysis.content_tokens):
                 related.append(cited)
@@ -190,7 +207,10 @@ def comparison_table(figures: Sequence[CitedFigure], region_of: Mapping[str, str
     """A Markdown table comparing figures across documents."""
     if not figures:
         return ""
-    rows = ["| 地区 | 指标 | 数值 | 单位 | 比较 | 目标年份 | 出处 |", "|---|---|---|---|---|---|---|"]
+    rows = [
+        "| 地区 | 指标 | 数值 | 单位 | 比较 | 目标年份 | 出处 |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for cited in figures:
         f = cited.figure
         rows.append(

@@ -1,11 +1,11 @@
 """`python -m qa`: a thin command line over the library.
 
-    python -m qa model                      build the embedded default model if missing
-    python -m qa build [--force|--if-needed] build the index of the corpus folder
-    python -m qa outline FILE [--json]      a document's metadata and outline tree
-    python -m qa chunks FILE [--json]       its citable chunks
-    python -m qa figures [--doc DOC] [--json]  every figure of the corpus
-    python -m qa ask "问题" [--k 5] [--doc DOC] [--json] [--questions FILE]
+python -m qa model                      build the embedded default model if missing
+python -m qa build [--force|--if-needed] build the index of the corpus folder
+python -m qa outline FILE [--json]      a document's metadata and outline tree
+python -m qa chunks FILE [--json]       its citable chunks
+python -m qa figures [--doc DOC] [--json]  every figure of the corpus
+python -m qa ask "问题" [--k 5] [--doc DOC] [--json] [--questions FILE]
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ def _progress_bars() -> Callable[[str, int, int], None]:
     def update(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embed" else "step")
+            bar = bars[stage] = tqdm(
+                total=total, desc=stage, unit="chunk" if stage == "embed" else "step"
+            )
         bar.total = total
         bar.n = done
         bar.refresh()
@@ -53,7 +55,7 @@ def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
     from qa.corpus import load_corpus
     from qa.embedding import load_embedder
-    from qa.errors import IndexError_
+    from qa.errors import BadIndexError
     from qa.indexing import build_index, corpus_hash
     from qa.search_index import open_index
 
@@ -64,7 +66,7 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
             open_index(settings.index_dir, model=embedder.name, corpus_hash=corpus_hash(documents))
             print(f"index up to date: {settings.index_dir}")
             return 0
-        except IndexError_ as err:
+        except BadIndexError as err:
             print(f"rebuilding: {err.message}")
     manifest = build_index(
         settings.index_dir,
@@ -98,7 +100,9 @@ def cmd_chunks(settings: Settings, args: argparse.Namespace) -> int:
     from qa.corpus import chunks_to_list, load_document, parse_document
 
     document = load_document(Path(args.file))
-    _, chunks = parse_document(document, chunk_size=settings.chunk_size, chunk_min=settings.chunk_min)
+    _, chunks = parse_document(
+        document, chunk_size=settings.chunk_size, chunk_min=settings.chunk_min
+    )
     if args.json:
         _print_json(chunks_to_list(chunks))
         return 0
@@ -114,7 +118,11 @@ def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
 
     rows: list[dict[str, Any]] = []
     for document in load_corpus(settings.corpus_dir):
-        if args.doc and args.doc not in (document.doc_id, document.region) and args.doc not in document.title:
+        if (
+            args.doc
+            and args.doc not in (document.doc_id, document.region)
+            and args.doc not in document.title
+        ):
             continue
         sections, _ = parse_document(document)
         for f in extract_figures(document, sections):
@@ -140,7 +148,9 @@ def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
     for row in rows:
         year = f" ({row['target_year']})" if row["target_year"] else ""
         lead = f"  牵头: {row['lead_department']}" if row["lead_department"] else ""
-        print(f"{row['region']}  {row['indicator']}: {row['comparator']} {row['value']}{row['unit']}{year}{lead}")
+        print(
+            f"{row['region']}  {row['indicator']}: {row['comparator']} {row['value']}{row['unit']}{year}{lead}"
+        )
     return 0
 
 
@@ -181,7 +191,9 @@ def render_answer(answer: Any) -> str:
         lines.append("数据：")
         for cited in answer.figures:
             f = cited.figure
-            lines.append(f"  [{cited.passage_rank}] {f.indicator} {f.value}{f.unit} {f.comparator} {f.target_year or ''} {f.lead_department}")
+            lines.append(
+                f"  [{cited.passage_rank}] {f.indicator} {f.value}{f.unit} {f.comparator} {f.target_year or ''} {f.lead_department}"
+            )
     return "\n".join(lines)
 
 
@@ -189,7 +201,10 @@ def _read_questions(path: Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as err:
-        raise QAError(f"Cannot read the question file {path}: {err}.", "Give a UTF-8 text file, one question per line.") from None
+        raise QAError(
+            f"Cannot read the question file {path}: {err}.",
+            "Give a UTF-8 text file, one question per line.",
+        ) from None
     return [line.strip() for line in lines if line.strip()]
 
 
@@ -198,7 +213,11 @@ def _print_json(value: Any, indent: int | None = 2) -> None:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m qa", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    top = argparse.ArgumentParser(
+        prog="python -m qa",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = top.add_subparsers(dest="command", required=True)
     p = sub.add_parser("model", help="build the embedded default model if missing")
     p.add_argument("--force", action="store_true")

@@ -173,7 +173,6 @@ class SentenceTransformerEmbedder:
             os.environ["TRANSFORMERS_OFFLINE"] = "1"
         import torch
         from sentence_transformers import SentenceTransformer
-
         from transformers.utils import logging as transformers_logging
 
         # The weight-loading progress bar is noise on a CLI's stderr and in app logs.

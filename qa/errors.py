@@ -24,23 +24,23 @@ class DuplicateDocumentError(DocumentError):
     """The same content (by hash) is already in the corpus."""
 
 
-class IndexError_(QAError):  # noqa: N801 - avoid shadowing the builtin IndexError
+class BadIndexError(QAError):
     """The index is missing, corrupt, or built for another model/corpus."""
 
 
-class IndexMissingError(IndexError_):
+class IndexMissingError(BadIndexError):
     pass
 
 
-class IndexMismatchError(IndexError_):
+class IndexMismatchError(BadIndexError):
     pass
 
 
-class IndexCorruptError(IndexError_):
+class IndexCorruptError(BadIndexError):
     pass
 
 
-class IndexLockedError(IndexError_):
+class IndexLockedError(BadIndexError):
     """Another process is writing the index."""
 
 

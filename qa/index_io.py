@@ -121,7 +121,9 @@ def read_manifest(index_dir: Path) -> Manifest:
         raw = json.loads(path.read_text(encoding="utf-8"))
         manifest = Manifest(**raw)
     except (ValueError, TypeError) as err:
-        raise IndexCorruptError(f"The index manifest {path} is unreadable ({err}).", REBUILD_HINT) from None
+        raise IndexCorruptError(
+            f"The index manifest {path} is unreadable ({err}).", REBUILD_HINT
+        ) from None
     if manifest.format_version != FORMAT_VERSION:
         raise IndexCorruptError(
             f"The index at {index_dir} has format {manifest.format_version}; "

@@ -57,7 +57,9 @@ def ingest(documents: Sequence[Document], progress: Progress | None = None) -> I
 def corpus_hash(documents: Iterable[Document]) -> str:
     """Identity of a corpus: each document's content and the metadata shown for it."""
     lines = sorted(
-        "\t".join((d.source_name, d.content_hash, d.title, d.region, d.issuer, d.doc_number, d.date))
+        "\t".join(
+            (d.source_name, d.content_hash, d.title, d.region, d.issuer, d.doc_number, d.date)
+        )
         for d in documents
     )
     return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
@@ -78,7 +80,9 @@ def embed_chunks(
         progress("embed", done, len(chunks))
     for start in range(0, len(missing), EMBED_STEP):
         step = missing[start : start + EMBED_STEP]
-        vectors = embedder.embed_passages([chunks[i].search_text for i in step], batch_size=batch_size)
+        vectors = embedder.embed_passages(
+            [chunks[i].search_text for i in step], batch_size=batch_size
+        )
         step_keys = [keys[i] for i in step]
         cache.add(step_keys, vectors)
         known.update(zip(step_keys, vectors, strict=True))
@@ -158,7 +162,12 @@ def build_index(
     with writer_lock(index_dir):
         data = ingest(documents, progress)
         return _write_build(
-            index_dir, embedder, data, batch_size=batch_size, exact_limit=exact_limit, progress=progress
+            index_dir,
+            embedder,
+            data,
+            batch_size=batch_size,
+            exact_limit=exact_limit,
+            progress=progress,
         )
 
 
@@ -189,7 +198,12 @@ def add_documents(
             current.figures + fresh.figures,
         )
         return _write_build(
-            index_dir, embedder, data, batch_size=batch_size, exact_limit=exact_limit, progress=progress
+            index_dir,
+            embedder,
+            data,
+            batch_size=batch_size,
+            exact_limit=exact_limit,
+            progress=progress,
         )
 
 

@@ -25,8 +25,7 @@ jieba.setLogLevel(logging.WARNING)
 _WORD = re.compile(r"[\w%]+")
 # Function words that carry no topic; kept tiny on purpose: BM25's idf handles the rest.
 STOPWORDS = frozenset(
-    "的 了 和 与 及 等 在 是 为 对 将 要 把 被 由 从 以 于 并 或 其 之 也 都 而 "
-    "什么 哪些 哪个 哪 多少 几 怎么 如何 吗 呢 吧 啊 有 是否 请问 一下 关于 到 要 年 月".split()
+    ["的", "了", "和", "与", "及", "等", "在", "是", "为", "对", "将", "要", "把", "被", "由", "从", "以", "于", "并", "或", "其", "之", "也", "都", "而", "什么", "哪些", "哪个", "哪", "多少", "几", "怎么", "如何", "吗", "呢", "吧", "啊", "有", "是否", "请问", "一下", "关于", "到", "要", "年", "月"]
 )
 
 

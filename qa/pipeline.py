@@ -26,10 +26,10 @@ from qa.errors import InputError
 from qa.indexing import Progress, add_documents, corpus_hash
 from qa.query import QuestionAnalysis, analyse, place_aliases
 from qa.retrieval import Ranking, Retriever
-from qa.support import unsupported_reason
 from qa.search_index import SearchIndex, open_index
+from qa.support import unsupported_reason
 from qa.textnorm import normalize_question, search_form
-from qa.types import Answer, CitedFigure, Document, Figure, Passage
+from qa.types import Answer, Document, Figure, Passage
 
 NOT_FOUND = "文件中没有找到这个问题的答案。"
 
@@ -85,8 +85,12 @@ class Assistant:
                 or any(form == a or form in a for a in place_aliases(d.region))
             ]
             if not matches:
-                known = ", ".join(f"{d.doc_id} ({d.region})" for d in self._index.documents.values())
-                raise InputError(f"No document matches the filter {part!r}.", f"Known documents: {known}.")
+                known = ", ".join(
+                    f"{d.doc_id} ({d.region})" for d in self._index.documents.values()
+                )
+                raise InputError(
+                    f"No document matches the filter {part!r}.", f"Known documents: {known}."
+                )
             out.extend(m for m in matches if m not in out)
         return out
 
@@ -111,7 +115,12 @@ class Assistant:
         return analyse(self.validate(question), self.documents)
 
     def rank(
-        self, question: str, *, mode: str = "full", k: int = 5, doc_filter: str | Sequence[str] | None = None
+        self,
+        question: str,
+        *,
+        mode: str = "full",
+        k: int = 5,
+        doc_filter: str | Sequence[str] | None = None,
     ) -> tuple[QuestionAnalysis, Ranking, list[Passage]]:
         """Retrieval only (no answer): used by ``ask`` and by the evaluation runner."""
         index = self._index
@@ -140,7 +149,11 @@ class Assistant:
         return analysis, ranking, passages
 
     def ask(
-        self, question: str, k: int = 5, doc_filter: str | Sequence[str] | None = None, mode: str = "full"
+        self,
+        question: str,
+        k: int = 5,
+        doc_filter: str | Sequence[str] | None = None,
+        mode: str = "full",
     ) -> Answer:
         started = time.perf_counter()
         if not 1 <= k <= 50:
@@ -150,7 +163,9 @@ class Assistant:
         timings = dict(ranking.timings_ms)
         t = time.perf_counter()
         chunk_of_rank = {p.rank: ranking.items[p.rank - 1][0] for p in passages}
-        figures_by_rank = {rank: index.chunk_figures.get(ci, []) for rank, ci in chunk_of_rank.items()}
+        figures_by_rank = {
+            rank: index.chunk_figures.get(ci, []) for rank, ci in chunk_of_rank.items()
+        }
         idf = index.keyword.idf(analysis.content_tokens)
         evidence = score_evidence(analysis, passages, figures_by_rank, idf)
         labels = {d.doc_id: d.region or d.title for d in index.documents.values()}

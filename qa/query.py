@@ -18,15 +18,59 @@ from qa.textnorm import search_form
 from qa.types import Document
 
 # Administrative suffixes stripped to get the short name people say (厦门市 -> 厦门).
-_REGION_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "地区", "省", "市", "盟", "州", "县", "区", "旗")
+_REGION_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "盟",
+    "州",
+    "县",
+    "区",
+    "旗",
+)
 # Place words that name no particular place in the corpus.
 _GENERIC_PLACES = frozenset(
-    "中国 全国 我国 国家 国内 国际 全省 全市 本市 本省 各地 各市 地方 城市 中华人民共和国 "
-    "全盟 本地 当地 各省 省市 市县".split()
+    ["中国", "全国", "我国", "国家", "国内", "国际", "全省", "全市", "本市", "本省", "各地", "各市", "地方", "城市", "中华人民共和国", "全盟", "本地", "当地", "各省", "省市", "市县"]
 )
-_FIGURE_WORDS = ("多少", "几", "比例", "比率", "目标", "百分", "%", "率", "数量", "金额", "多久", "多长", "哪一年", "何时")
-_ALL_DOCS_WORDS = ("各地", "各市", "各城市", "哪些城市", "哪些地方", "哪些地区", "哪几个", "各个", "哪些文件", "所有文件", "各文件", "哪个城市", "哪座城市", "哪些省")
-_DEPARTMENT_QUESTION = re.compile(r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|牵头|负责|主管|责任单位|设在")
+_FIGURE_WORDS = (
+    "多少",
+    "几",
+    "比例",
+    "比率",
+    "目标",
+    "百分",
+    "%",
+    "率",
+    "数量",
+    "金额",
+    "多久",
+    "多长",
+    "哪一年",
+    "何时",
+)
+_ALL_DOCS_WORDS = (
+    "各地",
+    "各市",
+    "各城市",
+    "哪些城市",
+    "哪些地方",
+    "哪些地区",
+    "哪几个",
+    "各个",
+    "哪些文件",
+    "所有文件",
+    "各文件",
+    "哪个城市",
+    "哪座城市",
+    "哪些省",
+)
+_DEPARTMENT_QUESTION = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|牵头|负责|主管|责任单位|设在"
+)
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 _MONEY_QUESTION = re.compile(r"多少钱|多少(万|亿)?元|几(万|亿)?元|奖金|金额")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
@@ -60,11 +104,10 @@ class QuestionAnalysis:
 
 
 # Part-of-speech tags (jieba) of words that name what a question is about.
-_TOPIC_FLAGS = frozenset("n nz nt nl ng vn an eng nr ns l i j".split())
+_TOPIC_FLAGS = frozenset(["n", "nz", "nt", "nl", "ng", "vn", "an", "eng", "nr", "ns", "l", "i", "j"])
 # Nouns every question or policy text uses; they say nothing about the topic.
 _GENERIC_TOPICS = frozenset(
-    "目标 工作 方面 问题 情况 内容 措施 规定 要求 方案 意见 文件 政策 办法 安排 部门 单位 "
-    "时候 时间 多少 数量 比例 标准 哪些 什么 方式 计划 行动 意思 部分 级别 质量".split()
+    ["目标", "工作", "方面", "问题", "情况", "内容", "措施", "规定", "要求", "方案", "意见", "文件", "政策", "办法", "安排", "部门", "单位", "时候", "时间", "多少", "数量", "比例", "标准", "哪些", "什么", "方式", "计划", "行动", "意思", "部分", "级别", "质量"]
 )
 _GOVERNMENT = re.compile(r"(人民政府|政府|特区政府|行政公署|行署)$")
 

@@ -46,7 +46,9 @@ def boost(
     return sorted(out, key=lambda pair: (-pair[1], pair[0]))
 
 
-def interleave(groups: Sequence[Sequence[tuple[int, float]]], limit: int) -> list[tuple[int, float]]:
+def interleave(
+    groups: Sequence[Sequence[tuple[int, float]]], limit: int
+) -> list[tuple[int, float]]:
     """Round-robin over groups so each named document gets a share of the results."""
     out: list[tuple[int, float]] = []
     seen: set[int] = set()
@@ -126,7 +128,12 @@ class Retriever:
         if routed:
             groups = [
                 self._ranked(
-                    mode, query_vector, keyword_scores, self.index.chunk_ids_of({doc_id}), depth, ranking
+                    mode,
+                    query_vector,
+                    keyword_scores,
+                    self.index.chunk_ids_of({doc_id}),
+                    depth,
+                    ranking,
                 )
                 for doc_id in routed
             ]

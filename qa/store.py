@@ -98,9 +98,9 @@ class FaissStore:
         selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
         params: faiss.SearchParameters
         if isinstance(self._index, faiss.IndexHNSWFlat):
-            params = faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH)
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH)  # type: ignore[attr-defined]
         else:
-            params = faiss.SearchParameters(sel=selector)
+            params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         return self._index.search(queries, k, params=params)
 
     def save(self, path: Path) -> None:

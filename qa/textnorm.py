@@ -13,7 +13,9 @@ from pathlib import Path
 
 from opencc import OpenCC
 
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]"
+)
 _SPACES = re.compile(r"\s+")
 # Sentence ends for Chinese prose; a line break ends a sentence too because headings
 # and list items sit on their own lines.
@@ -108,7 +110,7 @@ def normalize_question(question: str) -> str:
 
 
 def detect_script(text: str) -> str:
-    """"traditional" when t2s conversion changes a noticeable share of Han characters."""
+    """ "traditional" when t2s conversion changes a noticeable share of Han characters."""
     han = [c for c in text if "\u4e00" <= c <= "\u9fff"]
     if not han:
         return "simplified"
@@ -148,7 +150,9 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     return spans
 
 
-def _append_trimmed(text: str, start: int, end: int, offset: int, out: list[tuple[int, int]]) -> None:
+def _append_trimmed(
+    text: str, start: int, end: int, offset: int, out: list[tuple[int, int]]
+) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

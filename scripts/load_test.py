@@ -74,12 +74,14 @@ def ask(client: Client, question: str) -> tuple[float, dict[str, Any] | None, st
         result = client.predict(question, "", api_name="/ask")
         record = result if isinstance(result, dict) else json.loads(result)
         return (time.perf_counter() - started) * 1000, record, ""
-    except Exception as err:  # noqa: BLE001 - every failure is counted and reported
+    except Exception as err:
         return (time.perf_counter() - started) * 1000, None, f"{type(err).__name__}: {err}"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--questions", type=int, default=400)
     parser.add_argument("--qa", default=str(ROOT / "eval" / "qa.jsonl"))
@@ -88,7 +90,11 @@ def main() -> int:
     parser.add_argument("--out", default="")
     args = parser.parse_args()
 
-    questions = [json.loads(line)["question"] for line in Path(args.qa).read_text(encoding="utf-8").splitlines() if line.strip()]
+    questions = [
+        json.loads(line)["question"]
+        for line in Path(args.qa).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     rng = random.Random(args.seed)
     workload = [rng.choice(questions) for _ in range(args.questions)]
     port = free_port()

@@ -14,7 +14,16 @@ from qa.records import answer_to_record
 
 ANSWER_KEYS = {"question", "found", "answer", "passages", "figures", "timings_ms"}
 PASSAGE_KEYS = {"rank", "doc_id", "doc_title", "region", "section_path", "text", "span", "score"}
-FIGURE_KEYS = {"indicator", "value", "unit", "comparator", "target_year", "lead_department", "text", "passage_rank"}
+FIGURE_KEYS = {
+    "indicator",
+    "value",
+    "unit",
+    "comparator",
+    "target_year",
+    "lead_department",
+    "text",
+    "passage_rank",
+}
 
 
 def test_answer_record_schema_and_verbatim_figures(fake_assistant: Assistant) -> None:
@@ -84,7 +93,9 @@ def test_cli_ask_json(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert set(record) == ANSWER_KEYS and len(record["passages"]) == 3
 
 
-def test_cli_questions_file_prints_one_json_per_line(cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_questions_file_prints_one_json_per_line(
+    cli_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     questions = tmp_path / "q.txt"
     questions.write_text("厦门森林覆盖率目标?\n\n上海市的目标是什么?\n", encoding="utf-8")
     assert cli.main(["ask", "--questions", str(questions), "--json"]) == 0
@@ -92,7 +103,9 @@ def test_cli_questions_file_prints_one_json_per_line(cli_env: Path, tmp_path: Pa
     assert [json.loads(line)["found"] for line in lines] == [True, False]
 
 
-def test_cli_bad_question_is_a_clear_error(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_bad_question_is_a_clear_error(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["ask", "   "]) != 0
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
@@ -102,7 +115,16 @@ def test_cli_outline_and_chunks_json(cli_env: Path, capsys: pytest.CaptureFixtur
     path = cli_env / "corpus" / "xiamen-2015-quality-strong-city-opinion.txt"
     assert cli.main(["outline", str(path), "--json"]) == 0
     outline = json.loads(capsys.readouterr().out)
-    assert {"doc_id", "title", "issuer", "doc_number", "date", "region", "script", "sections"} <= set(outline)
+    assert {
+        "doc_id",
+        "title",
+        "issuer",
+        "doc_number",
+        "date",
+        "region",
+        "script",
+        "sections",
+    } <= set(outline)
     assert outline["doc_number"] == "厦府〔2015〕114号" and len(outline["sections"]) == 5
     assert cli.main(["chunks", str(path), "--json"]) == 0
     chunks = json.loads(capsys.readouterr().out)
@@ -110,15 +132,32 @@ def test_cli_outline_and_chunks_json(cli_env: Path, capsys: pytest.CaptureFixtur
     assert all(text[c["span"][0] : c["span"][1]] == c["text"] for c in chunks)
 
 
-def test_cli_figures_json_filters_by_document(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_figures_json_filters_by_document(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["figures", "--json", "--doc", "厦门市"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert rows and {r["region"] for r in rows} == {"厦门市"}
-    keys = {"doc_id", "doc_title", "region", "section_path", "indicator", "value", "unit", "comparator", "target_year", "lead_department", "text", "span"}
+    keys = {
+        "doc_id",
+        "doc_title",
+        "region",
+        "section_path",
+        "indicator",
+        "value",
+        "unit",
+        "comparator",
+        "target_year",
+        "lead_department",
+        "text",
+        "span",
+    }
     assert all(set(r) == keys for r in rows)
 
 
-def test_cli_missing_index_says_how_to_build(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_missing_index_says_how_to_build(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "none"))
     monkeypatch.setattr("qa.pipeline.load_embedder", lambda settings: FakeEmbedder())
     assert cli.main(["ask", "厦门森林覆盖率"]) == 2

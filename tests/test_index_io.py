@@ -9,7 +9,15 @@ import pytest
 
 from qa.embed_cache import EmbeddingCache
 from qa.errors import IndexCorruptError, IndexLockedError, IndexMissingError
-from qa.index_io import Manifest, build_dir, describe_files, publish, read_manifest, verify, writer_lock
+from qa.index_io import (
+    Manifest,
+    build_dir,
+    describe_files,
+    publish,
+    read_manifest,
+    verify,
+    writer_lock,
+)
 
 
 def _fake_build(index_dir: Path, build_id: str, payload: bytes = b"abc") -> Manifest:
@@ -19,8 +27,15 @@ def _fake_build(index_dir: Path, build_id: str, payload: bytes = b"abc") -> Mani
     (folder / "sub").mkdir()
     (folder / "sub" / "x.npy").write_bytes(b"12345")
     return Manifest(
-        build_id=build_id, model="m", dimension=4, chunk_count=1, corpus_hash="h",
-        store_kind="flat", code_version="0", created="now", files=describe_files(folder),
+        build_id=build_id,
+        model="m",
+        dimension=4,
+        chunk_count=1,
+        corpus_hash="h",
+        store_kind="flat",
+        code_version="0",
+        created="now",
+        files=describe_files(folder),
     )
 
 
@@ -84,7 +99,11 @@ def test_garbled_manifest_is_reported(tmp_path: Path) -> None:
         read_manifest(tmp_path)
 
 
-def _hold_lock(index_dir: str, ready: "multiprocessing.synchronize.Event", done: "multiprocessing.synchronize.Event") -> None:
+def _hold_lock(
+    index_dir: str,
+    ready: "multiprocessing.synchronize.Event",
+    done: "multiprocessing.synchronize.Event",
+) -> None:
     with writer_lock(Path(index_dir)):
         ready.set()
         done.wait(10)

@@ -6,10 +6,25 @@ from qa.types import Chunk, Document, Figure, Passage
 
 
 def _doc(doc_id: str, region: str, title: str = "") -> Document:
-    return Document(doc_id, f"{doc_id}.txt", "", title or f"{region}质量强市意见", "", "", "", region, "simplified", doc_id)
+    return Document(
+        doc_id,
+        f"{doc_id}.txt",
+        "",
+        title or f"{region}质量强市意见",
+        "",
+        "",
+        "",
+        region,
+        "simplified",
+        doc_id,
+    )
 
 
-DOCS = [_doc("xm", "厦门市"), _doc("alxa", "阿拉善盟", "推進質量強盟戰略實施意見"), _doc("fj", "福建省")]
+DOCS = [
+    _doc("xm", "厦门市"),
+    _doc("alxa", "阿拉善盟", "推進質量強盟戰略實施意見"),
+    _doc("fj", "福建省"),
+]
 
 
 def test_place_aliases_strip_one_suffix() -> None:
@@ -43,7 +58,9 @@ def test_analyse_across_documents() -> None:
 
 
 def _passage(rank: int, text: str, doc_id: str = "xm", start: int = 0) -> Passage:
-    chunk = Chunk(f"{doc_id}:{start}", doc_id, ("二、目标",), ("二、",), text, (start, start + len(text)))
+    chunk = Chunk(
+        f"{doc_id}:{start}", doc_id, ("二、目标",), ("二、",), text, (start, start + len(text))
+    )
     return Passage(rank, chunk, "标题", "厦门市", 1.0 / rank)
 
 
@@ -68,7 +85,10 @@ def test_per_document_choice_covers_each_place() -> None:
     chosen = choose_evidence(score_evidence(a, passages, {}, {}), a, per_document=a.doc_ids)
     assert [e.doc_id for e in chosen] == ["xm", "alxa"]
     text = compose(chosen, {"xm": "厦门市", "alxa": "阿拉善盟"})
-    assert text.splitlines() == ["厦门市：厦门森林覆盖率达到45%。[1]", "阿拉善盟：阿拉善森林覆盖率达到8%。[3]"]
+    assert text.splitlines() == [
+        "厦门市：厦门森林覆盖率达到45%。[1]",
+        "阿拉善盟：阿拉善森林覆盖率达到8%。[3]",
+    ]
 
 
 def test_clause_window_keeps_the_answering_clauses_of_a_long_sentence() -> None:
@@ -82,8 +102,32 @@ def test_clause_window_keeps_the_answering_clauses_of_a_long_sentence() -> None:
 def test_figures_shown_are_verbatim_in_their_passage() -> None:
     text = "到2018年，森林覆盖率达到45%以上。"
     passage = _passage(1, text, start=10)
-    good = Figure("xm", ("二、目标",), "森林覆盖率", "45", 45.0, "%", "at_least", 2018, "", "森林覆盖率达到45%以上", (17, 29))
-    forged = Figure("xm", ("二、目标",), "森林覆盖率", "50", 50.0, "%", "at_least", 2018, "", "森林覆盖率达到50%以上", (17, 29))
+    good = Figure(
+        "xm",
+        ("二、目标",),
+        "森林覆盖率",
+        "45",
+        45.0,
+        "%",
+        "at_least",
+        2018,
+        "",
+        "森林覆盖率达到45%以上",
+        (17, 29),
+    )
+    forged = Figure(
+        "xm",
+        ("二、目标",),
+        "森林覆盖率",
+        "50",
+        50.0,
+        "%",
+        "at_least",
+        2018,
+        "",
+        "森林覆盖率达到50%以上",
+        (17, 29),
+    )
     a = analyse("森林覆盖率目标是多少?", DOCS)
     chosen = choose_evidence(score_evidence(a, [passage], {1: [good, forged]}, {}), a)
     shown = relevant_figures(chosen, {1: [good, forged]}, a, [passage])

@@ -41,7 +41,9 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
         ("福建省级监督抽查合格率要稳定在多少?", "92%"),
     ],
 )
-def test_real_questions_get_the_right_sentence(real_assistant: Assistant, question: str, expected: str) -> None:
+def test_real_questions_get_the_right_sentence(
+    real_assistant: Assistant, question: str, expected: str
+) -> None:
     answer = real_assistant.ask(question)
     assert answer.found
     assert expected in answer.answer.replace(" ", "")
@@ -67,13 +69,20 @@ def test_real_evaluation_meets_its_targets(real_assistant: Assistant, tmp_path: 
     out = tmp_path / "eval"
     status = main(
         [
-            "--qa", str(PROJECT_ROOT / "eval" / "qa.jsonl"),
-            "--modes", "full",
-            "--out", str(out),
-            "--fail-under", "hit@5=0.95",
-            "--fail-under", "mrr@10=0.85",
-            "--fail-under", "answer_accuracy=0.85",
-            "--fail-under", "not_found_precision=0.8",
+            "--qa",
+            str(PROJECT_ROOT / "eval" / "qa.jsonl"),
+            "--modes",
+            "full",
+            "--out",
+            str(out),
+            "--fail-under",
+            "hit@5=0.95",
+            "--fail-under",
+            "mrr@10=0.85",
+            "--fail-under",
+            "answer_accuracy=0.85",
+            "--fail-under",
+            "not_found_precision=0.8",
         ],
         assistant=real_assistant,
     )

@@ -34,7 +34,9 @@ from qa.search_index import open_index
         ("厦门" * 2500, "太长"),
     ],
 )
-def test_unanswerable_input_gets_a_clear_message(fake_assistant: Assistant, question: str, message: str) -> None:
+def test_unanswerable_input_gets_a_clear_message(
+    fake_assistant: Assistant, question: str, message: str
+) -> None:
     with pytest.raises(InputError, match=message):
         fake_assistant.ask(question)
 
@@ -50,7 +52,9 @@ def test_unanswerable_input_gets_a_clear_message(fake_assistant: Assistant, ques
         "ＳＥＬＥＣＴ * FROM 质量 WHERE 1=1",
     ],
 )
-def test_odd_but_real_questions_are_answered_and_change_nothing(fake_assistant: Assistant, question: str) -> None:
+def test_odd_but_real_questions_are_answered_and_change_nothing(
+    fake_assistant: Assistant, question: str
+) -> None:
     before = read_manifest(fake_assistant.settings.index_dir)
     answer = fake_assistant.ask(question)
     assert answer.passages, "a question with content always shows the nearest passages"
@@ -117,7 +121,9 @@ def test_build_refused_while_another_process_writes(fresh_home: Path) -> None:
             time.sleep(30)
         """
     )
-    holder = subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(IndexLockedError):
@@ -161,7 +167,9 @@ def _run_and_kill_when_cache_grows(home: Path, *args: str) -> None:
     proc = subprocess.Popen([sys.executable, "-c", _SLOW_BUILD, str(home), *args], cwd=PROJECT_ROOT)
     deadline = time.time() + 60
     while time.time() < deadline and proc.poll() is None:
-        grown = [p for p in cache_root.glob("*/keys.txt") if p.stat().st_size > sizes_before.get(p, 0)]
+        grown = [
+            p for p in cache_root.glob("*/keys.txt") if p.stat().st_size > sizes_before.get(p, 0)
+        ]
         if grown:
             break
         time.sleep(0.05)
@@ -187,7 +195,8 @@ def test_killed_incremental_add_leaves_previous_index_complete(fresh_home: Path)
     before = read_manifest(fresh_home / "index")
     new_doc = fresh_home / "zz-new.txt"
     body = "".join(
-        f"（{n}）第{n}项措施。到2020年，新增名牌产品{n}个，合格率达到9{n % 10}%以上。\n" for n in range(1, 400)
+        f"（{n}）第{n}项措施。到2020年，新增名牌产品{n}个，合格率达到9{n % 10}%以上。\n"
+        for n in range(1, 400)
     )
     new_doc.write_text("某市质量工作方案\n一、目标\n" + body, encoding="utf-8")
     _run_and_kill_when_cache_grows(fresh_home, "add", str(new_doc))
@@ -196,7 +205,9 @@ def test_killed_incremental_add_leaves_previous_index_complete(fresh_home: Path)
 
 def test_add_with_another_model_is_refused(fresh_home: Path) -> None:
     new_doc = fresh_home / "zz-new.txt"
-    new_doc.write_text("某市质量工作方案\n一、目标\n到2020年，新增名牌产品5个。\n", encoding="utf-8")
+    new_doc.write_text(
+        "某市质量工作方案\n一、目标\n到2020年，新增名牌产品5个。\n", encoding="utf-8"
+    )
     from qa.corpus import load_document
     from qa.indexing import add_documents
 

@@ -7,7 +7,18 @@ from qa.types import Chunk, Document, Passage
 
 
 def _doc(doc_id: str, region: str) -> Document:
-    return Document(doc_id, f"{doc_id}.txt", "", f"{region}质量强市意见", "", "", "", region, "simplified", doc_id)
+    return Document(
+        doc_id,
+        f"{doc_id}.txt",
+        "",
+        f"{region}质量强市意见",
+        "",
+        "",
+        "",
+        region,
+        "simplified",
+        doc_id,
+    )
 
 
 DOCS = [_doc("xm", "厦门市"), _doc("ty", "太原市")]

@@ -3,7 +3,13 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qa.textnorm import detect_script, normalize_question, search_form, split_sentences, to_simplified
+from qa.textnorm import (
+    detect_script,
+    normalize_question,
+    search_form,
+    split_sentences,
+    to_simplified,
+)
 
 
 def test_search_form_unifies_width_script_case_and_space() -> None:
@@ -29,7 +35,12 @@ def test_to_simplified_keeps_length_on_cjk() -> None:
 def test_split_sentences_spans() -> None:
     text = "一、总则\n到2018年，达到95%。其次；好！ "
     spans = split_sentences(text, offset=10)
-    assert [text[s - 10 : e - 10] for s, e in spans] == ["一、总则", "到2018年，达到95%。", "其次；", "好！"]
+    assert [text[s - 10 : e - 10] for s, e in spans] == [
+        "一、总则",
+        "到2018年，达到95%。",
+        "其次；",
+        "好！",
+    ]
 
 
 @given(st.text())
