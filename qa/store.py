@@ -18,7 +18,9 @@ from qa.errors import IndexCorruptError
 
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+# efSearch 512: recall@10 against exact search 0.996 at 29.7k vectors (0.922 at 128,
+# where the five policy documents, a small cluster, were missed), still < 1 ms a query.
+HNSW_EF_SEARCH = 512
 
 
 class VectorStore(Protocol):

@@ -87,4 +87,4 @@ def test_real_evaluation_meets_its_targets(real_assistant: Assistant, tmp_path: 
         assistant=real_assistant,
     )
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    assert status == 0, summary["modes"]["full"]["overall"] if "modes" in summary else summary
+    assert status == 0, summary["metrics"]["full"]["overall"]
