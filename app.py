@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -313,7 +314,8 @@ def main() -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
-        settings = Settings.from_env()
+        # A server encodes several questions at once: one thread each (see Settings.threads).
+        settings = Settings.from_env(threads=int(os.environ.get("QA_THREADS") or 1))
         print(f"loading the model and the index from {settings.index_dir} …", flush=True)
         assistant = Assistant.open(settings)
     except QAError as err:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 VARIANTS: list[tuple[str, dict[str, str]]] = [
@@ -35,7 +36,7 @@ def main() -> int:
     parser.add_argument("--qa", default="eval/qa.jsonl")
     parser.add_argument("--out", default=str(ROOT / "eval" / "ablations.md"))
     args = parser.parse_args()
-    rows = []
+    rows: list[tuple[str, dict[str, str], dict[str, Any]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         int8_index = str(Path(tmp) / "index-int8")
         for name, overrides in VARIANTS:

@@ -89,9 +89,12 @@ _NETWORK_HINT = (
 )
 
 
-def cpu_threads() -> int:
-    """Cores this process may use; on the 2-core target both, and never more than 8
-    (beyond that BLAS threads for one small model only add contention)."""
+def cpu_threads(requested: int = 0) -> int:
+    """Threads for one encode call: ``requested`` if positive, else the cores this
+    process may use, never more than 8 (beyond that BLAS threads for one small model
+    only add contention)."""
+    if requested > 0:
+        return requested
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
@@ -164,6 +167,7 @@ class SentenceTransformerEmbedder:
         passage_prompt: str = "",
         allow_network: bool = False,
         device: str = "cpu",
+        threads: int = 0,
     ) -> None:
         folder = _local_model_folder(model)
         if not allow_network:
@@ -177,7 +181,7 @@ class SentenceTransformerEmbedder:
 
         # The weight-loading progress bar is noise on a CLI's stderr and in app logs.
         transformers_logging.disable_progress_bar()
-        torch.set_num_threads(cpu_threads())
+        torch.set_num_threads(cpu_threads(threads))
         source = str(folder) if folder is not None else str(model)
         try:
             self._model = SentenceTransformer(
@@ -265,10 +269,12 @@ def load_embedder(settings: Settings) -> Embedder:
             query_prompt=settings.query_prompt,
             passage_prompt=settings.passage_prompt,
             allow_network=settings.allow_network,
+            threads=settings.threads,
         )
     return SentenceTransformerEmbedder(
         model,
         query_prompt=settings.query_prompt,
         passage_prompt=settings.passage_prompt,
         allow_network=settings.allow_network,
+        threads=settings.threads,
     )

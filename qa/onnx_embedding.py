@@ -198,6 +198,7 @@ class OnnxInt8Embedder:
         passage_prompt: str = "",
         allow_network: bool = False,
         sort_by_length: bool = True,
+        threads: int = 0,
     ) -> None:
         folder = Path(model).expanduser()
         if not folder.is_dir():
@@ -205,6 +206,7 @@ class OnnxInt8Embedder:
         if not (folder / "modules.json").is_file():
             raise ModelError(f"{folder} is not a sentence-transformers folder.", _TORCH_HINT)
         self.cache = folder / CACHE_FOLDER
+        self._threads = threads
         manifest = read_json(self.cache / _MANIFEST)
         if manifest.get("source") != model_identity(folder):
             export_int8(folder, self.cache)
@@ -224,7 +226,7 @@ class OnnxInt8Embedder:
 
         try:
             options = ort.SessionOptions()
-            options.intra_op_num_threads = cpu_threads()
+            options.intra_op_num_threads = cpu_threads(self._threads)
             # Spinning threads starve each other when other processes share the cores
             # (measured: 2x slower under load); blocking costs little when idle.
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")

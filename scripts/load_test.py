@@ -108,6 +108,7 @@ def main() -> int:
             _, record, error = ask(reference_client, question)
             alone[question] = signature(record) if record else f"error {error}"
         rss_start = server.memory_info().rss
+        cpu_start = server.cpu_times()
         clients = [Client(url, verbose=False) for _ in range(args.clients)]
         latencies: list[float] = []
         errors: list[str] = []
@@ -135,6 +136,7 @@ def main() -> int:
                 future.result()
         elapsed = time.perf_counter() - started
         rss_end = server.memory_info().rss
+        cpu_end = server.cpu_times()
     finally:
         proc.terminate()
         try:
@@ -159,6 +161,11 @@ def main() -> int:
         "answers_differing_from_alone": len(differing),
         "differing_examples": differing[:5],
         "server_rss_mb": {"start": round(rss_start / 2**20, 1), "end": round(rss_end / 2**20, 1)},
+        # CPU the app spent during the concurrent phase; the rest of the machine's two
+        # cores went to the 20 clients, which run on the same machine.
+        "server_cpu_seconds": round(
+            (cpu_end.user + cpu_end.system) - (cpu_start.user + cpu_start.system), 1
+        ),
     }
     text = json.dumps(report, ensure_ascii=False, indent=2)
     print(text)
