@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -38,3 +40,32 @@ def fresh_home(tmp_path: Path, fake_home: Path) -> Path:
     """A writable copy of fake_home for tests that change the corpus or the index."""
     shutil.copytree(fake_home, tmp_path / "home")
     return tmp_path / "home"
+
+
+def fake_assistant_over(corpus_dir: Path, index_dir: Path) -> Assistant:
+    """Index ``corpus_dir`` with the fake embedder and open an Assistant over it."""
+    settings = Settings.from_env({}, corpus_dir=corpus_dir, index_dir=index_dir)
+    build_index(index_dir, FakeEmbedder(), load_corpus(corpus_dir))
+    return Assistant(settings, FakeEmbedder(), open_index(index_dir, model=FakeEmbedder().name))
+
+
+@pytest.fixture(scope="session")
+def serve_app() -> Iterator[Callable[[Assistant], str]]:
+    """Launch the app for an Assistant on a free localhost port; returns its URL."""
+    import app
+
+    demos = []
+
+    def serve(assistant: Assistant) -> str:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = int(probe.getsockname()[1])
+        demo = app.build_app(assistant)
+        demo.queue(default_concurrency_limit=4)
+        demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+        demos.append(demo)
+        return f"http://127.0.0.1:{port}"
+
+    yield serve
+    for demo in demos:
+        demo.close()

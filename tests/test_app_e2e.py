@@ -3,45 +3,23 @@
 from __future__ import annotations
 
 import shutil
-import socket
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import fake_assistant_over
 
-import app
-from qa.config import Settings
-from qa.corpus import load_corpus
-from qa.embedding import FakeEmbedder
-from qa.indexing import build_index
 from qa.pipeline import Assistant
-from qa.search_index import open_index
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 pytestmark = pytest.mark.slow
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Assistant], str]) -> str:
     root = tmp_path_factory.mktemp("e2e")
     shutil.copytree(CORPUS, root / "corpus")
-    settings = Settings(corpus_dir=root / "corpus", index_dir=root / "index")
-    build_index(settings.index_dir, FakeEmbedder(), load_corpus(settings.corpus_dir))
-    assistant = Assistant(settings, FakeEmbedder(), open_index(settings.index_dir))
-    demo = app.build_app(assistant)
-    demo.queue(default_concurrency_limit=4)
-    port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        demo.close()
+    return serve_app(fake_assistant_over(root / "corpus", root / "index"))
 
 
 def test_ask_api_returns_the_cli_schema(server: str) -> None:
