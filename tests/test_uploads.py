@@ -235,3 +235,42 @@ def test_failed_indexing_removes_the_file_again(
         handlers.add_upload(str(path))
     assert snapshot(settings) == before
     assert len(handlers.assistant.documents) == 2
+
+
+def test_fifty_megabyte_file_is_rejected_and_changes_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "uploads" / "huge.txt"
+    path.parent.mkdir()
+    with path.open("wb") as handle:  # sparse: 50 MB on paper, nothing written
+        handle.truncate(50 * 1024 * 1024)
+    handlers = app.Handlers(open_assistant(settings))
+    before = snapshot(settings)
+    with pytest.raises(gr.Error, match="文件太大"):
+        handlers.add_upload(str(path))
+    assert snapshot(settings) == before
+
+
+@pytest.mark.parametrize("codec", ["gb18030", "gbk", "big5", "utf-16", "utf-8-sig"])
+def test_legacy_encodings_are_accepted_and_searchable(
+    settings: Settings, tmp_path: Path, codec: str
+) -> None:
+    text = (
+        NEW_DOC
+        if codec != "big5"
+        else "丙縣人民政府關於推進質量強縣的實施方案\n一、發展目標\n到2021年，全縣茶葉產品抽檢合格率達到99%以上。\n"
+    )
+    path = upload_file(tmp_path, f"county-{codec}.txt", text.encode(codec))
+    handlers = app.Handlers(open_assistant(settings))
+    handlers.add_upload(str(path))
+    answer = handlers.assistant.ask("丙县茶叶产品抽检合格率要达到多少?")
+    assert answer.found and "99%" in answer.answer
+
+
+def test_file_without_any_outline_is_indexed_whole(settings: Settings, tmp_path: Path) -> None:
+    plain = "关于茶叶质量的说明\n本县茶叶产品抽检合格率达到99%以上，品牌建设成效明显。\n今后继续加强质量监管。\n"
+    path = upload_file(tmp_path, "no-outline.txt", plain.encode())
+    handlers = app.Handlers(open_assistant(settings))
+    handlers.add_upload(str(path))
+    passages = handlers.assistant.ask("茶叶产品抽检合格率是多少?").passages
+    assert any("99%" in p.chunk.text and p.chunk.section_path == () for p in passages)
