@@ -26,7 +26,7 @@ from qa.errors import InputError
 from qa.indexing import Progress, add_documents, corpus_hash
 from qa.query import QuestionAnalysis, analyse, place_aliases
 from qa.retrieval import Ranking, Retriever
-from qa.search_index import SearchIndex, open_index
+from qa.search_index import SearchIndex, check_model, open_index
 from qa.support import unsupported_reason
 from qa.textnorm import normalize_question, search_form
 from qa.types import Answer, Document, Figure, Passage
@@ -51,9 +51,11 @@ class Assistant:
     ) -> Assistant:
         """Load the model and the index, checking they belong to each other and the corpus."""
         settings = settings or Settings.from_env()
-        embedder = embedder or load_embedder(settings)
         expected_hash = corpus_hash(load_corpus(settings.corpus_dir)) if check_corpus else None
-        index = open_index(settings.index_dir, model=embedder.name, corpus_hash=expected_hash)
+        # The index first: a broken or stale index is reported before the model loads.
+        index = open_index(settings.index_dir, corpus_hash=expected_hash)
+        embedder = embedder or load_embedder(settings)
+        check_model(settings.index_dir, index.manifest, embedder.name)
         return cls(settings, embedder, index)
 
     # -- facts about the corpus ---------------------------------------------------

@@ -69,6 +69,16 @@ def _figures_by_chunk(chunks: list[Chunk], figures: list[Figure]) -> dict[int, l
     return dict(out)
 
 
+def check_model(index_dir: Path, manifest: Manifest, model: str) -> None:
+    if manifest.model != model:
+        raise IndexMismatchError(
+            f"The index at {index_dir} was built with the model {manifest.model!r}, "
+            f"but the settings use {model!r}.",
+            "Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and QA_ENCODER) "
+            "back to what the index was built with.",
+        )
+
+
 def open_index(
     index_dir: Path,
     *,
@@ -78,13 +88,8 @@ def open_index(
 ) -> SearchIndex:
     """Load and check the current index. Mismatches say exactly what to run."""
     manifest = read_manifest(index_dir)
-    if model is not None and manifest.model != model:
-        raise IndexMismatchError(
-            f"The index at {index_dir} was built with the model {manifest.model!r}, "
-            f"but the settings use {model!r}.",
-            "Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and QA_ENCODER) "
-            "back to what the index was built with.",
-        )
+    if model is not None:
+        check_model(index_dir, manifest, model)
     if corpus_hash is not None and manifest.corpus_hash != corpus_hash:
         raise IndexMismatchError(
             f"The documents in the corpus folder have changed since the index at {index_dir} "

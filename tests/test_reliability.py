@@ -213,3 +213,22 @@ def test_add_with_another_model_is_refused(fresh_home: Path) -> None:
 
     with pytest.raises(IndexMismatchError, match="model"):
         add_documents(fresh_home / "index", FakeEmbedder(dimension=32), [load_document(new_doc)])
+
+
+def test_app_refuses_to_start_from_a_broken_index(fresh_home: Path) -> None:
+    """The app process exits with a message instead of serving a truncated index."""
+    manifest = read_manifest(fresh_home / "index")
+    chunks = build_dir(fresh_home / "index", manifest.build_id) / "chunks.jsonl"
+    chunks.write_bytes(chunks.read_bytes()[:-200])
+    env = dict(os.environ, QA_HOME=str(fresh_home), QA_PORT="1")
+    result = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "cannot start" in result.stderr and "truncated" in result.stderr
+    assert "Traceback" not in result.stderr
