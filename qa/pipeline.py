@@ -180,15 +180,15 @@ class Assistant:
         figures = relevant_figures(chosen, figures_by_rank, analysis, passages)
         # Units stated by the best answering sentence (of each document when per document).
         leading = chosen if per_document else evidence[:1]
-        answer_units = {
-            cited.figure.unit
+        answer_figures = [
+            cited.figure
             for cited in figures
             for e in leading
             if e.passage_rank == cited.passage_rank
             and e.span[0] <= cited.figure.span[0]
             and cited.figure.span[1] <= e.span[1]
-        }
-        reason = self._not_found_reason(analysis, passages, chosen, answer_units)
+        ]
+        reason = self._not_found_reason(analysis, passages, chosen, answer_figures)
         if reason:
             figures = []
             text = f"{NOT_FOUND}{reason}以下是最接近的段落，仅供参考。"
@@ -212,12 +212,12 @@ class Assistant:
         analysis: QuestionAnalysis,
         passages: Sequence[Passage],
         chosen: Sequence[Evidence],
-        answer_units: set[str],
+        answer_figures: Sequence[Figure],
     ) -> str:
         """Why the corpus does not answer, or "" when it does."""
         if not passages or not chosen:
             return "没有检索到相关段落。"
-        return unsupported_reason(analysis, passages, self._index.corpus_form, answer_units)
+        return unsupported_reason(analysis, passages, self._index.corpus_form, answer_figures)
 
     # -- adding documents ---------------------------------------------------------
     def add_document(self, path: Path, progress: Progress | None = None) -> Document:

@@ -14,19 +14,21 @@ measured on eval/qa.jsonl (precision and recall in eval/report.md):
    document to anchor it and the term has three or more (充电桩, 个人所得税). Shorter unknown words, or unknown words
    beside a named place, are usually a rewording (挨家挨户, 买车) and are left to
    retrieval;
-5. a question asking for an amount of money (多少钱, 多少万元, 奖金) whose answer
-   sentences state no amount of money (a figure whose unit is 元, 万元, 亿元).
+5. a question asking for an amount of money (多少钱, 多少万元, 奖金) whose best answer
+   sentence states no amount of money about what is asked (a figure in 元, 万元,
+   亿元 whose indicator shares a word with the question: 年销售收入超百亿元 does not
+   answer 奖励多少万元).
 
 Pure function over the analysis, the passages and the corpus text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 
 from qa.query import QuestionAnalysis
 from qa.textnorm import search_form
-from qa.types import Passage
+from qa.types import Figure, Passage
 
 EVIDENCE_PASSAGES = 3
 
@@ -34,15 +36,21 @@ EVIDENCE_PASSAGES = 3
 MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
 
 
+def _money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
+    indicator = search_form(figure.indicator)
+    words = [w for w in (*analysis.topic_terms, *analysis.content_tokens) if len(w) >= 2]
+    return figure.unit in MONEY_UNITS and any(w in indicator for w in words)
+
+
 def unsupported_reason(
     analysis: QuestionAnalysis,
     passages: Sequence[Passage],
     corpus_form: str,
-    answer_units: Collection[str] = (),
+    answer_figures: Sequence[Figure] = (),
 ) -> str:
     """Why the passages cannot answer the question, in Chinese; "" when they can.
 
-    ``answer_units``: units of the figures stated in the chosen answer sentences.
+    ``answer_figures``: the figures stated in the best answering sentence(s).
     """
     evidence = search_form("".join(p.chunk.text + "".join(p.chunk.section_path) for p in passages))
     if analysis.unknown_places and not analysis.doc_ids:
@@ -67,6 +75,6 @@ def unsupported_reason(
     anchorless = [t for t in unknown if len(t) >= 3]
     if anchorless and not analysis.doc_ids:
         return f"文件中没有提到“{'、'.join(anchorless)}”。"
-    if analysis.asks_money and not MONEY_UNITS & set(answer_units):
+    if analysis.asks_money and not any(_money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
     return ""

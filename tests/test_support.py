@@ -3,7 +3,7 @@
 from qa.query import analyse, topic_terms
 from qa.support import unsupported_reason
 from qa.textnorm import search_form
-from qa.types import Chunk, Document, Passage
+from qa.types import Chunk, Document, Figure, Passage
 
 
 def _doc(doc_id: str, region: str) -> Document:
@@ -75,3 +75,30 @@ def test_topic_terms_drop_places_and_generic_words() -> None:
     terms = topic_terms("厦门市森林覆盖率的目标是多少?", ["厦门市", "厦门"])
     assert "目标" not in terms and not any("厦门" in t for t in terms)
     assert "覆盖率" in terms
+
+
+def _figure(indicator: str, value: str, unit: str) -> Figure:
+    return Figure(
+        "xm",
+        (),
+        indicator,
+        value,
+        float(value),
+        unit,
+        "equal",
+        None,
+        "",
+        f"{indicator}{value}{unit}",
+        (0, 1),
+    )
+
+
+def test_money_question_needs_an_amount_about_what_is_asked() -> None:
+    a = analyse("厦门对获得名牌产品的企业奖励多少万元?", DOCS)
+    passages = _passages(XM_TEXT, "xm")
+    assert a.asks_money
+    assert "金额" in unsupported_reason(a, passages, CORPUS, [])
+    sales = _figure("年销售收入", "100", "亿元")
+    assert "金额" in unsupported_reason(a, passages, CORPUS, [sales])
+    reward = _figure("对获得名牌产品的企业奖励", "50", "万元")
+    assert "金额" not in unsupported_reason(a, passages, CORPUS, [reward])
