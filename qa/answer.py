@@ -141,12 +141,15 @@ def choose_evidence(
     if not evidence:
         return []
     if per_document:
+        # A document whose best sentence names nothing the question asks about has no
+        # answer to give; it is left out rather than padded with an unrelated sentence.
+        terms = analysis.topic_terms or analysis.content_tokens
         chosen = []
         for doc_id in per_document:
             best = next((e for e in evidence if e.doc_id == doc_id), None)
-            if best is not None:
+            if best is not None and (not terms or any(t in search_form(best.text) for t in terms)):
                 chosen.append(best)
-        return chosen
+        return chosen or [evidence[0]]
     best = evidence[0]
     chosen = [best]
     # A second sentence from the same passage when it adds question words the first lacks.
@@ -201,6 +204,25 @@ def relevant_figures(
             elif any(t in search_form(figure.indicator) for t in analysis.content_tokens):
                 related.append(cited)
     return (inside + related)[:limit]
+
+
+def on_indicator(figures: Sequence[CitedFigure], analysis: QuestionAnalysis) -> list[CitedFigure]:
+    """The figures whose indicator names what the question asks about.
+
+    Those naming every topic word of the question if there are any (监督抽查合格率 for
+    "各地监督抽查合格率…"), else those naming at least half of them.
+    """
+    terms = analysis.topic_terms or analysis.content_tokens
+    if not terms:
+        return list(figures)
+    total = sum(len(t) for t in terms)
+
+    def share(cited: CitedFigure) -> float:
+        indicator = search_form(cited.figure.indicator)
+        return sum(len(t) for t in terms if t in indicator) / total
+
+    complete = [c for c in figures if share(c) >= 0.999]
+    return complete or [c for c in figures if share(c) >= 0.5]
 
 
 def comparison_table(figures: Sequence[CitedFigure], region_of: Mapping[str, str]) -> str:

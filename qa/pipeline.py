@@ -16,6 +16,7 @@ from qa.answer import (
     choose_evidence,
     comparison_table,
     compose,
+    on_indicator,
     relevant_figures,
     score_evidence,
 )
@@ -194,8 +195,9 @@ class Assistant:
             text = f"{NOT_FOUND}{reason}以下是最接近的段落，仅供参考。"
         else:
             text = compose(chosen, labels if per_document else None)
-            if analysis.across_documents and figures:
-                text += "\n\n" + comparison_table(figures, labels)
+            table_figures = on_indicator(figures, analysis) if analysis.across_documents else []
+            if table_figures:
+                text += "\n\n" + comparison_table(table_figures, labels)
         timings["answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         return Answer(

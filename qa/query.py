@@ -34,7 +34,29 @@ _REGION_SUFFIXES = (
 )
 # Place words that name no particular place in the corpus.
 _GENERIC_PLACES = frozenset(
-    ["中国", "全国", "我国", "国家", "国内", "国际", "全省", "全市", "本市", "本省", "各地", "各市", "地方", "城市", "中华人民共和国", "全盟", "本地", "当地", "各省", "省市", "市县"]
+    [
+        "中国",
+        "全国",
+        "我国",
+        "国家",
+        "国内",
+        "国际",
+        "全省",
+        "全市",
+        "本市",
+        "本省",
+        "各地",
+        "各市",
+        "地方",
+        "城市",
+        "中华人民共和国",
+        "全盟",
+        "本地",
+        "当地",
+        "各省",
+        "省市",
+        "市县",
+    ]
 )
 _FIGURE_WORDS = (
     "多少",
@@ -104,10 +126,45 @@ class QuestionAnalysis:
 
 
 # Part-of-speech tags (jieba) of words that name what a question is about.
-_TOPIC_FLAGS = frozenset(["n", "nz", "nt", "nl", "ng", "vn", "an", "eng", "nr", "ns", "l", "i", "j"])
+_TOPIC_FLAGS = frozenset(
+    ["n", "nz", "nt", "nl", "ng", "vn", "an", "eng", "nr", "ns", "l", "i", "j"]
+)
 # Nouns every question or policy text uses; they say nothing about the topic.
 _GENERIC_TOPICS = frozenset(
-    ["目标", "工作", "方面", "问题", "情况", "内容", "措施", "规定", "要求", "方案", "意见", "文件", "政策", "办法", "安排", "部门", "单位", "时候", "时间", "多少", "数量", "比例", "标准", "哪些", "什么", "方式", "计划", "行动", "意思", "部分", "级别", "质量"]
+    [
+        "目标",
+        "工作",
+        "方面",
+        "问题",
+        "情况",
+        "内容",
+        "措施",
+        "规定",
+        "要求",
+        "方案",
+        "意见",
+        "文件",
+        "政策",
+        "办法",
+        "安排",
+        "部门",
+        "单位",
+        "时候",
+        "时间",
+        "多少",
+        "数量",
+        "比例",
+        "标准",
+        "哪些",
+        "什么",
+        "方式",
+        "计划",
+        "行动",
+        "意思",
+        "部分",
+        "级别",
+        "质量",
+    ]
 )
 _GOVERNMENT = re.compile(r"(人民政府|政府|特区政府|行政公署|行署)$")
 

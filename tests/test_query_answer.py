@@ -133,3 +133,30 @@ def test_figures_shown_are_verbatim_in_their_passage() -> None:
     shown = relevant_figures(chosen, {1: [good, forged]}, a, [passage])
     assert [c.figure.value for c in shown] == ["45"]
     assert shown[0].passage_rank == 1
+
+
+def test_comparison_leaves_out_documents_without_an_answer() -> None:
+    passages = [
+        _passage(1, "厦门监督抽查合格率稳定在94%以上。", "xm"),
+        _passage(2, "太原要加强组织领导，落实工作责任。", "ty", 50),
+    ]
+    docs = [*DOCS, _doc("ty", "太原市")]
+    a = analyse("各地监督抽查合格率的目标分别是多少?", docs)
+    chosen = choose_evidence(score_evidence(a, passages, {}, {}), a, per_document=["xm", "ty"])
+    assert [e.doc_id for e in chosen] == ["xm"]
+
+
+def test_comparison_table_keeps_figures_on_the_asked_indicator() -> None:
+    from qa.answer import on_indicator
+    from qa.types import CitedFigure
+
+    def cited(indicator: str) -> CitedFigure:
+        return CitedFigure(
+            Figure("xm", (), indicator, "90", 90.0, "%", "at_least", None, "", indicator, (0, 1)), 1
+        )
+
+    a = analyse("各地监督抽查合格率的目标分别是多少?", DOCS)
+    kept = on_indicator(
+        [cited("国家监督抽查合格率"), cited("质量安全监测合格率"), cited("制造业质量竞争力指数")], a
+    )
+    assert [c.figure.indicator for c in kept] == ["国家监督抽查合格率"]
