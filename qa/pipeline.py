@@ -179,7 +179,7 @@ class Assistant:
             per_document = list(analysis.doc_ids)
         chosen = choose_evidence(evidence, analysis, per_document)
         figures = relevant_figures(chosen, figures_by_rank, analysis, passages)
-        # Units stated by the best answering sentence (of each document when per document).
+        # Figures stated by the best answering sentence (of each document when per document).
         leading = chosen if per_document else evidence[:1]
         answer_figures = [
             cited.figure
