@@ -30,6 +30,7 @@ from qa.index_io import (
     load_records,
     publish,
     read_manifest,
+    verify,
     writer_lock,
 )
 from qa.keyword import KeywordIndex
@@ -189,6 +190,7 @@ def add_documents(
                 f"added with {embedder.name!r}.",
                 "Use the same QA_EMBED_MODEL/QA_ENCODER, or rebuild with `python -m qa build`.",
             )
+        verify(index_dir, manifest)  # never build on top of a damaged index
         current = load_records(index_dir)
         _refuse_duplicates([*current.documents, *new_documents])
         fresh = ingest(new_documents, progress)

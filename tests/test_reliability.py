@@ -232,3 +232,19 @@ def test_app_refuses_to_start_from_a_broken_index(fresh_home: Path) -> None:
     assert result.returncode == 2
     assert "cannot start" in result.stderr and "truncated" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_add_on_a_damaged_index_is_refused_and_changes_nothing(fresh_home: Path) -> None:
+    from qa.corpus import load_document
+    from qa.indexing import add_documents
+
+    manifest = read_manifest(fresh_home / "index")
+    chunks = build_dir(fresh_home / "index", manifest.build_id) / "chunks.jsonl"
+    chunks.write_bytes(chunks.read_bytes()[:-50])
+    new_doc = fresh_home / "zz-new.txt"
+    new_doc.write_text(
+        "某市质量工作方案\n一、目标\n到2020年，新增名牌产品5个。\n", encoding="utf-8"
+    )
+    with pytest.raises(IndexCorruptError, match="python -m qa build --force"):
+        add_documents(fresh_home / "index", FakeEmbedder(), [load_document(new_doc)])
+    assert read_manifest(fresh_home / "index") == manifest
