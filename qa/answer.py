@@ -174,6 +174,15 @@ def compose(chosen: Sequence[Evidence], labels: Mapping[str, str] | None = None)
     return "\n".join(lines) if labels else "".join(lines)
 
 
+def states(evidence: Evidence, cited: CitedFigure) -> bool:
+    """The answering sentence states this figure (same passage, figure inside it)."""
+    return (
+        evidence.passage_rank == cited.passage_rank
+        and evidence.span[0] <= cited.figure.span[0]
+        and cited.figure.span[1] <= evidence.span[1]
+    )
+
+
 def relevant_figures(
     chosen: Sequence[Evidence],
     figures_by_rank: Mapping[int, Sequence[Figure]],
@@ -194,12 +203,7 @@ def relevant_figures(
             if figure.text not in text_of[rank] or figure.value not in figure.text:
                 continue
             cited = CitedFigure(figure, rank)
-            if any(
-                e.passage_rank == rank
-                and e.span[0] <= figure.span[0]
-                and figure.span[1] <= e.span[1]
-                for e in chosen
-            ):
+            if any(states(e, cited) for e in chosen):
                 inside.append(cited)
             elif any(t in search_form(figure.indicator) for t in analysis.content_tokens):
                 related.append(cited)

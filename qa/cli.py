@@ -115,33 +115,18 @@ def cmd_chunks(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
     from qa.corpus import load_corpus, parse_document
     from qa.figures import extract_figures
+    from qa.query import names_document
+    from qa.records import figure_to_record
 
     rows: list[dict[str, Any]] = []
     for document in load_corpus(settings.corpus_dir):
-        if (
-            args.doc
-            and args.doc not in (document.doc_id, document.region)
-            and args.doc not in document.title
-        ):
+        if args.doc and not names_document(args.doc, document):
             continue
         sections, _ = parse_document(document)
-        for f in extract_figures(document, sections):
-            rows.append(
-                {
-                    "doc_id": f.doc_id,
-                    "doc_title": document.title,
-                    "region": document.region,
-                    "section_path": list(f.section_path),
-                    "indicator": f.indicator,
-                    "value": f.value,
-                    "unit": f.unit,
-                    "comparator": f.comparator,
-                    "target_year": f.target_year,
-                    "lead_department": f.lead_department,
-                    "text": f.text,
-                    "span": list(f.span),
-                }
-            )
+        for figure in extract_figures(document, sections):
+            record = figure_to_record(figure)
+            del record["number"]  # the JSON interface gives the value as written
+            rows.append({**record, "doc_title": document.title, "region": document.region})
     if args.json:
         _print_json(rows)
         return 0

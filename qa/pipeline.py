@@ -19,13 +19,14 @@ from qa.answer import (
     on_indicator,
     relevant_figures,
     score_evidence,
+    states,
 )
 from qa.config import Settings
 from qa.corpus import load_corpus, load_document
 from qa.embedding import Embedder, load_embedder
 from qa.errors import InputError
 from qa.indexing import Progress, add_documents, corpus_hash
-from qa.query import QuestionAnalysis, analyse, place_aliases
+from qa.query import QuestionAnalysis, analyse, names_document
 from qa.retrieval import Ranking, Retriever
 from qa.search_index import SearchIndex, check_model, open_index
 from qa.support import unsupported_reason
@@ -79,14 +80,7 @@ class Assistant:
         parts = doc_filter.split("|") if isinstance(doc_filter, str) else list(doc_filter)
         out: list[str] = []
         for part in (p.strip() for p in parts if p and p.strip()):
-            form = search_form(part)
-            matches = [
-                d.doc_id
-                for d in self._index.documents.values()
-                if part == d.doc_id
-                or form in search_form(d.title)
-                or any(form == a or form in a for a in place_aliases(d.region))
-            ]
+            matches = [d.doc_id for d in self._index.documents.values() if names_document(part, d)]
             if not matches:
                 known = ", ".join(
                     f"{d.doc_id} ({d.region})" for d in self._index.documents.values()
@@ -113,9 +107,6 @@ class Assistant:
                 "请输入一个完整的问题，例如：厦门到2018年森林覆盖率要达到多少？",
             )
         return text
-
-    def analyse(self, question: str) -> QuestionAnalysis:
-        return analyse(self.validate(question), self.documents)
 
     def rank(
         self,
@@ -182,12 +173,7 @@ class Assistant:
         # Figures stated by the best answering sentence (of each document when per document).
         leading = chosen if per_document else evidence[:1]
         answer_figures = [
-            cited.figure
-            for cited in figures
-            for e in leading
-            if e.passage_rank == cited.passage_rank
-            and e.span[0] <= cited.figure.span[0]
-            and cited.figure.span[1] <= e.span[1]
+            cited.figure for cited in figures if any(states(e, cited) for e in leading)
         ]
         reason = self._not_found_reason(analysis, passages, chosen, answer_figures)
         if reason:

@@ -110,6 +110,19 @@ def place_aliases(region: str) -> set[str]:
     return aliases
 
 
+def names_document(name: str, document: Document) -> bool:
+    """Does ``name`` (a doc id, a region with or without its suffix, or a fragment of
+    the title, in either script) designate ``document``? Used by every document filter."""
+    form = search_form(name)
+    if not form:
+        return False
+    return (
+        name == document.doc_id
+        or form in search_form(document.title)
+        or any(form == a or form in a for a in place_aliases(document.region))
+    )
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     text: str  # normalised question
