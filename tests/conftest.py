@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import socket
 from collections.abc import Callable, Iterator
@@ -15,8 +16,32 @@ from qa.embedding import FakeEmbedder
 from qa.indexing import build_index
 from qa.pipeline import Assistant
 from qa.search_index import open_index
+from qa.types import Document
 
 SHARED = PROJECT_ROOT.parent / "shared"
+
+
+def make_document(
+    text: str = "",
+    script: str = "simplified",
+    *,
+    doc_id: str = "t",
+    region: str = "",
+    title: str = "",
+) -> Document:
+    """A Document built in memory, for tests of the pure functions."""
+    return Document(
+        doc_id=doc_id,
+        source_name=f"{doc_id}.txt",
+        text=text,
+        title=title,
+        issuer="",
+        doc_number="",
+        date="",
+        region=region,
+        script=script,  # type: ignore[arg-type]
+        content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
+    )
 
 
 @pytest.fixture(scope="session")

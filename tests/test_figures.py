@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import make_document
 
 from qa.errors import InputError
 from qa.figures import extract_figures
@@ -27,23 +28,8 @@ REGION_FILES = {
 }
 
 
-def make_doc(text: str, script: str = "simplified") -> Document:
-    return Document(
-        doc_id="t",
-        source_name="t.txt",
-        text=text,
-        title="",
-        issuer="",
-        doc_number="",
-        date="",
-        region="",
-        script=script,  # type: ignore[arg-type]
-        content_hash=hashlib.sha256(text.encode()).hexdigest(),
-    )
-
-
 def only(text: str, script: str = "simplified", sections: tuple[Section, ...] = ()) -> Figure:
-    figures = extract_figures(make_doc(text, script), sections)
+    figures = extract_figures(make_document(text, script), sections)
     assert len(figures) == 1, figures
     return figures[0]
 
@@ -96,7 +82,7 @@ def test_counts_take_the_noun_before_or_after_the_value() -> None:
 
 
 def test_two_figures_in_one_clause_do_not_share_an_indicator() -> None:
-    figures = extract_figures(make_doc("年销售收入超100亿元的名牌产品生产企业达50家。"))
+    figures = extract_figures(make_document("年销售收入超100亿元的名牌产品生产企业达50家。"))
     assert [(f.indicator, f.value, f.unit, f.comparator) for f in figures] == [
         ("年销售收入", "100", "亿元", "more_than"),
         ("名牌产品生产企业", "50", "家", "equal"),
@@ -133,7 +119,7 @@ def test_chinese_numerals_are_read_with_cn2an() -> None:
     ],
 )
 def test_not_figures(text: str) -> None:
-    assert extract_figures(make_doc(text)) == []
+    assert extract_figures(make_document(text)) == []
 
 
 def test_traditional_script_with_spaces_and_lead_department() -> None:
@@ -179,7 +165,7 @@ def test_lead_department_is_the_first_one_after_the_figure_in_its_paragraph() ->
         "合格率达到90%以上,(盟市场监管局负责),监测合格率达到96%以上(盟农牧业局负责)。\n"
         "覆盖率达到95%以上。\n"
     )
-    figures = extract_figures(make_doc(text))
+    figures = extract_figures(make_document(text))
     assert [f.lead_department for f in figures] == ["盟市场监管局", "盟农牧业局", ""]
 
 
@@ -225,7 +211,7 @@ def test_bad_input_raises_input_error_with_hint() -> None:
         extract_figures("到2018年达到90%", ())  # type: ignore[arg-type]
     assert err.value.hint
     with pytest.raises(InputError):
-        extract_figures(make_doc("达到90%"), ("二、",))  # type: ignore[arg-type]
+        extract_figures(make_document("达到90%"), ("二、",))  # type: ignore[arg-type]
 
 
 # --- the five corpus documents ---------------------------------------------------------
@@ -354,7 +340,7 @@ def test_scale_corpus_is_linear_and_keeps_invariants() -> None:
     paths = sorted(laws.rglob("*.md"), key=lambda p: p.stat().st_size, reverse=True)[:20]
     chars, seconds, count = 0, 0.0, 0
     for path in paths:
-        document = make_doc(path.read_text(encoding="utf-8"))
+        document = make_document(path.read_text(encoding="utf-8"))
         started = time.perf_counter()
         figures = extract_figures(document, _outline(document.text))
         seconds += time.perf_counter() - started

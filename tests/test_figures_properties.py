@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
+from conftest import make_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.figures import extract_figures
-from qa.types import COMPARATORS, Document
+from qa.types import COMPARATORS
 
 FRAGMENTS = [
     "到2018年", "到 2020 年底", "至2020年", "2015年前", "2014年6月前", "2015年4月27日",
@@ -26,23 +25,8 @@ any_text = st.text(max_size=300)
 scripts = st.sampled_from(["simplified", "traditional"])
 
 
-def _doc(text: str, script: str) -> Document:
-    return Document(
-        doc_id="p",
-        source_name="p.txt",
-        text=text,
-        title="",
-        issuer="",
-        doc_number="",
-        date="",
-        region="",
-        script=script,  # type: ignore[arg-type]
-        content_hash=hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest(),
-    )
-
-
 def _check(text: str, script: str) -> None:
-    figures = extract_figures(_doc(text, script), ())
+    figures = extract_figures(make_document(text, script), ())
     previous = -1
     for figure in figures:
         start, end = figure.span

@@ -1,23 +1,14 @@
 """Question analysis and answer assembly (pure functions, synthetic passages)."""
 
+from conftest import make_document
+
 from qa.answer import choose_evidence, clause_window, compose, relevant_figures, score_evidence
 from qa.query import analyse, place_aliases
 from qa.types import Chunk, Document, Figure, Passage
 
 
 def _doc(doc_id: str, region: str, title: str = "") -> Document:
-    return Document(
-        doc_id,
-        f"{doc_id}.txt",
-        "",
-        title or f"{region}质量强市意见",
-        "",
-        "",
-        "",
-        region,
-        "simplified",
-        doc_id,
-    )
+    return make_document(doc_id=doc_id, region=region, title=title or f"{region}质量强市意见")
 
 
 DOCS = [

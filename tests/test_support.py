@@ -1,5 +1,7 @@
 """The not-found rules (pure: analysis + passages + corpus text)."""
 
+from conftest import make_document
+
 from qa.query import analyse, topic_terms
 from qa.support import unsupported_reason
 from qa.textnorm import search_form
@@ -7,18 +9,7 @@ from qa.types import Chunk, Document, Figure, Passage
 
 
 def _doc(doc_id: str, region: str) -> Document:
-    return Document(
-        doc_id,
-        f"{doc_id}.txt",
-        "",
-        f"{region}质量强市意见",
-        "",
-        "",
-        "",
-        region,
-        "simplified",
-        doc_id,
-    )
+    return make_document(doc_id=doc_id, region=region, title=f"{region}质量强市意见")
 
 
 DOCS = [_doc("xm", "厦门市"), _doc("ty", "太原市")]
