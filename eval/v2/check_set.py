@@ -1,0 +1,592 @@
+#!/usr/bin/env python3
+"""Validate the v2 evaluation question set (test.jsonl, dev.jsonl) and print counts.
+
+Standard library only; uses `opencc` (traditional -> simplified) when it is importable,
+which the project venv provides:  /work/main/.venv/bin/python eval/v2/check_set.py
+
+What is checked (an ERROR makes the script exit with status 1):
+  * record format: fields, types, id pattern (test t001..., dev d001...), ids unique
+    across both files, allowed tags;
+  * every answer phrase is 4-30 characters and occurs verbatim (whitespace ignored) in
+    the expected document, inside the section given in `section`;
+  * `doc` names exactly one document: a region name of the five policy documents or a
+    title fragment that is a substring of exactly one regulation title in corpus.txt;
+    comparisons list several documents separated by `|` with one answer per document;
+  * tag consistency: regulation <-> doc is a regulation; unanswerable <-> answers [] and
+    doc ""; followup <-> non-empty history; across -> 2-5 policy documents;
+    placeless -> no place name and no document title in the question;
+    cross_script <-> the question is written in the other script than its document;
+  * reworded: the longest run of characters the question shares with its expected
+    document (NFKC, lower case, whitespace removed, traditional->simplified) is <= 6;
+  * unanswerable questions carry `note: "family: <name>; ..."`, at most 4 per family per
+    split and at least 5 different families per split;
+  * per-split minimum counts (placeless, across, reworded, regulation, unanswerable,
+    followup, cross_script, questions with words a POS tagger may take for places);
+  * no dev question repeats a test question (same text, near-identical text, or the same
+    document+answers), and no question is near-identical to the old set eval/qa.jsonl.
+
+Usage: check_set.py [--test-only] [--verbose]
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MAIN = HERE.parents[1]
+CORPUS_DIR = MAIN / "corpus"
+LAWS_DIR = Path("/work/shared/scale-corpus/laws")
+OLD_SET = MAIN / "eval" / "qa.jsonl"
+
+try:  # optional dependency
+    import opencc  # type: ignore
+
+    _T2S = opencc.OpenCC("t2s")
+    _S2T = opencc.OpenCC("s2t")
+except Exception:  # pragma: no cover - fallback without opencc
+    _T2S = _S2T = None
+
+REGIONS = {  # doc name -> file-name prefix in /work/main/corpus
+    "厦门": "xiamen",
+    "太原": "taiyuan",
+    "阿拉善": "alxa",
+    "福建": "fujian",
+    "东莞": "dongguan",
+}
+TRADITIONAL_DOCS = {"阿拉善"}
+
+ALLOWED_TAGS = {
+    "placeless", "across", "reworded", "regulation", "unanswerable", "cross_script", "followup",
+}
+FAMILIES = {
+    "other_region",       # a city/province that is not in the corpus
+    "uncovered_year",     # a year the documents do not cover
+    "absent_topic",       # a topic no document mentions
+    "absent_detail",      # the topic is present but the detail asked is not
+    "wrong_doc",          # asked about one document, stated only in another
+    "law_not_in_corpus",  # a law/regulation that is not in corpus.txt
+    "false_premise",      # the question presupposes something the corpus contradicts
+    "everyday_absent",    # everyday phrasing of a topic nobody covers
+}
+MAX_PER_FAMILY = 4
+MIN_FAMILIES = 5
+
+MINIMA = {  # per split
+    "questions": 110,
+    "placeless": 35,
+    "across": 12,
+    "reworded": 18,
+    "regulation": 22,
+    "unanswerable": 16,
+    "followup": 6,
+    "cross_script": 3,
+    "pos_trap": 2,
+}
+REWORD_MAX = 6
+
+# Words an automatic part-of-speech tagger may mistake for place names.
+POS_TRAP_WORDS = ["东西", "東西", "上下", "南北", "左右", "中山", "江山", "长安", "長安", "山水", "东南", "西北", "黄山"]
+
+# Place names that make a question not "placeless" (simplified; questions are converted
+# to simplified before matching).
+PLACE_NAMES = [
+    "厦门", "太原", "阿拉善", "阿盟", "福建", "东莞", "山西", "内蒙古", "广东", "台湾", "海西",
+    "腾格里", "额济纳", "思明", "湖里", "集美", "海沧", "同安", "翔安", "晋", "闽", "莞",
+    "北京", "上海", "天津", "重庆", "河北", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "江西", "山东", "河南", "湖北", "湖南", "海南", "四川", "贵州", "云南", "陕西", "甘肃",
+    "青海", "宁夏", "新疆", "西藏", "广西", "香港", "澳门", "深圳", "广州", "杭州", "南京",
+    "苏州", "成都", "武汉", "西安", "长沙", "郑州", "济南", "青岛", "宁波", "福州", "泉州",
+    "呼和浩特", "包头", "鄂尔多斯", "大同", "合肥", "昆明", "南宁", "贵阳", "兰州", "银川",
+    "乌鲁木齐", "拉萨", "石家庄", "沈阳", "大连", "长春", "哈尔滨", "南昌", "太原市", "佛山",
+    "珠海", "中国", "全国",
+]
+# "中国"/"全国" are not places in the sense of the rule; they are removed below.
+PLACE_NAMES = [p for p in PLACE_NAMES if p not in ("中国", "全国")]
+
+CN_NUM = "一二三四五六七八九十"
+RE_L1 = re.compile(r"^([%s]+)、" % CN_NUM)
+RE_L2 = re.compile(r"^[（(]([%s]+)[）)]" % CN_NUM)
+RE_L3 = re.compile(r"^(\d{1,2})\s*[.、．](?!\d)")
+RE_CHAPTER = re.compile(r"^##\s*(第[一二三四五六七八九十百零]+章)")
+RE_ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零]+条)[\s　]")
+RE_SECTION_TOKEN = re.compile(r"[%s]+、|（[%s]+）|\d+\." % (CN_NUM, CN_NUM))
+
+errors: list[str] = []
+warnings: list[str] = []
+
+
+def err(msg: str) -> None:
+    errors.append(msg)
+
+
+def warn(msg: str) -> None:
+    warnings.append(msg)
+
+
+def nows(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def t2s(s: str) -> str:
+    return _T2S.convert(s) if _T2S else s
+
+
+def norm(s: str) -> str:
+    """Normalisation used for the reworded and placeless checks."""
+    return t2s(nows(unicodedata.normalize("NFKC", s)).lower())
+
+
+def script_of(text: str) -> str | None:
+    """'trad', 'simp' or None (undecidable) for a question."""
+    if not (_T2S and _S2T):
+        return None
+    t = nows(text)
+    trad = sum(1 for a, b in zip(t, _T2S.convert(t)) if a != b)
+    simp = sum(1 for a, b in zip(t, _S2T.convert(t)) if a != b)
+    if trad and not simp:
+        return "trad"
+    if simp and not trad:
+        return "simp"
+    if trad and simp:
+        return "trad" if trad > simp else "simp"
+    return None
+
+
+# ----------------------------------------------------------------------------- documents
+class Doc:
+    def __init__(self, name: str, path: Path, kind: str, title: str, text: str):
+        self.name, self.path, self.kind, self.title, self.text = name, path, kind, title, text
+        self.flat = nows(text)
+        self.norm = norm(text)
+        self.script = "trad" if name in TRADITIONAL_DOCS else "simp"
+        self.units: list[tuple[tuple[str, ...], str]] = []  # (path, line text)
+        self.has_chapters = False
+        if kind == "policy":
+            self._parse_policy()
+        else:
+            self._parse_law()
+
+    def _parse_policy(self) -> None:
+        l1 = l2 = l3 = None
+        for raw in self.text.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            m1, m2, m3 = RE_L1.match(line), RE_L2.match(line), RE_L3.match(line)
+            if m1:
+                l1, l2, l3 = m1.group(1) + "、", None, None
+            elif m2:
+                l2, l3 = "（" + m2.group(1) + "）", None
+            elif m3 and l1:
+                l3 = str(int(m3.group(1))) + "."
+            path = tuple(x for x in (l1, l2, l3) if x)
+            self.units.append((path, line))
+
+    def _parse_law(self) -> None:
+        chapter = article = None
+        for raw in self.text.splitlines():
+            line = raw.strip()
+            if not line:
+                continue
+            mc = RE_CHAPTER.match(line)
+            if mc:
+                chapter, article = mc.group(1), None
+                self.has_chapters = True
+                continue
+            if line.startswith("#"):
+                continue
+            ma = RE_ARTICLE.match(line)
+            if ma:
+                article = ma.group(1)
+            if article is None:
+                continue  # header / preamble
+            path = tuple(x for x in (chapter, article) if x)
+            self.units.append((path, line))
+
+    def section_text(self, section: str) -> str | None:
+        if self.kind == "policy":
+            tokens = tuple(RE_SECTION_TOKEN.findall(section))
+            if not tokens or "".join(tokens) != nows(section):
+                return None
+        else:
+            tokens = tuple(section.split())
+            if not tokens:
+                return None
+            if self.has_chapters and len(tokens) != 2:
+                return None
+            if not self.has_chapters and len(tokens) != 1:
+                return None
+        lines = [t for p, t in self.units if p[: len(tokens)] == tokens]
+        return nows("".join(lines)) if lines else None
+
+
+def load_docs() -> tuple[dict[str, Doc], list[Doc]]:
+    regions: dict[str, Doc] = {}
+    for name, prefix in REGIONS.items():
+        files = sorted(CORPUS_DIR.glob(prefix + "-*.txt"))
+        if len(files) != 1:
+            err(f"corpus: expected one file {prefix}-*.txt for {name}, found {len(files)}")
+            continue
+        text = files[0].read_text(encoding="utf-8")
+        regions[name] = Doc(name, files[0], "policy", name, text)
+    laws: list[Doc] = []
+    corpus_list = HERE / "corpus.txt"
+    for ln in corpus_list.read_text(encoding="utf-8").splitlines():
+        ln = ln.strip()
+        if not ln or ln.startswith("#"):
+            continue
+        p = LAWS_DIR / ln
+        if not p.is_file():
+            err(f"corpus.txt: missing file {p}")
+            continue
+        text = p.read_text(encoding="utf-8")
+        title = next((l[2:].strip() for l in text.splitlines() if l.startswith("# ")), None)
+        if not title:
+            err(f"corpus.txt: no '# title' line in {p}")
+            continue
+        laws.append(Doc(title, p, "law", title, text))
+    titles = [d.title for d in laws]
+    if len(set(titles)) != len(titles):
+        err("corpus.txt: two files share a title (one version per law)")
+    return regions, laws
+
+
+def resolve(name: str, regions: dict[str, Doc], laws: list[Doc]) -> Doc | None:
+    if name in regions:
+        return regions[name]
+    hits = [d for d in laws if name in d.title]
+    if len(hits) == 1 and name:
+        return hits[0]
+    return None
+
+
+# ----------------------------------------------------------------------------- checks
+def longest_shared_run(q: str, doc: Doc) -> int:
+    qn = norm(q)
+    best = 0
+    k = 1
+    while k <= len(qn):
+        if any(qn[i:i + k] in doc.norm for i in range(len(qn) - k + 1)):
+            best = k
+            k += 1
+        else:
+            break
+    return best
+
+
+def bigrams(s: str) -> set[str]:
+    s = norm(s)
+    s = re.sub(r"[^\w]", "", s)
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def check_file(path: Path, prefix: str, regions, laws, law_fragments, seen_ids) -> list[dict]:
+    recs: list[dict] = []
+    if not path.is_file():
+        err(f"{path.name}: missing")
+        return recs
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            err(f"{path.name}:{n}: empty line")
+            continue
+        try:
+            r = json.loads(line)
+        except json.JSONDecodeError as e:
+            err(f"{path.name}:{n}: bad JSON ({e})")
+            continue
+        recs.append(r)
+        check_record(path.name, n, r, prefix, regions, laws, law_fragments, seen_ids)
+    return recs
+
+
+def check_record(fname, n, r, prefix, regions, laws, law_fragments, seen_ids) -> None:
+    where = f"{fname}:{n}:{r.get('id', '?')}"
+    fields = ["id", "question", "answers", "doc", "section", "type", "tags", "history", "note"]
+    for f in fields:
+        if f not in r:
+            err(f"{where}: missing field {f}")
+            return
+    extra = set(r) - set(fields)
+    if extra:
+        err(f"{where}: unknown fields {sorted(extra)}")
+    rid, q, answers, doc, section = r["id"], r["question"], r["answers"], r["doc"], r["section"]
+    typ, tags, history, note = r["type"], r["tags"], r["history"], r["note"]
+    if not (isinstance(rid, str) and re.fullmatch(prefix + r"\d{3}", rid)):
+        err(f"{where}: id must look like {prefix}001")
+    if rid in seen_ids:
+        err(f"{where}: duplicate id {rid}")
+    seen_ids.add(rid)
+    if not (isinstance(q, str) and q.strip()):
+        err(f"{where}: empty question")
+        return
+    if not (isinstance(answers, list) and all(isinstance(a, str) for a in answers)):
+        err(f"{where}: answers must be a list of strings")
+        return
+    if not isinstance(doc, str) or not isinstance(section, str):
+        err(f"{where}: doc/section must be strings")
+        return
+    if not (isinstance(typ, str) and typ.strip()):
+        err(f"{where}: empty type")
+    if not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+        err(f"{where}: tags must be a list of strings")
+        return
+    bad = set(tags) - ALLOWED_TAGS
+    if bad:
+        err(f"{where}: unknown tags {sorted(bad)}")
+    if len(set(tags)) != len(tags):
+        err(f"{where}: repeated tag")
+    if not (isinstance(history, list) and all(isinstance(h, str) and h.strip() for h in history)):
+        err(f"{where}: history must be a list of non-empty strings")
+        return
+    if not isinstance(note, str):
+        err(f"{where}: note must be a string")
+        return
+    tagset = set(tags)
+
+    # followup <-> history
+    if ("followup" in tagset) != bool(history):
+        err(f"{where}: followup tag and non-empty history must go together")
+
+    # unanswerable
+    unans = "unanswerable" in tagset
+    if unans:
+        if answers or doc or section:
+            err(f"{where}: unanswerable needs answers [], doc '' and section ''")
+        if typ != "unanswerable" and "followup" not in tagset:
+            err(f"{where}: unanswerable question should have type 'unanswerable'")
+        m = re.match(r"family:\s*([a-z_]+)\s*;\s*\S", note)
+        if not m:
+            err(f"{where}: unanswerable note must read 'family: <name>; <why>'")
+        elif m.group(1) not in FAMILIES:
+            err(f"{where}: unknown family {m.group(1)}")
+        for t in ("placeless", "across", "regulation", "cross_script", "reworded"):
+            if t in tagset:
+                err(f"{where}: tag {t} is for answerable questions only")
+        return
+    if not answers or not doc:
+        err(f"{where}: answerable question needs answers and doc (or tag unanswerable)")
+        return
+    if typ == "unanswerable":
+        err(f"{where}: type unanswerable without the tag")
+
+    names = doc.split("|")
+    sections = section.split("|")
+    docs: list[Doc] = []
+    for nm in names:
+        d = resolve(nm, regions, laws)
+        if d is None:
+            err(f"{where}: doc '{nm}' does not name exactly one document")
+            return
+        if d.kind == "law" and sum(1 for frag in [nm] for x in laws if frag in x.title) != 1:
+            err(f"{where}: doc fragment '{nm}' is ambiguous")
+        docs.append(d)
+    if len(set(d.name for d in docs)) != len(docs):
+        err(f"{where}: a document is listed twice")
+    if len(names) > 1:
+        if len(answers) != len(names):
+            err(f"{where}: comparison needs exactly one answer per document ({len(names)})")
+        if len(sections) != len(names):
+            err(f"{where}: comparison needs one section per document")
+    elif len(sections) != 1:
+        err(f"{where}: one document but several sections")
+
+    # answers: length, verbatim, inside the section
+    for i, a in enumerate(answers):
+        a0 = nows(a)
+        if not 4 <= len(a0) <= 30:
+            err(f"{where}: answer '{a}' has {len(a0)} characters (4-30)")
+        d = docs[i] if len(docs) > 1 else docs[0]
+        sec = sections[i] if len(docs) > 1 and i < len(sections) else sections[0]
+        if a0 not in d.flat:
+            hint = " (found after t2s: wrong script?)" if _T2S and t2s(a0) in t2s(d.flat) else ""
+            err(f"{where}: answer '{a}' not verbatim in {d.name}{hint}")
+            continue
+        st = d.section_text(sec)
+        if st is None:
+            err(f"{where}: section '{sec}' not found in {d.name}")
+        elif a0 not in st:
+            err(f"{where}: answer '{a}' is in {d.name} but not in section '{sec}'")
+
+    # regulation tag
+    is_law = [d.kind == "law" for d in docs]
+    if ("regulation" in tagset) != all(is_law):
+        err(f"{where}: regulation tag must be set exactly when the document is a regulation")
+    # across
+    if "across" in tagset:
+        if not (2 <= len(docs) <= 5 and all(d.kind == "policy" for d in docs)):
+            err(f"{where}: across needs 2-5 policy documents")
+    elif len(docs) > 1:
+        err(f"{where}: several documents without the across tag")
+    # placeless
+    if "placeless" in tagset:
+        qn = norm(q)
+        hits = [p for p in PLACE_NAMES if p in qn]
+        hits += [f for f in law_fragments if f in qn]
+        hits += [nm for nm in names if norm(nm) in qn]
+        if "《" in q or "〈" in q:
+            hits.append("《")
+        if hits:
+            err(f"{where}: placeless question names {hits}")
+        if len(docs) != 1:
+            err(f"{where}: placeless question must expect a single document")
+    m = re.search(r"also:\s*([^;]+)", note)
+    if m:
+        for nm in [x.strip() for x in re.split(r"[,，、]", m.group(1)) if x.strip()]:
+            if resolve(nm, regions, laws) is None:
+                err(f"{where}: note 'also:' names unknown document '{nm}'")
+    # cross_script
+    qs = script_of(q)
+    doc_scripts = {d.script for d in docs}
+    if _T2S is None:
+        pass  # no opencc: scripts cannot be told apart, the check is skipped (warned in main)
+    elif "cross_script" in tagset:
+        if qs is None or qs in doc_scripts and len(doc_scripts) == 1:
+            err(f"{where}: cross_script but the question is not in the other script ({qs})")
+        if len(doc_scripts) > 1 and qs is None:
+            err(f"{where}: cross_script but script undecidable")
+    elif qs is not None and len(doc_scripts) == 1 and qs not in doc_scripts:
+        err(f"{where}: question script {qs} differs from document script: tag cross_script")
+    # reworded
+    if "reworded" in tagset:
+        for d in docs:
+            run = longest_shared_run(q, d)
+            if run > REWORD_MAX:
+                err(f"{where}: reworded question shares {run} characters with {d.name}")
+
+
+def split_stats(recs: list[dict]) -> dict:
+    tags = Counter(t for r in recs for t in r.get("tags", []))
+    types = Counter(r.get("type") for r in recs)
+    docs = Counter(r.get("doc") or "(none)" for r in recs)
+    fam = Counter()
+    for r in recs:
+        if "unanswerable" in r.get("tags", []):
+            m = re.match(r"family:\s*([a-z_]+)", r.get("note", ""))
+            if m:
+                fam[m.group(1)] += 1
+    pos = sum(1 for r in recs if any(w in r.get("question", "") for w in POS_TRAP_WORDS))
+    return {"n": len(recs), "tags": tags, "types": types, "docs": docs, "families": fam, "pos_trap": pos}
+
+
+def check_minima(name: str, st: dict) -> None:
+    got = dict(st["tags"])
+    got["questions"] = st["n"]
+    got["pos_trap"] = st["pos_trap"]
+    for k, v in MINIMA.items():
+        if got.get(k, 0) < v:
+            err(f"{name}: {k} = {got.get(k, 0)} < {v}")
+    for f, c in st["families"].items():
+        if c > MAX_PER_FAMILY:
+            err(f"{name}: unanswerable family {f} used {c} times (max {MAX_PER_FAMILY})")
+    if len(st["families"]) < MIN_FAMILIES:
+        err(f"{name}: only {len(st['families'])} unanswerable families (min {MIN_FAMILIES})")
+
+
+def print_stats(name: str, st: dict) -> None:
+    print(f"== {name}: {st['n']} questions")
+    print("  tags:    " + ", ".join(f"{k} {v}" for k, v in sorted(st["tags"].items())))
+    print("  types:   " + ", ".join(f"{k} {v}" for k, v in sorted(st["types"].items())))
+    print("  families:" + ", ".join(f" {k} {v}" for k, v in sorted(st["families"].items())))
+    print(f"  pos-trap words: {st['pos_trap']}")
+    single = Counter()
+    for k, v in st["docs"].items():
+        for part in k.split("|"):
+            single[part] += v
+    print("  documents (comparisons counted per document): "
+          + ", ".join(f"{k} {v}" for k, v in sorted(single.items(), key=lambda x: -x[1])))
+
+
+def cross_checks(test: list[dict], dev: list[dict]) -> None:
+    def key(r):
+        return (r.get("doc"), tuple(sorted(nows(a) for a in r.get("answers", []))))
+
+    tkeys = {key(r): r["id"] for r in test if r.get("answers")}
+    tgrams = [(r["id"], bigrams(" ".join(r.get("history", []) + [r["question"]])), norm(r["question"])) for r in test]
+    for r in dev:
+        if r.get("answers") and key(r) in tkeys:
+            err(f"dev {r['id']}: same document and answers as test {tkeys[key(r)]}")
+        g = bigrams(" ".join(r.get("history", []) + [r["question"]]))
+        for tid, tg, tq in tgrams:
+            if norm(r["question"]) == tq and len(tq) > 6:
+                err(f"dev {r['id']}: same question as test {tid}")
+            elif jaccard(g, tg) >= 0.6:
+                err(f"dev {r['id']}: near-duplicate of test {tid} ({jaccard(g, tg):.2f})")
+    for recs, nm in ((test, "test"), (dev, "dev")):
+        for i, a in enumerate(recs):
+            ga = bigrams(" ".join(a.get("history", []) + [a["question"]]))
+            for b in recs[i + 1:]:
+                gb = bigrams(" ".join(b.get("history", []) + [b["question"]]))
+                if jaccard(ga, gb) >= 0.75:
+                    err(f"{nm}: {a['id']} and {b['id']} are near-duplicates")
+    if OLD_SET.is_file():
+        old = []
+        for line in OLD_SET.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                o = json.loads(line)
+                old.append((o.get("id"), bigrams(o["question"])))
+        for r in test + dev:
+            g = bigrams(r["question"])
+            for oid, og in old:
+                if jaccard(g, og) >= 0.6:
+                    err(f"{r['id']}: too close to the old set's {oid} ({jaccard(g, og):.2f})")
+
+
+def main() -> int:
+    test_only = "--test-only" in sys.argv
+    verbose = "--verbose" in sys.argv
+    if _T2S is None:
+        warn("opencc not importable: cross_script checks skipped and the reworded check cannot map "
+             "traditional to simplified; run with /work/main/.venv/bin/python for the full check")
+    regions, laws = load_docs()
+    # title fragments that name a regulation (for the placeless check)
+    law_fragments = set()
+    for d in laws:
+        short = d.title.replace("中华人民共和国", "")
+        law_fragments.add(norm(short))
+        for suffix in ("法", "条例", "规定"):
+            if short.endswith(suffix):
+                law_fragments.add(norm(short))
+    law_fragments |= {"产品质量法", "标准化法", "计量法", "食品安全法", "消费者权益保护法", "消法",
+                      "特种设备安全法", "农产品质量安全法", "认证认可条例", "生产许可证管理条例",
+                      "召回管理条例", "三包规定", "建设工程质量管理条例"}
+    seen: set[str] = set()
+    test = check_file(HERE / "test.jsonl", "t", regions, laws, law_fragments, seen)
+    dev: list[dict] = []
+    if not test_only:
+        dev = check_file(HERE / "dev.jsonl", "d", regions, laws, law_fragments, seen)
+    st_test = split_stats(test)
+    print_stats("test", st_test)
+    check_minima("test", st_test)
+    if not test_only:
+        st_dev = split_stats(dev)
+        print_stats("dev", st_dev)
+        check_minima("dev", st_dev)
+    cross_checks(test, dev)
+    if verbose:
+        for r in test + dev:
+            if "reworded" in r.get("tags", []) and r.get("doc"):
+                for nm in r["doc"].split("|"):
+                    d = resolve(nm, regions, laws)
+                    if d:
+                        print(f"  reworded {r['id']}: shares {longest_shared_run(r['question'], d)} with {nm}")
+    for w in warnings:
+        print("WARNING:", w)
+    for e in errors:
+        print("ERROR:", e)
+    if errors:
+        print(f"FAILED: {len(errors)} error(s)")
+        return 1
+    print("PASSED" + (" (test only)" if test_only else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
