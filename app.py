@@ -28,16 +28,17 @@ from typing import Any, TypeVar
 import gradio as gr
 import pandas as pd
 
-from qa import ui_render as ui
-from qa.briefing import briefing_docx, briefing_markdown
+from qa.assistant import Assistant
 from qa.config import Settings
-from qa.corpus import format_outline, load_document, parse_document
 from qa.errors import QAError
-from qa.outline import walk
-from qa.pipeline import Assistant
-from qa.records import answer_to_record
+from qa.ingest.outline import walk
+from qa.ingest.readers import readable_suffixes
+from qa.ingest.uploads import commit_upload, staged_upload
+from qa.present import html as ui
+from qa.present.briefing import briefing_docx, briefing_markdown
+from qa.present.records import answer_to_record
+from qa.present.views import format_outline
 from qa.types import Answer, Document
-from qa.uploads import commit_upload, staged_upload
 
 log = logging.getLogger("qa.app")
 EXAMPLES = [
@@ -139,18 +140,20 @@ class Handlers:
     # -- documents ------------------------------------------------------------------
     def document_table(self) -> list[list[object]]:
         index = self.assistant.index
-        return ui.document_rows(self.assistant.documents, index.chunks, index.figures)
+        return ui.document_rows(
+            list(index.documents.values()), index.chunks.values(), index.figures
+        )
 
     def _read(self, doc_id: str) -> Document:
-        if doc_id not in self.assistant.index.documents:
+        document = self.assistant.index.documents.get(doc_id or "")
+        if document is None:
             raise gr.Error("请先选择一个文件。")
-        known = self.assistant.index.documents[doc_id]
-        return load_document(self.assistant.settings.corpus_dir / known.source_name)
+        return document
 
     @guarded
     def outline(self, doc_id: str) -> tuple[str, Any]:
         document = self._read(doc_id)
-        sections, _ = parse_document(document)
+        sections = self.assistant.index.outlines.get(document.doc_id, ())
         tree = f'<pre class="qa-section-text">{ui.esc(format_outline(document, sections))}</pre>'
         choices = ui.section_choices(walk(sections))
         return tree, gr.update(choices=choices, value=None)
@@ -161,7 +164,7 @@ class Handlers:
             return ""
         document = self._read(doc_id)
         start, end = (int(x) for x in span.split("-"))
-        sections, _ = parse_document(document)
+        sections = self.assistant.index.outlines.get(document.doc_id, ())
         label = next((s.label for _, s in walk(sections) if s.span == (start, end)), "")
         return ui.section_text_html(document.text[start:end], label)
 
@@ -185,9 +188,10 @@ class Handlers:
         with staged_upload(
             source, source.name, self.assistant.settings, self.assistant.documents
         ) as s:
-            tree = format_outline(s.document, s.sections)
-            info = f"将保存为 {s.name}：{len(s.chunks)} 个段落，{len(s.figures)} 个数据。"
-            figures = ui.figures_frame({s.document.doc_id: s.document}, s.figures)
+            parsed = s.parsed
+            tree = format_outline(parsed.document, parsed.sections)
+            info = f"将保存为 {s.name}：{len(parsed.chunks)} 个段落，{len(parsed.figures)} 个数据。"
+            figures = ui.figures_frame({parsed.document.doc_id: parsed.document}, parsed.figures)
         return f'<p>{ui.esc(info)}</p><pre class="qa-section-text">{ui.esc(tree)}</pre>', figures
 
     @guarded
@@ -270,7 +274,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 brief_docx = gr.File(label="Word (.docx)")
             brief_preview = gr.Code(language="markdown", label="预览", interactive=False)
         with gr.Tab("添加文件"):
-            upload = gr.File(label="上传 .txt / .md / .docx", file_types=[".txt", ".md", ".docx"])
+            suffixes = list(readable_suffixes())
+            upload = gr.File(label=f"上传 {' / '.join(suffixes)}", file_types=suffixes)
             add_button = gr.Button("加入索引", variant="primary")
             add_status = gr.Markdown("")
             preview = gr.HTML(css_template=css)

@@ -21,9 +21,9 @@ from eval.metrics import gated_metric_names
 from eval.qa_file import load_qa_file
 from eval.report import write_outputs
 from eval.runner import DEFAULT_KS, MODES, evaluate
+from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import InputError, QAError
-from qa.pipeline import Assistant
 
 HERE = Path(__file__).resolve().parent
 GATED_MODE = "full"
@@ -144,7 +144,7 @@ def _run(argv: list[str], assistant: Assistant | None) -> int:
         "qa_file": str(args.qa),
         "questions": len(items),
         "model": assistant.embedder.name,
-        "index_build_id": assistant.index.manifest.build_id,
+        "index_build_id": assistant.index.info.build_id,
     }
     table = write_outputs(args.out, run, meta)
     print(table)

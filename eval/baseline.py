@@ -17,7 +17,7 @@ import faiss
 import numpy as np
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-from qa.embedding import Embedder
+from qa.embed import Embedder
 from qa.types import Chunk, Document, Passage
 
 CHUNK_SIZE = 500

@@ -30,9 +30,9 @@ from eval.metrics import (
     summarize,
 )
 from eval.qa_file import QUESTION_TYPES, QAItem
+from qa.assistant import Assistant
 from qa.errors import InputError, QAError
-from qa.pipeline import Assistant
-from qa.retrieval import MODES as ASSISTANT_MODES
+from qa.retrieve.retriever import MODES as ASSISTANT_MODES
 from qa.types import Document, Passage
 
 NAIVE = "naive"
@@ -163,7 +163,7 @@ def evaluate(
     naive: NaiveBaseline | None = None
     if NAIVE in modes:
         if documents is None:
-            from qa.corpus import load_corpus
+            from qa.ingest.corpus import load_corpus
 
             documents = load_corpus(assistant.settings.corpus_dir)
         if progress:

@@ -42,7 +42,7 @@ def _progress_bars() -> Callable[[str, int, int], None]:
 
 
 def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.modelbuild import build_default_model
+    from qa.embed.modelbuild import build_default_model
 
     if settings.embed_model != DEFAULT_MODEL:
         print(f"QA_EMBED_MODEL={settings.embed_model}: nothing to build for a named model.")
@@ -53,80 +53,67 @@ def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.corpus import load_corpus
-    from qa.embedding import load_embedder
+    from qa.embed import load_embedder
     from qa.errors import BadIndexError
-    from qa.indexing import build_index, corpus_hash
-    from qa.search_index import open_index
+    from qa.indexing import build_corpus_index
+    from qa.ingest.corpus import corpus_hash, load_corpus
+    from qa.store import open_backend
 
     documents = load_corpus(settings.corpus_dir)
+    backend = open_backend(settings)
     embedder = load_embedder(settings)
     if args.if_needed and not args.force:
         try:
-            open_index(settings.index_dir, model=embedder.name, corpus_hash=corpus_hash(documents))
+            backend.open(model=embedder.name, corpus_hash=corpus_hash(documents))
             print(f"index up to date: {settings.index_dir}")
             return 0
         except BadIndexError as err:
             print(f"rebuilding: {err.message}")
-    manifest = build_index(
-        settings.index_dir,
-        embedder,
-        documents,
-        batch_size=settings.batch_size,
-        exact_limit=settings.exact_search_limit,
-        progress=_progress_bars(),
-    )
+    summary = build_corpus_index(settings, embedder, documents, progress=_progress_bars())
     print(
-        f"index built: {len(documents)} documents, {manifest.chunk_count} chunks, "
-        f"{manifest.store_kind} vectors, model {manifest.model} -> {settings.index_dir}"
+        f"index built: {summary.documents} documents, {summary.chunks} chunks, "
+        f"{summary.store_kind} vectors, model {summary.model} -> {settings.index_dir}"
     )
     return 0
 
 
 def cmd_outline(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.corpus import format_outline, load_document, outline_to_dict
-    from qa.outline import parse_outline
+    from qa.ingest.parse import parse_file
+    from qa.present.views import format_outline, outline_to_dict
 
-    document = load_document(Path(args.file))
-    sections = parse_outline(document.text)
+    parsed = parse_file(Path(args.file), settings)
     if args.json:
-        _print_json(outline_to_dict(document, sections))
+        _print_json(outline_to_dict(parsed.document, parsed.sections))
     else:
-        print(format_outline(document, sections))
+        print(format_outline(parsed.document, parsed.sections))
     return 0
 
 
 def cmd_chunks(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.corpus import chunks_to_list, load_document, parse_document
+    from qa.ingest.parse import parse_file
+    from qa.present.views import chunks_to_list
 
-    document = load_document(Path(args.file))
-    _, chunks = parse_document(
-        document, chunk_size=settings.chunk_size, chunk_min=settings.chunk_min
-    )
+    parsed = parse_file(Path(args.file), settings)
     if args.json:
-        _print_json(chunks_to_list(chunks))
+        _print_json(chunks_to_list(parsed.chunks))
         return 0
-    for chunk in chunks:
+    for chunk in parsed.chunks:
         print(f"[{chunk.chunk_id}] {' > '.join(chunk.section_path) or '(前言)'}")
         print(f"    {chunk.text}\n")
     return 0
 
 
 def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.corpus import load_corpus, parse_document
-    from qa.figures import extract_figures
-    from qa.query import names_document
-    from qa.records import figure_to_record
+    from qa.ingest.corpus import load_corpus
+    from qa.ingest.parse import parse
+    from qa.present.records import figure_row
+    from qa.retrieve.query import names_document
 
     rows: list[dict[str, Any]] = []
     for document in load_corpus(settings.corpus_dir):
         if args.doc and not names_document(args.doc, document):
             continue
-        sections, _ = parse_document(document)
-        for figure in extract_figures(document, sections):
-            record = figure_to_record(figure)
-            del record["number"]  # the JSON interface gives the value as written
-            rows.append({**record, "doc_title": document.title, "region": document.region})
+        rows.extend(figure_row(f, document) for f in parse(document, settings).figures)
     if args.json:
         _print_json(rows)
         return 0
@@ -140,8 +127,8 @@ def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.pipeline import Assistant
-    from qa.records import answer_to_record
+    from qa.assistant import Assistant
+    from qa.present.records import answer_to_record
 
     if not args.question and not args.questions:
         raise QAError("Give a question, or --questions FILE with one question per line.")
@@ -222,7 +209,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_figures)
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question", nargs="?")
-    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--k", type=int, default=None, help="passages to cite (default QA_TOP_K, 5)")
     p.add_argument("--doc", help="only search this document (id, region or title; A|B for several)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--questions", help="a file with one question per line")

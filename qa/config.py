@@ -48,6 +48,7 @@ class Settings:
     # of body stay inside the window while keeping a passage about one measure.
     chunk_size: int = 400
     chunk_min: int = 80
+    # Passages an answer cites (the API's and the CLI's default k).
     top_k: int = 5
     # Retrieval
     rrf_k: int = 60
@@ -65,8 +66,18 @@ class Settings:
     figure_boost: float = 1.0
     # Above this many chunks FAISS switches from exact (flat) to HNSW search.
     exact_search_limit: int = 20000
-    # Upload limits (the UI's "add a document")
-    max_upload_bytes: int = 5 * 1024 * 1024
+    # Where the index lives: "faiss" (plain files under index_dir) or another
+    # registered backend (qa.store.STORES).
+    store: str = "faiss"
+    # An optional reranking stage after fusion (qa.retrieve.stages.RERANKERS); "" = none.
+    reranker: str = ""
+    # Which answer generator answers (qa.answer.GENERATORS); "extractive" quotes the
+    # documents and is always the fallback.
+    answer_mode: str = "extractive"
+    # How often (seconds) a running assistant checks whether another process changed
+    # the index (an upload through another replica); 0 = on every question.
+    refresh_seconds: float = 2.0
+    # Upload size limits are per file format (qa.ingest.readers).
     max_question_chars: int = 2000
     # The browser UI (app.py)
     host: str = "127.0.0.1"

@@ -95,6 +95,16 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class ParsedDocument:
+    """A document with everything ingestion derives from it (qa.ingest.parse)."""
+
+    document: Document
+    sections: tuple[Section, ...]
+    chunks: tuple[Chunk, ...]
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
 class Passage:
     """A retrieved chunk with its rank and the document facts needed to cite it."""
 
@@ -114,10 +124,35 @@ class CitedFigure:
 
 
 @dataclass(frozen=True)
+class Citation:
+    """Where an answer sentence comes from: a passage of the answer and a document span."""
+
+    passage_rank: int
+    doc_id: str
+    span: Span  # in the document; the cited words are Document.text[span[0]:span[1]]
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer with the passages it rests on."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    label: str = ""  # shown before the sentence in per-document answers, e.g. 厦门市
+    generated: bool = False  # written by a language model rather than quoted
+    verified: bool = True  # every figure and citation checked against the passages
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     found: bool
-    answer: str  # extractive: the answering sentences with [n] markers
+    answer: str  # the whole answer as text: sentences with [n] markers, then any table
     passages: tuple[Passage, ...] = ()
     figures: tuple[CitedFigure, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    sentences: tuple[AnswerSentence, ...] = ()
+    table: tuple[CitedFigure, ...] = ()  # the comparison across documents, if any
+    not_found_reason: str = ""  # why the corpus does not answer ("" when found)
+    mode: str = "extractive"  # which answer generator produced it
+    notes: tuple[str, ...] = ()  # e.g. why a generated answer fell back to quotes

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from qa.assistant import Assistant
 from qa.config import PROJECT_ROOT, Settings
-from qa.corpus import load_corpus
-from qa.embedding import FakeEmbedder
-from qa.indexing import build_index
-from qa.pipeline import Assistant
-from qa.search_index import open_index
+from qa.indexing import build_corpus_index
 from qa.types import Document
+from tests.fakes import FakeEmbedder
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
@@ -49,15 +47,14 @@ def fake_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A QA home with a copy of corpus/ and an index built with the FakeEmbedder."""
     home = tmp_path_factory.mktemp("qa-home")
     shutil.copytree(PROJECT_ROOT / "corpus", home / "corpus")
-    build_index(home / "index", FakeEmbedder(), load_corpus(home / "corpus"))
+    index_folder(home / "corpus", home / "index")
     return home
 
 
 @pytest.fixture(scope="session")
 def fake_assistant(fake_home: Path) -> Assistant:
     settings = Settings.from_env({}, corpus_dir=fake_home / "corpus", index_dir=fake_home / "index")
-    embedder = FakeEmbedder()
-    return Assistant(settings, embedder, open_index(settings.index_dir, model=embedder.name))
+    return Assistant(settings, FakeEmbedder())
 
 
 @pytest.fixture
@@ -67,11 +64,18 @@ def fresh_home(tmp_path: Path, fake_home: Path) -> Path:
     return tmp_path / "home"
 
 
+def index_folder(
+    corpus_dir: Path, index_dir: Path, embedder: object = None, **overrides: object
+) -> Settings:
+    """Index ``corpus_dir`` (default: with the fake embedder); the Settings that name it."""
+    settings = Settings.from_env({}, corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
+    build_corpus_index(settings, embedder or FakeEmbedder())  # type: ignore[arg-type]
+    return settings
+
+
 def fake_assistant_over(corpus_dir: Path, index_dir: Path) -> Assistant:
     """Index ``corpus_dir`` with the fake embedder and open an Assistant over it."""
-    settings = Settings.from_env({}, corpus_dir=corpus_dir, index_dir=index_dir)
-    build_index(index_dir, FakeEmbedder(), load_corpus(corpus_dir))
-    return Assistant(settings, FakeEmbedder(), open_index(index_dir, model=FakeEmbedder().name))
+    return Assistant(index_folder(corpus_dir, index_dir), FakeEmbedder())
 
 
 @pytest.fixture(scope="session")

@@ -16,15 +16,12 @@ import gradio as gr
 import pytest
 
 import app
-from qa import ui_render as ui
-from qa.config import Settings
-from qa.corpus import load_corpus
-from qa.embedding import FakeEmbedder
-from qa.indexing import build_index
-from qa.pipeline import Assistant
-from qa.search_index import open_index
+from qa.assistant import Assistant
+from qa.present import html as ui
 from qa.textnorm import search_form
-from qa.types import Answer, Chunk, CitedFigure, Figure, Passage
+from qa.types import Answer, AnswerSentence, Chunk, Citation, CitedFigure, Figure, Passage
+from tests.conftest import index_folder
+from tests.fakes import FakeEmbedder
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 HOSTILE = """<script>alert('title')</script>某县质量强县工作意见
@@ -41,9 +38,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "hostile-county.txt").write_text(HOSTILE, encoding="utf-8")
-    settings = Settings(corpus_dir=corpus, index_dir=root / "index")
-    build_index(settings.index_dir, FakeEmbedder(), load_corpus(corpus))
-    return Assistant(settings, FakeEmbedder(), open_index(settings.index_dir))
+    return Assistant(index_folder(corpus, root / "index"), FakeEmbedder())
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +109,9 @@ def test_unexpected_errors_are_logged_not_shown(assistant: Assistant) -> None:
         def ask(self, *args: object, **kwargs: object) -> Answer:
             raise RuntimeError("secret /internal/path")
 
-    broken = app.Handlers(Broken(assistant.settings, assistant.embedder, assistant.index))
+    broken = app.Handlers(
+        Broken(assistant.settings, assistant.embedder, assistant.backend, assistant.index)
+    )
     with pytest.raises(gr.Error) as caught:
         broken.ask("厦门的目标是什么?", "", [])
     assert "secret" not in str(caught.value) and "内部错误" in str(caught.value)
@@ -122,7 +119,16 @@ def test_unexpected_errors_are_logged_not_shown(assistant: Assistant) -> None:
 
 def test_api_returns_the_cli_json_schema(handlers: app.Handlers) -> None:
     record = handlers.api_ask("太原市质量强市工作由哪个部门牵头?", "")
-    assert set(record) == {"question", "found", "answer", "passages", "figures", "timings_ms"}
+    first_version = {"question", "found", "answer", "passages", "figures", "timings_ms"}
+    assert set(record) == first_version | {
+        "answer_mode",
+        "sentences",
+        "table",
+        "not_found_reason",
+        "notes",
+    }
+    assert record["answer_mode"] == "extractive"
+    assert record["sentences"][0]["citations"][0]["passage_rank"] >= 1
     assert record["passages"][0]["rank"] == 1
     assert set(record["passages"][0]) >= {"doc_title", "region", "section_path", "text", "span"}
     only = handlers.api_ask("质量工作由哪个部门牵头?", "太原")
@@ -253,15 +259,29 @@ def test_card_highlights_the_cited_sentence_and_figure_value() -> None:
         "合格率达到95%以上",
         (100 + text.index("合格率"), 100 + text.index("以上") + 2),
     )
-    sentences = ui.cited_sentences("某市：合格率达到95%以上。[1]")
-    card = ui.passage_card(passage, sentences[1], [CitedFigure(figure, 1)])
+    start_of = text.index("合格率")
+    sentence = AnswerSentence(
+        "合格率达到95%以上。",
+        (Citation(1, "d", (100 + start_of, 100 + start_of + len("合格率达到95%以上。"))),),
+    )
+    answer = Answer("q", True, "合格率达到95%以上。[1]", (passage,), sentences=(sentence,))
+    card = ui.passage_card(passage, ui.cited_spans(answer, passage), [CitedFigure(figure, 1)])
     assert '<mark class="qa-value">95</mark>' in card and start > 0
     assert '<mark class="qa-sentence">合格率达到</mark>' in card
     assert "前言部分。" in card and '<mark class="qa-sentence">前言' not in card
     assert "&lt;i&gt;" in card and "一、目标" in card
+    other = _passage(text, rank=2)
+    assert ui.cited_spans(answer, other) == []  # a citation marks only its own passage
 
 
-def test_answer_markdown_renders_tables_and_links_markers_safely() -> None:
-    html = ui.answer_markdown_html("A<script>[1]\n\n| 地区 | 出处 |\n|---|---|\n| 某 | [2] |")
+def test_answer_renders_from_its_structure_safely() -> None:
+    passage = _passage("A<script>x。")
+    sentence = AnswerSentence("A<script>x。", (Citation(1, "d", (100, 111)),), label="某<b>市")
+    figure = Figure("d", (), "合格率", "95", 95.0, "%", "", None, "", "合格率95%", (0, 6))
+    answer = Answer(
+        "q", True, "ignored", (passage,), sentences=(sentence,), table=(CitedFigure(figure, 1),)
+    )
+    html = ui.answer_html(answer)
     assert "<table>" in html and "&lt;script&gt;" in html and "<script" not in html
-    assert 'href="#qa-card-1"' in html and 'href="#qa-card-2"' in html
+    assert "某&lt;b&gt;市" in html and 'href="#qa-card-1"' in html
+    assert "ignored" not in html  # rendered from the sentences, never from the text

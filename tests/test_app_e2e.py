@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import fake_assistant_over
 
-from qa.pipeline import Assistant
+from qa.assistant import Assistant
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 pytestmark = pytest.mark.slow

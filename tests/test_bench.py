@@ -15,17 +15,17 @@ from typing import Any
 
 import numpy as np
 import pytest
+from qa.corpus import load_document, parse_document
+from qa.search_index import open_index
 
 from eval.bench import law_sample, sample_count
 from eval.bench_probes import encoder_step, index_vectors, recall_step
 from eval.bench_render import render_plot, render_report
 from eval.bench_step import CountingEmbedder, build_step, load_documents, query_step, share_cache
 from qa.config import PROJECT_ROOT, Settings
-from qa.corpus import load_document, parse_document
-from qa.embed_cache import text_key
-from qa.embedding import FakeEmbedder
 from qa.indexing import EMBED_STEP, build_index, cache_folder
-from qa.search_index import open_index
+from qa.store.embed_cache import text_key
+from tests.fakes import FakeEmbedder
 
 
 def law_text(number: int, articles: int) -> str:

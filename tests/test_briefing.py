@@ -6,7 +6,7 @@ from pathlib import Path
 
 import docx
 
-from qa.briefing import briefing_docx, briefing_markdown, citation_lines
+from qa.present.briefing import briefing_docx, briefing_markdown, citation_lines
 from qa.types import Answer, Chunk, CitedFigure, Figure, Passage
 
 

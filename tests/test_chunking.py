@@ -7,11 +7,13 @@ import statistics
 
 import pytest
 
-from qa.chunking import chunk_document, split_span
 from qa.config import PROJECT_ROOT
-from qa.corpus import chunks_to_list, load_corpus, parse_document
 from qa.errors import InputError
-from qa.outline import parse_outline
+from qa.ingest.chunking import chunk_document, split_span
+from qa.ingest.corpus import load_corpus
+from qa.ingest.outline import parse_outline
+from qa.ingest.parse import parse_document
+from qa.present.views import chunks_to_list
 from qa.types import Chunk, Document
 
 CHROME = (
@@ -39,7 +41,10 @@ CHROME_LINES = ("头部", "ico", "文件", "访谈", "其他", "图解类", "福
 
 @pytest.fixture(scope="module")
 def parsed() -> list[tuple[Document, list[Chunk]]]:
-    return [(d, parse_document(d)[1]) for d in load_corpus(PROJECT_ROOT / "corpus")]
+    return [
+        (d, list(parse_document(d, chunk_size=400, chunk_min=80).chunks))
+        for d in load_corpus(PROJECT_ROOT / "corpus")
+    ]
 
 
 def _doc(text: str, title: str = "测试文件", script: str = "simplified") -> Document:

@@ -8,11 +8,18 @@ from pathlib import Path
 import pytest
 
 from qa import cli
-from qa.embedding import FakeEmbedder
-from qa.pipeline import Assistant
-from qa.records import answer_to_record
+from qa.assistant import Assistant
+from qa.present.records import answer_to_record
+from tests.fakes import FakeEmbedder
 
-ANSWER_KEYS = {"question", "found", "answer", "passages", "figures", "timings_ms"}
+# The first version's keys, and the fields the structured answer added after it.
+ANSWER_KEYS = {"question", "found", "answer", "passages", "figures", "timings_ms"} | {
+    "answer_mode",
+    "sentences",
+    "table",
+    "not_found_reason",
+    "notes",
+}
 PASSAGE_KEYS = {"rank", "doc_id", "doc_title", "region", "section_path", "text", "span", "score"}
 FIGURE_KEYS = {
     "indicator",
@@ -83,7 +90,7 @@ def test_document_filter_restricts_passages(fake_assistant: Assistant) -> None:
 def cli_env(monkeypatch: pytest.MonkeyPatch, fake_home: Path) -> Path:
     monkeypatch.setenv("QA_CORPUS_DIR", str(fake_home / "corpus"))
     monkeypatch.setenv("QA_INDEX_DIR", str(fake_home / "index"))
-    monkeypatch.setattr("qa.pipeline.load_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setattr("qa.assistant.load_embedder", lambda settings: FakeEmbedder())
     return fake_home
 
 
@@ -159,6 +166,6 @@ def test_cli_missing_index_says_how_to_build(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "none"))
-    monkeypatch.setattr("qa.pipeline.load_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setattr("qa.assistant.load_embedder", lambda settings: FakeEmbedder())
     assert cli.main(["ask", "厦门森林覆盖率"]) == 2
     assert "python -m qa build" in capsys.readouterr().err

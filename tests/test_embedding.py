@@ -15,14 +15,14 @@ import numpy as np
 import pytest
 
 from qa.config import Settings
-from qa.errors import InputError, ModelError
-from qa.modelbuild import (
+from qa.embed.modelbuild import (
     COMPLETE_MARKER,
     build_default_model,
     dequantize_q4_0,
     is_complete,
     parse_bundle,
 )
+from qa.errors import InputError, ModelError
 
 PIECES = ["<s>", "<pad>", "</s>", "<unk>", "▁", ":", "▁query", "▁passage", "q", "u", "e"]
 PIECES += [*"rypasg森林覆盖率目标质量强市发展食品安全监管到年全达以上%0123456789", "<mask>"]
@@ -200,7 +200,7 @@ def test_rebuilt_tokenizer_matches_unigram_pieces(tiny_model: Path) -> None:
 
 
 def test_sentence_transformer_embedder_vectors_and_prompts(tiny_model: Path) -> None:
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     emb = SentenceTransformerEmbedder(tiny_model)
     assert emb.dimension == HIDDEN
@@ -219,7 +219,7 @@ def test_sentence_transformer_embedder_vectors_and_prompts(tiny_model: Path) -> 
 
 
 def test_unknown_model_id_is_refused_offline() -> None:
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     with pytest.raises(ModelError, match="not available locally") as err:
         SentenceTransformerEmbedder("qa-test-nobody/no-such-model")
@@ -227,14 +227,15 @@ def test_unknown_model_id_is_refused_offline() -> None:
 
 
 def test_missing_local_folder_is_a_model_error(tmp_path: Path) -> None:
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     with pytest.raises(ModelError, match="does not exist"):
         SentenceTransformerEmbedder(tmp_path / "nowhere")
 
 
 def test_load_embedder_choices(tiny_model: Path, tmp_path: Path) -> None:
-    from qa.embedding import SentenceTransformerEmbedder, load_embedder
+    from qa.embed import load_embedder
+    from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     with pytest.raises(InputError) as err:
         load_embedder(Settings(embed_model=str(tiny_model), encoder="gpu"))
@@ -251,8 +252,9 @@ def test_load_embedder_choices(tiny_model: Path, tmp_path: Path) -> None:
 
 
 def test_onnx_int8_embedder_agrees_with_torch(tiny_model: Path) -> None:
-    from qa.embedding import SentenceTransformerEmbedder, load_embedder
-    from qa.onnx_embedding import CACHE_FOLDER, OnnxInt8Embedder
+    from qa.embed import load_embedder
+    from qa.embed.onnx_int8 import CACHE_FOLDER, OnnxInt8Embedder
+    from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     onnx_emb = load_embedder(Settings(embed_model=str(tiny_model), encoder="onnx-int8"))
     assert isinstance(onnx_emb, OnnxInt8Embedder)
@@ -302,7 +304,7 @@ QUESTIONS = [  # (question, index of the passage that answers it)
 
 @pytest.mark.slow
 def test_real_model_retrieves_the_right_passage(real_model: Path) -> None:
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     emb = SentenceTransformerEmbedder(real_model)
     passages = emb.embed_passages(PASSAGES)
@@ -319,7 +321,7 @@ def test_real_model_retrieves_the_right_passage(real_model: Path) -> None:
 
 @pytest.mark.slow
 def test_real_model_related_sentences_score_higher(real_model: Path) -> None:
-    from qa.embedding import SentenceTransformerEmbedder
+    from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     emb = SentenceTransformerEmbedder(real_model)
     vectors = emb.embed_passages(
@@ -336,8 +338,8 @@ def test_real_model_related_sentences_score_higher(real_model: Path) -> None:
 
 @pytest.mark.slow
 def test_real_model_int8_agrees_with_fp32(real_model: Path) -> None:
-    from qa.embedding import SentenceTransformerEmbedder
-    from qa.onnx_embedding import OnnxInt8Embedder
+    from qa.embed.onnx_int8 import OnnxInt8Embedder
+    from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     texts = PASSAGES + [q for q, _ in QUESTIONS]
     fp32 = SentenceTransformerEmbedder(real_model).embed_passages(texts)

@@ -12,12 +12,9 @@ from eval.__main__ import main
 from eval.metrics import metric_names
 from eval.qa_file import load_qa_file
 from eval.runner import MODES, evaluate
-from qa.config import Settings
-from qa.corpus import load_corpus
-from qa.embedding import FakeEmbedder
-from qa.indexing import build_index
-from qa.pipeline import Assistant
-from qa.search_index import open_index
+from qa.assistant import Assistant
+from tests.conftest import index_folder
+from tests.fakes import FakeEmbedder
 
 HAICHUAN = """海川市人民政府关于加快建设质量强市的实施意见
 
@@ -96,10 +93,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     (corpus_dir / "haichuan.txt").write_text(HAICHUAN, encoding="utf-8")
     (corpus_dir / "yunling.txt").write_text(YUNLING, encoding="utf-8")
     (corpus_dir / "metadata.toml").write_text(METADATA, encoding="utf-8")
-    index_dir = root / "index"
-    build_index(index_dir, FakeEmbedder(), load_corpus(corpus_dir))
-    settings = Settings(corpus_dir=corpus_dir, index_dir=index_dir)
-    return Assistant(settings, FakeEmbedder(), open_index(index_dir, model=FakeEmbedder().name))
+    return Assistant(index_folder(corpus_dir, root / "index"), FakeEmbedder())
 
 
 @pytest.fixture()
@@ -126,7 +120,7 @@ def test_cli_writes_summary_report_and_results(
 
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["modes"] == list(MODES)
-    assert summary["index_build_id"] == assistant.index.manifest.build_id
+    assert summary["index_build_id"] == assistant.index.info.build_id
     assert summary["model"] == FakeEmbedder().name
     assert summary["questions"] == 4
     for mode in MODES:

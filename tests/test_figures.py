@@ -11,7 +11,7 @@ import pytest
 from conftest import make_document
 
 from qa.errors import InputError
-from qa.figures import extract_figures
+from qa.ingest.figures import extract_figures
 from qa.textnorm import detect_script, search_form
 from qa.types import COMPARATORS, Document, Figure, Section
 
@@ -237,7 +237,7 @@ def _load(region: str) -> Document:
 
 def _outline(text: str) -> tuple[Section, ...]:
     try:
-        from qa.outline import parse_outline
+        from qa.ingest.outline import parse_outline
     except ImportError:
         return ()
     return tuple(parse_outline(text))

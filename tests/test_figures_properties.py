@@ -6,7 +6,7 @@ from conftest import make_document
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qa.figures import extract_figures
+from qa.ingest.figures import extract_figures
 from qa.types import COMPARATORS
 
 FRAGMENTS = [

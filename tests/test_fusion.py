@@ -1,49 +1,82 @@
-"""Pure retrieval functions: fusion, boosts, interleaving, top-k with filters."""
+"""Pure retrieval functions (fusion, boosts, interleaving) and the keyword index's top-k."""
 
 import numpy as np
 import pytest
 
-from qa.retrieval import _top, boost, interleave, rrf_fuse
+from qa.retrieve.fusion import boost, interleave, rrf_fuse
+from qa.store.faiss_vectors import FaissVectorStore
+from qa.store.keyword import Bm25KeywordIndex
+
+ORDER = {name: i for i, name in enumerate(["a", "b", "c", "d", "e", "f"])}
 
 
 def test_rrf_scores_by_hand() -> None:
-    fused = dict(rrf_fuse([[1, 2, 3], [3, 1]], k=60))
-    assert fused[1] == pytest.approx(1 / 61 + 1 / 62)
-    assert fused[3] == pytest.approx(1 / 63 + 1 / 61)
-    assert fused[2] == pytest.approx(1 / 62)
-    assert [i for i, _ in rrf_fuse([[1, 2, 3], [3, 1]], k=60)] == [1, 3, 2]
+    fused = dict(rrf_fuse([["a", "b", "c"], ["c", "a"]], ORDER, k=60))
+    assert fused["a"] == pytest.approx(1 / 61 + 1 / 62)
+    assert fused["c"] == pytest.approx(1 / 63 + 1 / 61)
+    assert fused["b"] == pytest.approx(1 / 62)
+    assert [i for i, _ in rrf_fuse([["a", "b", "c"], ["c", "a"]], ORDER, k=60)] == ["a", "c", "b"]
 
 
 def test_rrf_item_in_both_lists_beats_single_list_leader() -> None:
-    order = [i for i, _ in rrf_fuse([[7, 8], [9, 8]], k=1)]
-    assert order[0] == 8
+    order = [i for i, _ in rrf_fuse([["d", "e"], ["f", "e"]], ORDER, k=1)]
+    assert order[0] == "e"
 
 
 def test_rrf_weights_change_the_winner() -> None:
-    assert rrf_fuse([[1], [2]], weights=[2.0, 1.0])[0][0] == 1
-    assert rrf_fuse([[1], [2]], weights=[1.0, 2.0])[0][0] == 2
+    assert rrf_fuse([["a"], ["b"]], ORDER, weights=[2.0, 1.0])[0][0] == "a"
+    assert rrf_fuse([["a"], ["b"]], ORDER, weights=[1.0, 2.0])[0][0] == "b"
+
+
+def test_rrf_ties_follow_corpus_order_not_the_id() -> None:
+    order = {"z": 0, "a": 1}
+    assert [i for i, _ in rrf_fuse([["a"], ["z"]], order)] == ["z", "a"]
 
 
 def test_rrf_of_nothing_is_empty() -> None:
-    assert rrf_fuse([[], []]) == []
+    assert rrf_fuse([[], []], ORDER) == []
 
 
 def test_boost_reorders_only_favoured() -> None:
-    ranked = [(0, 1.0), (1, 0.9), (2, 0.8)]
-    favoured = np.array([False, False, True])
-    assert [i for i, _ in boost(ranked, favoured, 1.5)] == [2, 0, 1]
-    assert [i for i, _ in boost(ranked, favoured, 1.0)] == [0, 1, 2]
+    ranked = [("a", 1.0), ("b", 0.9), ("c", 0.8)]
+    assert [i for i, _ in boost(ranked, lambda i: i == "c", 1.5, ORDER)] == ["c", "a", "b"]
+    assert [i for i, _ in boost(ranked, lambda i: i == "c", 1.0, ORDER)] == ["a", "b", "c"]
 
 
 def test_interleave_gives_each_group_a_share() -> None:
-    a = [(1, 0.9), (2, 0.8), (3, 0.7)]
-    b = [(10, 0.5), (11, 0.4)]
-    assert [i for i, _ in interleave([a, b], limit=4)] == [1, 10, 2, 11]
-    assert [i for i, _ in interleave([a, [(1, 0.3), (12, 0.2)]], limit=10)] == [1, 2, 12, 3]
+    a = [("a", 0.9), ("b", 0.8), ("c", 0.7)]
+    b = [("x", 0.5), ("y", 0.4)]
+    assert [i for i, _ in interleave([a, b], limit=4)] == ["a", "x", "b", "y"]
+    assert [i for i, _ in interleave([a, [("a", 0.3), ("z", 0.2)]], limit=10)] == [
+        "a",
+        "b",
+        "z",
+        "c",
+    ]
 
 
-def test_top_respects_filter_and_drops_zero_scores() -> None:
-    scores = np.array([0.0, 3.0, 1.0, 5.0, 2.0], dtype=np.float32)
-    assert [i for i, _ in _top(scores, None, 3)] == [3, 1, 4]
-    assert [i for i, _ in _top(scores, np.array([0, 2, 4]), 5)] == [4, 2]
-    assert _top(scores, np.array([], dtype=np.int64), 5) == []
+def test_keyword_top_respects_filter_and_drops_zero_scores() -> None:
+    texts = ["无关内容", "森林覆盖率", "森林", "森林覆盖率 森林覆盖率 提高", "覆盖率"]
+    index = Bm25KeywordIndex.build(
+        [f"c{i}" for i in range(5)], ["d1", "d1", "d2", "d2", "d3"], texts
+    )
+    hits = index.search("森林覆盖率", 3)
+    assert hits[0].chunk_id in {"c1", "c3"}
+    assert "c0" not in [h.chunk_id for h in index.search("森林覆盖率", 5)]
+    assert {h.chunk_id for h in index.search("森林覆盖率", 5, ["d2"])} <= {"c2", "c3"}
+    assert index.search("森林覆盖率", 5, ["unknown"]) == []
+    assert index.idf(["森林", "没有的词"])["没有的词"] == 0.0
+
+
+def test_vector_store_is_keyed_by_chunk_id_and_filters_by_document() -> None:
+    store = FaissVectorStore.create(4)
+    vectors = np.eye(4, dtype=np.float32)
+    store.add(["x:0-1", "x:1-2", "y:0-1", "y:1-2"], ["x", "x", "y", "y"], vectors)
+    assert store.count() == 4
+    assert store.search(vectors[2], 1)[0].chunk_id == "y:0-1"
+    assert [h.chunk_id for h in store.search(vectors[2], 2, ["x"])] != []
+    assert all(h.chunk_id.startswith("x") for h in store.search(vectors[2], 4, ["x"]))
+    assert store.delete_documents(["x"]) == 2
+    assert store.count() == 2
+    assert store.search(vectors[3], 1)[0].chunk_id == "y:1-2"
+    assert store.search(vectors[0], 4, ["x"]) == []

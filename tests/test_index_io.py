@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.embed_cache import EmbeddingCache
 from qa.errors import IndexCorruptError, IndexLockedError, IndexMissingError
-from qa.index_io import (
+from qa.store.embed_cache import EmbeddingCache
+from qa.store.files import (
     Manifest,
     build_dir,
     describe_files,

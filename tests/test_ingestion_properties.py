@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import chunk_document
-from qa.noise import noise_line_spans
-from qa.outline import parse_outline, walk
+from qa.ingest.chunking import chunk_document
+from qa.ingest.noise import noise_line_spans
+from qa.ingest.outline import parse_outline, walk
 from qa.types import Document, Section
 
 MARKERS = [

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from qa.config import PROJECT_ROOT
-from qa.corpus import load_corpus, outline_golden_dict, outline_to_dict
-from qa.outline import parse_outline, walk
+from qa.ingest.corpus import load_corpus
+from qa.ingest.outline import parse_outline, walk
+from qa.present.views import outline_golden_dict, outline_to_dict
 from qa.types import Document, Section
 
 GOLDEN = Path(__file__).parent / "golden"

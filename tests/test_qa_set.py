@@ -36,7 +36,7 @@ class _CorpusDoc:
 
 def _read_corpus() -> list[_CorpusDoc]:
     try:
-        from qa.corpus import load_corpus
+        from qa.ingest.corpus import load_corpus
     except ImportError:
         return _read_corpus_fallback()
     return [_CorpusDoc(d.doc_id, d.title, d.region, d.text) for d in load_corpus(CORPUS_DIR)]

@@ -2,9 +2,24 @@
 
 from conftest import make_document
 
-from qa.answer import choose_evidence, clause_window, compose, relevant_figures, score_evidence
-from qa.query import analyse, place_aliases
-from qa.types import Chunk, Document, Figure, Passage
+from qa.answer.cited_figures import relevant_figures
+from qa.answer.evidence import Evidence, choose_evidence, clause_window, score_evidence
+from qa.answer.text import sentences_text
+from qa.retrieve.query import analyse, place_aliases
+from qa.types import AnswerSentence, Chunk, Citation, Document, Figure, Passage
+
+
+def compose(chosen: list[Evidence], labels: dict[str, str] | None = None) -> str:
+    return sentences_text(
+        [
+            AnswerSentence(
+                e.text,
+                (Citation(e.passage_rank, e.doc_id, e.span),),
+                labels[e.doc_id] if labels else "",
+            )
+            for e in chosen
+        ]
+    )
 
 
 def _doc(doc_id: str, region: str, title: str = "") -> Document:
@@ -138,7 +153,7 @@ def test_comparison_leaves_out_documents_without_an_answer() -> None:
 
 
 def test_comparison_table_keeps_figures_on_the_asked_indicator() -> None:
-    from qa.answer import on_indicator
+    from qa.answer.cited_figures import on_indicator
     from qa.types import CitedFigure
 
     def cited(indicator: str) -> CitedFigure:

@@ -10,9 +10,16 @@ import docx
 import pytest
 
 from qa.errors import DocumentError
-from qa.noise import is_noise_line, noise_line_spans
-from qa.reading import decode_bytes, read_document_text, read_text_file
+from qa.ingest.noise import is_noise_line, noise_line_spans
+from qa.ingest.readers import read_file
+from qa.ingest.readers.text import decode_bytes
 from qa.textnorm import to_traditional
+
+
+def read_document_text(path: Path) -> tuple[str, str]:
+    result = read_file(path)
+    return result.text, result.encoding
+
 
 SIMPLIFIED = (
     "质量是城市由大到强的必由之路。当前，质量已经成为新常态下经济发展的目标和内生动力，"
@@ -46,7 +53,7 @@ def test_encodings_are_detected(
     tmp_path: Path, text: str, data_encoding: str, expected: str
 ) -> None:
     path = _write(tmp_path, "doc.txt", text.encode(data_encoding))
-    decoded, encoding = read_text_file(path)
+    decoded, encoding = read_document_text(path)
     assert decoded == text
     assert encoding == expected
 
@@ -105,7 +112,7 @@ def test_binary_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_unsupported_extension(tmp_path: Path) -> None:
-    _refused(_write(tmp_path, "doc.pdf", b"%PDF-1.4"), "unsupported")
+    _refused(_write(tmp_path, "doc.xyz", b"%PDF-1.4"), "不支持")
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from qa.assistant import Assistant
 from qa.config import PROJECT_ROOT, Settings
-from qa.corpus import load_corpus
-from qa.embedding import load_embedder
-from qa.indexing import build_index
-from qa.modelbuild import build_default_model
-from qa.pipeline import Assistant
-from qa.records import answer_to_record
+from qa.embed import load_embedder
+from qa.embed.modelbuild import build_default_model
+from qa.indexing import build_corpus_index
+from qa.present.records import answer_to_record
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +26,7 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     settings = Settings.from_env({}, corpus_dir=home / "corpus", index_dir=home / "index")
     build_default_model(settings.default_model_path)
     embedder = load_embedder(settings)
-    build_index(settings.index_dir, embedder, load_corpus(settings.corpus_dir))
+    build_corpus_index(settings, embedder)
     return Assistant.open(settings, embedder=embedder)
 
 

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from qa.assistant import Assistant
 from qa.config import PROJECT_ROOT, Settings
-from qa.corpus import load_corpus
-from qa.embedding import FakeEmbedder
 from qa.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, InputError
-from qa.index_io import build_dir, read_manifest, writer_lock
-from qa.indexing import build_index
-from qa.pipeline import Assistant
-from qa.search_index import open_index
+from qa.indexing import build_corpus_index
+from qa.ingest.corpus import load_corpus
+from qa.ingest.parse import parse_file
+from qa.store.faiss_backend import FaissBackend
+from qa.store.files import build_dir, read_manifest, writer_lock
+from tests.fakes import FakeEmbedder
 
 
 @pytest.mark.parametrize(
@@ -115,7 +116,7 @@ def test_build_refused_while_another_process_writes(fresh_home: Path) -> None:
         f"""
         import time
         from pathlib import Path
-        from qa.index_io import writer_lock
+        from qa.store.files import writer_lock
         with writer_lock(Path({str(fresh_home / "index")!r})):
             print("locked", flush=True)
             time.sleep(30)
@@ -127,7 +128,7 @@ def test_build_refused_while_another_process_writes(fresh_home: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         with pytest.raises(IndexLockedError):
-            build_index(fresh_home / "index", FakeEmbedder(), documents)
+            build_corpus_index(_settings(fresh_home), FakeEmbedder(), documents)
     finally:
         holder.kill()
         holder.wait()
@@ -138,9 +139,11 @@ def test_build_refused_while_another_process_writes(fresh_home: Path) -> None:
 _SLOW_BUILD = """
 import sys, time
 from pathlib import Path
-from qa.corpus import load_corpus, load_document
-from qa.embedding import FakeEmbedder
-from qa.indexing import add_documents, build_index
+from qa.config import Settings
+from qa.indexing import build_corpus_index
+from qa.ingest.parse import parse_file
+from qa.store.faiss_backend import FaissBackend
+from tests.fakes import FakeEmbedder
 
 class Slow(FakeEmbedder):
     def embed_passages(self, texts, batch_size=16, progress=False):
@@ -153,10 +156,11 @@ class SlowOther(Slow):
         return "slow-fake"
 
 home = Path(sys.argv[1])
+settings = Settings.from_env({}, corpus_dir=home / "corpus", index_dir=home / "index")
 if sys.argv[2] == "build":
-    build_index(home / "index", SlowOther(), load_corpus(home / "corpus"))
+    build_corpus_index(settings, SlowOther())
 else:
-    add_documents(home / "index", Slow(), [load_document(Path(sys.argv[3]))])
+    FaissBackend(settings).add([parse_file(Path(sys.argv[3]), settings)], Slow())
 """
 
 
@@ -181,7 +185,7 @@ def _run_and_kill_when_cache_grows(home: Path, *args: str) -> None:
 def _assert_intact(home: Path, build_id: str, chunk_count: int) -> None:
     manifest = read_manifest(home / "index")
     assert manifest.build_id == build_id
-    index = open_index(home / "index", model=FakeEmbedder().name)
+    index = FaissBackend(_settings(home)).open(model=FakeEmbedder().name)
     assert len(index.chunks) == chunk_count
 
 
@@ -208,11 +212,9 @@ def test_add_with_another_model_is_refused(fresh_home: Path) -> None:
     new_doc.write_text(
         "某市质量工作方案\n一、目标\n到2020年，新增名牌产品5个。\n", encoding="utf-8"
     )
-    from qa.corpus import load_document
-    from qa.indexing import add_documents
-
+    settings = _settings(fresh_home)
     with pytest.raises(IndexMismatchError, match="model"):
-        add_documents(fresh_home / "index", FakeEmbedder(dimension=32), [load_document(new_doc)])
+        FaissBackend(settings).add([parse_file(new_doc, settings)], FakeEmbedder(dimension=32))
 
 
 def test_app_refuses_to_start_from_a_broken_index(fresh_home: Path) -> None:
@@ -235,9 +237,6 @@ def test_app_refuses_to_start_from_a_broken_index(fresh_home: Path) -> None:
 
 
 def test_add_on_a_damaged_index_is_refused_and_changes_nothing(fresh_home: Path) -> None:
-    from qa.corpus import load_document
-    from qa.indexing import add_documents
-
     manifest = read_manifest(fresh_home / "index")
     chunks = build_dir(fresh_home / "index", manifest.build_id) / "chunks.jsonl"
     chunks.write_bytes(chunks.read_bytes()[:-50])
@@ -246,5 +245,6 @@ def test_add_on_a_damaged_index_is_refused_and_changes_nothing(fresh_home: Path)
         "某市质量工作方案\n一、目标\n到2020年，新增名牌产品5个。\n", encoding="utf-8"
     )
     with pytest.raises(IndexCorruptError, match="python -m qa build --force"):
-        add_documents(fresh_home / "index", FakeEmbedder(), [load_document(new_doc)])
+        settings = _settings(fresh_home)
+        FaissBackend(settings).add([parse_file(new_doc, settings)], FakeEmbedder())
     assert read_manifest(fresh_home / "index") == manifest

@@ -2,8 +2,8 @@
 
 from conftest import make_document
 
-from qa.query import analyse, topic_terms
-from qa.support import unsupported_reason
+from qa.answer.support import unsupported_reason
+from qa.retrieve.query import analyse, topic_terms
 from qa.textnorm import search_form
 from qa.types import Chunk, Document, Figure, Passage
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -14,14 +13,13 @@ import gradio as gr
 import pytest
 
 import app
+from qa.assistant import Assistant
 from qa.config import Settings
-from qa.corpus import load_corpus
-from qa.embedding import FakeEmbedder
 from qa.errors import DocumentError, DuplicateDocumentError
-from qa.indexing import build_index
-from qa.pipeline import Assistant
-from qa.search_index import open_index
-from qa.uploads import safe_file_name, staged_upload
+from qa.ingest.readers import format_for
+from qa.ingest.uploads import safe_file_name, staged_upload
+from tests.conftest import index_folder
+from tests.fakes import FakeEmbedder
 
 DOC_A = """甲市人民政府关于实施质量强市战略的意见
 一、总体目标
@@ -49,7 +47,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "corpus").mkdir()
     (root / "corpus" / "city-a.txt").write_text(DOC_A, encoding="utf-8")
     (root / "corpus" / "city-b.txt").write_text(DOC_B, encoding="utf-8")
-    build_index(root / "index", FakeEmbedder(), load_corpus(root / "corpus"))
+    index_folder(root / "corpus", root / "index")
     return root
 
 
@@ -61,7 +59,7 @@ def settings(built: Path, tmp_path: Path) -> Settings:
 
 
 def open_assistant(settings: Settings) -> Assistant:
-    return Assistant(settings, FakeEmbedder(), open_index(settings.index_dir))
+    return Assistant(settings, FakeEmbedder())
 
 
 def snapshot(settings: Settings) -> tuple[list[tuple[str, str]], bytes]:
@@ -125,12 +123,15 @@ def test_rejected_upload_changes_nothing(settings: Settings, tmp_path: Path, cas
 
 
 def test_too_big_is_rejected_before_reading(settings: Settings, tmp_path: Path) -> None:
-    small = replace(settings, max_upload_bytes=100)
-    path = upload_file(tmp_path, "big.txt", NEW_DOC.encode())
+    limit = format_for("big.txt").max_bytes
+    path = upload_file(tmp_path, "big.txt", NEW_DOC.encode() + b" " * limit)
     before = snapshot(settings)
-    with pytest.raises(DocumentError, match="文件太大"), staged_upload(path, path.name, small, []):
+    with (
+        pytest.raises(DocumentError, match=r"文件太大.*上限是 5 MB"),
+        staged_upload(path, path.name, settings, []),
+    ):
         pass
-    handlers = app.Handlers(Assistant(small, FakeEmbedder(), open_index(small.index_dir)))
+    handlers = app.Handlers(open_assistant(settings))
     with pytest.raises(gr.Error, match="文件太大"):
         handlers.add_upload(str(path))
     assert snapshot(settings) == before
@@ -229,7 +230,7 @@ def test_failed_indexing_removes_the_file_again(
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("qa.pipeline.add_documents", explode)
+    monkeypatch.setattr(handlers.assistant.backend, "add", explode)
     before = snapshot(settings)
     with pytest.raises(gr.Error, match="内部错误"):
         handlers.add_upload(str(path))

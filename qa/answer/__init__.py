@@ -1,0 +1,10 @@
+"""Answers: the generator interface, the extractive engine, the not-found rules.
+
+Importing this package registers the generators; add one by writing its module (an
+``AnswerGenerator``, see ``base``) and importing it below.
+"""
+
+from qa.answer import extractive  # noqa: F401  (registers "extractive")
+from qa.answer.base import GENERATORS, AnswerGenerator, AnswerRequest
+
+__all__ = ["GENERATORS", "AnswerGenerator", "AnswerRequest"]

@@ -1,0 +1,40 @@
+"""The answer-generator interface and its registry.
+
+A generator turns a question and its retrieved passages into a structured ``Answer``:
+sentences, each with its citations (passage rank and document span), the figures shown,
+a comparison table when the question compares documents, and the not-found reason.
+The extractive engine ("extractive") is the default and the fallback; others (a
+language model, see issue 14) register themselves here and must return the same
+structure, so the page, the CLI and the API render any of them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from qa.config import Settings
+from qa.registry import Registry
+from qa.retrieve.query import QuestionAnalysis
+from qa.store.index import SearchIndex
+from qa.types import Answer, Passage
+
+
+@dataclass(frozen=True)
+class AnswerRequest:
+    question: str
+    analysis: QuestionAnalysis
+    passages: tuple[Passage, ...]
+    index: SearchIndex  # chunk figures, keyword statistics, document labels
+
+
+class AnswerGenerator(Protocol):
+    name: str
+
+    def answer(self, request: AnswerRequest) -> Answer: ...
+
+
+GENERATORS: Registry[Callable[[Settings], AnswerGenerator]] = Registry(
+    "answer generator", "QA_ANSWER_MODE"
+)

@@ -1,0 +1,102 @@
+"""What every real embedder shares: threads, model identity, prompts, model lookup."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.config import DEFAULT_MODEL, Settings
+from qa.errors import ModelError
+
+NETWORK_HINT = (
+    "Set QA_ALLOW_NETWORK=1 to let sentence-transformers download it, "
+    "or set QA_EMBED_MODEL to a local model folder."
+)
+
+
+def cpu_threads(requested: int = 0) -> int:
+    """Threads for one encode call: ``requested`` if positive, else the cores this
+    process may use, never more than 8 (beyond that BLAS threads for one small model
+    only add contention)."""
+    if requested > 0:
+        return requested
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def model_prompts(folder: Path) -> dict[str, str]:
+    """The "query" / "passage" prompts a sentence-transformers folder configures."""
+    prompts = read_json(folder / "config_sentence_transformers.json").get("prompts") or {}
+    query = prompts.get("query", "")
+    passage = prompts.get("passage") or prompts.get("document", "")
+    return {"query": str(query or ""), "passage": str(passage or "")}
+
+
+def model_identity(model: str | Path) -> str:
+    """Stable name of a model: a hub id as given; a local folder by its name plus a
+    fingerprint of its config and weight sizes, so a moved folder keeps its identity
+    but different weights do not."""
+    folder = Path(model).expanduser()
+    if not folder.is_dir():
+        return str(model)
+    digest = hashlib.blake2b(digest_size=6)
+    for name in ("config.json", "modules.json", "tokenizer.json"):
+        digest.update((folder / name).read_bytes() if (folder / name).is_file() else b"-")
+    for weights in sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin")):
+        digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
+    return f"{folder.name}@{digest.hexdigest()}"
+
+
+def embedder_name(encoder: str, model: str | Path, query_prompt: str, passage_prompt: str) -> str:
+    return f"{encoder}:{model_identity(model)}|query={query_prompt!r}|passage={passage_prompt!r}"
+
+
+def length_order(texts: Sequence[str]) -> np.ndarray:
+    """Indices that sort texts longest first, so each batch pads to similar lengths."""
+    return np.argsort([-len(t) for t in texts], kind="stable")
+
+
+def local_model_folder(model: str | Path) -> Path | None:
+    folder = Path(model).expanduser()
+    if folder.is_dir():
+        if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
+            raise ModelError(
+                f"{folder} is not a sentence-transformers or Hugging Face model folder.",
+                "Give a folder with modules.json or config.json, or a model id.",
+            )
+        return folder
+    if folder.exists() or str(model).startswith((".", "/", "~")):
+        raise ModelError(f"Model folder {folder} does not exist.", NETWORK_HINT)
+    return None
+
+
+def resolve_model(settings: Settings) -> str | Path:
+    """The model the settings name: the built default folder, a local folder or an id."""
+    if settings.embed_model == DEFAULT_MODEL:
+        path = settings.default_model_path
+        from qa.embed.modelbuild import is_complete
+
+        if not is_complete(path):
+            raise ModelError(
+                f"The default embedding model is not built yet ({path}).",
+                "run `python -m qa model` or `make run`",
+            )
+        return path
+    return local_model_folder(settings.embed_model) or settings.embed_model

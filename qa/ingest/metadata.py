@@ -1,0 +1,265 @@
+"""Document metadata read from the text by general rules, then human overrides.
+
+Decisions:
+- title: a Markdown ``# title`` line wins. For a notice that issues another document
+  (关于印发《X》的通知, or a cover text "《X》已经……印发"), the title is the issued
+  document's own title X, the name a reader cites; line breaks inside 《…》 are
+  removed, so a title broken over two lines comes out whole. Otherwise the first
+  short title-like line of the head (no sentence punctuation, not a number or date).
+- doc_number: the first 发文字号 (X〔2015〕114号) that *starts a line* before the first
+  outline heading. Numbers cited inside sentences (根据《…》(晋政办发〔2014〕50号))
+  never start a line, so they are not taken.
+- date: the signing date, a line that is only a date (2015年4月27日, 二〇一五年四月
+  二十七日); failing that a date opening a promulgation line of a law's head
+  ("2009年2月28日 第十一届……通过"). Web timestamps (2022-07-23 09:01:39) are never
+  used: for a web copy whose only date is the site's posting time the date is "",
+  because the posting time is not the document's date.
+- issuer: the signature line just above the signing date; else the name before
+  关于 in the title; else a last line that is an organisation's name.
+- region: the leading place name of the issuer (else the title) ending in
+  自治区/自治州/自治县/省/市/盟/州/县/区/旗.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import cast
+
+import cn2an
+
+from qa.ingest.noise import line_table
+from qa.textnorm import detect_script, to_simplified
+from qa.types import Script
+
+OVERRIDABLE_FIELDS = ("title", "issuer", "doc_number", "date", "region")
+
+_DOC_NUMBER = re.compile(
+    r"^[ \t\u3000\u00a0]*"
+    r"([\u4e00-\u9fff]{1,12}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,5}\s*[号號])",
+    re.MULTILINE,
+)
+_CN_DIGITS = "〇零一二三四五六七八九十"
+_DATE = re.compile(
+    rf"(\d{{4}}|[{_CN_DIGITS}]{{4}})\s*年\s*(\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})\s*月"
+    rf"\s*(\d{{1,2}}|[{_CN_DIGITS}]{{1,3}})\s*日"
+)
+_ISSUED_TITLE = re.compile(r"关于印发\s*《([^《》]{2,120})》\s*的?通知")
+_COVER_TITLE = re.compile(r"《([^《》]{4,120})》(?:已经|业经|已|经)[^。《》]{0,40}印发")
+_NOTICE = re.compile(r"关于印发.{2,120}的?通知")
+_ORG_SUFFIX = re.compile(
+    r"(人民政府|政府|办公厅|办公室|委员会|行政公署|行署|公署|管委会|常委会|人大|法院|检察院|厅|局|委|署|部|院|会|办)$"
+)
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|省|市|盟|州|县|区|旗))")
+_TITLE_MAX = 60
+# Title, number, signing date and issuer are looked for in the first lines only.
+_HEAD_SCAN_LINES = 400
+_SIGNATURE_MAX = 30
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    issuer: str
+    doc_number: str
+    date: str
+    region: str
+    script: Script
+
+
+def extract_metadata(text: str, overrides: Mapping[str, str] | None = None) -> Metadata:
+    """Metadata from ``text``; ``overrides`` (field -> value) replace what is found."""
+    overrides = dict(overrides or {})
+    lines, noise = line_table(text)
+    contents = [ln.content(text) if not noise[i] else "" for i, ln in enumerate(lines)]
+    simplified = [to_simplified(c) if c else "" for c in contents[:_HEAD_SCAN_LINES]]
+    head = _head_lines(text, len(simplified))
+    title = overrides.get("title") or _as_written_title(
+        find_title(simplified, head), contents, simplified
+    )
+    date_index, date = _find_date(simplified, head)
+    raw_lines = [ln.content(text) for ln in lines[-5:]]
+    issuer = overrides.get("issuer") or _find_issuer(
+        simplified, contents, raw_lines, date_index, title
+    )
+    doc_number = overrides.get("doc_number", _find_doc_number("\n".join(contents[:head])))
+    region = overrides.get("region") or find_region(issuer, title)
+    meta = Metadata(
+        title=title,
+        issuer=issuer,
+        doc_number=doc_number,
+        date=date,
+        region=region,
+        script=script_of(text),
+    )
+    if "date" in overrides:
+        meta = replace(meta, date=overrides["date"])
+    return meta
+
+
+def _head_lines(text: str, limit: int) -> int:
+    """Number of lines before the first outline heading (the preamble)."""
+    from qa.ingest.outline import parse_outline
+
+    sections = parse_outline(text)
+    if not sections:
+        return limit
+    return min(limit, text.count("\n", 0, sections[0].span[0]))
+
+
+def script_of(text: str) -> Script:
+    return cast(Script, detect_script(text))
+
+
+def _joined_head(simplified: list[str], head: int) -> str:
+    # Joining without separators mends titles broken over lines inside 《…》.
+    return "\n".join(simplified[: max(head, 1)])
+
+
+def find_title(simplified: list[str], head: int) -> str:
+    first = next((c for c in simplified if c.strip()), "")
+    if first.startswith("# "):
+        return first[2:].strip()
+    joined = _joined_head(simplified, head)
+    flat = re.sub(r"\s+", "", joined)
+    for pattern in (_ISSUED_TITLE, _COVER_TITLE):
+        m = pattern.search(flat)
+        if m:
+            return m.group(1)
+    for k, line in enumerate(simplified[: max(head, 1)]):
+        candidate = line.strip()
+        if _is_title_like(candidate):
+            if _NOTICE.fullmatch(candidate) is None and "关于印发" in candidate:
+                # A notice title broken over lines: join until it closes.
+                candidate = _join_broken(simplified, k)
+            return candidate
+    return ""
+
+
+def _join_broken(simplified: list[str], k: int) -> str:
+    parts = [simplified[k].strip()]
+    for line in simplified[k + 1 : k + 4]:
+        if not line.strip():
+            continue
+        parts.append(line.strip())
+        if "通知" in line:
+            break
+    return "".join(parts)
+
+
+def _is_title_like(line: str) -> bool:
+    return (
+        4 <= len(line) <= _TITLE_MAX
+        and not re.search(r"[。；;！？!?:：,，]", line)
+        and not _DOC_NUMBER.match(line)
+        and not _DATE.search(line)
+    )
+
+
+def _find_doc_number(head_text: str) -> str:
+    m = _DOC_NUMBER.search(head_text)
+    return re.sub(r"\s+", "", m.group(1)).replace("號", "号") if m else ""
+
+
+def _iso_date(m: re.Match[str]) -> str:
+    try:
+        year = _number(m.group(1), year=True)
+        month, day = _number(m.group(2)), _number(m.group(3))
+    except ValueError:
+        return ""
+    if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
+        return ""
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _number(value: str, year: bool = False) -> int:
+    if value.isdigit():
+        return int(value)
+    if year:  # 二〇一五: digit by digit
+        return int("".join(str("〇一二三四五六七八九".index(c.replace("零", "〇"))) for c in value))
+    return int(cn2an.cn2an(value.replace("〇", "零"), "smart"))
+
+
+def _find_date(simplified: list[str], head: int) -> tuple[int, str]:
+    """(line index, ISO date) of the signing date; (-1, "") when none."""
+    for i, line in enumerate(simplified):
+        m = _DATE.fullmatch(line.strip())
+        if m and (iso := _iso_date(m)):
+            return i, iso
+    for i, line in enumerate(simplified[:head]):
+        m = _DATE.match(line.strip())
+        if m and line.strip()[m.end() : m.end() + 1].isspace() and (iso := _iso_date(m)):
+            return i, iso
+    return -1, ""
+
+
+def _find_issuer(
+    simplified: list[str], contents: list[str], raw_lines: list[str], date_index: int, title: str
+) -> str:
+    if date_index > 0:
+        above = next(
+            (simplified[i].strip() for i in range(date_index - 1, -1, -1) if simplified[i].strip()),
+            "",
+        )
+        if _is_org_name(above):
+            return _as_written(contents, simplified, above)
+    before, sep, _ = title.partition("关于")
+    if sep and _is_org_name(before):
+        return before
+    last = next((c.strip() for c in reversed(raw_lines) if c.strip()), "")
+    if _is_org_name(to_simplified(last)):
+        return last
+    return ""
+
+
+def _as_written_title(title: str, contents: list[str], simplified: list[str]) -> str:
+    """The title in the document's own script (t2s keeps lengths, so offsets match)."""
+    if not title:
+        return title
+    flat_simple = re.sub(r"\s+", "", "".join(simplified))
+    flat_original = re.sub(r"\s+", "", "".join(contents[: len(simplified)]))
+    start = flat_simple.find(re.sub(r"\s+", "", title))
+    if start < 0 or len(flat_simple) != len(flat_original):
+        return title
+    return flat_original[start : start + len(re.sub(r"\s+", "", title))]
+
+
+def _as_written(contents: list[str], simplified: list[str], line: str) -> str:
+    for original, simple in zip(contents, simplified, strict=False):
+        if simple.strip() == line:
+            return original.strip()
+    return line
+
+
+def _is_org_name(line: str) -> bool:
+    return (
+        2 < len(line) <= _SIGNATURE_MAX
+        and not re.search(r"[\s。，,、；：:]", line)
+        and bool(_ORG_SUFFIX.search(line))
+    )
+
+
+def find_region(issuer: str, title: str) -> str:
+    """Leading place name of the issuer, else of the title ("" when none)."""
+    for source in (issuer, title):
+        simplified = to_simplified(source)
+        m = _PLACE.match(simplified)
+        if m and _starts_with_place_word(simplified, m.group(1)):
+            return m.group(1)
+    return ""
+
+
+def _starts_with_place_word(text: str, place: str) -> bool:
+    # The suffix rule alone would take "推进质量强盟" from a title; jieba's tagger
+    # confirms that the text opens with a place (ns) or organisation (nt) name.
+    import logging
+
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    first = next(iter(jieba.posseg.cut(text[:40])), None)
+    if first is None or first.flag not in ("ns", "nt"):
+        return False
+    return first.word.startswith(place) or place.startswith(first.word)

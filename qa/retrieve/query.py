@@ -1,0 +1,257 @@
+"""What a question asks for: places, documents, years, figures, comparisons.
+
+Pure functions over the question text and the corpus metadata. Place names come from
+the documents' own metadata (their regions and titles), never from a fixed list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba.posseg
+
+from qa.textnorm import search_form
+from qa.tokens import tokenize
+from qa.types import Document
+
+# Administrative suffixes stripped to get the short name people say (厦门市 -> 厦门).
+_REGION_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "地区",
+    "省",
+    "市",
+    "盟",
+    "州",
+    "县",
+    "区",
+    "旗",
+)
+# Place words that name no particular place in the corpus.
+_GENERIC_PLACES = frozenset(
+    [
+        "中国",
+        "全国",
+        "我国",
+        "国家",
+        "国内",
+        "国际",
+        "全省",
+        "全市",
+        "本市",
+        "本省",
+        "各地",
+        "各市",
+        "地方",
+        "城市",
+        "中华人民共和国",
+        "全盟",
+        "本地",
+        "当地",
+        "各省",
+        "省市",
+        "市县",
+    ]
+)
+_FIGURE_WORDS = (
+    "多少",
+    "几",
+    "比例",
+    "比率",
+    "目标",
+    "百分",
+    "%",
+    "率",
+    "数量",
+    "金额",
+    "多久",
+    "多长",
+    "哪一年",
+    "何时",
+)
+_ALL_DOCS_WORDS = (
+    "各地",
+    "各市",
+    "各城市",
+    "哪些城市",
+    "哪些地方",
+    "哪些地区",
+    "哪几个",
+    "各个",
+    "哪些文件",
+    "所有文件",
+    "各文件",
+    "哪个城市",
+    "哪座城市",
+    "哪些省",
+)
+_DEPARTMENT_QUESTION = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|牵头|负责|主管|责任单位|设在"
+)
+_DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
+_MONEY_QUESTION = re.compile(r"多少钱|多少(万|亿)?元|几(万|亿)?元|奖金|金额")
+_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+_QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
+
+
+def place_aliases(region: str) -> set[str]:
+    """Search forms under which a region may be named: 厦门市 -> {厦门市, 厦门}."""
+    form = search_form(region)
+    aliases = {form} if form else set()
+    for suffix in _REGION_SUFFIXES:
+        if form.endswith(suffix) and len(form) - len(suffix) >= 2:
+            aliases.add(form[: -len(suffix)])
+            break
+    return aliases
+
+
+def names_document(name: str, document: Document) -> bool:
+    """Does ``name`` (a doc id, a region with or without its suffix, or a fragment of
+    the title, in either script) designate ``document``? Used by every document filter."""
+    form = search_form(name)
+    if not form:
+        return False
+    return (
+        name == document.doc_id
+        or form in search_form(document.title)
+        or any(form == a or form in a for a in place_aliases(document.region))
+    )
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    text: str  # normalised question
+    doc_ids: tuple[str, ...]  # documents named by place or title, in order of mention
+    unknown_places: tuple[str, ...]  # place names that match no document's region
+    years: tuple[str, ...]
+    wants_figure: bool
+    across_documents: bool  # "各地…分别", "哪些城市…": answer per document
+    asks_department: bool  # 哪个部门 / 谁牵头 / 由谁负责
+    asks_doc_number: bool  # 文号
+    asks_money: bool  # 多少钱 / 多少万元 / 奖金: the answer must state an amount of money
+    content_tokens: tuple[str, ...]  # keyword tokens without the place names
+    topic_terms: tuple[str, ...]  # nouns naming what is asked about (see topic_terms)
+
+
+# Part-of-speech tags (jieba) of words that name what a question is about.
+_TOPIC_FLAGS = frozenset(
+    ["n", "nz", "nt", "nl", "ng", "vn", "an", "eng", "nr", "ns", "l", "i", "j"]
+)
+# Nouns every question or policy text uses; they say nothing about the topic.
+_GENERIC_TOPICS = frozenset(
+    [
+        "目标",
+        "工作",
+        "方面",
+        "问题",
+        "情况",
+        "内容",
+        "措施",
+        "规定",
+        "要求",
+        "方案",
+        "意见",
+        "文件",
+        "政策",
+        "办法",
+        "安排",
+        "部门",
+        "单位",
+        "时候",
+        "时间",
+        "多少",
+        "数量",
+        "比例",
+        "标准",
+        "哪些",
+        "什么",
+        "方式",
+        "计划",
+        "行动",
+        "意思",
+        "部分",
+        "级别",
+        "质量",
+    ]
+)
+_GOVERNMENT = re.compile(r"(人民政府|政府|特区政府|行政公署|行署)$")
+
+
+@lru_cache(maxsize=4096)
+def _tagged(question_form: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(question_form))
+
+
+def _place_words(question_form: str) -> tuple[str, ...]:
+    """Place names, including those inside a government's name (深圳市政府 -> 深圳市)."""
+    out = []
+    for word, flag in _tagged(question_form):
+        if flag == "ns":
+            out.append(word)
+        elif flag in {"nt", "n", "nz"} and _GOVERNMENT.search(word):
+            place = _GOVERNMENT.sub("", word)
+            if len(place) >= 2 and place[-1] in "省市县区盟州旗":
+                out.append(place)
+    return tuple(out)
+
+
+def topic_terms(question: str, places: Iterable[str]) -> tuple[str, ...]:
+    """The nouns that say what the question is about (no places, no generic words)."""
+    places = [p for p in places if p]
+    return tuple(
+        dict.fromkeys(
+            word
+            for word, flag in _tagged(search_form(question))
+            if flag in _TOPIC_FLAGS
+            and len(word) >= 2
+            and word not in _GENERIC_TOPICS
+            and not _covered(word, places)
+            and not _GOVERNMENT.search(word)
+        )
+    )
+
+
+def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
+    form = search_form(question)
+    mentions: list[tuple[int, str]] = []
+    known_aliases: set[str] = set()
+    for document in documents:
+        aliases = place_aliases(document.region) if document.region else set()
+        known_aliases |= aliases
+        positions = [form.find(a) for a in aliases if a and a in form]
+        for quoted in _QUOTED.findall(question):
+            q = search_form(quoted)
+            title = search_form(document.title)
+            if q and title and (q in title or title in q):
+                positions.append(form.find(q) if q in form else 0)
+        if positions:
+            mentions.append((min(p for p in positions if p >= 0), document.doc_id))
+    doc_ids = tuple(doc_id for _, doc_id in sorted(mentions))
+    unknown = tuple(
+        word
+        for word in dict.fromkeys(_place_words(form))
+        if word not in _GENERIC_PLACES and not _covered(word, known_aliases)
+    )
+    tokens = tuple(t for t in tokenize(question) if not _covered(t, known_aliases | set(unknown)))
+    return QuestionAnalysis(
+        text=question,
+        doc_ids=doc_ids,
+        unknown_places=unknown,
+        years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
+        wants_figure=any(w in form for w in _FIGURE_WORDS),
+        across_documents=any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1,
+        asks_department=bool(_DEPARTMENT_QUESTION.search(form)),
+        asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
+        asks_money=bool(_MONEY_QUESTION.search(form)),
+        content_tokens=tokens,
+        topic_terms=topic_terms(question, [*known_aliases, *unknown]),
+    )
+
+
+def _covered(word: str, aliases: Iterable[str]) -> bool:
+    return any(word in alias or alias in word for alias in aliases if alias)

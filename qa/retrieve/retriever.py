@@ -1,0 +1,110 @@
+"""The retriever: built once per assistant and mode from one ``RetrievalConfig``.
+
+Modes are presets of the configuration: "keyword" (BM25 only), "dense" (vectors only),
+"hybrid" (both fused by weighted reciprocal rank) and "full" (hybrid plus the domain
+sense measured on the evaluation set: per-document shares, the optional figure boost,
+and the optional reranker).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.config import Settings
+from qa.embed.base import Embedder
+from qa.errors import InputError
+from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.stages import (
+    RANKERS,
+    RERANKERS,
+    DocumentShares,
+    FigureBoost,
+    FirstPass,
+    Query,
+    Ranking,
+    Stage,
+)
+from qa.store.index import SearchIndex
+
+MODES = ("keyword", "dense", "hybrid", "full")
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    rankers: tuple[str, ...] = ("dense", "keyword")
+    keyword_weight: float = 2.0  # the dense ranking weighs 1.0
+    rrf_k: int = 60
+    candidates: int = 50  # per-ranker depth before fusion
+    document_shares: bool = True
+    figure_boost: float = 1.0  # 1.0 = off
+    reranker: str = ""
+
+    @classmethod
+    def for_mode(cls, mode: str, settings: Settings) -> RetrievalConfig:
+        if mode not in MODES:
+            raise InputError(f"Unknown retrieval mode {mode!r}.", f"Use one of {', '.join(MODES)}.")
+        full = mode == "full"
+        return cls(
+            rankers=("dense", "keyword") if mode in ("hybrid", "full") else (mode,),
+            keyword_weight=settings.keyword_weight,
+            rrf_k=settings.rrf_k,
+            candidates=settings.candidates,
+            document_shares=full and settings.place_routing,
+            figure_boost=settings.figure_boost if full else 1.0,
+            reranker=settings.reranker if full else "",
+        )
+
+
+class Retriever:
+    def __init__(
+        self, config: RetrievalConfig, embedder: Embedder, settings: Settings | None = None
+    ) -> None:
+        self.config = config
+        self.embedder = embedder
+        rankers = [RANKERS[name]() for name in config.rankers]
+        weights = [config.keyword_weight if r.name == "keyword" else 1.0 for r in rankers]
+        self.first_pass = FirstPass(rankers, weights, config.rrf_k)
+        self.stages: list[Stage] = []
+        if config.document_shares:
+            self.stages.append(DocumentShares())
+        if config.figure_boost != 1.0:
+            self.stages.append(FigureBoost(config.figure_boost))
+        if config.reranker:
+            self.stages.append(RERANKERS.get(config.reranker)(settings or Settings()))
+
+    def rank(
+        self,
+        index: SearchIndex,
+        analysis: QuestionAnalysis,
+        *,
+        k: int = 5,
+        doc_filter: Sequence[str] | None = None,
+    ) -> Ranking:
+        timings: dict[str, float] = {}
+        ranking = Ranking(items=[], timings_ms=timings)
+        started = time.perf_counter()
+        vector = None
+        if "dense" in self.config.rankers:
+            vector = self.embedder.embed_queries([analysis.text])
+            timings["embed_query"] = _ms(started)
+        query = Query(
+            analysis=analysis,
+            index=index,
+            vector=vector,
+            depth=max(self.config.candidates, k),
+            doc_filter=tuple(doc_filter) if doc_filter else None,
+            ranking=ranking,
+        )
+        t = time.perf_counter()
+        items = self.first_pass(query, query.doc_filter)
+        for stage in self.stages:
+            items = stage.apply(query, items, self.first_pass)
+        ranking.items = items
+        timings["search"] = _ms(t)
+        return ranking
+
+
+def _ms(since: float) -> float:
+    return (time.perf_counter() - since) * 1000.0

@@ -1,0 +1,138 @@
+"""Retrieval as stages: candidates from each ranker, fusion, per-document shares, then
+optional stages that reorder the list (a figure boost, a reranker).
+
+A ``Stage`` takes the ranked list and returns a new one; it may ask the ``FirstPass``
+for the fused candidates of some documents only (that is how per-document shares work).
+A reranker is one new stage registered in ``RERANKERS`` and named by ``QA_RERANKER``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from qa.config import Settings
+from qa.registry import Registry
+from qa.retrieve.fusion import Ranked, boost, interleave, rrf_fuse
+from qa.retrieve.query import QuestionAnalysis
+from qa.store.base import Hit
+from qa.store.index import SearchIndex
+
+MAX_ROUTED_DOCUMENTS = 8
+
+
+@dataclass
+class Ranking:
+    items: Ranked  # (chunk id, score), best first
+    dense: dict[str, float] = field(default_factory=dict)  # cosine of candidates
+    keyword: dict[str, float] = field(default_factory=dict)  # BM25 of candidates
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Query:
+    """One question on its way through the stages."""
+
+    analysis: QuestionAnalysis
+    index: SearchIndex
+    vector: np.ndarray | None  # None when no dense ranker runs
+    depth: int  # candidates per ranker
+    doc_filter: tuple[str, ...] | None  # the user's document filter
+    ranking: Ranking
+
+
+class Ranker(Protocol):
+    name: str
+
+    def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]: ...
+
+
+class DenseRanker:
+    name = "dense"
+
+    def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]:
+        assert query.vector is not None
+        hits = query.index.vectors.search(query.vector, query.depth, doc_ids)
+        query.ranking.dense.update((h.chunk_id, h.score) for h in hits)
+        return hits
+
+
+class KeywordRanker:
+    name = "keyword"
+
+    def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]:
+        started = time.perf_counter()
+        hits = query.index.keyword.search(query.analysis.text, query.depth, doc_ids)
+        query.ranking.timings_ms.setdefault("keyword", (time.perf_counter() - started) * 1000)
+        query.ranking.keyword.update((h.chunk_id, h.score) for h in hits)
+        return hits
+
+
+RANKERS: dict[str, Callable[[], Ranker]] = {"dense": DenseRanker, "keyword": KeywordRanker}
+
+
+class FirstPass:
+    """Each ranker's candidates, fused by weighted reciprocal rank when there are several."""
+
+    def __init__(self, rankers: Sequence[Ranker], weights: Sequence[float], rrf_k: int) -> None:
+        self.rankers = list(rankers)
+        self.weights = list(weights)
+        self.rrf_k = rrf_k
+
+    def __call__(self, query: Query, doc_ids: Collection[str] | None) -> Ranked:
+        lists = [r.candidates(query, doc_ids) for r in self.rankers]
+        if len(lists) == 1:
+            return [(h.chunk_id, h.score) for h in lists[0]]
+        fused = rrf_fuse(
+            [[h.chunk_id for h in hits] for hits in lists],
+            query.index.order,
+            k=self.rrf_k,
+            weights=self.weights,
+        )
+        return fused[: query.depth]
+
+
+class Stage(Protocol):
+    def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked: ...
+
+
+class DocumentShares:
+    """Documents the question names by place or title are searched on their own, and a
+    question across documents (各地…分别…) gives each document among the best hits its
+    own share; the shares are interleaved."""
+
+    def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked:
+        if query.doc_filter:
+            return items
+        analysis = query.analysis
+        routed: Sequence[str] = ()
+        if analysis.doc_ids:
+            routed = analysis.doc_ids
+        elif analysis.across_documents:
+            docs = [query.index.chunks[i].doc_id for i, _ in items]
+            routed = list(dict.fromkeys(docs))[:MAX_ROUTED_DOCUMENTS]
+        if not routed:
+            return items
+        groups = [first_pass(query, (doc_id,)) for doc_id in routed]
+        return interleave(groups, query.depth)
+
+
+@dataclass(frozen=True)
+class FigureBoost:
+    """For 多少/目标 questions, favour passages that state figures (measured: off)."""
+
+    factor: float
+
+    def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked:
+        if not query.analysis.wants_figure:
+            return items
+        return boost(items, query.index.has_figure, self.factor, query.index.order)
+
+
+# Rerankers: name -> factory from Settings. None ships: no Chinese cross-encoder exists
+# offline (see README); a deployment with one registers it here.
+RERANKERS: Registry[Callable[[Settings], Stage]] = Registry("reranker", "QA_RERANKER")

@@ -1,0 +1,82 @@
+"""An opened index: the corpus as the assistant serves it, whatever the backend.
+
+Documents (with text and outline), chunks in corpus order, figures, and the vector and
+keyword searches, all keyed by chunk id. A ``SearchIndex`` is never changed after it
+is opened: adding a document opens a new one and the assistant swaps it in whole.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from qa.store.base import KeywordIndex, VectorStore
+from qa.textnorm import search_form
+from qa.types import Chunk, Document, Figure, Section
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """What an index was built from (the manifest, or the collection's own record)."""
+
+    build_id: str
+    model: str
+    dimension: int
+    corpus_hash: str
+    store_kind: str
+    backend: str = "faiss"
+
+
+@dataclass
+class SearchIndex:
+    info: IndexInfo
+    documents: dict[str, Document]
+    chunks: dict[str, Chunk]  # chunk id -> chunk, in corpus order
+    figures: list[Figure]
+    outlines: dict[str, tuple[Section, ...]]
+    vectors: VectorStore
+    keyword: KeywordIndex
+    order: dict[str, int] = field(init=False)  # chunk id -> position in corpus order
+    chunk_figures: dict[str, list[Figure]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.order = {chunk_id: i for i, chunk_id in enumerate(self.chunks)}
+        self.chunk_figures = figures_by_chunk(self.chunks.values(), self.figures)
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        return self.chunks[chunk_id]
+
+    def has_figure(self, chunk_id: str) -> bool:
+        return chunk_id in self.chunk_figures
+
+    def document_chunks(self, doc_ids: Collection[str]) -> list[Chunk]:
+        return [c for c in self.chunks.values() if c.doc_id in doc_ids]
+
+    @cached_property
+    def corpus_form(self) -> str:
+        """All chunk text in search form: tells whether the corpus uses a term at all."""
+        return "\n".join(search_form(c.text) for c in self.chunks.values())
+
+
+def figures_by_chunk(chunks: Iterable[Chunk], figures: Sequence[Figure]) -> dict[str, list[Figure]]:
+    """Each figure goes to the chunk whose span contains it (and only if verbatim there)."""
+    by_doc: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    text_of: dict[str, str] = {}
+    for chunk in chunks:
+        by_doc[chunk.doc_id].append((chunk.span[0], chunk.span[1], chunk.chunk_id))
+        text_of[chunk.chunk_id] = chunk.text
+    for spans in by_doc.values():
+        spans.sort()
+    out: dict[str, list[Figure]] = defaultdict(list)
+    for figure in figures:
+        spans = by_doc.get(figure.doc_id, [])
+        at = bisect.bisect_right(spans, (figure.span[0], float("inf"), "")) - 1
+        if at < 0:
+            continue
+        start, end, chunk_id = spans[at]
+        if start <= figure.span[0] and figure.span[1] <= end and figure.text in text_of[chunk_id]:
+            out[chunk_id].append(figure)
+    return dict(out)
