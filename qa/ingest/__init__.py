@@ -1,0 +1,1 @@
+"""Ingestion: file formats, metadata, outline, chunks, figures, the corpus folder, uploads."""

@@ -1,0 +1,1 @@
+"""Rendering for people and programs: JSON records, HTML, briefings, outline views."""

@@ -1,0 +1,1 @@
+"""Retrieval: question analysis, rankers, fusion and stages, the retriever."""
