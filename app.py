@@ -93,9 +93,15 @@ class Handlers:
         return ui.answer_html(answer), history, f"本次会话已问 {len(history)} 个问题。"
 
     @guarded
-    def api_ask(self, question: str, document: str = "") -> dict[str, Any]:
-        """Answer a question with citations; document: "" for all, or a doc id / region / title."""
-        answer = self.assistant.ask(question or "", doc_filter=document or None)
+    def api_ask(
+        self, question: str, document: str = "", history: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Answer a question with citations; document: "" for all, or a doc id / region /
+        title; history: the earlier questions of the conversation (oldest first), so a
+        follow-up such as "厦门呢?" is understood."""
+        answer = self.assistant.ask(
+            question or "", doc_filter=document or None, history=history or ()
+        )
         return answer_to_record(answer)
 
     def document_choices(self) -> list[tuple[str, str]]:

@@ -1,7 +1,11 @@
 """`python -m eval`: run the benchmark over a Q&A file and write the report.
 
-    python -m eval [--qa eval/qa.jsonl] [--modes keyword,dense,hybrid,full,naive]
+    python -m eval [--qa eval/qa.jsonl ...] [--modes keyword,dense,hybrid,full,naive]
                    [--k 1,3,5,10] [--out eval/out] [--fail-under hit@5=0.95 ...] [--limit N]
+                   [--corpus-list eval/v2/corpus.txt] [--index-dir eval/out/index-v2]
+
+Several --qa files run one after the other on the same index; the report shows them
+side by side (e.g. --qa eval/v2/dev.jsonl --qa eval/v2/test.jsonl).
 
 Exit status: 0 on success, 1 when a --fail-under bound is missed (full mode), 2 on bad
 input (unreadable Q&A file, unknown mode or metric, missing index or model).
@@ -17,10 +21,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from eval.eval_corpus import open_eval_assistant
 from eval.metrics import gated_metric_names
 from eval.qa_file import load_qa_file
-from eval.report import write_outputs
-from eval.runner import DEFAULT_KS, MODES, evaluate
+from eval.report import write_outputs, write_side_by_side
+from eval.runner import DEFAULT_KS, DEFAULT_MODES, MODES, evaluate
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import InputError, QAError
@@ -31,8 +36,30 @@ GATED_MODE = "full"
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m eval", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--qa", type=Path, default=HERE / "qa.jsonl", help="Q&A file (JSON Lines)")
-    parser.add_argument("--modes", default=",".join(MODES), help="comma-separated retrieval modes")
+    parser.add_argument(
+        "--qa",
+        type=Path,
+        action="append",
+        default=None,
+        help="Q&A file (.jsonl, .csv or .xlsx); repeatable (default eval/qa.jsonl)",
+    )
+    parser.add_argument(
+        "--corpus-list",
+        type=Path,
+        default=None,
+        help="also index the documents this file lists (paths under ../shared/scale-corpus/laws)",
+    )
+    parser.add_argument(
+        "--index-dir",
+        type=Path,
+        default=None,
+        help="where the index of --corpus-list lives (default: OUT/index)",
+    )
+    parser.add_argument(
+        "--modes",
+        default=",".join(DEFAULT_MODES),
+        help=f"comma-separated, from {','.join(MODES)}",
+    )
     parser.add_argument(
         "--k", default=",".join(map(str, DEFAULT_KS)), help="comma-separated k for hit@k"
     )
@@ -133,25 +160,46 @@ def _run(argv: list[str], assistant: Assistant | None) -> int:
     bounds = parse_bounds(args.fail_under, ks, modes)
     if args.limit is not None and args.limit < 1:
         raise InputError(f"--limit {args.limit}: must be at least 1.")
-    items = load_qa_file(args.qa)[: args.limit]
+    qa_files: list[Path] = args.qa or [HERE / "qa.jsonl"]
+    sets = {path: load_qa_file(path)[: args.limit] for path in qa_files}
 
     if assistant is None:
-        assistant = Assistant.open(Settings.from_env())
-    run = evaluate(assistant, items, modes=modes, ks=ks)
-    meta = {
-        "command": shlex.join(["python", "-m", "eval", *argv]),
-        "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "qa_file": str(args.qa),
-        "questions": len(items),
-        "model": assistant.embedder.name,
-        "index_build_id": assistant.index.info.build_id,
-    }
-    table = write_outputs(args.out, run, meta)
-    print(table)
-    print(
-        f"wrote {args.out / 'summary.json'}, {args.out / 'report.md'}, {args.out / 'results.jsonl'}"
-    )
-    failures = failed_bounds(run.summary()[GATED_MODE]["overall"], bounds) if bounds else []
+        settings = Settings.from_env()
+        if args.corpus_list is not None:
+            assistant = open_eval_assistant(
+                settings, args.corpus_list, args.index_dir or args.out / "index"
+            )
+        else:
+            assistant = Assistant.open(settings)
+    summaries: dict[str, dict[str, Any]] = {}
+    failures: list[str] = []
+    tables_text = []
+    for path, items in sets.items():
+        run = evaluate(assistant, items, modes=modes, ks=ks)
+        meta = {
+            "command": shlex.join(["python", "-m", "eval", *argv]),
+            "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "qa_file": str(path),
+            "questions": len(items),
+            "model": assistant.embedder.name,
+            "index_build_id": assistant.index.info.build_id,
+            "documents": len(assistant.index.documents),
+        }
+        out = args.out if len(sets) == 1 else args.out / path.stem
+        tables_text.append(f"== {path}\n" + write_outputs(out, run, meta))
+        summaries[path.stem] = run.summary()
+        if bounds:
+            failures += [
+                f"{path.stem}: {f}"
+                for f in failed_bounds(run.summary()[GATED_MODE]["overall"], bounds)
+            ]
+        print(f"wrote {out / 'summary.json'}, {out / 'report.md'}, {out / 'results.jsonl'}")
+    if len(sets) > 1:
+        write_side_by_side(
+            args.out, summaries, modes, ks, shlex.join(["python", "-m", "eval", *argv])
+        )
+        print(f"wrote {args.out / 'report.md'} (sets side by side)")
+    print("\n".join(tables_text))
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     return 1 if failures else 0

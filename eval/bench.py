@@ -29,11 +29,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from qa.corpus import make_doc_id
+from qa.embedding import ENCODERS
+
 from eval.bench_render import render_plot, render_report
 from eval.bench_resume import RESUME_LAW_FILES, resume_demo
 from qa.config import PROJECT_ROOT, Settings
-from qa.corpus import make_doc_id
-from qa.embedding import ENCODERS
 from qa.errors import InputError
 
 SHARED = PROJECT_ROOT.parent / "shared"

@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from eval.metrics import percentile
 from qa.embed_cache import EmbeddingCache, text_key
 from qa.embedding import Embedder
-from qa.errors import QAError
 from qa.index_io import load_records
+
+from eval.metrics import percentile
+from qa.errors import QAError
 from qa.indexing import cache_folder
 from qa.store import HNSW_EF_SEARCH, FaissStore
 

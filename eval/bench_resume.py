@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from qa.embed_cache import text_key
 from qa.index_io import load_records
-from qa.indexing import EMBED_STEP
 from qa.search_index import open_index
+
+from qa.indexing import EMBED_STEP
 
 if TYPE_CHECKING:
     from eval.bench import Runner

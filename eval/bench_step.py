@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from qa.corpus import load_corpus, load_document
+from qa.embed_cache import EmbeddingCache
+from qa.embedding import Embedder, FakeEmbedder, load_embedder
 
 from eval.bench_probes import encoder_step, index_vectors, peak_rss_mb, recall_step
 from eval.metrics import percentile
 from qa.config import Settings
-from qa.corpus import load_corpus, load_document
-from qa.embed_cache import EmbeddingCache
-from qa.embedding import Embedder, FakeEmbedder, load_embedder
 from qa.errors import QAError
 from qa.indexing import build_index, cache_folder
 from qa.store import FaissStore
@@ -221,11 +221,12 @@ def query_step(
     Latency is Assistant.ask's wall time; quality is hit@5 and answer accuracy of the
     "full" mode, scored by eval.runner's rules.
     """
+    from qa.pipeline import Assistant
+    from qa.search_index import open_index
+
     from eval.metrics import summarize
     from eval.qa_file import load_qa_file
     from eval.runner import ANSWER_K, score_question
-    from qa.pipeline import Assistant
-    from qa.search_index import open_index
 
     items = load_qa_file(qa_file)
     started = time.perf_counter()

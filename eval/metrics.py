@@ -11,9 +11,11 @@ Definitions (see eval/README.md, "Running the benchmark"):
   document and contains at least one answer phrase), DCG = sum rel_i / log2(i + 1);
   the ideal DCG puts the relevant passages found in the top 10 first. It therefore
   measures ordering; coverage is what hit@k and MRR measure. 0 when none is relevant.
-- answer accuracy over all questions: an answerable question is correct when the answer
-  contains a phrase *and* the system said found; an unanswerable one when it said not
-  found.
+- answer accuracy over all questions (strict, see eval/answer_checks.py): an answerable
+  question is correct when the system said found and the phrase is where a reader looks
+  (first sentence, or a short answer; every place's phrase for a comparison); an
+  unanswerable one when it said not found. The lenient version (any phrase anywhere in
+  the answer) is reported beside it.
 """
 
 from __future__ import annotations
@@ -44,9 +46,13 @@ class QuestionScore:
     hits: Mapping[int, bool]  # k -> hit@k (all False for unanswerable questions)
     reciprocal_rank: float
     ndcg: float
-    answer_correct: bool  # per the all-questions definition above
+    answer_correct: bool  # strict, per the all-questions definition above
     found: bool
     latency_ms: float
+    lenient_correct: bool = False
+    citation_ok: bool | None = None  # None: no phrase located in a sentence
+    section_hits: Mapping[int, bool] | None = None  # None: no expected section given
+    answer_chars: int = 0
 
 
 def cover_rank(phrases: Sequence[str], retrieved: Sequence[Retrieved]) -> int | None:
@@ -153,12 +159,25 @@ def summarize(scores: Sequence[QuestionScore], ks: Sequence[int]) -> dict[str, f
     out["answer_accuracy_answerable"] = ratio(
         sum(s.answer_correct for s in answerable), len(answerable)
     )
+    out["answer_accuracy_lenient"] = ratio(sum(s.lenient_correct for s in scores), len(scores))
+    cited = [s.citation_ok for s in answerable if s.citation_ok is not None]
+    out["citation_correct"] = ratio(sum(cited), len(cited))
+    with_section = [s for s in answerable if s.section_hits is not None]
+    for k in ks:
+        out[f"section_hit@{k}"] = ratio(
+            sum(bool(s.section_hits and s.section_hits.get(k)) for s in with_section),
+            len(with_section),
+        )
     flags = [s.answerable for s in scores]
     found = [s.found for s in scores]
     out["not_found_precision"] = not_found_precision(flags, found)
     out["not_found_recall"] = not_found_recall(flags, found)
     out["false_not_found"] = sum(not s.found for s in answerable)
     out["false_found"] = sum(s.found for s in unanswerable)
+    out["false_not_found_rate"] = ratio(sum(not s.found for s in answerable), len(answerable))
+    lengths = [float(s.answer_chars) for s in answerable if s.found]
+    out["answer_chars_p50"] = percentile(lengths, 50) if lengths else None
+    out["answer_chars_p90"] = percentile(lengths, 90) if lengths else None
     latencies = [s.latency_ms for s in scores]
     out["latency_p50_ms"] = percentile(latencies, 50) if latencies else None
     out["latency_p95_ms"] = percentile(latencies, 95) if latencies else None
@@ -174,12 +193,18 @@ def metric_names(ks: Sequence[int]) -> list[str]:
         *(f"hit@{k}" for k in ks),
         f"mrr@{RANK_CUTOFF}",
         f"ndcg@{RANK_CUTOFF}",
+        *(f"section_hit@{k}" for k in ks),
         "answer_accuracy",
         "answer_accuracy_answerable",
+        "answer_accuracy_lenient",
+        "citation_correct",
         "not_found_precision",
         "not_found_recall",
         "false_not_found",
+        "false_not_found_rate",
         "false_found",
+        "answer_chars_p50",
+        "answer_chars_p90",
         "latency_p50_ms",
         "latency_p95_ms",
     ]
@@ -191,8 +216,11 @@ def gated_metric_names(ks: Sequence[int]) -> list[str]:
         *(f"hit@{k}" for k in ks),
         f"mrr@{RANK_CUTOFF}",
         f"ndcg@{RANK_CUTOFF}",
+        *(f"section_hit@{k}" for k in ks),
         "answer_accuracy",
         "answer_accuracy_answerable",
+        "answer_accuracy_lenient",
+        "citation_correct",
         "not_found_precision",
         "not_found_recall",
     ]

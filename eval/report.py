@@ -14,6 +14,7 @@ from eval.runner import EvalRun
 Table = tuple[str, list[str], list[list[str]]]  # (title, header, rows)
 
 _COUNTS = {"questions", "answerable", "unanswerable", "false_not_found", "false_found"}
+_CHARS = {"answer_chars_p50", "answer_chars_p90"}
 
 
 def format_value(name: str, value: Any) -> str:
@@ -21,7 +22,7 @@ def format_value(name: str, value: Any) -> str:
         return "n/a"
     if name in _COUNTS:
         return str(int(value))
-    if name.startswith("latency"):
+    if name.startswith("latency") or name in _CHARS:
         return f"{value:.1f}"
     return f"{value:.3f}"
 
@@ -128,3 +129,65 @@ def write_outputs(out_dir: Path, run: EvalRun, meta: dict[str, Any]) -> str:
         for result in run.results:
             handle.write(json.dumps(result.to_record(), ensure_ascii=False) + "\n")
     return render_text(table_list)
+
+
+LABEL_COLUMNS = (
+    "questions",
+    "hit@5",
+    "section_hit@5",
+    "answer_accuracy",
+    "citation_correct",
+    "false_not_found",
+    "false_found",
+)
+
+
+def write_side_by_side(
+    out_dir: Path,
+    summaries: dict[str, dict[str, Any]],
+    modes: Sequence[str],
+    ks: Sequence[int],
+    command: str,
+) -> None:
+    """report.md with several Q&A sets side by side (e.g. dev and test)."""
+    names = metric_names(ks)
+    sets = list(summaries)
+    columns = [f"{name} {mode}" for mode in modes for name in sets]
+    rows = [
+        [
+            metric,
+            *(
+                format_value(metric, summaries[name][mode]["overall"].get(metric))
+                for mode in modes
+                for name in sets
+            ),
+        ]
+        for metric in names
+    ]
+    table_list: list[Table] = [("Overall, per set and mode", ["metric", *columns], rows)]
+    if "full" in modes:
+        labels = list(dict.fromkeys(label for n in sets for label in summaries[n]["full"]["by_type"]))
+        header = ["label", *(f"{n} {c}" for c in LABEL_COLUMNS for n in sets)]
+        label_rows = [
+            [
+                label,
+                *(
+                    format_value(c, summaries[n]["full"]["by_type"].get(label, {}).get(c))
+                    for c in LABEL_COLUMNS
+                    for n in sets
+                ),
+            ]
+            for label in labels
+        ]
+        table_list.append(("Per label (type and tags), full mode", header, label_rows))
+    meta = {
+        "command": command,
+        "date": "",
+        "qa_file": ", ".join(sets),
+        "questions": "see each set's folder",
+        "model": "",
+        "index_build_id": "",
+    }
+    text = render_markdown(meta, table_list)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.md").write_text(text, encoding="utf-8")

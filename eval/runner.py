@@ -15,13 +15,13 @@ from typing import Any, TypeVar
 
 from tqdm import tqdm
 
+from eval.answer_checks import AnswerView, SentenceView, answer_length, judge, section_rank
 from eval.baseline import NaiveBaseline
-from eval.matching import any_phrase_in, doc_matches
+from eval.matching import doc_matches, expected_docs
 from eval.metrics import (
     RANK_CUTOFF,
     QuestionScore,
     Retrieved,
-    answer_correct,
     cover_rank,
     hit_at_k,
     ndcg_at_k,
@@ -29,14 +29,19 @@ from eval.metrics import (
     relevance,
     summarize,
 )
-from eval.qa_file import QUESTION_TYPES, QAItem
+from eval.qa_file import QAItem
 from qa.assistant import Assistant
 from qa.errors import InputError, QAError
 from qa.retrieve.retriever import MODES as ASSISTANT_MODES
-from qa.types import Document, Passage
+from qa.textnorm import split_sentences
+from qa.types import Answer, Document, Passage
 
 NAIVE = "naive"
-MODES = (*ASSISTANT_MODES, NAIVE)
+# The assistant's full retrieval with its top five passages pasted as the answer: the
+# row that shows the strict answer metric cannot be gamed by answering with everything.
+PASSAGES5 = "passages5"
+MODES = (*ASSISTANT_MODES, NAIVE, PASSAGES5)
+DEFAULT_MODES = (*ASSISTANT_MODES, NAIVE)
 DEFAULT_KS = (1, 3, 5, 10)
 ANSWER_K = 5  # passages the answer is built from, as the assistant ships
 T = TypeVar("T")
@@ -57,7 +62,10 @@ class QuestionResult:
             "id": self.item.id,
             "question": self.item.question,
             "type": self.item.type,
+            "tags": list(self.item.tags),
+            "history": list(self.item.history),
             "doc": self.item.doc,
+            "section": self.item.section,
             "answers": list(self.item.answers),
             "mode": self.mode,
             **{f"hit@{k}": hit for k, hit in sorted(self.score.hits.items())},
@@ -65,6 +73,9 @@ class QuestionResult:
             "rr": round(self.score.reciprocal_rank, 6),
             "ndcg": round(self.score.ndcg, 6),
             "answer_correct": self.score.answer_correct,
+            "answer_correct_lenient": self.score.lenient_correct,
+            "citation_ok": self.score.citation_ok,
+            "section_hits": dict(self.score.section_hits or {}),
             "found": self.score.found,
             "latency_ms": round(self.score.latency_ms, 3),
             "answer": self.answer,
@@ -81,6 +92,10 @@ class QuestionResult:
             ],
         }
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.item.labels
+
 
 @dataclass(frozen=True)
 class EvalRun:
@@ -89,31 +104,58 @@ class EvalRun:
     results: tuple[QuestionResult, ...]
 
     def summary(self) -> dict[str, dict[str, Any]]:
-        """mode -> {"overall": metrics, "by_type": {type: metrics}}."""
+        """mode -> {"overall": metrics, "by_type": {label: metrics}} (type and tags)."""
         out: dict[str, dict[str, Any]] = {}
         for mode in self.modes:
             scores = [r for r in self.results if r.mode == mode]
-            types = [t for t in QUESTION_TYPES if any(r.item.type == t for r in scores)]
+            labels = list(dict.fromkeys(label for r in scores for label in r.labels))
             out[mode] = {
                 "overall": summarize([r.score for r in scores], self.ks),
                 "by_type": {
-                    t: summarize([r.score for r in scores if r.item.type == t], self.ks)
-                    for t in types
+                    label: summarize([r.score for r in scores if label in r.labels], self.ks)
+                    for label in labels
                 },
             }
         return out
+
+
+def answer_view(answer: Answer) -> AnswerView:
+    return AnswerView(
+        found=answer.found,
+        text=answer.answer,
+        sentences=tuple(
+            SentenceView(s.text, tuple(c.passage_rank for c in s.citations))
+            for s in answer.sentences
+        ),
+        passage_texts={p.rank: p.chunk.text for p in answer.passages},
+    )
+
+
+def pasted_view(passages: Sequence[Passage], found: bool = True) -> AnswerView:
+    """An "answer" that is passages pasted whole, each sentence citing its passage."""
+    sentences = tuple(
+        SentenceView(p.chunk.text[a - p.chunk.span[0] : b - p.chunk.span[0]], (p.rank,))
+        for p in passages
+        for a, b in split_sentences(p.chunk.text, offset=p.chunk.span[0])
+    )
+    return AnswerView(
+        found=found,
+        text="\n".join(p.chunk.text for p in passages),
+        sentences=sentences,
+        passage_texts={p.rank: p.chunk.text for p in passages},
+    )
 
 
 def score_question(
     item: QAItem,
     passages: Sequence[Passage],
     *,
-    answer: str,
-    found: bool,
+    view: AnswerView,
     latency_ms: float,
     ks: Sequence[int],
 ) -> tuple[QuestionScore, int | None]:
     """Judge one question's retrieved passages and answer (no model involved)."""
+    names = expected_docs(item.doc)
     retrieved = [
         Retrieved(
             text=p.chunk.text,
@@ -124,15 +166,34 @@ def score_question(
         for p in passages
     ]
     rank = cover_rank(item.answers, retrieved) if item.answerable else None
+    matched = [
+        next(
+            (
+                n
+                for n in names
+                if doc_matches(n, doc_id=p.chunk.doc_id, title=p.doc_title, region=p.region)
+            ),
+            "",
+        )
+        for p in passages
+    ]
+    sections = [(m, p.chunk.section_numbers) for m, p in zip(matched, passages, strict=True)]
+    at = section_rank(item.section, item.doc, sections) if item.answerable else None
+    has_section = item.answerable and bool(item.section.strip())
+    judgement = judge(item.answers, item.doc, view)
     score = QuestionScore(
         question_type=item.type,
         answerable=item.answerable,
         hits={k: hit_at_k(rank, k) for k in ks},
         reciprocal_rank=reciprocal_rank(rank),
         ndcg=ndcg_at_k(relevance(item.answers, retrieved)) if item.answerable else 0.0,
-        answer_correct=answer_correct(item.answerable, found, any_phrase_in(item.answers, answer)),
-        found=found,
+        answer_correct=judgement.strict,
+        found=view.found,
         latency_ms=latency_ms,
+        lenient_correct=judgement.lenient,
+        citation_ok=judgement.citation_ok,
+        section_hits={k: hit_at_k(at, k) for k in ks} if has_section else None,
+        answer_chars=answer_length(view),
     )
     return score, rank
 
@@ -141,7 +202,7 @@ def evaluate(
     assistant: Assistant,
     items: Sequence[QAItem],
     *,
-    modes: Sequence[str] = MODES,
+    modes: Sequence[str] = DEFAULT_MODES,
     ks: Sequence[int] = DEFAULT_KS,
     documents: Sequence[Document] | None = None,
     progress: bool = True,
@@ -163,9 +224,7 @@ def evaluate(
     naive: NaiveBaseline | None = None
     if NAIVE in modes:
         if documents is None:
-            from qa.ingest.corpus import load_corpus
-
-            documents = load_corpus(assistant.settings.corpus_dir)
+            documents = list(assistant.index.documents.values())
         if progress:
             print("building the naive baseline index in memory…", file=sys.stderr)
         naive = NaiveBaseline(
@@ -198,26 +257,33 @@ def evaluate(
 def _run_assistant(
     assistant: Assistant, item: QAItem, mode: str, depth: int, ks: Sequence[int]
 ) -> QuestionResult:
-    _, _, passages = _checked(item, lambda: assistant.rank(item.question, mode=mode, k=depth))
-    started = time.perf_counter()
-    answer = _checked(item, lambda: assistant.ask(item.question, k=ANSWER_K, mode=mode))
-    latency_ms = (time.perf_counter() - started) * 1000.0
-    score, rank = score_question(
-        item, passages, answer=answer.answer, found=answer.found, latency_ms=latency_ms, ks=ks
+    history = list(item.history)
+    retrieval_mode = "full" if mode == PASSAGES5 else mode
+    _, _, passages = _checked(
+        item,
+        lambda: assistant.rank(item.question, mode=retrieval_mode, k=depth, history=history),
     )
-    return QuestionResult(item, mode, score, rank, answer.answer, tuple(passages))
+    started = time.perf_counter()
+    if mode == PASSAGES5:
+        view = pasted_view(passages[:ANSWER_K])
+        text = view.text
+    else:
+        answer = _checked(
+            item, lambda: assistant.ask(item.question, k=ANSWER_K, mode=mode, history=history)
+        )
+        view, text = answer_view(answer), answer.answer
+    latency_ms = (time.perf_counter() - started) * 1000.0
+    score, rank = score_question(item, passages, view=view, latency_ms=latency_ms, ks=ks)
+    return QuestionResult(item, mode, score, rank, text, tuple(passages))
 
 
 def _run_naive(naive: NaiveBaseline, item: QAItem, depth: int, ks: Sequence[int]) -> QuestionResult:
     result = naive.search(item.question, depth)
-    # The answer is the top-1 passage, so its accuracy is "the top passage holds a phrase".
+    # The answer is the top-1 passage, so its accuracy is "the top passage holds a phrase"
+    # (leniently) or "its first sentence does" (strictly).
+    view = pasted_view(result.passages[:1], found=result.found)
     score, rank = score_question(
-        item,
-        result.passages,
-        answer=result.answer,
-        found=result.found,
-        latency_ms=result.latency_ms,
-        ks=ks,
+        item, result.passages, view=view, latency_ms=result.latency_ms, ks=ks
     )
     return QuestionResult(item, NAIVE, score, rank, result.answer, tuple(result.passages))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest
@@ -20,6 +21,7 @@ from qa.embed import Embedder, load_embedder
 from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
 from qa.ingest.parse import parse_file
+from qa.retrieve.followup import resolve_followup
 from qa.retrieve.query import QuestionAnalysis, analyse, names_document
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
@@ -128,6 +130,17 @@ class Assistant:
             )
         return text
 
+    def resolve(
+        self, question: object, history: Sequence[str], documents: Sequence[Document]
+    ) -> str:
+        """The validated question, completed from ``history`` when it is a follow-up."""
+        text = self.validate(question)
+        if not history:
+            return text
+        if not isinstance(history, list | tuple) or not all(isinstance(h, str) for h in history):
+            raise InputError("对话历史必须是文字列表。(history must be a list of questions.)")
+        return self.validate(resolve_followup(text, list(history)[-5:], documents))
+
     def rank(
         self,
         question: str,
@@ -136,14 +149,21 @@ class Assistant:
         k: int | None = None,
         doc_filter: str | Sequence[str] | None = None,
         index: SearchIndex | None = None,
+        history: Sequence[str] = (),
     ) -> tuple[QuestionAnalysis, Ranking, list[Passage]]:
-        """Retrieval only (no answer): used by ``ask`` and by the evaluation runner."""
+        """Retrieval only (no answer): used by ``ask`` and by the evaluation runner.
+
+        ``history``: the earlier questions of the conversation, oldest first; an
+        elliptic follow-up (厦门呢?) is completed from the last one before retrieval.
+        """
         k = self.settings.top_k if k is None else k
         retriever = self.retrievers.get(mode)
         if retriever is None:
             raise InputError(f"Unknown retrieval mode {mode!r}.", f"Use one of {', '.join(MODES)}.")
         index = index or self.index
-        analysis = analyse(self.validate(question), list(index.documents.values()))
+        documents = list(index.documents.values())
+        text = self.resolve(question, history, documents)
+        analysis = analyse(text, documents)
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
         passages = []
@@ -159,6 +179,7 @@ class Assistant:
         k: int | None = None,
         doc_filter: str | Sequence[str] | None = None,
         mode: str = "full",
+        history: Sequence[str] = (),
     ) -> Answer:
         started = time.perf_counter()
         k = self.settings.top_k if k is None else k
@@ -166,7 +187,7 @@ class Assistant:
             raise InputError(f"k must be between 1 and 50, not {k}.")
         index = self.index  # one snapshot for the whole question
         analysis, ranking, passages = self.rank(
-            question, mode=mode, k=k, doc_filter=doc_filter, index=index
+            question, mode=mode, k=k, doc_filter=doc_filter, index=index, history=history
         )
         timings = dict(ranking.timings_ms)
         t = time.perf_counter()
@@ -174,6 +195,8 @@ class Assistant:
         timings["answer"] = (time.perf_counter() - t) * 1000
         timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings_ms.update(timings)
+        if analysis.text != self.validate(question):
+            answer = replace(answer, resolved_question=analysis.text)
         return answer
 
     # -- changing the corpus ------------------------------------------------------

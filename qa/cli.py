@@ -137,7 +137,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     failures = 0
     for question in questions:
         try:
-            answer = assistant.ask(question, k=args.k, doc_filter=args.doc)
+            answer = assistant.ask(question, k=args.k, doc_filter=args.doc, history=args.history)
         except QAError as err:
             failures += 1
             if args.json:
@@ -213,6 +213,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="only search this document (id, region or title; A|B for several)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--questions", help="a file with one question per line")
+    p.add_argument(
+        "--history",
+        action="append",
+        default=[],
+        metavar="QUESTION",
+        help="an earlier question of the conversation (repeatable, oldest first)",
+    )
     p.set_defaults(func=cmd_ask)
     return top
 

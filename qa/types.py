@@ -156,3 +156,4 @@ class Answer:
     not_found_reason: str = ""  # why the corpus does not answer ("" when found)
     mode: str = "extractive"  # which answer generator produced it
     notes: tuple[str, ...] = ()  # e.g. why a generated answer fell back to quotes
+    resolved_question: str = ""  # a follow-up as completed from the conversation

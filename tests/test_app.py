@@ -58,6 +58,7 @@ def test_build_app_without_launching_exposes_the_ask_api(assistant: Assistant) -
     assert [p["parameter_name"] for p in endpoints["/ask"]["parameters"]] == [
         "question",
         "document",
+        "history",
     ]
 
 
@@ -126,6 +127,7 @@ def test_api_returns_the_cli_json_schema(handlers: app.Handlers) -> None:
         "table",
         "not_found_reason",
         "notes",
+        "resolved_question",
     }
     assert record["answer_mode"] == "extractive"
     assert record["sentences"][0]["citations"][0]["passage_rank"] >= 1

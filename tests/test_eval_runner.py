@@ -11,7 +11,8 @@ import pytest
 from eval.__main__ import main
 from eval.metrics import metric_names
 from eval.qa_file import load_qa_file
-from eval.runner import MODES, evaluate
+from eval.runner import DEFAULT_MODES as MODES
+from eval.runner import evaluate
 from qa.assistant import Assistant
 from tests.conftest import index_folder
 from tests.fakes import FakeEmbedder

@@ -17,7 +17,7 @@ from eval.matching import (
     normalize_for_match,
     phrase_in,
 )
-from eval.qa_file import QUESTION_TYPES, QAItem, load_qa_file
+from eval.qa_file import KNOWN_TYPES, QAItem, load_qa_file
 from qa.errors import InputError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,7 +83,7 @@ def test_qa_file_size_and_unique_ids(qa_items: list[QAItem]) -> None:
 
 def test_every_type_is_present_with_enough_hard_cases(qa_items: list[QAItem]) -> None:
     counts = Counter(item.type for item in qa_items)
-    assert set(counts) == set(QUESTION_TYPES)
+    assert set(counts) == set(KNOWN_TYPES)
     assert counts["cross_script"] >= 12
     assert counts["comparison"] >= 10
 
@@ -231,7 +231,8 @@ def test_load_qa_file_reads_good_lines_and_skips_blanks(tmp_path: Path) -> None:
         (_line(answers="42.9%"), "'answers' must be a list of strings"),
         (_line(answers=[42.9]), "'answers' must be a list of strings"),
         (_line(doc=3), "'doc' must be a string"),
-        (_line(type="trivia"), "unknown type 'trivia'"),
+        (_line(type=""), "'type' is empty"),
+        (_line(tags="placeless"), "'tags' must be a list of strings"),
         (_line(answers=[]), "has no answer phrases"),
         (_line(doc=""), "has answer phrases but no expected doc"),
         (_line(answers=[""]), "empty phrase"),
@@ -258,3 +259,54 @@ def test_load_qa_file_missing_or_empty_file(tmp_path: Path) -> None:
         load_qa_file(tmp_path / "absent.jsonl")
     with pytest.raises(InputError, match="no questions"):
         load_qa_file(_write(tmp_path, ""))
+
+
+def test_free_labels_are_accepted_and_reported(tmp_path: Path) -> None:
+    path = _write(tmp_path, _line(type="trivia", tags=["placeless", "regulation"]))
+    (item,) = load_qa_file(path)
+    assert item.type == "trivia" and item.labels == ("trivia", "placeless", "regulation")
+
+
+def test_csv_and_excel_files_have_the_same_columns(tmp_path: Path) -> None:
+    import csv
+
+    import openpyxl
+
+    header = ["id", "question", "answers", "doc", "section", "type", "tags", "history"]
+    rows = [
+        [
+            "c1",
+            "厦门呢?",
+            "森林覆盖率达42.9%",
+            "厦门",
+            "二、（四）",
+            "followup",
+            "placeless, x",
+            '["森林覆盖率目标?"]',
+        ],
+        ["c2", "各地合格率?", "a|b", "厦门|东莞", "", "comparison", "", ""],
+        ["c3", "上海的目标?", "", "", "", "unanswerable", "", ""],
+    ]
+    csv_path = tmp_path / "mine.csv"
+    with csv_path.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [header, *rows]:
+        sheet.append(row)
+    xlsx_path = tmp_path / "mine.xlsx"
+    book.save(xlsx_path)
+    for path in (csv_path, xlsx_path):
+        items = load_qa_file(path)
+        assert [i.id for i in items] == ["c1", "c2", "c3"]
+        assert items[0].tags == ("placeless", "x") and items[0].history == ("森林覆盖率目标?",)
+        assert items[1].answers == ("a", "b") and items[1].doc == "厦门|东莞"
+        assert not items[2].answerable and items[2].answers == ()
+
+
+def test_csv_without_required_columns_says_which(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("id,question\nq1,x\n", encoding="utf-8")
+    with pytest.raises(InputError, match="answers, doc, type"):
+        load_qa_file(path)

@@ -16,6 +16,7 @@ Checks on questions.jsonl (when present)
   * for 'participants', every expected department is named in one of the expected rows.
 Prints per document: rows, lead names, cooperating names (name mentions, and distinct names).
 """
+
 import json
 import re
 import sys
@@ -24,15 +25,26 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "corpus"
-DOCS = OrderedDict([
-    ("厦门", "xiamen-2015-quality-strong-city-opinion.txt"),
-    ("太原", "taiyuan-2014-quality-outline-action-plan.txt"),
-    ("阿拉善", "alxa-quality-strong-league-opinion.txt"),
-    ("福建", "fujian-quality-strong-province-targets-2015.txt"),
-    ("东莞", "dongguan-2013-quality-strong-city-model-work-plan.txt"),
-])
-KEYS = ["id", "doc", "section", "task", "lead_departments", "cooperating_departments",
-        "deadline", "anchor", "note"]
+DOCS = OrderedDict(
+    [
+        ("厦门", "xiamen-2015-quality-strong-city-opinion.txt"),
+        ("太原", "taiyuan-2014-quality-outline-action-plan.txt"),
+        ("阿拉善", "alxa-quality-strong-league-opinion.txt"),
+        ("福建", "fujian-quality-strong-province-targets-2015.txt"),
+        ("东莞", "dongguan-2013-quality-strong-city-model-work-plan.txt"),
+    ]
+)
+KEYS = [
+    "id",
+    "doc",
+    "section",
+    "task",
+    "lead_departments",
+    "cooperating_departments",
+    "deadline",
+    "anchor",
+    "note",
+]
 KINDS = {"lead_tasks", "all_tasks", "participants"}
 SECTION_RE = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -55,8 +67,9 @@ def main():
     rows = load_jsonl(HERE / "gold.jsonl", errors)
 
     seen = {}
-    stats = OrderedDict((d, {"rows": 0, "lead": 0, "coop": 0, "lead_set": set(),
-                             "coop_set": set()}) for d in DOCS)
+    stats = OrderedDict(
+        (d, {"rows": 0, "lead": 0, "coop": 0, "lead_set": set(), "coop_set": set()}) for d in DOCS
+    )
     for r in rows:
         rid = r.get("id", "?")
         missing = [k for k in KEYS if k not in r]
@@ -131,7 +144,9 @@ def main():
                 if e not in seen:
                     errors.append(f"question {qid}: expected id {e} not in gold")
                 elif seen[e]["doc"] not in docs:
-                    errors.append(f"question {qid}: {e} is from {seen[e]['doc']}, not in docs {docs}")
+                    errors.append(
+                        f"question {qid}: {e} is from {seen[e]['doc']}, not in docs {docs}"
+                    )
             if q.get("kind") == "participants":
                 named = set()
                 for e in exp:
@@ -140,7 +155,9 @@ def main():
                         named.update(seen[e]["cooperating_departments"])
                 deps = q.get("expected_departments", [])
                 if not deps:
-                    errors.append(f"question {qid}: participants question without expected_departments")
+                    errors.append(
+                        f"question {qid}: participants question without expected_departments"
+                    )
                 for d in deps:
                     if d not in named:
                         errors.append(f"question {qid}: department {d!r} not in its expected rows")
@@ -150,13 +167,19 @@ def main():
             elif "department" not in q:
                 errors.append(f"question {qid}: missing department")
 
-    print(f"{'doc':6} {'rows':>5} {'lead names':>11} {'coop names':>11} "
-          f"{'distinct lead':>14} {'distinct coop':>14}")
+    print(
+        f"{'doc':6} {'rows':>5} {'lead names':>11} {'coop names':>11} "
+        f"{'distinct lead':>14} {'distinct coop':>14}"
+    )
     tot = [0, 0, 0]
     for d, s in stats.items():
-        print(f"{d:6} {s['rows']:>5} {s['lead']:>11} {s['coop']:>11} "
-              f"{len(s['lead_set']):>14} {len(s['coop_set']):>14}")
-        tot[0] += s["rows"]; tot[1] += s["lead"]; tot[2] += s["coop"]
+        print(
+            f"{d:6} {s['rows']:>5} {s['lead']:>11} {s['coop']:>11} "
+            f"{len(s['lead_set']):>14} {len(s['coop_set']):>14}"
+        )
+        tot[0] += s["rows"]
+        tot[1] += s["lead"]
+        tot[2] += s["coop"]
     print(f"{'total':6} {tot[0]:>5} {tot[1]:>11} {tot[2]:>11}")
     print(f"questions: {nq}")
     if errors:

@@ -27,13 +27,14 @@ What is checked (an ERROR makes the script exit with status 1):
 
 Usage: check_set.py [--test-only] [--verbose]
 """
+
 from __future__ import annotations
 
 import json
 import re
 import sys
 import unicodedata
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -60,17 +61,23 @@ REGIONS = {  # doc name -> file-name prefix in /work/main/corpus
 TRADITIONAL_DOCS = {"阿拉善"}
 
 ALLOWED_TAGS = {
-    "placeless", "across", "reworded", "regulation", "unanswerable", "cross_script", "followup",
+    "placeless",
+    "across",
+    "reworded",
+    "regulation",
+    "unanswerable",
+    "cross_script",
+    "followup",
 }
 FAMILIES = {
-    "other_region",       # a city/province that is not in the corpus
-    "uncovered_year",     # a year the documents do not cover
-    "absent_topic",       # a topic no document mentions
-    "absent_detail",      # the topic is present but the detail asked is not
-    "wrong_doc",          # asked about one document, stated only in another
+    "other_region",  # a city/province that is not in the corpus
+    "uncovered_year",  # a year the documents do not cover
+    "absent_topic",  # a topic no document mentions
+    "absent_detail",  # the topic is present but the detail asked is not
+    "wrong_doc",  # asked about one document, stated only in another
     "law_not_in_corpus",  # a law/regulation that is not in corpus.txt
-    "false_premise",      # the question presupposes something the corpus contradicts
-    "everyday_absent",    # everyday phrasing of a topic nobody covers
+    "false_premise",  # the question presupposes something the corpus contradicts
+    "everyday_absent",  # everyday phrasing of a topic nobody covers
 }
 MAX_PER_FAMILY = 4
 MIN_FAMILIES = 5
@@ -89,31 +96,125 @@ MINIMA = {  # per split
 REWORD_MAX = 6
 
 # Words an automatic part-of-speech tagger may mistake for place names.
-POS_TRAP_WORDS = ["东西", "東西", "上下", "南北", "左右", "中山", "江山", "长安", "長安", "山水", "东南", "西北", "黄山"]
+POS_TRAP_WORDS = [
+    "东西",
+    "東西",
+    "上下",
+    "南北",
+    "左右",
+    "中山",
+    "江山",
+    "长安",
+    "長安",
+    "山水",
+    "东南",
+    "西北",
+    "黄山",
+]
 
 # Place names that make a question not "placeless" (simplified; questions are converted
 # to simplified before matching).
 PLACE_NAMES = [
-    "厦门", "太原", "阿拉善", "阿盟", "福建", "东莞", "山西", "内蒙古", "广东", "台湾", "海西",
-    "腾格里", "额济纳", "思明", "湖里", "集美", "海沧", "同安", "翔安", "晋", "闽", "莞",
-    "北京", "上海", "天津", "重庆", "河北", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
-    "江西", "山东", "河南", "湖北", "湖南", "海南", "四川", "贵州", "云南", "陕西", "甘肃",
-    "青海", "宁夏", "新疆", "西藏", "广西", "香港", "澳门", "深圳", "广州", "杭州", "南京",
-    "苏州", "成都", "武汉", "西安", "长沙", "郑州", "济南", "青岛", "宁波", "福州", "泉州",
-    "呼和浩特", "包头", "鄂尔多斯", "大同", "合肥", "昆明", "南宁", "贵阳", "兰州", "银川",
-    "乌鲁木齐", "拉萨", "石家庄", "沈阳", "大连", "长春", "哈尔滨", "南昌", "太原市", "佛山",
-    "珠海", "中国", "全国",
+    "厦门",
+    "太原",
+    "阿拉善",
+    "阿盟",
+    "福建",
+    "东莞",
+    "山西",
+    "内蒙古",
+    "广东",
+    "台湾",
+    "海西",
+    "腾格里",
+    "额济纳",
+    "思明",
+    "湖里",
+    "集美",
+    "海沧",
+    "同安",
+    "翔安",
+    "晋",
+    "闽",
+    "莞",
+    "北京",
+    "上海",
+    "天津",
+    "重庆",
+    "河北",
+    "辽宁",
+    "吉林",
+    "黑龙江",
+    "江苏",
+    "浙江",
+    "安徽",
+    "江西",
+    "山东",
+    "河南",
+    "湖北",
+    "湖南",
+    "海南",
+    "四川",
+    "贵州",
+    "云南",
+    "陕西",
+    "甘肃",
+    "青海",
+    "宁夏",
+    "新疆",
+    "西藏",
+    "广西",
+    "香港",
+    "澳门",
+    "深圳",
+    "广州",
+    "杭州",
+    "南京",
+    "苏州",
+    "成都",
+    "武汉",
+    "西安",
+    "长沙",
+    "郑州",
+    "济南",
+    "青岛",
+    "宁波",
+    "福州",
+    "泉州",
+    "呼和浩特",
+    "包头",
+    "鄂尔多斯",
+    "大同",
+    "合肥",
+    "昆明",
+    "南宁",
+    "贵阳",
+    "兰州",
+    "银川",
+    "乌鲁木齐",
+    "拉萨",
+    "石家庄",
+    "沈阳",
+    "大连",
+    "长春",
+    "哈尔滨",
+    "南昌",
+    "太原市",
+    "佛山",
+    "珠海",
+    "中国",
+    "全国",
 ]
 # "中国"/"全国" are not places in the sense of the rule; they are removed below.
 PLACE_NAMES = [p for p in PLACE_NAMES if p not in ("中国", "全国")]
 
 CN_NUM = "一二三四五六七八九十"
-RE_L1 = re.compile(r"^([%s]+)、" % CN_NUM)
-RE_L2 = re.compile(r"^[（(]([%s]+)[）)]" % CN_NUM)
+RE_L1 = re.compile(rf"^([{CN_NUM}]+)、")
+RE_L2 = re.compile(rf"^[（(]([{CN_NUM}]+)[）)]")
 RE_L3 = re.compile(r"^(\d{1,2})\s*[.、．](?!\d)")
 RE_CHAPTER = re.compile(r"^##\s*(第[一二三四五六七八九十百零]+章)")
 RE_ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零]+条)[\s　]")
-RE_SECTION_TOKEN = re.compile(r"[%s]+、|（[%s]+）|\d+\." % (CN_NUM, CN_NUM))
+RE_SECTION_TOKEN = re.compile(rf"[{CN_NUM}]+、|（[{CN_NUM}]+）|\d+\.")
 
 errors: list[str] = []
 warnings: list[str] = []
@@ -145,8 +246,8 @@ def script_of(text: str) -> str | None:
     if not (_T2S and _S2T):
         return None
     t = nows(text)
-    trad = sum(1 for a, b in zip(t, _T2S.convert(t)) if a != b)
-    simp = sum(1 for a, b in zip(t, _S2T.convert(t)) if a != b)
+    trad = sum(1 for a, b in zip(t, _T2S.convert(t), strict=False) if a != b)
+    simp = sum(1 for a, b in zip(t, _S2T.convert(t), strict=False) if a != b)
     if trad and not simp:
         return "trad"
     if simp and not trad:
@@ -244,7 +345,7 @@ def load_docs() -> tuple[dict[str, Doc], list[Doc]]:
             err(f"corpus.txt: missing file {p}")
             continue
         text = p.read_text(encoding="utf-8")
-        title = next((l[2:].strip() for l in text.splitlines() if l.startswith("# ")), None)
+        title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), None)
         if not title:
             err(f"corpus.txt: no '# title' line in {p}")
             continue
@@ -270,7 +371,7 @@ def longest_shared_run(q: str, doc: Doc) -> int:
     best = 0
     k = 1
     while k <= len(qn):
-        if any(qn[i:i + k] in doc.norm for i in range(len(qn) - k + 1)):
+        if any(qn[i : i + k] in doc.norm for i in range(len(qn) - k + 1)):
             best = k
             k += 1
         else:
@@ -281,7 +382,7 @@ def longest_shared_run(q: str, doc: Doc) -> int:
 def bigrams(s: str) -> set[str]:
     s = norm(s)
     s = re.sub(r"[^\w]", "", s)
-    return {s[i:i + 2] for i in range(len(s) - 1)}
+    return {s[i : i + 2] for i in range(len(s) - 1)}
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -448,7 +549,7 @@ def check_record(fname, n, r, prefix, regions, laws, law_fragments, seen_ids) ->
     if _T2S is None:
         pass  # no opencc: scripts cannot be told apart, the check is skipped (warned in main)
     elif "cross_script" in tagset:
-        if qs is None or qs in doc_scripts and len(doc_scripts) == 1:
+        if qs is None or (qs in doc_scripts and len(doc_scripts) == 1):
             err(f"{where}: cross_script but the question is not in the other script ({qs})")
         if len(doc_scripts) > 1 and qs is None:
             err(f"{where}: cross_script but script undecidable")
@@ -473,7 +574,14 @@ def split_stats(recs: list[dict]) -> dict:
             if m:
                 fam[m.group(1)] += 1
     pos = sum(1 for r in recs if any(w in r.get("question", "") for w in POS_TRAP_WORDS))
-    return {"n": len(recs), "tags": tags, "types": types, "docs": docs, "families": fam, "pos_trap": pos}
+    return {
+        "n": len(recs),
+        "tags": tags,
+        "types": types,
+        "docs": docs,
+        "families": fam,
+        "pos_trap": pos,
+    }
 
 
 def check_minima(name: str, st: dict) -> None:
@@ -500,8 +608,10 @@ def print_stats(name: str, st: dict) -> None:
     for k, v in st["docs"].items():
         for part in k.split("|"):
             single[part] += v
-    print("  documents (comparisons counted per document): "
-          + ", ".join(f"{k} {v}" for k, v in sorted(single.items(), key=lambda x: -x[1])))
+    print(
+        "  documents (comparisons counted per document): "
+        + ", ".join(f"{k} {v}" for k, v in sorted(single.items(), key=lambda x: -x[1]))
+    )
 
 
 def cross_checks(test: list[dict], dev: list[dict]) -> None:
@@ -509,11 +619,14 @@ def cross_checks(test: list[dict], dev: list[dict]) -> None:
         return (r.get("doc"), tuple(sorted(nows(a) for a in r.get("answers", []))))
 
     tkeys = {key(r): r["id"] for r in test if r.get("answers")}
-    tgrams = [(r["id"], bigrams(" ".join(r.get("history", []) + [r["question"]])), norm(r["question"])) for r in test]
+    tgrams = [
+        (r["id"], bigrams(" ".join([*r.get("history", []), r["question"]])), norm(r["question"]))
+        for r in test
+    ]
     for r in dev:
         if r.get("answers") and key(r) in tkeys:
             err(f"dev {r['id']}: same document and answers as test {tkeys[key(r)]}")
-        g = bigrams(" ".join(r.get("history", []) + [r["question"]]))
+        g = bigrams(" ".join([*r.get("history", []), r["question"]]))
         for tid, tg, tq in tgrams:
             if norm(r["question"]) == tq and len(tq) > 6:
                 err(f"dev {r['id']}: same question as test {tid}")
@@ -521,9 +634,9 @@ def cross_checks(test: list[dict], dev: list[dict]) -> None:
                 err(f"dev {r['id']}: near-duplicate of test {tid} ({jaccard(g, tg):.2f})")
     for recs, nm in ((test, "test"), (dev, "dev")):
         for i, a in enumerate(recs):
-            ga = bigrams(" ".join(a.get("history", []) + [a["question"]]))
-            for b in recs[i + 1:]:
-                gb = bigrams(" ".join(b.get("history", []) + [b["question"]]))
+            ga = bigrams(" ".join([*a.get("history", []), a["question"]]))
+            for b in recs[i + 1 :]:
+                gb = bigrams(" ".join([*b.get("history", []), b["question"]]))
                 if jaccard(ga, gb) >= 0.75:
                     err(f"{nm}: {a['id']} and {b['id']} are near-duplicates")
     if OLD_SET.is_file():
@@ -543,8 +656,10 @@ def main() -> int:
     test_only = "--test-only" in sys.argv
     verbose = "--verbose" in sys.argv
     if _T2S is None:
-        warn("opencc not importable: cross_script checks skipped and the reworded check cannot map "
-             "traditional to simplified; run with /work/main/.venv/bin/python for the full check")
+        warn(
+            "opencc not importable: cross_script checks skipped and the reworded check cannot map "
+            "traditional to simplified; run with /work/main/.venv/bin/python for the full check"
+        )
     regions, laws = load_docs()
     # title fragments that name a regulation (for the placeless check)
     law_fragments = set()
@@ -554,9 +669,21 @@ def main() -> int:
         for suffix in ("法", "条例", "规定"):
             if short.endswith(suffix):
                 law_fragments.add(norm(short))
-    law_fragments |= {"产品质量法", "标准化法", "计量法", "食品安全法", "消费者权益保护法", "消法",
-                      "特种设备安全法", "农产品质量安全法", "认证认可条例", "生产许可证管理条例",
-                      "召回管理条例", "三包规定", "建设工程质量管理条例"}
+    law_fragments |= {
+        "产品质量法",
+        "标准化法",
+        "计量法",
+        "食品安全法",
+        "消费者权益保护法",
+        "消法",
+        "特种设备安全法",
+        "农产品质量安全法",
+        "认证认可条例",
+        "生产许可证管理条例",
+        "召回管理条例",
+        "三包规定",
+        "建设工程质量管理条例",
+    }
     seen: set[str] = set()
     test = check_file(HERE / "test.jsonl", "t", regions, laws, law_fragments, seen)
     dev: list[dict] = []
@@ -576,7 +703,9 @@ def main() -> int:
                 for nm in r["doc"].split("|"):
                     d = resolve(nm, regions, laws)
                     if d:
-                        print(f"  reworded {r['id']}: shares {longest_shared_run(r['question'], d)} with {nm}")
+                        print(
+                            f"  reworded {r['id']}: shares {longest_shared_run(r['question'], d)} with {nm}"
+                        )
     for w in warnings:
         print("WARNING:", w)
     for e in errors:

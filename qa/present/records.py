@@ -1,7 +1,8 @@
 """The stable JSON of the command line and the API (`qa ask --json`, `/ask`, `qa figures`).
 
 Fields of the first version never change meaning; later fields are only added
-(``answer_mode``, ``sentences``, ``not_found_reason``, ``table``, ``notes``).
+(``answer_mode``, ``sentences``, ``not_found_reason``, ``table``, ``notes``,
+``resolved_question``).
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         "table": [cited_figure_to_record(c) for c in answer.table],
         "not_found_reason": answer.not_found_reason,
         "notes": list(answer.notes),
+        "resolved_question": answer.resolved_question,
     }
 
 

@@ -1,0 +1,112 @@
+"""Follow-up questions: complete an elliptic question from the one before it.
+
+Deterministic rules over the text (no model), applied before retrieval:
+
+1. "厦门呢?", "那太原的呢?" (a place and nothing else): the previous question with its
+   place replaced (or the place put in front when it named none).
+2. "牵头部门是谁?", "那责任单位有哪些?" (an aspect, no place, no topic of its own): the
+   previous question's subject (what it asked about, without its question part) + the
+   new question.
+3. "新型科研机构呢?", "东莞全市受监房屋建筑呢?" (a new item, ending in 呢): the
+   previous question with its item replaced: the place (new or inherited) + the new
+   item + the previous question's attribute (the words after its last 的) and question
+   part (要达到多少家, 是几年 …).
+A question that names its own topic and is not elliptic is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.retrieve.query import place_aliases
+from qa.textnorm import normalize_question
+from qa.types import Document
+
+_LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,、\s]*")
+_TRAIL = re.compile(r"[?？!！。.\s]+$")
+_ELLIPTIC_END = re.compile(r"(的情况|的呢|呢|怎么样|如何)$")
+# Where the question part of a question starts: an interrogative, with the verbs and
+# auxiliaries right before it (要达到多少家, 是几年, 由哪个部门负责).
+_ASK = re.compile(
+    r"(?:(?:要|应|应当|需要|能|可以|将|会|是|为|由|在|有|达到|提高到|作出|完成)+)?"
+    r"(?:多少|几|哪|什么|怎么|怎样|如何|是否|谁|何时|何|吗)"
+)
+_MAX_ELLIPTIC = 24
+# What a question asks of its subject; a follow-up asking another one replaces it.
+_ASPECT = re.compile(r"(部门|单位|目标|时间|期限|时限|标准|措施|要求|任务|金额|比例|数量|人员)$")
+# Longer than this, a 呢 follow-up describes a new case rather than naming an item.
+_LONG_ITEM = 12
+
+
+def _strip(question: str) -> str:
+    return _TRAIL.sub("", _LEAD.sub("", normalize_question(question)))
+
+
+def _places(text: str, documents: Sequence[Document]) -> list[str]:
+    """Place names of the documents mentioned in ``text``, longest alias first."""
+    found: list[tuple[int, str]] = []
+    for document in documents:
+        for alias in sorted(place_aliases(document.region), key=len, reverse=True):
+            at = text.find(alias)
+            if alias and at >= 0:
+                found.append((at, alias))
+                break
+    return [alias for _, alias in sorted(found)]
+
+
+def _split_ask(question: str) -> tuple[str, str]:
+    """(subject, question part) of a question: 厦门森林覆盖率 | 要达到多少."""
+    match = _ASK.search(question)
+    if match is None or match.start() == 0:
+        return question, ""
+    return question[: match.start()].rstrip("，,的 "), question[match.start() :]
+
+
+def _is_aspect(words: str) -> bool:
+    """Words before the question part that name only an aspect (牵头部门, 责任单位)."""
+    words = words.strip("的，, ")
+    return not words or (len(words) <= 6 and bool(_ASPECT.search(words)))
+
+
+def resolve_followup(question: str, history: Sequence[str], documents: Sequence[Document]) -> str:
+    """The question to retrieve and answer for ``question`` after ``history``."""
+    previous = next((h for h in reversed(history) if h and h.strip()), "")
+    if not previous:
+        return question
+    core = _strip(question)
+    prior = _strip(previous)
+    if not core or len(core) > _MAX_ELLIPTIC:
+        return question
+    new_places = _places(core, documents)
+    old_places = _places(prior, documents)
+    rest = core
+    for place in new_places:
+        rest = rest.replace(place, "", 1)
+    rest = _ELLIPTIC_END.sub("", rest.strip("的，, ")).strip("的，, ")
+    elliptic = bool(_ELLIPTIC_END.search(core)) or not rest
+    subject, ask = _split_ask(prior)
+    if new_places and not rest:  # rule 1: another place, same question
+        if old_places:
+            resolved = prior
+            for old, new in zip(old_places, new_places, strict=False):
+                resolved = resolved.replace(old, new, 1)
+            return resolved + "?"
+        return new_places[0] + prior + "?"
+    place = "".join(new_places) or "".join(old_places)
+    asked = _ASK.search(rest)
+    if asked and not new_places and _is_aspect(rest[: asked.start()]):
+        # rule 2: a new aspect of the same subject
+        # The old aspect (the words after the subject's last 的) gives way to the new one.
+        head, _, aspect = subject.rpartition("的")
+        topic = head if head and _ASPECT.search(aspect) else subject
+        return f"{topic}，{rest}?"
+    if elliptic and len(rest) > _LONG_ITEM:  # a new case in the previous question's frame
+        return f"{prior}？{core}?"
+    if elliptic:  # rule 3: a new item in the same frame
+        attribute = subject.rsplit("的", 1)[1] if "的" in subject else ""
+        attribute = attribute if 0 < len(attribute) <= 8 else ""
+        item = rest if not place or rest.startswith(place) else place + rest
+        joined = f"{item}的{attribute}" if attribute and attribute not in item else item
+        return f"{joined}{ask or '是什么'}?"
+    return question
