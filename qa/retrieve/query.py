@@ -14,6 +14,7 @@ from functools import lru_cache
 import jieba.posseg
 
 from qa.textnorm import search_form
+from qa.gazetteer import gazetteer
 from qa.tokens import tokenize
 from qa.types import Document
 
@@ -188,16 +189,11 @@ def _tagged(question_form: str) -> tuple[tuple[str, str], ...]:
 
 
 def _place_words(question_form: str) -> tuple[str, ...]:
-    """Place names, including those inside a government's name (深圳市政府 -> 深圳市)."""
-    out = []
-    for word, flag in _tagged(question_form):
-        if flag == "ns":
-            out.append(word)
-        elif flag in {"nt", "n", "nz"} and _GOVERNMENT.search(word):
-            place = _GOVERNMENT.sub("", word)
-            if len(place) >= 2 and place[-1] in "省市县区盟州旗":
-                out.append(place)
-    return tuple(out)
+    """Place names the question names: from the gazetteer of administrative divisions
+    (qa.gazetteer), including those inside a government's name (深圳市政府 -> 深圳市).
+    The tagger's "ns" guesses are not trusted (it tags 东西 as a place)."""
+    words = tuple(word for word, _ in _tagged(question_form))
+    return tuple(gazetteer().names_in(question_form, words))
 
 
 def topic_terms(question: str, places: Iterable[str]) -> tuple[str, ...]:
