@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from pathlib import Path
 
-from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest
+from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
 from qa.config import Settings
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexMismatchError, InputError
@@ -25,7 +25,7 @@ from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
 from qa.store import BuildSummary, IndexBackend, Progress, SearchIndex, open_backend
 from qa.textnorm import normalize_question, search_form
-from qa.types import Answer, Document, Figure, Passage
+from qa.types import Answer, AnswerProgress, Document, Figure, Passage
 
 
 class Assistant:
@@ -175,6 +175,42 @@ class Assistant:
         timings["total"] = (time.perf_counter() - started) * 1000
         answer.timings_ms.update(timings)
         return answer
+
+    def ask_stream(
+        self,
+        question: str,
+        k: int | None = None,
+        doc_filter: str | Sequence[str] | None = None,
+        mode: str = "full",
+    ) -> Iterator[AnswerProgress]:
+        """``ask`` for a page that shows a generated answer as it is written.
+
+        Bad input raises ``InputError`` before the first update. Then: drafts (the
+        model's text so far, unchecked), and last the checked ``Answer`` to show. No
+        lock is held while the model writes.
+        """
+        started = time.perf_counter()
+        k = self.settings.top_k if k is None else k
+        if not 1 <= k <= 50:
+            raise InputError(f"k must be between 1 and 50, not {k}.")
+        index = self.index
+        analysis, ranking, passages = self.rank(
+            question, mode=mode, k=k, doc_filter=doc_filter, index=index
+        )
+        return self._stream(
+            AnswerRequest(question, analysis, tuple(passages), index), ranking, started
+        )
+
+    def _stream(
+        self, request: AnswerRequest, ranking: Ranking, started: float
+    ) -> Iterator[AnswerProgress]:
+        t = time.perf_counter()
+        for progress in stream_answer(self.generator, request):
+            if progress.answer is not None:
+                progress.answer.timings_ms.update(ranking.timings_ms)
+                progress.answer.timings_ms["answer"] = (time.perf_counter() - t) * 1000
+                progress.answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
+            yield progress
 
     # -- changing the corpus ------------------------------------------------------
     def add_document(self, path: Path, progress: Progress | None = None) -> Document:
