@@ -53,7 +53,7 @@ class StubChatServer:
                 except ValueError:
                     body = {}
                 stub.requests.append(body)
-                stub.headers.append(dict(self.headers))
+                stub.headers.append({k.lower(): v for k, v in self.headers.items()})
                 if not self.path.rstrip("/").endswith("/chat/completions"):
                     self._json(404, {"error": {"message": "not found", "type": "not_found"}})
                     return
