@@ -16,11 +16,19 @@ markers it carries, and a sentence is kept only if all of these hold:
    are whole tokens (42 is not in 42.9; thousands commas are ignored); a figure (a
    number with its unit, 百分之三十, 300余家, 三年) must appear as written, so 42%
    does not pass for 42个百分点 and 五年 does not pass for 三年. The candidates are
-   found with the figure extractor's own number pattern (qa.ingest.figure_rules).
+   found with the figure extractor's own number pattern (qa.ingest.figure_rules);
+5. each figure belongs to what the sentence says it measures: the figure extractor
+   (qa.ingest.figures) reads the figures of the sentence and of its cited passages
+   with their indicators; if another figure of those passages names the sentence's
+   indicator clearly better (its indicator's character pairs cover at least 60% of
+   the sentence's clause, and 20 points more than any passage figure with the stated
+   value does), the figure was moved from one indicator to another (森林覆盖率 is
+   42.9%, not the 42% of 建成区绿化覆盖率) and the sentence is removed.
 
-What this does not check: that the sentence says what the passage says about the
-figure (a true figure attached to another indicator of the same passage passes), and
-the meaning of words between the figures. Those limits are stated in README.
+What this does not check: the words between the figures (a sentence that names a
+wrong department or adds a third item to a list passes if its passage shares enough
+of its words), and a moved figure whose passage does not name the indicator clearly.
+Those limits are stated in README and measured in eval/generated_report.md.
 """
 
 from __future__ import annotations
@@ -31,11 +39,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from qa.ingest.figure_rules import NUMBER_RE
-from qa.textnorm import search_form, split_sentences
+from qa.ingest.figures import extract_figures
+from qa.textnorm import detect_script, search_form, split_sentences
 from qa.tokens import tokenize
-from qa.types import AnswerSentence, Citation, Passage
+from qa.types import AnswerSentence, Citation, Document, Figure, Passage
 
 SUPPORT_THRESHOLD = 0.5
+# Check 5: how well another indicator must name the sentence's clause, and by how much
+# better than the indicators of the stated value, before the figure counts as moved.
+ATTRIBUTION_MIN = 0.6
+ATTRIBUTION_MARGIN = 0.2
 
 # [1] [1][2] [1,2] [1、3] [1-3], in ASCII or full-width brackets, or 【1】. Two digits at
 # most, so 厦府[2015]114号 is never taken for a citation.
@@ -187,6 +200,7 @@ class _Passages:
     by_rank: dict[int, Passage]
     forms: dict[int, str]
     numbers: dict[int, set[str]]
+    figures: dict[int, list[Figure]]
 
     @classmethod
     def of(cls, passages: Sequence[Passage]) -> _Passages:
@@ -195,6 +209,7 @@ class _Passages:
             by_rank={p.rank: p for p in passages},
             forms=forms,
             numbers={rank: number_tokens(form) for rank, form in forms.items()},
+            figures={p.rank: figures_in(p.chunk.text) for p in passages},
         )
 
     def weights(self, words: set[str]) -> dict[str, float]:
@@ -244,9 +259,55 @@ def check_sentence(draft: DraftSentence, passages: _Passages) -> SentenceCheck:
         return SentenceCheck(
             draft, tuple(kept), tuple(problems), tuple(dropped), tuple(unsupported)
         )
+    moved = moved_figures(draft.text, [f for r in kept for f in passages.figures[r]])
+    if moved:
+        return SentenceCheck(draft, tuple(kept), tuple(moved), tuple(dropped), ())
     citations = tuple(_citation(passages.by_rank[r], words, form) for r in kept)
     sentence = AnswerSentence(text=draft.text, citations=citations, generated=True, verified=True)
     return SentenceCheck(draft, tuple(kept), (), tuple(dropped), (), sentence)
+
+
+def figures_in(text: str) -> list[Figure]:
+    """The figure extractor's figures of a piece of text (a sentence or a passage)."""
+    script = detect_script(text)
+    document = Document("text", "", text, "", "", "", "", "", script, "")  # type: ignore[arg-type]
+    return extract_figures(document)
+
+
+def _figure_key(figure: Figure) -> tuple[str, str]:
+    return search_form(figure.value), figure.unit
+
+
+def _pairs(text: str) -> set[str]:
+    form = "".join(c for c in search_form(text) if _HAN.match(c) or c.isalpha())
+    return {form[i : i + 2] for i in range(len(form) - 1)}
+
+
+def names(indicator: str, clause: str) -> float:
+    """Share of the indicator's character pairs found in the clause (0 for short ones)."""
+    pairs = _pairs(indicator)
+    return len(pairs & _pairs(clause)) / len(pairs) if len(pairs) >= 3 else 0.0
+
+
+def moved_figures(sentence: str, cited: Sequence[Figure]) -> list[str]:
+    """Figures of ``sentence`` that the cited passages give for another indicator."""
+    problems = []
+    for stated in figures_in(sentence):
+        key = _figure_key(stated)
+        same = [f for f in cited if _figure_key(f) == key]
+        if not same:
+            continue  # the verbatim check (4) has the last word on figures it cannot pair
+        best_same = max(names(f.indicator, stated.text) for f in same)
+        others = [(names(f.indicator, stated.text), f) for f in cited if _figure_key(f) != key]
+        if not others:
+            continue
+        score, other = max(others, key=lambda pair: pair[0])
+        if score >= ATTRIBUTION_MIN and score - best_same >= ATTRIBUTION_MARGIN - 1e-9:
+            problems.append(
+                f"所引段落中“{other.indicator}”是{other.value}{other.unit}，"
+                f"不是{stated.value}{stated.unit}"
+            )
+    return problems
 
 
 def _citation(passage: Passage, words: dict[str, float], form: str) -> Citation:
