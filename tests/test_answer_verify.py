@@ -157,3 +157,19 @@ def test_a_document_number_is_not_a_citation() -> None:
 def test_figures_stated_are_found_with_the_extractors_number_pattern() -> None:
     form = search_form("奖励50萬元，百分之三十，300余家，十分重要，一次验收，有效期三年")
     assert stated_figures(form) == ["50万元", "百分之三十", "300余家", "三年"]
+
+
+def test_a_figure_moved_to_another_indicator_of_the_passage_is_removed() -> None:
+    # 42% is in passage 1, but as 建成区绿化覆盖率; 森林覆盖率 is 42.9%.
+    check = _one("到2018年，厦门森林覆盖率要达到42%[1]。")
+    assert not check.ok and "“森林覆盖率”是42.9%" in check.problems[0]
+    alxa = _passages(ALXA, title="推進質量強盟戰略實施意見")
+    moved = _one("生产性服务业顾客满意度达到40%以上[1]。", alxa)
+    assert not moved.ok and "生產性服務業顧客滿意度" in moved.problems[0]
+
+
+def test_several_figures_each_on_its_own_indicator_are_kept() -> None:
+    assert _one("森林覆盖率达42.9%，建成区绿化覆盖率达42%[1]。").ok
+    assert _one("监督抽查合格率要稳定在94%以上，制造业质量竞争力指数要达到90以上[3]。").ok
+    # Swapped within one sentence: both figures are the passage's, neither where it belongs.
+    assert not _one("森林覆盖率达42%，建成区绿化覆盖率达42.9%[1]。").ok
