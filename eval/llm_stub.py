@@ -28,6 +28,7 @@ class Reply:
     garbage: bool = False  # a 200 whose body is not the protocol
     delay: float = 0.0  # seconds before the answer starts (streams: between pieces too)
     piece: int = 4  # characters per streamed chunk
+    stall: float = 0.0  # streams: seconds of silence after the first chunk
 
 
 @dataclass
@@ -95,6 +96,8 @@ class StubChatServer:
                 for i, piece in enumerate(pieces):
                     if i and reply.delay:
                         time.sleep(reply.delay)
+                    if i == 1 and reply.stall:
+                        time.sleep(reply.stall)
                     self._event(_chunk(piece, model, None))
                 self._event(_chunk("", model, "stop"))
                 self.wfile.write(b"data: [DONE]\n\n")

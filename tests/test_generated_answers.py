@@ -27,6 +27,7 @@ from qa.answer.llm.generator import (
 )
 from qa.assistant import Assistant
 from qa.config import Settings
+from qa.errors import InputError
 from qa.present.html import DRAFT_LABEL, GENERATED_LABEL, answer_html, progress_html
 from qa.present.records import answer_to_record
 from qa.types import Answer, AnswerProgress
@@ -243,6 +244,10 @@ def test_a_stream_that_stalls_or_breaks_falls_back(fake_assistant: Assistant) ->
     final = slow[-1].answer
     assert final is not None and final.mode == "extractive"
     assert "0.5 秒内没有答完" in final.notes[0]
+    silent = _stream(
+        fake_assistant, lambda request: Reply("森林覆盖率达到42.9%[1]。", stall=3), llm_timeout=0.5
+    )
+    assert silent[-1].answer is not None and "0.5 秒内没有答完" in silent[-1].answer.notes[0]
     broken = _stream(fake_assistant, lambda request: Reply(garbage=True))
     assert broken[-1].answer is not None and "无法读取" in broken[-1].answer.notes[0]
     refused = _stream(fake_assistant, lambda request: Reply(status=401))
@@ -326,3 +331,10 @@ def test_a_generation_holds_no_lock_against_other_questions(
         first.join(timeout=30)
     assert results["second"].mode == "generated"
     assert results["first"].mode == "generated"
+
+
+@pytest.mark.parametrize("url", ["localhost:8080", "http://[::1", "ftp://host/v1"])
+def test_a_malformed_url_is_refused_at_start_with_what_to_do(url: str) -> None:
+    with pytest.raises(InputError, match="QA_LLM_URL") as caught:
+        _generator(url)
+    assert "http://127.0.0.1:8080/v1" in str(caught.value)

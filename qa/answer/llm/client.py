@@ -15,11 +15,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import openai
 
 from qa.config import Settings
-from qa.errors import QAError
+from qa.errors import InputError, QAError
 
 FALLBACK = "以下为原文摘录。"
 FALLBACK_EN = "showing the documents' own sentences instead"
@@ -52,14 +53,23 @@ class ChatClient:
         self.timeout = settings.llm_timeout
         self.model = settings.llm_model or "default"
         self.max_tokens = settings.llm_max_tokens
-        # Local servers need no key, but the client insists on one; a retry would only
-        # make the reader wait twice as long before the fallback.
-        self._client = openai.OpenAI(
-            base_url=settings.llm_url,
-            api_key=settings.llm_api_key or "none",
-            timeout=settings.llm_timeout,
-            max_retries=0,
-        )
+        try:
+            url = urlsplit(settings.llm_url)
+            if url.scheme not in ("http", "https") or not url.netloc:
+                raise ValueError(settings.llm_url)
+            # Local servers need no key, but the client insists on one; a retry would
+            # only make the reader wait twice as long before the fallback.
+            self._client = openai.OpenAI(
+                base_url=settings.llm_url,
+                api_key=settings.llm_api_key or "none",
+                timeout=settings.llm_timeout,
+                max_retries=0,
+            )
+        except Exception:  # urlsplit's ValueError, the HTTP library's InvalidURL
+            raise InputError(
+                f"QA_LLM_URL={settings.llm_url!r} is not an http(s) URL.",
+                "Give the endpoint's base URL, e.g. http://127.0.0.1:8080/v1, or unset it.",
+            ) from None
 
     def _request(self, messages: Sequence[dict[str, str]], stream: bool) -> Any:
         return self._client.chat.completions.create(
