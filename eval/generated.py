@@ -266,7 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(HERE / "generated_report.md"))
     args = parser.parse_args(argv)
     settings = Settings.from_env()
-    index = open_backend(settings).open()
+    try:
+        index = open_backend(settings).open()
+    except QAError as err:
+        print(f"error: {err}")
+        return 2
     default = args.replies == parser.get_default("replies")
     command = "python -m eval.generated" + (
         "" if default else f" --replies {' '.join(args.replies)}"

@@ -338,3 +338,12 @@ def test_a_malformed_url_is_refused_at_start_with_what_to_do(url: str) -> None:
     with pytest.raises(InputError, match="QA_LLM_URL") as caught:
         _generator(url)
     assert "http://127.0.0.1:8080/v1" in str(caught.value)
+
+
+def test_a_reasoning_block_is_not_shown_in_the_draft(fake_assistant: Assistant) -> None:
+    progress = _stream(
+        fake_assistant, citing("<think>也许是45%？</think>森林覆盖率达到42.9%[{n}]。")
+    )
+    assert all("45" not in p.draft and "think" not in p.draft for p in progress)
+    assert progress[-2].draft.startswith("森林覆盖率达到42.9%")
+    assert progress[-1].answer is not None and progress[-1].answer.mode == "generated"

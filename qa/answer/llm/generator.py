@@ -66,11 +66,14 @@ class GeneratedAnswerGenerator:
             yield AnswerProgress(answer=base if not base.found else with_note(base, NOT_CONFIGURED))
             return
         passages, script = self._prompt_parts(request)
-        reply = ""
+        reply = shown = ""
         try:
             for piece in self.client.stream(build_messages(request.question, passages, script)):
                 reply += piece
-                yield AnswerProgress(draft=reply)
+                draft = clean_reply(reply)  # no <think> block or Markdown on the page
+                if draft != shown:
+                    shown = draft
+                    yield AnswerProgress(draft=draft)
         except GenerationError as err:
             yield AnswerProgress(answer=with_note(base, err.note))
             return
@@ -112,13 +115,13 @@ def settle(
         base,
         answer=answer_text(sentences, base.table, labels),
         sentences=sentences,
-        figures=stated_figures(request, sentences, base.figures),
+        figures=shown_figures(request, sentences, base.figures),
         mode=NAME,
         notes=notes,
     )
 
 
-def stated_figures(
+def shown_figures(
     request: AnswerRequest, sentences: Sequence[AnswerSentence], shown: Sequence[CitedFigure]
 ) -> tuple[CitedFigure, ...]:
     """The cited passages' figures the sentences state, then the rules' figures."""
