@@ -189,9 +189,9 @@ def _run(argv: list[str], assistant: Assistant | None) -> int:
         tables_text.append(f"== {path}\n" + write_outputs(out, run, meta))
         summaries[path.stem] = run.summary()
         if bounds:
+            prefix = f"{path.stem}: " if len(sets) > 1 else ""
             failures += [
-                f"{path.stem}: {f}"
-                for f in failed_bounds(run.summary()[GATED_MODE]["overall"], bounds)
+                prefix + f for f in failed_bounds(run.summary()[GATED_MODE]["overall"], bounds)
             ]
         print(f"wrote {out / 'summary.json'}, {out / 'report.md'}, {out / 'results.jsonl'}")
     if len(sets) > 1:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest
+from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
 from qa.config import Settings
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexMismatchError, InputError
@@ -27,7 +27,7 @@ from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
 from qa.store import BuildSummary, IndexBackend, Progress, SearchIndex, open_backend
 from qa.textnorm import normalize_question, search_form
-from qa.types import Answer, Document, Figure, Passage
+from qa.types import Answer, AnswerProgress, Document, Figure, Passage
 
 
 class Assistant:
@@ -173,6 +173,29 @@ class Assistant:
             passages.append(Passage(rank, chunk, document.title, document.region, score))
         return analysis, ranking, passages
 
+    def _request(
+        self,
+        question: str,
+        k: int | None,
+        doc_filter: str | Sequence[str] | None,
+        mode: str,
+        history: Sequence[str],
+    ) -> tuple[AnswerRequest, Ranking]:
+        k = self.settings.top_k if k is None else k
+        if not 1 <= k <= 50:
+            raise InputError(f"k must be between 1 and 50, not {k}.")
+        index = self.index  # one snapshot for the whole question
+        analysis, ranking, passages = self.rank(
+            question, mode=mode, k=k, doc_filter=doc_filter, index=index, history=history
+        )
+        return AnswerRequest(question, analysis, tuple(passages), index), ranking
+
+    def _finish(self, answer: Answer, ranking: Ranking, started: float, t: float) -> Answer:
+        answer.timings_ms.update(ranking.timings_ms)
+        answer.timings_ms["answer"] = (time.perf_counter() - t) * 1000
+        answer.timings_ms["total"] = (time.perf_counter() - started) * 1000
+        return answer
+
     def ask(
         self,
         question: str,
@@ -182,22 +205,38 @@ class Assistant:
         history: Sequence[str] = (),
     ) -> Answer:
         started = time.perf_counter()
-        k = self.settings.top_k if k is None else k
-        if not 1 <= k <= 50:
-            raise InputError(f"k must be between 1 and 50, not {k}.")
-        index = self.index  # one snapshot for the whole question
-        analysis, ranking, passages = self.rank(
-            question, mode=mode, k=k, doc_filter=doc_filter, index=index, history=history
-        )
-        timings = dict(ranking.timings_ms)
+        request, ranking = self._request(question, k, doc_filter, mode, history)
         t = time.perf_counter()
-        answer = self.generator.answer(AnswerRequest(question, analysis, tuple(passages), index))
-        timings["answer"] = (time.perf_counter() - t) * 1000
-        timings["total"] = (time.perf_counter() - started) * 1000
-        answer.timings_ms.update(timings)
-        if analysis.text != self.validate(question):
-            answer = replace(answer, resolved_question=analysis.text)
-        return answer
+        answer = self.generator.answer(request)
+        return self._finish(_resolved(answer, request), ranking, started, t)
+
+    def ask_stream(
+        self,
+        question: str,
+        k: int | None = None,
+        doc_filter: str | Sequence[str] | None = None,
+        mode: str = "full",
+        history: Sequence[str] = (),
+    ) -> Iterator[AnswerProgress]:
+        """``ask`` for a page that shows a generated answer as it is written.
+
+        Bad input raises ``InputError`` before the first update. Then: drafts (the
+        model's text so far, unchecked), and last the checked ``Answer`` to show. No
+        lock is held while the model writes.
+        """
+        started = time.perf_counter()
+        request, ranking = self._request(question, k, doc_filter, mode, history)
+        return self._stream(request, ranking, started)
+
+    def _stream(
+        self, request: AnswerRequest, ranking: Ranking, started: float
+    ) -> Iterator[AnswerProgress]:
+        t = time.perf_counter()
+        for progress in stream_answer(self.generator, request):
+            if progress.answer is not None:
+                answer = self._finish(_resolved(progress.answer, request), ranking, started, t)
+                progress = replace(progress, answer=answer)
+            yield progress
 
     # -- changing the corpus ------------------------------------------------------
     def add_document(self, path: Path, progress: Progress | None = None) -> Document:
@@ -225,3 +264,11 @@ class Assistant:
         with self._swap_lock:
             self._index = self.backend.open(model=self.embedder.name)
             self._checked_at = time.monotonic()
+
+
+def _resolved(answer: Answer, request: AnswerRequest) -> Answer:
+    """Record the completed question when a follow-up was completed from the history."""
+    text = request.analysis.text
+    if text == normalize_question(request.question):
+        return answer
+    return replace(answer, resolved_question=text)

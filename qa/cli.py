@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,8 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
     if not args.question and not args.questions:
         raise QAError("Give a question, or --questions FILE with one question per line.")
+    if args.answer_mode:
+        settings = replace(settings, answer_mode=args.answer_mode)
     assistant = Assistant.open(settings)
     questions = [args.question] if args.question else _read_questions(Path(args.questions))
     failures = 0
@@ -153,7 +156,10 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def render_answer(answer: Any) -> str:
-    lines = [f"问：{answer.question}", f"答：{answer.answer}", ""]
+    lines = [f"问：{answer.question}"]
+    lines += [f"注：{note}" for note in answer.notes]
+    generated = " (模型生成，已核对出处和数字)" if answer.mode != "extractive" else ""
+    lines += [f"答{generated}：{answer.answer}", ""]
     for p in answer.passages:
         path = " > ".join(p.chunk.section_path) or "(前言)"
         lines.append(f"[{p.rank}] 《{p.doc_title}》 {path}  (score {p.score:.3f})")
@@ -219,6 +225,10 @@ def parser() -> argparse.ArgumentParser:
         default=[],
         metavar="QUESTION",
         help="an earlier question of the conversation (repeatable, oldest first)",
+    )
+    p.add_argument(
+        "--answer-mode",
+        help="extractive (default, QA_ANSWER_MODE) or generated (needs QA_LLM_URL)",
     )
     p.set_defaults(func=cmd_ask)
     return top

@@ -74,6 +74,16 @@ class Settings:
     # Which answer generator answers (qa.answer.GENERATORS); "extractive" quotes the
     # documents and is always the fallback.
     answer_mode: str = "extractive"
+    # The "generated" answer mode (qa.answer.llm): any OpenAI-compatible chat endpoint
+    # (vLLM, Ollama, llama.cpp server, a hosted model), e.g. http://127.0.0.1:8080/v1.
+    # Without a URL that mode answers extractively, with a note saying why.
+    llm_url: str = ""
+    llm_model: str = ""  # "" sends "default": llama.cpp serves whatever it loaded
+    llm_api_key: str = ""
+    # Seconds for the whole reply; past it the extractive answer is shown with a note.
+    llm_timeout: float = 60.0
+    llm_max_tokens: int = 400
+    llm_passages: int = 5  # top passages put in the prompt, numbered [1]..[n]
     # How often (seconds) a running assistant checks whether another process changed
     # the index (an upload through another replica); 0 = on every question.
     refresh_seconds: float = 2.0

@@ -157,3 +157,16 @@ class Answer:
     mode: str = "extractive"  # which answer generator produced it
     notes: tuple[str, ...] = ()  # e.g. why a generated answer fell back to quotes
     resolved_question: str = ""  # a follow-up as completed from the conversation
+
+
+@dataclass(frozen=True)
+class AnswerProgress:
+    """A generated answer as it arrives (qa.answer.base.stream_answer).
+
+    Every update but the last carries the model's text so far in ``draft``: unchecked,
+    to be shown as such. The last carries the checked ``answer`` (the one to show in
+    the end, generated or the extractive fallback) and an empty draft.
+    """
+
+    draft: str = ""
+    answer: Answer | None = None

@@ -4,7 +4,10 @@ Importing this package registers the generators; add one by writing its module (
 ``AnswerGenerator``, see ``base``) and importing it below.
 """
 
-from qa.answer import extractive  # noqa: F401  (registers "extractive")
-from qa.answer.base import GENERATORS, AnswerGenerator, AnswerRequest
+from qa.answer import (
+    extractive,  # noqa: F401  (registers "extractive")
+    llm,  # noqa: F401  (registers "generated")
+)
+from qa.answer.base import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
 
-__all__ = ["GENERATORS", "AnswerGenerator", "AnswerRequest"]
+__all__ = ["GENERATORS", "AnswerGenerator", "AnswerRequest", "stream_answer"]

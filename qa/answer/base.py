@@ -10,7 +10,7 @@ structure, so the page, the CLI and the API render any of them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -18,7 +18,7 @@ from qa.config import Settings
 from qa.registry import Registry
 from qa.retrieve.query import QuestionAnalysis
 from qa.store.index import SearchIndex
-from qa.types import Answer, Passage
+from qa.types import Answer, AnswerProgress, Passage
 
 
 @dataclass(frozen=True)
@@ -38,3 +38,16 @@ class AnswerGenerator(Protocol):
 GENERATORS: Registry[Callable[[Settings], AnswerGenerator]] = Registry(
     "answer generator", "QA_ANSWER_MODE"
 )
+
+
+def stream_answer(generator: AnswerGenerator, request: AnswerRequest) -> Iterator[AnswerProgress]:
+    """Drafts as a generator writes them (if it can stream), ending with the Answer to show.
+
+    A generator streams by having a ``stream(request)`` method yielding
+    ``AnswerProgress``; others give their answer as the one and last update.
+    """
+    stream = getattr(generator, "stream", None)
+    if stream is None:
+        yield AnswerProgress(answer=generator.answer(request))
+        return
+    yield from stream(request)

@@ -17,7 +17,17 @@ import pandas as pd
 
 from qa.answer.text import COMPARATOR_WORDS
 from qa.textnorm import search_form
-from qa.types import Answer, AnswerSentence, Chunk, CitedFigure, Document, Figure, Passage, Section
+from qa.types import (
+    Answer,
+    AnswerProgress,
+    AnswerSentence,
+    Chunk,
+    CitedFigure,
+    Document,
+    Figure,
+    Passage,
+    Section,
+)
 
 NO_SECTION = "（正文开头）"
 
@@ -45,7 +55,17 @@ mark.qa-value { background: #b6e3c6; font-weight: 600; padding: 0 2px; border-ra
 .qa-question { color: #555; margin-bottom: .3rem; }
 .qa-section-text { white-space: pre-wrap; line-height: 1.65; border: 1px solid #d0d7de;
   border-radius: 8px; padding: .6rem .9rem; }
+.qa-mode { color: #555; font-size: .9rem; margin-bottom: .3rem; }
+.qa-generated { border-bottom: 1px dashed #1a5fb4; }
+.qa-note { background: #eef4fb; border-left: 4px solid #1a5fb4; padding: .4rem .8rem;
+  margin-bottom: .6rem; font-size: .92rem; }
+.qa-draft { color: #666; white-space: pre-wrap; line-height: 1.7; border: 1px dashed #d0d7de;
+  border-radius: 8px; padding: .6rem .9rem; margin-bottom: .8rem; }
 """
+
+GENERATED_LABEL = "以下回答由模型根据所引段落写成；每句的出处和数字都已与段落核对。"
+GENERATED_TITLE = "模型生成，已与所引段落核对"
+DRAFT_LABEL = "模型正在作答（尚未核对，核对后才是最终回答）："
 
 
 def esc(text: object) -> str:
@@ -73,7 +93,10 @@ def sentences_html(sentences: Sequence[AnswerSentence]) -> str:
     parts = []
     for sentence in sentences:
         label = f"<b>{esc(sentence.label)}</b>：" if sentence.label else ""
-        parts.append(f"{label}{esc(sentence.text)}{citation_links(sentence)}")
+        text = esc(sentence.text)
+        if sentence.generated:
+            text = f'<span class="qa-generated" title="{GENERATED_TITLE}">{text}</span>'
+        parts.append(f"{label}{text}{citation_links(sentence)}")
     return "<br>".join(parts) if any(s.label for s in sentences) else "".join(parts)
 
 
@@ -208,7 +231,25 @@ def answer_html(answer: Answer) -> str:
     )
     heading = "<h4>引用段落</h4>" if answer.found else "<h4>最接近的段落（仅供参考）</h4>"
     question = f'<div class="qa-question">问：{esc(answer.question)}</div>'
-    return question + top + figures_table_html(answer) + (heading + cards if cards else "")
+    notes = "".join(f'<div class="qa-note">{esc(n)}</div>' for n in answer.notes)
+    if any(s.generated for s in answer.sentences):
+        notes += f'<div class="qa-mode">{GENERATED_LABEL}</div>'
+    return question + notes + top + figures_table_html(answer) + (heading + cards if cards else "")
+
+
+def draft_html(question: str, draft: str) -> str:
+    """A generated answer while it is being written: plainly marked as not yet checked."""
+    return (
+        f'<div class="qa-question">问：{esc(question)}</div>'
+        f'<div class="qa-mode">{DRAFT_LABEL}</div><div class="qa-draft">{esc(draft)}</div>'
+    )
+
+
+def progress_html(question: str, progress: AnswerProgress) -> str:
+    """One update of ``Assistant.ask_stream``: the draft so far, or the final answer."""
+    if progress.answer is not None:
+        return answer_html(progress.answer)
+    return draft_html(question, progress.draft)
 
 
 def message_html(message: str) -> str:

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import jieba.posseg
 
-from qa.textnorm import search_form
 from qa.gazetteer import gazetteer
+from qa.textnorm import search_form
 from qa.tokens import tokenize
 from qa.types import Document
 
