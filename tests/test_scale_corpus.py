@@ -60,4 +60,3 @@ def test_every_law_ingests_with_article_paths() -> None:
     )
     print(f"\nscale corpus: {summary}")
     assert not failures, "\n".join(failures[:20])
-    assert seconds < 120, f"ingestion took {seconds:.0f} s"

@@ -51,9 +51,13 @@ def extract_figures(document: Document, sections: Sequence[Section] = ()) -> lis
     text = document.text
     view = rules.matching_view(text, document.script == "traditional")
     layout = _Layout(view, sections)
+    names = _name_spans(text, document)
     figures: list[Figure] = []
     previous_end = 0
     for found in rules.NUMBER_RE.finditer(view):
+        at = bisect.bisect_right(names, (found.start(), float("inf"))) - 1
+        if at >= 0 and names[at][0] <= found.start() < names[at][1]:
+            continue  # a number inside a title or a document number is no figure
         candidate = _candidate(view, found, layout)
         if candidate is None:
             continue
@@ -62,6 +66,22 @@ def extract_figures(document: Document, sections: Sequence[Section] = ()) -> lis
             figures.append(figure)
             previous_end = candidate.end
     return figures
+
+
+_QUOTED_TITLE = re.compile(r"《[^《》\n]{1,120}》")
+
+
+def _name_spans(text: str, document: Document) -> list[tuple[int, int]]:
+    """Spans of names, not statements: the document's title and number wherever they
+    are written, and every title in 《》 (三年行动方案 states no increase of 三 年)."""
+    spans = [m.span() for m in _QUOTED_TITLE.finditer(text)]
+    for name in (document.title, document.doc_number):
+        if len(name) >= 4:
+            start = text.find(name)
+            while start >= 0:
+                spans.append((start, start + len(name)))
+                start = text.find(name, start + 1)
+    return sorted(spans)
 
 
 @dataclass(frozen=True)

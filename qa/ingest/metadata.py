@@ -29,6 +29,7 @@ from typing import cast
 
 import cn2an
 
+from qa.gazetteer import gazetteer
 from qa.ingest.noise import line_table
 from qa.textnorm import detect_script, to_simplified
 from qa.types import Script
@@ -51,11 +52,17 @@ _NOTICE = re.compile(r"关于印发.{2,120}的?通知")
 _ORG_SUFFIX = re.compile(
     r"(人民政府|政府|办公厅|办公室|委员会|行政公署|行署|公署|管委会|常委会|人大|法院|检察院|厅|局|委|署|部|院|会|办)$"
 )
-_PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治区|自治州|自治县|省|市|盟|州|县|区|旗))")
+# What follows a place at the head of an issuer or title of a 公文.
+_LOCAL_BODY = re.compile(
+    r"(人民政府|政府|人大|党委|委员会|办公厅|办公室|行政公署|行署|管委会|关于|市场监督管理局|质量技术监督局)"
+)
+_PLACE = re.compile(r"^([\u4e00-\u9fff]{1,8}?(?:自治区|自治州|自治县|省|市|盟|州|县|区|旗))")
 _TITLE_MAX = 60
 # Title, number, signing date and issuer are looked for in the first lines only.
 _HEAD_SCAN_LINES = 400
 _SIGNATURE_MAX = 30
+# The signature block (issuer, date) is among the last lines of a 公文.
+_SIGNATURE_LINES = 8
 
 
 @dataclass(frozen=True)
@@ -80,9 +87,12 @@ def extract_metadata(text: str, overrides: Mapping[str, str] | None = None) -> M
     )
     date_index, date = _find_date(simplified, head)
     raw_lines = [ln.content(text) for ln in lines[-5:]]
+    signer, signed = _signature_block([ln.content(text) for ln in lines[-_SIGNATURE_LINES:]])
+    if not date:
+        date = signed
     issuer = overrides.get("issuer") or _find_issuer(
         simplified, contents, raw_lines, date_index, title
-    )
+    ) or signer
     doc_number = overrides.get("doc_number", _find_doc_number("\n".join(contents[:head])))
     region = overrides.get("region") or find_region(issuer, title)
     meta = Metadata(
@@ -194,6 +204,28 @@ def _find_date(simplified: list[str], head: int) -> tuple[int, str]:
     return -1, ""
 
 
+def _signature_block(tail: list[str]) -> tuple[str, str]:
+    """(issuer, ISO date) of a 公文's signature block: its last lines, an organisation's
+    name above a date line (2021年3月5日, （2021年3月5日）, 二〇二一年三月五日).
+    Web-page cleaning may have dropped these lines from the content, so the raw last
+    lines are read here."""
+    lines = [to_simplified(line.strip()) for line in tail if line.strip()]
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i].strip("（）() \u3000")
+        m = _DATE.fullmatch(line)
+        if m and (iso := _iso_date(m)):
+            above = lines[i - 1] if i > 0 else ""
+            return (tail_original(tail, above) if _is_org_name(above) else ""), iso
+    return "", ""
+
+
+def tail_original(tail: list[str], simplified_line: str) -> str:
+    for line in tail:
+        if to_simplified(line.strip()) == simplified_line:
+            return line.strip()
+    return simplified_line
+
+
 def _find_issuer(
     simplified: list[str], contents: list[str], raw_lines: list[str], date_index: int, title: str
 ) -> str:
@@ -241,13 +273,40 @@ def _is_org_name(line: str) -> bool:
 
 
 def find_region(issuer: str, title: str) -> str:
-    """Leading place name of the issuer, else of the title ("" when none)."""
+    """The place an issuer (else a title) opens with, "" when none.
+
+    A place of the gazetteer of administrative divisions wins (the most specific of
+    several in a row: 福建省厦门市 -> 厦门市); a name the gazetteer does not know (a
+    new or fictional county) is accepted only when an organisation's name or 关于
+    follows it, so a title (推进质量强盟…) never becomes a region.
+    """
     for source in (issuer, title):
-        simplified = to_simplified(source)
+        simplified = re.sub(r"\s+", "", to_simplified(source))
+        if not simplified:
+            continue
+        known = _known_leading_place(simplified)
+        if known:
+            return known
         m = _PLACE.match(simplified)
-        if m and _starts_with_place_word(simplified, m.group(1)):
+        if m and _LOCAL_BODY.match(simplified[m.end() :]):
+            return m.group(1)
+        if m and source is issuer and _starts_with_place_word(simplified, m.group(1)):
             return m.group(1)
     return ""
+
+
+def _known_leading_place(text: str) -> str:
+    names = gazetteer().full_names
+    place, position = "", 0
+    while True:
+        match = next(
+            (text[position:end] for end in range(min(len(text), position + 12), position, -1)
+             if text[position:end] in names),
+            "",
+        )  # fmt: skip
+        if not match:
+            return place
+        place, position = match, position + len(match)
 
 
 def _starts_with_place_word(text: str, place: str) -> bool:
