@@ -16,6 +16,7 @@ from pathlib import Path
 
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest
 from qa.config import Settings
+from qa.duties.answer import duty_answer
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
@@ -165,6 +166,11 @@ class Assistant:
         if not 1 <= k <= 50:
             raise InputError(f"k must be between 1 and 50, not {k}.")
         index = self.index  # one snapshot for the whole question
+        # Who-does-what questions: answered completely from the duty matrix (qa.duties).
+        self.validate(question)
+        duty = duty_answer(question, index, self.settings, self.resolve_documents(doc_filter))
+        if duty is not None:
+            return duty
         analysis, ranking, passages = self.rank(
             question, mode=mode, k=k, doc_filter=doc_filter, index=index
         )
