@@ -137,12 +137,15 @@ class _Rows:
                 found = _deadline(text, leaf.span[0], _body_start(text, leaf))
             if found:
                 deadline, deadline_span = found
+        task = task or _clause_label(text[start:end])
+        # A note written in a heading (（二）品牌建设（牵头单位：X）) is not part of the task's name.
+        task = task.replace(text[note_span[0] : note_span[1]], "").strip() or task
         self.rows.append(
             Duty(
                 doc_id=self.document.doc_id,
                 section_path=tuple(s.label for s in path),
                 section_numbers=tuple(s.number for s in path),
-                task=task or _clause_label(text[start:end]),
+                task=task,
                 lead_departments=self.mentions(assignment.leads),
                 cooperating_departments=self.mentions(assignment.cooperating),
                 deadline=deadline,
@@ -206,6 +209,8 @@ def extract_duties(
             words_start = start
             if leaf is not None and start == leaf.span[0]:
                 words_start = _body_start(text, leaf)
+                if words_start >= note.span[0]:  # the note sits in the heading itself
+                    words_start = leaf.span[0] + len(leaf.number)
             task = _clause_label(text[words_start : note.span[0]])
             rows.add(assignment, place.path, task, (start, note.span[1]), note.span, leaf)
         if not note.running:
@@ -244,8 +249,8 @@ def _governed(
 ) -> list[tuple[tuple[Section, ...], Section]]:
     """The leaves a note governs beyond its own words, or [] for an ordinary note."""
     section = place.section
-    if section is None:
-        return []
+    if section is None or (note.running and not note.governs_above):
+        return []  # an assigning sentence is its own task
     own_noted = set(per_leaf)
     if section.children and note.span[0] < section.body_span[1] and not note.governs_above:
         # A note in a parent's heading or own body: each child without a note of its own.

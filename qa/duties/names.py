@@ -56,6 +56,10 @@ _DEFINITION = re.compile(
     + both("简称")
     + r"[:：]?[“\"]?([^”\"）)]{2,12})[”\"]?[）)]"
 )
+# 市质量技术监督局（以下简称市质监局）: the name is the words before the bracket.
+_DEFINITION_TAIL = re.compile(
+    r"[（(]" + "(?:" + both("以下") + ")?" + both("简称") + r"[^()（）]*[）)]$"
+)
 _BUREAU_ENDINGS = ("局", "委", "办", "厅")
 _NAME_MAX = 24  # 中华人民共和国东莞出入境检验检疫局 is 17
 # Words that end a name and start what follows (…工作由X负责, X牵头组织…).
@@ -147,6 +151,9 @@ def _trimmed(piece: str, at: int) -> tuple[str, int]:
         rest = piece[by.end() :]
         at += by.end() + len(rest) - len(rest.lstrip())
         piece = rest.lstrip()
+    definition = _DEFINITION_TAIL.search(piece)
+    if definition and definition.start() >= 2:
+        piece = piece[: definition.start()].rstrip()
     others = _TRAILING_OTHERS.search(piece)
     if others and others.start() >= 2:
         piece = piece[: others.start()].rstrip()

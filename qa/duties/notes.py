@@ -59,8 +59,14 @@ _CARVE_OUT = re.compile(rf"(?P<task>.+?){BY}(?P<names>.+?){alternatives(LEAD_VER
 _ABOVE = re.compile(
     rf"\s*{ABOVE}(?:{both('各项')})?(?:{alternatives(('工作', '任务', '事项', '措施'))})?(?:{BY})?"
 )
+_LABEL_ANYWHERE = re.compile(
+    rf"{alternatives(LEAD_LABELS + RESPONSIBLE_LABELS + COOPERATING_LABELS + DEADLINE_LABELS)}\s*{COLON}"
+)
 _LABEL_LINE = re.compile(
-    rf"[ \t\u3000]*(?:{alternatives(LEAD_LABELS + RESPONSIBLE_LABELS + COOPERATING_LABELS + DEADLINE_LABELS)})\s*{COLON}"
+    rf"[ \t\u3000]*(?P<label>{alternatives(LEAD_LABELS + RESPONSIBLE_LABELS + COOPERATING_LABELS + DEADLINE_LABELS)})\s*{COLON}"
+)
+_LABEL_AFTER_SENTENCE = re.compile(
+    rf"(?<=[。；;])[ \t\u3000]*(?P<label>{alternatives(LEAD_LABELS + RESPONSIBLE_LABELS)})\s*{COLON}"
 )
 
 
@@ -90,6 +96,7 @@ class Note:
 @dataclass
 class _Clauses:
     leads: list[WrittenName] = field(default_factory=list)
+    each: list[WrittenName] = field(default_factory=list)  # 按各自职责分工负责
     responsible: list[WrittenName] = field(default_factory=list)
     cooperating: list[WrittenName] = field(default_factory=list)
     carve_outs: list[Assignment] = field(default_factory=list)
@@ -99,15 +106,17 @@ class _Clauses:
 
 
 def _clauses(content: str, start: int) -> list[tuple[str, int]]:
+    """Clauses at top-level separators, and before a label (牵头单位：X 配合单位：Y)."""
+    labels = {m.start() for m in _LABEL_ANYWHERE.finditer(content) if m.start() > 0}
     depth, out, previous = 0, [], 0
     for i, char in enumerate(content):
         if char in "(（“「《【":
             depth += 1
         elif char in ")）”」》】":
             depth = max(0, depth - 1)
-        elif char in CLAUSE_SEPARATORS and depth == 0:
+        elif depth == 0 and (char in CLAUSE_SEPARATORS or i in labels):
             out.append((content[previous:i], start + previous))
-            previous = i + 1
+            previous = i if i in labels else i + 1
     out.append((content[previous:], start + previous))
     return [(c, at) for c, at in out if c.strip()]
 
@@ -147,7 +156,7 @@ def _clause(clause: str, at: int, parsed: _Clauses) -> bool:
                 )
             )
             return True
-    for pattern, role in ((_EACH, "lead"), (_LEAD, "lead"), (_COOP, "coop")):
+    for pattern, role in ((_EACH, "each"), (_LEAD, "lead"), (_COOP, "coop")):
         if (m := pattern.fullmatch(clause)) and (names := _names(at, m)):
             _add(parsed, role, names)
             return True
@@ -160,9 +169,13 @@ def _clause(clause: str, at: int, parsed: _Clauses) -> bool:
 
 
 def _add(parsed: _Clauses, role: str, names: list[WrittenName]) -> None:
-    {"lead": parsed.leads, "responsible": parsed.responsible, "coop": parsed.cooperating}[
-        role
-    ].extend(names)
+    lists = {
+        "lead": parsed.leads,
+        "each": parsed.each,
+        "responsible": parsed.responsible,
+        "coop": parsed.cooperating,
+    }
+    lists[role].extend(names)
     parsed.last_role = role
 
 
@@ -184,11 +197,15 @@ def parse_note(content: str, start: int) -> tuple[list[Assignment], bool]:
     parsed = _Clauses()
     for clause, at in _clauses(content, start):
         _clause(clause, at, parsed)
+    # 责任单位 and 按职责分工负责 units lead when no one else does, else they cooperate.
     if parsed.leads:
-        cooperating = parsed.responsible + parsed.cooperating
         leads = parsed.leads
+        cooperating = parsed.each + parsed.responsible + parsed.cooperating
+    elif parsed.each:
+        leads, cooperating = parsed.each, parsed.responsible + parsed.cooperating
     else:
         leads, cooperating = parsed.responsible, parsed.cooperating
+    cooperating = sorted(cooperating, key=lambda n: n.span)
     order = sorted([*leads, *cooperating], key=lambda n: n.span)
     prefixed = {n.span: n for n in _with_shared_prefixes(order)}
     assignments = []
@@ -224,13 +241,15 @@ def bracket_groups(text: str) -> list[Span]:
 
 
 def labelled_lines(text: str) -> list[Span]:
-    """Runs of lines that start with 牵头单位：/责任单位：/完成时限：… (an unbracketed note)."""
+    """Unbracketed notes: from a label (牵头单位：/责任单位：/完成时限：…) at a line's start
+    or after a sentence's end to the end of the line; consecutive such lines are one note."""
     spans: list[Span] = []
     position = 0
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        if _LABEL_LINE.match(body):
-            lead = len(body) - len(body.lstrip(" \t\u3000"))
+        label = _LABEL_LINE.match(body) or _LABEL_AFTER_SENTENCE.search(body)
+        if label:
+            lead = label.start("label")
             span = (position + lead, position + len(body))
             if spans and not text[spans[-1][1] : span[0]].strip():
                 spans[-1] = (spans[-1][0], span[1])

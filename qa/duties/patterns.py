@@ -58,8 +58,9 @@ LEVEL_CHARS = "省市县区盟旗州镇乡"
 LEVEL_WORDS = ("市场", "市政", "市容", "区域", "县域", "州府")
 # Subjects that are not departments even next to 负责 (企业全面负责, 政府负责).
 NOT_DEPARTMENTS = frozenset(
-    ["企业", "政府", "个人", "项目", "社会", "公众", "消费者", "行业", "部门", "单位", "各级政府"]
-)
+    ["企业", "政府", "个人", "项目", "社会", "公众", "消费者", "行业", "部门", "单位", "各级政府",
+     "责任单位", "牵头单位", "配合单位", "责任部门", "牵头部门", "配合部门"]
+)  # fmt: skip
 
 # -- what role: the assignment words ------------------------------------------------
 
@@ -78,8 +79,11 @@ LEAD_VERBS = (
     "负责实施", "负责", "主抓", "主责",
 )  # fmt: skip
 # "X、Y按各自职责分工负责": every one of them leads its own part.
-EACH_LEADS = both("按各自") + "(?:" + both("的") + ")?" + both("职责") + "(?:" + both("分工") + ")?"
-EACH_LEADS += alternatives(("负责落实", "负责", "落实"))
+# They are cooperating units when the same note names a lead (A牵头，B、C按职责分工负责).
+EACH_LEADS = (
+    both("按") + "(?:" + both("各自") + ")?(?:" + both("的") + ")?" + both("职责")
+    + "(?:" + both("分工") + ")?" + alternatives(("负责落实", "负责", "落实"))
+)  # fmt: skip
 EACH_LEADS = "(?:" + EACH_LEADS + "|" + alternatives(("分别负责", "共同负责", "各负其责")) + ")"
 COOPERATING_VERBS = (
     "配合落实", "配合实施", "配合", "协助落实", "协助", "参与落实", "参与", "协同", "协办",
@@ -89,7 +93,8 @@ JOINT = both("会同")
 BY = both("由")
 # 以上工作由…牵头: the note governs the tasks before it, not only the last one.
 ABOVE = alternatives(("以上", "上述", "前述"))
-# Wordings around 负责 that assign nothing: 负责人, 负总责, 首负责任, 负责制.
+# Wordings around 负责 that assign nothing: 负责人, 负责任, 负责制 (after), 总负责,
+# 全面负责, 首负责任, 各负其责 (before).
 NOT_ASSIGNING_AFTER = frozenset("人任制")
 NOT_ASSIGNING_BEFORE = ("总", "全面", "首", "自", "各")
 

@@ -51,10 +51,21 @@ _COOP_AFTER = re.compile(
 )
 _ABOVE_BY = re.compile(rf"{ABOVE}[^，,。；;]{{0,10}}?{BY}")
 # Verbs that start what is to be done: a name never contains them.
+# (Not 建设, 监督, 管理, 保障, 服务: they end names such as 市建设局, 医疗保障局.)
 _VERBS = alternatives(
-    ("建立", "制定", "开展", "组织", "加强", "推进", "落实", "实施", "研究", "做好", "完善", "健全")
-)
+    (
+        "建立", "制定", "制订", "拟订", "编制", "开展", "组织", "加强", "推进", "落实", "实施",
+        "研究", "做好", "完善", "健全", "发布", "公布", "规定", "确定", "划定", "调整", "指导",
+    )
+)  # fmt: skip
 _TASK_MAX = 40
+# An outline marker at the start of a sentence is not part of its subject.
+_MARKER = re.compile(
+    r"\s*(?:[（(][一二三四五六七八九十百\d]{1,4}[）)]|[一二三四五六七八九十百]{1,4}、|\d{1,3}[、.．](?!\d)"
+    r"|第[一二三四五六七八九十百千零〇两\d]{1,8}[条章节款项])\s*"
+)
+# X对Y负责 is accountability to Y, not a task for X (国务院对外… is a name).
+_ACCOUNTABLE = re.compile(both("对") + "(?!" + both("外") + ")")
 
 
 def _mask(text: str, spans: Sequence[Span], offset: int) -> str:
@@ -78,6 +89,8 @@ def _subject(
 ) -> list[WrittenName] | None:
     """The department list right before a verb, from the start of its clause."""
     start = _clause_start(sentence, verb_start)
+    if marker := _MARKER.match(sentence, start):
+        start = marker.end()
     words = sentence[start:verb_start]
     modal = re.search(rf"{_MODAL}$", words)
     if modal and modal.start() > 0:
@@ -104,7 +117,8 @@ def _partners(rest: str, offset: int) -> tuple[list[WrittenName], int] | None:
     for end in range(limit, 1, -1):
         names = split_names(rest[:end], offset)
         if names:
-            return names, end
+            # 国务院野生动物、植物管理部门: a list cut in the middle is no partner list.
+            return (names, end) if "、" not in rest[end:limit] else None
     return None
 
 
@@ -135,6 +149,10 @@ def _assigning(sentence: str, offset: int) -> tuple[Assignment, str] | None:
         if leads and found:
             partners, end = found
             task = _object(sentence, m.end() + end)
+            clause_start = _clause_start(sentence, m.start())
+            if re.match(BY, sentence[clause_start:]) and len(task) <= 4:
+                # 目录，由X会同Y制定: what is made is written before 由.
+                task = (task + _clause_label(sentence[:clause_start]))[:_TASK_MAX]
             return Assignment(tuple(leads), tuple(partners)), task
     if headed := _FIELD_LEADS.search(sentence):
         start = _clause_start(sentence, headed.start("list"))
@@ -144,21 +162,41 @@ def _assigning(sentence: str, offset: int) -> tuple[Assignment, str] | None:
     for m in re.finditer(_LEAD_VERB, sentence):
         before = sentence[max(0, m.start() - 2) : m.start()]
         after = sentence[m.end() : m.end() + 1]
-        if (
-            not after
-            or after in NOT_ASSIGNING_AFTER
-            or after in "、,，"  # 政府负责、部门监管…: a list of slogans
-            or before.endswith(NOT_ASSIGNING_BEFORE)
+        clause_start = _clause_start(sentence, m.start())
+        if before.endswith(NOT_ASSIGNING_BEFORE) or (
+            m.group(0).endswith(("负责", "負責"))
+            and (
+                (after and after in NOT_ASSIGNING_AFTER)
+                or _ACCOUNTABLE.search(sentence, clause_start, m.start())
+            )
         ):
             continue
         task = _object(sentence, m.end())
-        if len(task) < 2:
-            continue  # a slogan: 政府主抓,质监牵头,部门联动
+        if after == "、":
+            continue  # a list of slogans: 政府负责、部门监管、行业自律
         leads = _subject(sentence, m.start(), offset, allow_headed=True)
+        if not leads:
+            continue
+        if len(task) < 2:
+            # No object (…，市发改委负责牵头，…配合): only a named department assigns so;
+            # a bare short form without its 等…部门 head is a slogan (质监牵头,部门联动).
+            if not split_names(sentence[clause_start : m.start()], 0) and not re.match(
+                BY, sentence[clause_start:]
+            ):
+                continue
+            task = _clause_label(sentence[:clause_start])
         if leads:
             cooperating = _cooperating_after(sentence, m.end(), offset)
             return Assignment(tuple(leads), tuple(cooperating)), task
     return None
+
+
+def _clause_label(words: str) -> str:
+    """The words before 由: the task of …，由X牵头。"""
+    words = words.strip("\0").strip("，,；;：: ")
+    if marker := _MARKER.match(words):
+        words = words[marker.end() :]
+    return words[:_TASK_MAX]
 
 
 def find_running(text: str, notes: Sequence[Note]) -> list[Note]:
