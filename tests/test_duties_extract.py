@@ -143,7 +143,9 @@ def test_traditional_shared_prefix_groups_and_carve_out() -> None:
     first, second, service, carve_out, innovation = duties
     assert written(first.lead_departments) == ["盟市場監督管理局"]
     assert canonical(first.lead_departments) == ["盟市場監管局"]
-    assert first.text.startswith("（一）產品質量。") and first.text.endswith("（盟市場監督管理局負責）")
+    assert first.text.startswith("（一）產品質量。") and first.text.endswith(
+        "（盟市場監督管理局負責）"
+    )
     assert first.task == "抽查合格率達到95%以上"
     assert second.text.startswith("農產品合格率")
     assert written(second.cooperating_departments) == ["盟財政局", "水利局"]
