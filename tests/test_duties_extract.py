@@ -8,7 +8,7 @@ from conftest import make_document
 from qa.duties.extract import extract_duties
 from qa.duties.names import AliasTable, DocumentNames, split_names
 from qa.ingest.outline import parse_outline
-from qa.types import Duty
+from qa.types import DepartmentMention, Duty
 
 ALIASES = AliasTable.load()
 
@@ -50,11 +50,11 @@ def duties_of(text: str, region: str, script: str = "simplified") -> list[Duty]:
     return list(extract_duties(document, parse_outline(text), ALIASES))
 
 
-def written(mentions: tuple) -> list[str]:  # type: ignore[type-arg]
+def written(mentions: tuple[DepartmentMention, ...]) -> list[str]:
     return [m.written for m in mentions]
 
 
-def canonical(mentions: tuple) -> list[str]:  # type: ignore[type-arg]
+def canonical(mentions: tuple[DepartmentMention, ...]) -> list[str]:
     return [m.canonical for m in mentions]
 
 
