@@ -221,3 +221,22 @@ def test_matrix_is_computed_once_per_index(fake_assistant: Assistant) -> None:
     first = matrix_for_index(index)
     assert matrix_for_index(index) is first
     assert len(first.duties) == 97
+
+
+def test_no_benchmark_question_leaves_the_retrieval_path() -> None:
+    """The 548 questions of eval/qa.jsonl and eval/v2 ask for one passage's answer (who
+    leads X is a single department there): none of them is a matrix question."""
+    from qa.config import PROJECT_ROOT
+
+    files = [
+        PROJECT_ROOT / "eval" / "qa.jsonl",
+        *sorted((PROJECT_ROOT / "eval" / "v2").glob("*.jsonl")),
+    ]
+    questions = [
+        json.loads(line)["question"]
+        for path in files
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(questions) >= 500
+    assert [q for q in questions if parse_duty_question(q) is not None] == []

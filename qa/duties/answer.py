@@ -139,7 +139,9 @@ def build_answer(
         spans = [duty.span, duty.note_span]
         if duty.deadline_span:
             spans.append(duty.deadline_span)
-        citations: list[Citation] = []
+        # One citation per chunk: the part of the row (and of its note and deadline, when
+        # they lie elsewhere) that the chunk holds.
+        cited: dict[int, Span] = {}
         for span in spans:
             for chunk in finder.overlapping(duty.doc_id, span):
                 if chunk.chunk_id not in rank_of:
@@ -149,10 +151,11 @@ def build_answer(
                             rank_of[chunk.chunk_id], chunk, document.title, document.region, 1.0
                         )
                     )
-                cited = (max(span[0], chunk.span[0]), min(span[1], chunk.span[1]))
-                citation = Citation(rank_of[chunk.chunk_id], duty.doc_id, cited)
-                if citation not in citations:
-                    citations.append(citation)
+                rank = rank_of[chunk.chunk_id]
+                part = (max(span[0], chunk.span[0]), min(span[1], chunk.span[1]))
+                previous = cited.get(rank, part)
+                cited[rank] = (min(previous[0], part[0]), max(previous[1], part[1]))
+        citations = [Citation(rank, duty.doc_id, span) for rank, span in cited.items()]
         sentence = AnswerSentence(duty_line(duty), tuple(citations), label=labels[duty.doc_id])
         sentences.append(sentence)
         if duty.doc_id != current:
