@@ -304,3 +304,26 @@ def test_city_work_points() -> None:
         ("一、4、", "建立质量信用体系", ["市发改委"], ["市人民银行中心支行", "市工商局"], ""),
     ]
     assert canonical(duties[2].lead_departments) == ["市食药监局"]
+
+
+# Item numbers running across parts, with "1." before the first （一）: the outline then
+# nests （二） under item 3. A note closing item 3's own sentences is item 3's, not （二）'s;
+# a role word inside a unit's name (各项目牵头单位) is part of the name.
+RUNNING_NUMBERS = """某某市人才工程实施意见
+一、总体目标
+1.目标。5年内引进高层次人才2000名。
+二、重点项目
+（一）产业人才。实施如下重点项目：
+2.企业家培养项目。培养优秀企业家100名。（牵头单位：市委组织部，配合单位：市国资委）
+3.创业扶持项目。扶持创业项目100个。（牵头单位：市人社局，配合单位：市工商局、团市委，各区、县级市）
+（二）科技人才。实施如下重点项目：
+4.博士后培养项目。资助博士后400名。（牵头单位：市人社局，配合单位：各项目牵头单位，各区、县级市）
+"""
+
+
+def test_note_closing_a_parents_own_text_is_not_its_childrens() -> None:
+    assert table(duties_of(RUNNING_NUMBERS, "某某市")) == [
+        ("二、2.", "企业家培养项目", ["市委组织部"], ["市国资委"], ""),
+        ("二、3.", "创业扶持项目", ["市人社局"], ["市工商局", "团市委", "各区", "县级市"], ""),
+        ("二、4.", "博士后培养项目", ["市人社局"], ["各项目牵头单位", "各区", "县级市"], ""),
+    ]

@@ -178,22 +178,23 @@ def extract_duties(
     rows = _Rows(document, DocumentNames(document, aliases, written))
     walked = walk(list(sections))
     places = [_place(walked, note.span[0]) for note in notes]
-    # Bracketed notes per leaf: a leaf with one note is one task, whatever its length.
+    # Bracketed notes per section's own words (a leaf, or a parent's text before its
+    # children): a section with one note is one task, whatever its length.
     per_leaf: dict[Span, list[Note]] = {}
     for note, place in zip(notes, places, strict=True):
-        if place.is_leaf and place.section and not note.running:
-            per_leaf.setdefault(place.section.span, []).append(note)
+        if (own := _own_words(place, note)) is not None and not note.running:
+            per_leaf.setdefault(own.span, []).append(note)
     governed: set[Span] = set()
     previous_end: dict[Span | None, int] = {}
     for note, place in zip(notes, places, strict=True):
         key = place.section.span if place.section else None
-        leaf = place.section if place.is_leaf else None
+        leaf = _own_words(place, note)
         for assignment in note.assignments:
             if assignment.task_span:  # a carve-out: the clause is its own task
                 span = assignment.task_span
                 rows.add(assignment, place.path, assignment.task, span, span, leaf)
                 continue
-            targets = _governed(note, place, notes, places, per_leaf, governed)
+            targets = _governed(text, note, place, per_leaf, governed)
             for path, child in targets:
                 rows.add(assignment, (*path, child), child.heading, child.span, note.span, child)
             if targets:
@@ -205,7 +206,7 @@ def extract_duties(
                 whole = (leaf.span[0], max(note.span[1], leaf.span[1]))
                 rows.add(assignment, place.path, leaf.heading, whole, note.span, leaf)
                 continue
-            start = _group_start(text, note, place, previous_end.get(key))
+            start = _group_start(text, note, place, leaf, previous_end.get(key))
             words_start = start
             if leaf is not None and start == leaf.span[0]:
                 words_start = _body_start(text, leaf)
@@ -218,18 +219,30 @@ def extract_duties(
     return tuple(rows.rows)
 
 
+def _own_words(place: _Place, note: Note) -> Section | None:
+    """The section whose own words hold the note: its leaf, or a parent whose text
+    before its first child holds it (None: closing paragraphs, or before the outline)."""
+    section = place.section
+    if section is None:
+        return None
+    if not section.children or note.span[0] < section.body_span[1]:
+        return section
+    return None
+
+
 def _group_start(
     text: str,
     note: Note,
     place: _Place,
+    own: Section | None,
     previous_end: int | None,
 ) -> int:
     """Where the words a note closes begin."""
     section = place.section
     if section is None:
         lower = _line_start(text, note.span[0])
-    elif not section.children:
-        lower = section.span[0]
+    elif own is not None:
+        lower = own.span[0]
     else:
         # After the last child that ends before the note (closing paragraphs).
         ends = [c.span[1] for c in section.children if c.span[1] <= note.span[0]]
@@ -240,10 +253,9 @@ def _group_start(
 
 
 def _governed(
+    text: str,
     note: Note,
     place: _Place,
-    notes: Sequence[Note],
-    places: Sequence[_Place],
     per_leaf: dict[Span, list[Note]],
     governed: set[Span],
 ) -> list[tuple[tuple[Section, ...], Section]]:
@@ -252,8 +264,14 @@ def _governed(
     if section is None or (note.running and not note.governs_above):
         return []  # an assigning sentence is its own task
     own_noted = set(per_leaf)
-    if section.children and note.span[0] < section.body_span[1] and not note.governs_above:
-        # A note in a parent's heading or own body: each child without a note of its own.
+    if (
+        section.children
+        and note.span[0] < section.body_span[1]
+        and not note.governs_above
+        and not text[_body_start(text, section) : note.span[0]].strip(_SEPARATORS)
+    ):
+        # A note right after a parent's heading: each child without a note of its own.
+        # (A note closing the parent's own sentences is that text's note, not the children's.)
         leaves = [
             ((*place.ancestors, *path), leaf)
             for path, leaf in _leaves(section)

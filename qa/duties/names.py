@@ -67,6 +67,8 @@ _NOT_IN_NAMES = (
     "由", "牵头", "负责", "配合", "会同", "落实", "要求", "以上", "上述",
     "构建", "加强", "推进", "开展", "实施", "完善", "全力", "积极", "进一步",
 )  # fmt: skip
+# 各项目牵头单位, 各配合单位: a role word inside a name is part of the name.
+_ROLE_IN_NAME = re.compile(r"(牵头|配合|责任)(单位|部门)$")
 _BARE_MAX = 4  # 质监, 发改, 食药监: bare short forms are short
 _BUREAU_BODY_MAX = 6  # 農牧業局, 市場監管局: bare bureau names after a shared prefix
 
@@ -114,7 +116,7 @@ def is_department_name(name: str, *, allow_bare: bool = False) -> bool:
     form = _simple(name)
     if not 2 <= len(form) <= _NAME_MAX or form in NOT_DEPARTMENTS:
         return False
-    if any(word in form for word in _NOT_IN_NAMES):
+    if any(word in form for word in _NOT_IN_NAMES) and not _ROLE_IN_NAME.search(form):
         return False
     if any(c.isdigit() for c in form) or any(c in "。；;：:！？!?" for c in form):
         return False
