@@ -327,3 +327,49 @@ def test_note_closing_a_parents_own_text_is_not_its_childrens() -> None:
         ("二、3.", "创业扶持项目", ["市人社局"], ["市工商局", "团市委", "各区", "县级市"], ""),
         ("二、4.", "博士后培养项目", ["市人社局"], ["各项目牵头单位", "各区", "县级市"], ""),
     ]
+
+
+# A responsibility breakdown: a note on its own line after an item's numbered points
+# closes them all (also as the document's last line, which ingestion may leave out of
+# the outline as a footer); 〔…〕 notes, a label whose list ends in 按职责分工负责, and a
+# full stop ending the list (what follows is no unit).
+BREAKDOWN = """某市防灾规划任务分解
+一、建设任务
+（一）预案工作
+1.健全预案体系
+(1)规范预案的编写、审批和备案。
+(2)定期修订已有预案，做到简明管用。
+(3)每年组织预案演练。
+(责任单位:市直各有关单位、各县(市、区)人民政府、各开发区管委会)
+2.理顺管理体制
+(1)充实防灾办事机构。
+(2)加强专项预案牵头部门的机构建设。
+(责任单位:市应急办、市编办)
+"""
+PROVINCE = """某省物流体系建设方案
+一、深化改革
+(一)建设市场体系。推动市场体系建设。〔责任单位:省发展改革委、省市场监管局、商务厅、省大数据中心按职责分工负责。各项任务均涉及各市(州)人民政府,不再分工,下同。〕
+(二)优化准入环境。推进证照改革。〔责任单位:省市场监管局〕
+(三)审批改革。实行许可事项清单管理，2022年10月底前公布清单。(市政府办公室、市审改办牵头,市级各有关部门及各县市区政府按职责分工负责)
+"""
+
+
+def test_note_after_numbered_points_closes_the_item() -> None:
+    duties = duties_of(BREAKDOWN, "某市")
+    assert table(duties) == [
+        ("一、（一）1.", "健全预案体系",
+         ["市直各有关单位", "各县(市、区)人民政府", "各开发区管委会"], [], "每年"),
+        ("一、（一）2.", "理顺管理体制", ["市应急办", "市编办"], [], ""),
+    ]  # fmt: skip
+    assert duties[0].text.startswith("1.健全预案体系\n(1)")
+
+
+def test_province_style_notes() -> None:
+    duties = duties_of(PROVINCE, "某省")
+    assert table(duties) == [
+        ("一、(一)", "建设市场体系", ["省发展改革委", "省市场监管局", "商务厅", "省大数据中心"], [], ""),
+        ("一、(二)", "优化准入环境", ["省市场监管局"], [], ""),
+        ("一、(三)", "审批改革", ["市政府办公室", "市审改办"],
+         ["市级各有关部门", "各县市区政府"], "2022年10月底前"),
+    ]  # fmt: skip
+    assert canonical(duties[0].lead_departments)[2] == "省商务厅"  # the shared 省 prefix

@@ -53,11 +53,19 @@ class _Place:
         return (*self.ancestors, self.section) if self.section else self.ancestors
 
 
-def _place(walked: Sequence[tuple[tuple[Section, ...], Section]], position: int) -> _Place:
+def _place(
+    text: str, walked: Sequence[tuple[tuple[Section, ...], Section]], position: int
+) -> _Place:
     found = _Place((), None)
     for ancestors, section in walked:
         if section.span[0] <= position < section.span[1]:
             found = _Place(ancestors, section)  # later (deeper) sections win
+    if found.section is None:
+        # A note line right after a section (the last line of a document can be left
+        # out of the outline as a footer) still belongs to that section.
+        for ancestors, section in walked:
+            if section.span[1] <= position and not text[section.span[1] : position].strip():
+                found = _Place(ancestors, section)
     return found
 
 
@@ -177,7 +185,7 @@ def extract_duties(
     ]
     rows = _Rows(document, DocumentNames(document, aliases, written))
     walked = walk(list(sections))
-    places = [_place(walked, note.span[0]) for note in notes]
+    places = [_place(text, walked, note.span[0]) for note in notes]
     # Bracketed notes per section's own words (a leaf, or a parent's text before its
     # children): a section with one note is one task, whatever its length.
     per_leaf: dict[Span, list[Note]] = {}
@@ -202,10 +210,24 @@ def extract_duties(
             if note.running:
                 rows.add(assignment, place.path, note.task, note.span, note.span, leaf)
                 continue
+            if closes_siblings := _closes_siblings(text, note, place, per_leaf):
+                parent_path, parent = closes_siblings
+                whole = (parent.span[0], note.span[1])
+                rows.add(assignment, parent_path, parent.heading, whole, note.span, parent)
+                continue
             if leaf is not None and len(per_leaf[leaf.span]) == 1:
                 whole = (leaf.span[0], max(note.span[1], leaf.span[1]))
                 rows.add(assignment, place.path, leaf.heading, whole, note.span, leaf)
                 continue
+            section = place.section
+            if leaf is None and section is not None and key not in previous_end:
+                # A note on its own after a section's numbered items closes them all:
+                # (1)…(2)…(3)… (责任单位：X) is one task, the section's.
+                ends = [c.span[1] for c in section.children if c.span[1] <= note.span[0]]
+                if ends and not text[max(ends) : note.span[0]].strip(_SEPARATORS):
+                    whole = (section.span[0], note.span[1])
+                    rows.add(assignment, place.path, section.heading, whole, note.span, section)
+                    continue
             start = _group_start(text, note, place, leaf, previous_end.get(key))
             words_start = start
             if leaf is not None and start == leaf.span[0]:
@@ -217,6 +239,32 @@ def extract_duties(
         if not note.running:
             previous_end[key] = note.span[1]
     return tuple(rows.rows)
+
+
+def _closes_siblings(
+    text: str, note: Note, place: _Place, per_leaf: dict[Span, list[Note]]
+) -> tuple[tuple[Section, ...], Section] | None:
+    """(path, parent) when a note on a line of its own ends the last of several items,
+    none of which has a note: (1)…(2)…(3)…\n(责任单位:X) is the parent's task."""
+    leaf = place.section
+    if not place.is_leaf or leaf is None or not place.ancestors or note.running:
+        return None
+    parent = place.ancestors[-1]
+    line_start = _line_start(text, note.span[0])
+    line_end = text.find("\n", note.span[1])
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if (
+        len(parent.children) < 2
+        or parent.children[-1] is not leaf
+        or line.strip() != text[note.span[0] : note.span[1]]
+        or line_start <= leaf.span[0]
+        # the item is a statement of its own ((3)加强预案演练。), not a heading over the note
+        or not text[leaf.span[0] : line_start].rstrip().endswith(("。", "！", "？", "；", ";"))
+        or any(per_leaf.get(c.span) for c in parent.children[:-1])
+        or len(per_leaf.get(leaf.span, [])) != 1
+    ):
+        return None
+    return place.ancestors, parent
 
 
 def _own_words(place: _Place, note: Note) -> Section | None:

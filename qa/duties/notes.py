@@ -25,6 +25,7 @@ from qa.duties.patterns import (
     ABOVE,
     BY,
     CLAUSE_SEPARATORS,
+    CLOSERS,
     COLON,
     COOPERATING_LABELS,
     COOPERATING_VERBS,
@@ -49,6 +50,10 @@ _ROLE_LABEL = re.compile(
     rf"|(?P<coop>{alternatives(COOPERATING_LABELS)}))\s*{COLON}\s*(?P<names>.*?)\s*$"
 )
 _TAIL = "(?:" + both("落实") + ")?\\s*$"
+_VALUE_VERB = re.compile(
+    rf"(?:{EACH_LEADS}|{alternatives(LEAD_VERBS)}|{alternatives(COOPERATING_VERBS)}){_TAIL}"
+)
+_EACH_TAIL = re.compile(rf"{EACH_LEADS}{_TAIL}")
 _EACH = re.compile(rf"(?P<names>.+?){EACH_LEADS}{_TAIL}")
 _LEAD = re.compile(rf"(?P<names>.+?){alternatives(LEAD_VERBS)}{_TAIL}")
 _COOP = re.compile(rf"(?P<names>.+?){alternatives(COOPERATING_VERBS)}{_TAIL}")
@@ -133,8 +138,18 @@ def _clause(clause: str, at: int, parsed: _Clauses) -> bool:
         parsed.deadline_span = (at + m.start("value"), at + m.end("value"))
         return True
     if m := _ROLE_LABEL.fullmatch(clause):
-        names = _names(at, m)
         role = "lead" if m.group("lead") else "responsible" if m.group("responsible") else "coop"
+        # 责任单位：X、Y按职责分工负责 — the list ends where its verb starts.
+        verb = _VALUE_VERB.search(m.group("names"))
+        if verb and verb.start() > 0:
+            value = m.group("names")[: verb.start()]
+            names = split_names(value, at + m.start("names"), allow_bare=True) or []
+            if role == "responsible" and _EACH_TAIL.fullmatch(verb.group(0)):
+                role = "each"
+            _add(parsed, role, names)
+            parsed.last_role = ""  # the verb closed the list
+            return bool(names)
+        names = _names(at, m)
         _add(parsed, role, names)
         return bool(names)
     if m := _JOINT.fullmatch(clause):
@@ -160,12 +175,20 @@ def _clause(clause: str, at: int, parsed: _Clauses) -> bool:
         if (m := pattern.fullmatch(clause)) and (names := _names(at, m)):
             _add(parsed, role, names)
             return True
-    if parsed.last_role and (more := split_names(clause, at, allow_bare=True)):
+    if parsed.last_role and (more := _more_names(clause, at)):
         _add(parsed, parsed.last_role, more)  # 责任单位：市农委，市教育局 — the list goes on
         return True
     if not parsed.deadline and (d := DEADLINE.search(clause)):
         parsed.deadline, parsed.deadline_span = d.group(0), (at + d.start(), at + d.end())
     return False
+
+
+def _more_names(clause: str, at: int) -> list[WrittenName] | None:
+    """A list continuing a labelled one: names, or 各区、县级市 (places under one 各)."""
+    names = split_names(clause, at)
+    if names is None and clause.strip().startswith("各"):
+        names = split_names(clause, at, allow_bare=True)
+    return names
 
 
 def _add(parsed: _Clauses, role: str, names: list[WrittenName]) -> None:
@@ -196,6 +219,8 @@ def parse_note(content: str, start: int) -> tuple[list[Assignment], bool]:
         content, start = content[above.end() :], start + above.end()
     parsed = _Clauses()
     for clause, at in _clauses(content, start):
+        if at > start and content[at - start - 1] in "。；;":
+            parsed.last_role = ""  # a list goes on after a comma, not after a full stop
         _clause(clause, at, parsed)
     # 责任单位 and 按职责分工负责 units lead when no one else does, else they cooperate.
     if parsed.leads:
@@ -233,7 +258,7 @@ def bracket_groups(text: str) -> list[Span]:
             stack = []
         elif char in OPENERS:
             stack.append(i)
-        elif char in ")）】" and stack:
+        elif char in CLOSERS and stack:
             opened = stack.pop()
             if not stack and i - opened <= _MAX_NOTE:
                 groups.append((opened, i + 1))

@@ -20,8 +20,9 @@ SEMI = "[;；]"
 CLAUSE_SEPARATORS = frozenset(",，;；。")
 # Between names of one list (及/和/与 only between two complete names: see names.py).
 LIST_SEPARATORS = frozenset("、,，")
-OPENERS = {"(": ")", "（": "）", "【": "】"}
-CLOSERS = frozenset(")）】")
+# 〔责任单位：…〕 is a note too; 〔2014〕 of a document number has no role word.
+OPENERS = {"(": ")", "（": "）", "【": "】", "〔": "〕"}
+CLOSERS = frozenset(")）】〕")
 
 
 @lru_cache(maxsize=1024)
