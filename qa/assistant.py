@@ -17,6 +17,7 @@ from pathlib import Path
 
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
 from qa.config import Settings
+from qa.duties.answer import duty_answer
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
@@ -205,10 +206,24 @@ class Assistant:
         history: Sequence[str] = (),
     ) -> Answer:
         started = time.perf_counter()
+        duty = self._duty_answer(question, doc_filter, history)
+        if duty is not None:
+            return duty
         request, ranking = self._request(question, k, doc_filter, mode, history)
         t = time.perf_counter()
         answer = self.generator.answer(request)
         return self._finish(_resolved(answer, request), ranking, started, t)
+
+    def _duty_answer(
+        self, question: str, doc_filter: str | Sequence[str] | None, history: Sequence[str]
+    ) -> Answer | None:
+        """Who-does-what questions: answered completely from the duty matrix (qa.duties)."""
+        index = self.index
+        text = self.resolve(question, history, list(index.documents.values()))
+        duty = duty_answer(text, index, self.settings, self.resolve_documents(doc_filter))
+        if duty is None or text == normalize_question(question):
+            return duty
+        return replace(duty, resolved_question=text)
 
     def ask_stream(
         self,
@@ -225,6 +240,9 @@ class Assistant:
         lock is held while the model writes.
         """
         started = time.perf_counter()
+        duty = self._duty_answer(question, doc_filter, history)
+        if duty is not None:
+            return iter([AnswerProgress(answer=duty)])
         request, ranking = self._request(question, k, doc_filter, mode, history)
         return self._stream(request, ranking, started)
 

@@ -5,6 +5,8 @@ python -m qa build [--force|--if-needed] build the index of the corpus folder
 python -m qa outline FILE [--json]      a document's metadata and outline tree
 python -m qa chunks FILE [--json]       its citable chunks
 python -m qa figures [--doc DOC] [--json]  every figure of the corpus
+python -m qa duties [--doc DOC] [--dept DEPT] [--role lead|cooperating|any] [--json]
+                                        the responsibility matrix (任务分工)
 python -m qa ask "问题" [--k 5] [--doc DOC] [--json] [--questions FILE]
 """
 
@@ -127,6 +129,39 @@ def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_duties(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.duties.matrix import open_matrix
+    from qa.duties.names import AliasTable
+    from qa.present.duties import duties_table_text, duty_record, filter_duties
+    from qa.retrieve.query import names_document
+
+    matrix, source = open_matrix(settings)
+    if source == "corpus":
+        print(
+            "（索引不是最新的，分工取自文件夹中的文件。）(Index missing or stale: read from the corpus folder.)",
+            file=sys.stderr,
+        )
+    if args.doc and not any(names_document(args.doc, d) for d in matrix.documents.values()):
+        known = ", ".join(f"{d.doc_id} ({d.region})" for d in matrix.documents.values())
+        raise QAError(
+            f"没有与 {args.doc!r} 对应的文件。(No document matches.)", f"Known documents: {known}."
+        )
+    aliases = AliasTable.load(settings.duty_aliases)
+    duties = filter_duties(
+        matrix, aliases, document=args.doc or "", department=args.dept or "", role=args.role
+    )
+    if args.dept and not matrix.find_departments(args.dept, aliases):
+        raise QAError(
+            f"分工中没有部门 {args.dept!r}。(No task names this department.)",
+            "请换一种写法，例如 市质监局、太原市质监局、盟市場監管局。",
+        )
+    if args.json:
+        _print_json([duty_record(d, matrix) for d in duties])
+    else:
+        print(duties_table_text(matrix, duties))
+    return 0
+
+
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     from qa.assistant import Assistant
     from qa.present.records import answer_to_record
@@ -213,6 +248,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--doc", help="doc id, region or title fragment")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_figures)
+    p = sub.add_parser("duties", help="the responsibility matrix: who leads and cooperates on what")
+    p.add_argument("--doc", help="doc id, region or title fragment")
+    p.add_argument("--dept", help="a department as written: 市质监局, 太原市质监局, 盟市場監管局")
+    p.add_argument("--role", choices=("lead", "cooperating", "any"), default="any")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_duties)
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question", nargs="?")
     p.add_argument("--k", type=int, default=None, help="passages to cite (default QA_TOP_K, 5)")

@@ -87,6 +87,11 @@ class Settings:
     # How often (seconds) a running assistant checks whether another process changed
     # the index (an upload through another replica); 0 = on every question.
     refresh_seconds: float = 2.0
+    # Who-does-what questions (X牵头哪些工作?) answered from the duty matrix (qa.duties);
+    # 0 sends them down the retrieval path like any other question.
+    duty_questions: bool = True
+    # The maintained department alias table, per region (qa/duties/aliases.toml).
+    duty_aliases: Path = PROJECT_ROOT / "qa" / "duties" / "aliases.toml"
     # Upload size limits are per file format (qa.ingest.readers).
     max_question_chars: int = 2000
     # The browser UI (app.py)

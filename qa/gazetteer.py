@@ -33,7 +33,9 @@ _ORDINARY_COUNTIES = frozenset(
      "开发区", "高新区", "新华区", "和平区", "长安区", "中心区", "示范区", "新区"}
 )  # fmt: skip
 # Short names that are ordinary words (jieba's dictionary tags them as verbs, nouns …).
-_ORDINARY_SHORT = frozenset({"包头", "安康", "长治", "通化", "个旧", "白山", "红河", "中山", "永康"})
+_ORDINARY_SHORT = frozenset(
+    {"包头", "安康", "长治", "通化", "个旧", "白山", "红河", "中山", "永康"}
+)
 ADMIN_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|自治县|地区|省|市|盟|州|县|区|旗)$")
 
 

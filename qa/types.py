@@ -170,3 +170,29 @@ class AnswerProgress:
 
     draft: str = ""
     answer: Answer | None = None
+
+
+@dataclass(frozen=True)
+class DepartmentMention:
+    """A department as a task assignment names it: the words written and who is meant."""
+
+    written: str  # exactly Document.text[span[0]:span[1]], e.g. 水務局
+    canonical: str  # one name per department within its region, e.g. 盟水務局
+    span: Span
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One task assignment (任务分工): what is to be done, who leads, who cooperates, by when."""
+
+    doc_id: str
+    section_path: tuple[str, ...]  # labels from the top, as Chunk.section_path
+    section_numbers: tuple[str, ...]  # markers only, e.g. ("三、", "(一)", "1、")
+    task: str  # the leaf's heading, or the words the note closes (<= 40 characters)
+    lead_departments: tuple[DepartmentMention, ...]  # 牵头 / 负责 (each for its part)
+    cooperating_departments: tuple[DepartmentMention, ...]  # 责任单位 / 配合 / 参与 / 会同
+    deadline: str  # verbatim (2014年底前, 每年, 长期坚持), "" when the task states none
+    text: str  # the task with its note, exactly Document.text[span[0]:span[1]]
+    span: Span
+    note_span: Span  # where the departments are named (inside span, or a governing note)
+    deadline_span: Span | None = None  # where the deadline is written

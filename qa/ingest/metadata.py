@@ -90,9 +90,11 @@ def extract_metadata(text: str, overrides: Mapping[str, str] | None = None) -> M
     signer, signed = _signature_block([ln.content(text) for ln in lines[-_SIGNATURE_LINES:]])
     if not date:
         date = signed
-    issuer = overrides.get("issuer") or _find_issuer(
-        simplified, contents, raw_lines, date_index, title
-    ) or signer
+    issuer = (
+        overrides.get("issuer")
+        or _find_issuer(simplified, contents, raw_lines, date_index, title)
+        or signer
+    )
     doc_number = overrides.get("doc_number", _find_doc_number("\n".join(contents[:head])))
     region = overrides.get("region") or find_region(issuer, title)
     meta = Metadata(
