@@ -167,8 +167,10 @@ class Assistant:
         analysis = analyse(text, documents)
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
+        # A comparison cites one passage per document it compares, however many.
+        depth = max(k, len(ranking.routed)) if analysis.across_documents else k
         passages = []
-        for rank, (chunk_id, score) in enumerate(ranking.items[:k], 1):
+        for rank, (chunk_id, score) in enumerate(ranking.items[:depth], 1):
             chunk = index.chunks[chunk_id]
             document = index.documents[chunk.doc_id]
             passages.append(Passage(rank, chunk, document.title, document.region, score))

@@ -157,6 +157,9 @@ class Answer:
     mode: str = "extractive"  # which answer generator produced it
     notes: tuple[str, ...] = ()  # e.g. why a generated answer fell back to quotes
     resolved_question: str = ""  # a follow-up as completed from the conversation
+    # For a question that names no place: the same indicator in other documents, each
+    # cited with a passage appended after the retrieved ones.
+    also_stated: tuple[CitedFigure, ...] = ()
 
 
 @dataclass(frozen=True)

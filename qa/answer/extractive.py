@@ -16,7 +16,9 @@ from qa.answer.evidence import Evidence, choose_evidence, score_evidence, states
 from qa.answer.support import unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
-from qa.types import Answer, AnswerSentence, Citation, Figure
+from qa.indicators import also_stated, documents_stating
+from qa.store.index import SearchIndex
+from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
 
 
 class ExtractiveGenerator:
@@ -34,7 +36,14 @@ class ExtractiveGenerator:
         elif len(analysis.doc_ids) > 1:
             per_document = list(analysis.doc_ids)
         chosen = choose_evidence(evidence, analysis, per_document)
-        figures = relevant_figures(chosen, figures_by_rank, analysis, passages)
+        if per_document and analysis.wants_figure:
+            # When some documents state the asked indicator, a document that does not
+            # has nothing to compare (its best sentence only shares a word).
+            stating = set(documents_stating(index.figures, analysis.topic_terms))
+            if stating & {e.doc_id for e in chosen}:
+                chosen = [e for e in chosen if e.doc_id in stating]
+        limit = max(12, 3 * len(per_document))  # a comparison shows every document's figures
+        figures = relevant_figures(chosen, figures_by_rank, analysis, passages, limit)
         # Figures stated by the best answering sentence (of each document when per document).
         leading = chosen if per_document else evidence[:1]
         answer_figures = [
@@ -50,6 +59,17 @@ class ExtractiveGenerator:
                 not_found_reason=reason,
                 mode=self.name,
             )
+        notes: tuple[str, ...] = ()
+        if per_document:
+            answered = {e.doc_id for e in chosen}
+            silent = [labels[d] for d in per_document if d not in answered]
+            if silent:
+                topic = "、".join(analysis.topic_terms) or "这一问题"
+                notes = (f"以下文件没有提到“{topic}”：{'、'.join(silent)}。",)
+        passages_out = passages
+        also: tuple[CitedFigure, ...] = ()
+        if not per_document and not analysis.doc_ids and answer_figures:
+            passages_out, also = _also_stated(passages, answer_figures, index)
         sentences = tuple(
             AnswerSentence(
                 text=e.text,
@@ -63,12 +83,34 @@ class ExtractiveGenerator:
             question=request.question,
             found=True,
             answer=answer_text(sentences, table, labels),
-            passages=passages,
+            passages=passages_out,
             figures=tuple(figures),
             sentences=sentences,
             table=table,
             mode=self.name,
+            notes=notes,
+            also_stated=also,
         )
+
+
+def _also_stated(
+    passages: tuple[Passage, ...], stated: Sequence[Figure], index: SearchIndex
+) -> tuple[tuple[Passage, ...], tuple[CitedFigure, ...]]:
+    """The same indicator in other documents, each with its passage appended."""
+    out = list(passages)
+    also: list[CitedFigure] = []
+    for figure in also_stated(stated, index.figures):
+        chunk_id = index.figure_chunks.get((figure.doc_id, figure.span))
+        if chunk_id is None:
+            continue
+        rank = next((p.rank for p in out if p.chunk.chunk_id == chunk_id), 0)
+        if not rank:
+            chunk = index.chunks[chunk_id]
+            document = index.documents[chunk.doc_id]
+            rank = len(out) + 1
+            out.append(Passage(rank, chunk, document.title, document.region, 0.0))
+        also.append(CitedFigure(figure, rank))
+    return tuple(out), tuple(also)
 
 
 def not_found_reason(

@@ -24,6 +24,7 @@ Pure function over the analysis, the passages and the corpus text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from qa.retrieve.query import QuestionAnalysis
@@ -34,9 +35,15 @@ EVIDENCE_PASSAGES = 3
 
 
 MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
+# A fine or compensation stated as a share or a multiple of an amount (货值金额百分之三十
+# 以上, 价款十倍) is an amount of money too.
+_SHARE_UNITS = frozenset({"%", "倍"})
+_OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失")
 
 
 def _money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
+    if figure.unit in _SHARE_UNITS and _OF_AN_AMOUNT.search(search_form(figure.text)):
+        return True
     indicator = search_form(figure.indicator)
     words = [w for w in (*analysis.topic_terms, *analysis.content_tokens) if len(w) >= 2]
     return figure.unit in MONEY_UNITS and any(w in indicator for w in words)

@@ -2,7 +2,7 @@
 
 Fields of the first version never change meaning; later fields are only added
 (``answer_mode``, ``sentences``, ``not_found_reason``, ``table``, ``notes``,
-``resolved_question``).
+``resolved_question``, ``also_stated``).
 """
 
 from __future__ import annotations
@@ -69,6 +69,7 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         "not_found_reason": answer.not_found_reason,
         "notes": list(answer.notes),
         "resolved_question": answer.resolved_question,
+        "also_stated": [cited_figure_to_record(c) for c in answer.also_stated],
     }
 
 

@@ -89,6 +89,7 @@ class Retriever:
         if "dense" in self.config.rankers:
             vector = self.embedder.embed_queries([analysis.text])
             timings["embed_query"] = _ms(started)
+            ranking.vector = vector[0]
         query = Query(
             analysis=analysis,
             index=index,

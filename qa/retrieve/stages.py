@@ -15,6 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
+from qa.indicators import documents_stating
 from qa.config import Settings
 from qa.registry import Registry
 from qa.retrieve.fusion import Ranked, boost, interleave, rrf_fuse
@@ -22,7 +23,11 @@ from qa.retrieve.query import QuestionAnalysis
 from qa.store.base import Hit
 from qa.store.index import SearchIndex
 
+# A question across documents that names no indicator (各地…有哪些措施) shares the
+# results among at most this many documents of the best hits.
 MAX_ROUTED_DOCUMENTS = 8
+# Documents stating the asked indicator are all kept, up to this many.
+MAX_STATING_DOCUMENTS = 100
 
 
 @dataclass
@@ -31,6 +36,8 @@ class Ranking:
     dense: dict[str, float] = field(default_factory=dict)  # cosine of candidates
     keyword: dict[str, float] = field(default_factory=dict)  # BM25 of candidates
     timings_ms: dict[str, float] = field(default_factory=dict)
+    routed: tuple[str, ...] = ()  # documents that got their own share, in order
+    vector: np.ndarray | None = None  # the question's embedding, when a dense ranker ran
 
 
 @dataclass
@@ -113,12 +120,19 @@ class DocumentShares:
         if analysis.doc_ids:
             routed = analysis.doc_ids
         elif analysis.across_documents:
-            docs = [query.index.chunks[i].doc_id for i, _ in items]
-            routed = list(dict.fromkeys(docs))[:MAX_ROUTED_DOCUMENTS]
+            # Every document that states the asked indicator, whatever the corpus size;
+            # a question naming no indicator shares among the documents of the best hits.
+            stating = documents_stating(query.index.figures, analysis.topic_terms)
+            if stating:
+                routed = stating[:MAX_STATING_DOCUMENTS]
+            else:
+                docs = [query.index.chunks[i].doc_id for i, _ in items]
+                routed = list(dict.fromkeys(docs))[:MAX_ROUTED_DOCUMENTS]
         if not routed:
             return items
+        query.ranking.routed = tuple(routed)
         groups = [first_pass(query, (doc_id,)) for doc_id in routed]
-        return interleave(groups, query.depth)
+        return interleave(groups, max(query.depth, len(routed)))
 
 
 @dataclass(frozen=True)

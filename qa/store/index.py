@@ -49,6 +49,15 @@ class SearchIndex:
     def chunk(self, chunk_id: str) -> Chunk:
         return self.chunks[chunk_id]
 
+    @cached_property
+    def figure_chunks(self) -> dict[tuple[str, tuple[int, int]], str]:
+        """(doc id, figure span) -> the chunk that holds the figure."""
+        return {
+            (f.doc_id, f.span): chunk_id
+            for chunk_id, figures in self.chunk_figures.items()
+            for f in figures
+        }
+
     def has_figure(self, chunk_id: str) -> bool:
         return chunk_id in self.chunk_figures
 

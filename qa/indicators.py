@@ -1,0 +1,54 @@
+"""Which documents state an indicator: figures matched by what they measure (pure).
+
+Used to keep every document that states the asked indicator in a comparison, at any
+corpus size, and to tell the reader of a question that names no place which other
+documents state the same indicator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from qa.textnorm import search_form
+from qa.types import Figure
+
+MIN_SHARED = 4  # characters two indicators must share to be "the same indicator"
+
+
+def names_every_term(indicator: str, terms: Sequence[str]) -> bool:
+    form = search_form(indicator)
+    return bool(terms) and all(t in form for t in terms)
+
+
+def documents_stating(figures: Iterable[Figure], terms: Sequence[str]) -> list[str]:
+    """Documents with a figure whose indicator names every term, in corpus order."""
+    if not terms:
+        return []
+    return list(dict.fromkeys(f.doc_id for f in figures if names_every_term(f.indicator, terms)))
+
+
+def same_indicator(a: str, b: str) -> bool:
+    """森林覆盖率 and 全市森林覆盖率 are the same indicator; 合格率 and 抽查合格率 are not
+    (too short to tell)."""
+    fa, fb = search_form(a), search_form(b)
+    shorter, longer = sorted((fa, fb), key=len)
+    return len(shorter) >= MIN_SHARED and shorter in longer
+
+
+def also_stated(
+    stated: Sequence[Figure], figures: Iterable[Figure], limit: int = 5
+) -> list[Figure]:
+    """For the figures an answer states, one figure of the same indicator per other
+    document (in corpus order), at most ``limit`` documents."""
+    exclude = {f.doc_id for f in stated}
+    out: list[Figure] = []
+    seen: set[str] = set()
+    for figure in figures:
+        if figure.doc_id in exclude or figure.doc_id in seen:
+            continue
+        if any(same_indicator(figure.indicator, s.indicator) for s in stated):
+            out.append(figure)
+            seen.add(figure.doc_id)
+            if len(out) >= limit:
+                break
+    return out
