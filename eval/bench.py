@@ -28,13 +28,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypeVar
 
 from eval import bench_steps as steps
 from eval.bench_render import write_reports
-from eval.bench_steps import BuildRecord, Corpus, QueryRecord, Variant
+from eval.bench_steps import Corpus, Variant
 from qa.config import PROJECT_ROOT, Settings
 from qa.embed import EMBEDDERS, Embedder
 from qa.errors import InputError, QAError
@@ -52,15 +52,8 @@ VARIANTS: tuple[Variant, ...] = (
 R = TypeVar("R")
 
 
-class Row(TypedDict):
-    name: str
-    encoder: str
-    size: str
-    fraction: float | None
-    law_files: int
-    exact_limit: int
-    build: BuildRecord
-    query: QueryRecord
+# A size's row: name, encoder, size, fraction, law_files, exact_limit, build, query.
+Row = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -194,17 +187,11 @@ class Runner:
             corpus = Corpus(self.settings.corpus_dir, tuple(laws[: plan.resume_files]))
             resume = self.step(steps.resume, self.settings_for(fastest, "resume"), corpus)
         facts |= {"load_average_end": list(os.getloadavg()), "note": plan.note}
-        names = ("batch_size", "chunk_size", "exact_search_limit", "embed_model", "store")
         return {
             "machine": facts,
-            "settings": {n: getattr(self.settings, n) for n in names},
-            "sample": {
-                "laws_dir": str(plan.laws_dir),
-                "law_files": len(laws),
-                "duplicates_dropped": dropped,
-                "seed": plan.seed,
-                "fractions": sorted(plan.fractions),
-            },
+            "plan": asdict(plan),
+            "settings": asdict(self.settings),
+            "sample": {"law_files": len(laws), "duplicates_dropped": dropped},
             "fastest_encoder": fastest,
             "rows": rows,
             "other_store": other,
@@ -217,7 +204,7 @@ class Runner:
 def machine_facts() -> dict[str, Any]:
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     models = [line.split(":", 1)[1] for line in cpuinfo.splitlines() if "model name" in line]
-    git = ["git", "rev-parse", "--short", "HEAD"]
+    git = ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"]
     env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("QA_")]
     return {
         "nproc": len(os.sched_getaffinity(0)),
@@ -226,9 +213,7 @@ def machine_facts() -> dict[str, Any]:
         "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9, 1),
         "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "git_commit": subprocess.run(
-            git, cwd=PROJECT_ROOT, capture_output=True, text=True
-        ).stdout.strip(),
+        "git_commit": subprocess.run(git, capture_output=True, text=True).stdout.strip(),
         "command": " ".join([*env, "python -m eval.bench", *sys.argv[1:]]),
         "load_average_start": list(os.getloadavg()),
     }
@@ -266,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             results = Runner(plan, Settings.from_env()).run()
             out.mkdir(parents=True, exist_ok=True)
-            text = json.dumps(results, indent=1, ensure_ascii=False) + "\n"
+            text = json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n"
             (out / "bench_results.json").write_text(text, encoding="utf-8")
     except QAError as err:
         print(f"error: {err}", file=sys.stderr)

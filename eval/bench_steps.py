@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import numpy as np
 import psutil
@@ -30,7 +30,7 @@ from qa.ingest.corpus import load_corpus
 from qa.ingest.parse import load_document, parse
 from qa.store import Hit, layout, open_backend
 from qa.store.embed_cache import EmbeddingCache, cache_folder, text_key
-from qa.store.faiss_vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M, FaissVectorStore
+from qa.store.faiss_vectors import HNSW_EF_SEARCH, FaissVectorStore
 from qa.types import Document
 
 Variant = tuple[str, Mapping[str, Any]]  # a name and the Settings fields it changes
@@ -49,29 +49,9 @@ class Corpus:
         return documents + [load_document(path) for path in self.law_files]
 
 
-class BuildRecord(TypedDict):
-    documents: int
-    chunks: int
-    model_load_seconds: float
-    load_seconds: float  # reading the files and their metadata
-    ingestion_seconds: float  # reading + parsing (outline, chunks, figures)
-    embedded_new: int  # passages embedded: the chunks the embedding cache lacked
-    embed_seconds: float
-    embed_throughput: float | None
-    keyword_seconds: float
-    write_seconds: float  # vector index, records, checksums, publication
-    build_seconds: float
-    total_seconds: float  # reading + build
-    index_mb: float  # without the embedding cache
-    cache_mb: float
-    cache_rows: int
-    store_kind: str
-    peak_rss_mb: float
-
-
-# Timings of a query step, then the "full" mode's metrics of eval.runner.summarize
-# (hit@5, answer_accuracy, not_found_recall, false_found, latency_p50_ms …).
-QueryRecord = dict[str, Any]
+# Records are JSON-ready dicts (a results file renders again); their columns are
+# explained in the report (eval.bench_render).
+Record = dict[str, Any]
 
 
 class StoppedError(Exception):
@@ -125,7 +105,7 @@ def _embedder(settings: Settings, embedder: Embedder | None) -> tuple[Embedder, 
     return embedder or load_embedder(settings), time.perf_counter() - started
 
 
-def build(settings: Settings, corpus: Corpus, embedder: Embedder | None = None) -> BuildRecord:
+def build(settings: Settings, corpus: Corpus, embedder: Embedder | None = None) -> Record:
     """(Re)build the index of ``corpus``; vectors in its embedding cache are reused."""
     embedder, model_seconds = _embedder(settings, embedder)
     started = time.perf_counter()
@@ -147,7 +127,6 @@ def build(settings: Settings, corpus: Corpus, embedder: Embedder | None = None) 
         "embed_throughput": watch.passages / embed if watch.passages and embed else None,
         "keyword_seconds": stages.get("keyword", 0.0),
         "write_seconds": stages.get("write", 0.0),
-        "build_seconds": build_seconds,
         "total_seconds": load_seconds + build_seconds,
         "index_mb": folder_mb(settings.index_dir, skip=layout.EMBED_CACHE),
         "cache_mb": folder_mb(cache),
@@ -172,7 +151,7 @@ def _full_mode(assistant: Assistant, qa_file: Path) -> tuple[dict[str, Any], flo
     return run.summary()["full"]["overall"], max(r.score.latency_ms for r in run.results)
 
 
-def query(settings: Settings, qa_file: Path, embedder: Embedder | None = None) -> QueryRecord:
+def query(settings: Settings, qa_file: Path, embedder: Embedder | None = None) -> Record:
     """Open the index as the app does, then ask every question (warm, one at a time)."""
     assistant, model_seconds, index_seconds = _open(settings, embedder)
     ready = time.time() - psutil.Process().create_time()
@@ -204,11 +183,8 @@ def ablations(
 def recall(
     settings: Settings, qa_file: Path, embedder: Embedder | None = None, k: int = 10
 ) -> dict[str, Any]:
-    """recall@k against exact search (numpy) of the index's own vector store, of FAISS
-    flat and HNSW built over the same vectors, and of HNSW at other efSearch values.
-    Vectors come from the embedding cache (embedded if missing there)."""
-    import faiss
-
+    """recall@k against exact search (numpy) of the index's own vector store and of FAISS
+    flat and HNSW built over the same vectors (from the embedding cache, else embedded)."""
     embedder, _ = _embedder(settings, embedder)
     index = open_backend(settings).open(model=embedder.name)
     chunks = list(index.chunks.values())
@@ -250,25 +226,12 @@ def recall(
         store = FaissVectorStore.create(vectors.shape[1], len(ids), exact_limit)
         store.add(ids, [c.doc_id for c in chunks], vectors)
         rows.append(measure(name, time.perf_counter() - started, store.search))
-    graph = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
-    graph.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-    graph.add(vectors)
-
-    def graph_search(vector: np.ndarray, k: int) -> list[Hit]:
-        found, labels = graph.search(vector.reshape(1, -1), k)
-        return [Hit(ids[i], float(s)) for i, s in zip(labels[0], found[0], strict=True) if i >= 0]
-
-    sweep = []
-    for ef in (64, 128, 256, 512):
-        graph.hnsw.efSearch = ef
-        sweep.append({"ef_search": ef, **measure(f"efSearch {ef}", None, graph_search)})
     return {
         "vectors": len(ids),
         "queries": len(queries),
         "k": k,
         "searchers": rows,
-        "ef_search_used": HNSW_EF_SEARCH,
-        "ef_sweep": sweep,
+        "ef_search": HNSW_EF_SEARCH,
         "peak_rss_mb": peak_rss_mb(),
     }
 
@@ -294,9 +257,7 @@ def resume(
     summary = build_corpus_index(settings, embedder, documents, rerun)
     return {
         "encoder": settings.encoder,
-        "method": f"stopped after {stop_after} embedding steps (in process)"
-        if stopped
-        else f"not stopped (it had fewer than {stop_after} embedding steps)",
+        "method": f"stopped after {stop_after} embedding steps" if stopped else "not stopped",
         "first_build_chunks": first.chunks,
         "embedded_before_stop": stop.passages,
         "index_chunks_after_stop": after_stop,

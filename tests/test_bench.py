@@ -130,7 +130,7 @@ def test_recall_against_exact_search(bench: Any) -> None:
     assert searchers["exact (FAISS flat)"]["recall_ties"] == pytest.approx(1.0)
     # a few hundred vectors, efSearch 512: HNSW visits nearly all of them
     assert searchers["HNSW (FAISS)"]["recall_ties"] >= 0.95
-    assert [e["ef_search"] for e in recall["ef_sweep"]] == [64, 128, 256, 512]
+    assert recall["ef_search"] == 512
 
 
 def test_a_stopped_build_resumes_embedding_only_what_is_missing(bench: Any) -> None:
@@ -166,10 +166,10 @@ def test_reports_render_from_the_results_file(bench: Any, tmp_path: Path) -> Non
     assert f"| laws100 | {full['documents']} | {full['chunks']:,} |" in report
     assert "QA_PLACE_ROUTING=0" in written[2].read_text(encoding="utf-8")
     # --render: the same Markdown again from the JSON alone
-    (tmp_path / "results.json").write_text(json.dumps(results), encoding="utf-8")
+    (tmp_path / "results.json").write_text(json.dumps(results, default=str), encoding="utf-8")
     assert main(["--render", str(tmp_path / "results.json"), "--out", str(tmp_path / "b")]) == 0
     assert (tmp_path / "b" / "bench_report.md").read_text(encoding="utf-8") == report
-    assert render_report(json.loads(json.dumps(results))) == report
+    assert render_report(json.loads(json.dumps(results, default=str))) == report
 
 
 def test_a_folder_it_did_not_create_is_never_emptied(tmp_path: Path) -> None:
