@@ -6,11 +6,11 @@
 Each encoder (qa.embed.EMBEDDERS) builds its sizes in turn into one index folder, so its
 embedding cache computes each vector once; every question of eval/qa.jsonl is asked after
 each build. All encoders run the five documents and the smallest sample, the fastest the
-larger ones too. Then: recall against exact search and the other FAISS index kind on the
-largest index, a resume check, the retrieval ablations on the five documents. Each step
-is a fresh process (eval.bench_steps). Writes bench_results.json, bench_report.md (with
-the five-document speed table), bench_plot.png and ablations.md. The full run takes about
-half an hour of two cores.
+larger ones too. Then: recall against exact search on the largest index, a resume check,
+the retrieval ablations on the five documents. QA_STORE picks the store measured; each
+step is a fresh process (eval.bench_steps). Writes
+bench_results.json, bench_report.md (with the five-document speed table), bench_plot.png
+and ablations.md. The full run takes about half an hour of two cores.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ VARIANTS: tuple[Variant, ...] = (
 R = TypeVar("R")
 
 
-# A size's row: name, encoder, size, fraction, law_files, exact_limit, build, query.
+# A size's row: name, encoder, size, fraction, law_files, build (record), query (record).
 Row = dict[str, Any]
 
 
@@ -127,29 +127,21 @@ class Runner:
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
             return pool.submit(fn, settings, *args).result()
 
-    def settings_for(self, encoder: str, folder: str = "", **changes: Any) -> Settings:
+    def settings_for(self, encoder: str, folder: str = "") -> Settings:
         index_dir = self.plan.work / "indexes" / (folder or encoder)
-        return replace(self.settings, encoder=encoder, index_dir=index_dir, **changes)
+        return replace(self.settings, encoder=encoder, index_dir=index_dir)
 
-    def size(
-        self,
-        encoder: str,
-        size: tuple[str, list[Path], float | None],
-        suffix: str = "",
-        exact_limit: int | None = None,
-    ) -> Row:
+    def size(self, encoder: str, size: tuple[str, list[Path], float | None]) -> Row:
         """Build one size into the encoder's index folder, then ask every question."""
         name, laws, fraction = size
-        limit = self.settings.exact_search_limit if exact_limit is None else exact_limit
-        settings = self.settings_for(encoder, exact_search_limit=limit)
+        settings = self.settings_for(encoder)
         corpus = Corpus(self.settings.corpus_dir, tuple(laws))
         return {
-            "name": f"{encoder}-{name}{suffix}",
+            "name": f"{encoder}-{name}",
             "encoder": encoder,
             "size": name,
             "fraction": fraction,
             "law_files": len(laws),
-            "exact_limit": limit,
             "build": self.step(steps.build, settings, corpus),
             "query": self.step(steps.query, settings, self.plan.qa_file),
         }
@@ -177,11 +169,6 @@ class Runner:
             rows += [self.size(encoder, size) for size in sizes[2:]]
         largest = [r for r in rows if r["encoder"] == fastest][-1]
         recall = self.step(steps.recall, self.settings_for(fastest), qa)
-        other = None
-        if self.settings.store == "faiss":  # the other FAISS kind, through the whole assistant
-            flat = largest["build"]["store_kind"] == "flat"
-            limit = max(1, largest["build"]["chunks"] // 2) if flat else 10**9
-            other = self.size(fastest, sizes[-1], "-hnsw" if flat else "-flat", limit)
         resume = None
         if plan.resume:
             corpus = Corpus(self.settings.corpus_dir, tuple(laws[: plan.resume_files]))
@@ -194,7 +181,6 @@ class Runner:
             "sample": {"law_files": len(laws), "duplicates_dropped": dropped},
             "fastest_encoder": fastest,
             "rows": rows,
-            "other_store": other,
             "recall": {"index": largest["name"], **recall},
             "resume": resume,
             "ablations": ablations,
