@@ -1,17 +1,16 @@
-"""Scale benchmark: the five documents, then the five plus growing samples of the laws.
+"""Performance benchmark: the five documents, then the five plus growing samples of laws.
 
-    python -m eval.bench [--work /tmp/qa-bench] [--encoders torch,onnx-int8]
+    python -m eval.bench [--encoders torch,onnx-int8] [--fractions 0.02 0.1 0.5 1.0]
+    python -m eval.bench --render eval/bench_results.json   (the reports again, no run)
 
-Each size of each encoder is built into its own index folder by ``eval.bench_step`` in
-a child process (peak RSS is per step); all sizes of one encoder share one embedding
-cache, so every vector is computed once and throughput is measured on the new chunks of
-each size. Both encoders are measured on the five documents and the first (smallest)
-sample; the faster one is then built at every size. On the 2-core target the full
-corpus (~109k chunks) takes well over half an hour to embed; ``--fractions 0.02 0.1``
-stops early and the report extrapolates to the full size. Step results are kept under
-the work folder, so a re-run only does the steps that are missing (``--fresh`` starts
-over). Writes
-eval/bench_results.json, eval/bench_report.md and eval/bench_plot.png.
+Each encoder (qa.embed.EMBEDDERS) builds its sizes in turn into one index folder, so its
+embedding cache computes each vector once; every question of eval/qa.jsonl is asked after
+each build. All encoders run the five documents and the smallest sample, the fastest the
+larger ones too. Then: recall against exact search on the largest index, a resume check,
+the retrieval ablations on the five documents. QA_STORE picks the store measured; each
+step is a fresh process (eval.bench_steps). Writes
+bench_results.json, bench_report.md (with the five-document speed table), bench_plot.png
+and ablations.md. The full run takes about half an hour of two cores.
 """
 
 from __future__ import annotations
@@ -19,356 +18,232 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from qa.corpus import make_doc_id
-from qa.embedding import ENCODERS
-
-from eval.bench_render import render_plot, render_report
-from eval.bench_resume import RESUME_LAW_FILES, resume_demo
+from eval import bench_steps as steps
+from eval.bench_render import write_reports
+from eval.bench_steps import Corpus, Variant
 from qa.config import PROJECT_ROOT, Settings
-from qa.errors import InputError
+from qa.embed import EMBEDDERS, Embedder
+from qa.errors import InputError, QAError
+from qa.ingest.parse import make_doc_id
 
-SHARED = PROJECT_ROOT.parent / "shared"
-DEFAULT_LAWS = SHARED / "scale-corpus" / "laws"
-DEFAULT_FRACTIONS = (0.02, 0.1, 0.5, 1.0)
+WORK_MARK = ".qa-bench"  # marks a work folder the benchmark may empty
+VARIANTS: tuple[Variant, ...] = (
+    ("shipped (keyword weight 2.0, place routing, no figure boost)", {}),
+    ("keyword weight 1.0 (plain RRF)", {"keyword_weight": 1.0}),
+    ("keyword weight 3.0", {"keyword_weight": 3.0}),
+    ("no place routing", {"place_routing": False}),
+    ("figure boost 1.2", {"figure_boost": 1.2}),
+    ("figure boost 1.5", {"figure_boost": 1.5}),
+)
+R = TypeVar("R")
 
 
-# --- the sample ----------------------------------------------------------------------
+# A size's row: name, encoder, size, fraction, law_files, build (record), query (record).
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Plan:
+    work: Path
+    laws_dir: Path = PROJECT_ROOT.parent / "shared" / "scale-corpus" / "laws"
+    qa_file: Path = PROJECT_ROOT / "eval" / "qa.jsonl"
+    encoders: tuple[str, ...] = ("torch", "onnx-int8")
+    fractions: tuple[float, ...] = (0.02, 0.1, 0.5, 1.0)
+    seed: int = 20240
+    all_full: bool = False
+    resume_files: int = 10  # law files the resume check adds
+    resume: bool = True
+    ablations: bool = True
+    note: str = ""
 
 
 def law_sample(laws_dir: Path, seed: int) -> tuple[list[Path], int]:
-    """All law files in a seeded shuffle of their sorted paths, duplicates dropped.
-
-    Sizes take prefixes of this order, so each sample contains the smaller ones and the
-    shared cache only embeds what a size adds. Returns (files, duplicates dropped).
-    """
+    """The law files in a seeded shuffle of their sorted paths, duplicates (same content
+    or same document id) dropped; sizes are prefixes, so each holds the smaller ones."""
     files = sorted(laws_dir.rglob("*.md"), key=lambda p: p.relative_to(laws_dir).as_posix())
     if not files:
-        raise InputError(
-            f"No .md files under {laws_dir}.", "Pass --laws with the scale corpus folder."
-        )
+        raise InputError(f"No .md files under {laws_dir}.", "Pass --laws with the scale corpus.")
     unique: list[Path] = []
     seen: set[str] = set()
     for path in files:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        keys = {digest, make_doc_id(path, digest)}
-        if keys & seen:
-            continue
-        seen |= keys
-        unique.append(path)
+        if not {digest, make_doc_id(path, digest)} & seen:
+            seen |= {digest, make_doc_id(path, digest)}
+            unique.append(path)
     random.Random(seed).shuffle(unique)
     return unique, len(files) - len(unique)
+
+
+def embed_rate(rows: Sequence[Row], encoder: str) -> float:
+    """Chunks per second over everything ``encoder`` embedded so far."""
+    own = [r["build"] for r in rows if r["encoder"] == encoder]
+    return sum(b["embedded_new"] for b in own) / max(1e-9, sum(b["embed_seconds"] for b in own))
 
 
 def sample_count(total: int, fraction: float) -> int:
     return max(1, min(total, round(total * fraction)))
 
 
-def size_name(fraction: float | None) -> str:
-    return "five" if fraction is None else f"laws{round(fraction * 100):03d}"
-
-
-# --- running steps ---------------------------------------------------------------------
-
-
 class Runner:
-    """Runs bench_step children one at a time and keeps their results under ``work``."""
+    """Runs a plan against ``settings`` (store, model, corpus folder, chunking …)."""
 
-    def __init__(self, work: Path, fresh: bool, log: Any) -> None:
-        self.work = work
-        self.fresh = fresh
-        self.log = log
-        for sub in ("specs", "results", "logs", "indexes", "caches"):
-            (work / sub).mkdir(parents=True, exist_ok=True)
+    def __init__(
+        self,
+        plan: Plan,
+        settings: Settings,
+        embedder: Callable[[Settings], Embedder] | None = None,
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self.plan, self.settings, self.embedder, self.log = plan, settings, embedder, log
+        unknown = [e for e in plan.encoders if e not in EMBEDDERS]
+        if unknown or not plan.encoders:
+            raise InputError(f"Unknown or no encoder: {unknown}.", f"Use {', '.join(EMBEDDERS)}.")
+        if plan.work.exists() and any(plan.work.iterdir()) and not (plan.work / WORK_MARK).exists():
+            raise InputError(f"{plan.work} is not empty.", "Pass --work with a new folder.")
+        shutil.rmtree(plan.work, ignore_errors=True)  # every run starts with empty caches
+        plan.work.mkdir(parents=True)
+        (plan.work / WORK_MARK).touch()
 
-    def say(self, text: str) -> None:
-        print(f"[{time.strftime('%H:%M:%S')}] {text}", file=self.log, flush=True)
+    def step(self, fn: Callable[..., R], settings: Settings, *args: Any) -> R:
+        """``fn(settings, *args)`` in a fresh process, or in-process with the injected
+        embedder (the only way child processes are started)."""
+        self.log(f"[{time.strftime('%H:%M:%S')}] {fn.__name__} {settings.index_dir.name}")
+        if self.embedder is not None:
+            return fn(settings, *args, embedder=self.embedder(settings))
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            return pool.submit(fn, settings, *args).result()
 
-    def paths(self, name: str) -> tuple[Path, Path, Path]:
-        return (
-            self.work / "specs" / f"{name}.json",
-            self.work / "results" / f"{name}.json",
-            self.work / "logs" / f"{name}.log",
-        )
+    def settings_for(self, encoder: str, folder: str = "") -> Settings:
+        index_dir = self.plan.work / "indexes" / (folder or encoder)
+        return replace(self.settings, encoder=encoder, index_dir=index_dir)
 
-    def start(self, name: str, spec: dict[str, Any]) -> subprocess.Popen[bytes]:
-        spec_path, out_path, log_path = self.paths(name)
-        spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False), encoding="utf-8")
-        out_path.unlink(missing_ok=True)
-        env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-        with log_path.open("wb") as log:
-            return subprocess.Popen(
-                [sys.executable, "-m", "eval.bench_step", str(spec_path), str(out_path)],
-                cwd=PROJECT_ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+    def size(self, encoder: str, size: tuple[str, list[Path], float | None]) -> Row:
+        """Build one size into the encoder's index folder, then ask every question."""
+        name, laws, fraction = size
+        settings = self.settings_for(encoder)
+        corpus = Corpus(self.settings.corpus_dir, tuple(laws))
+        return {
+            "name": f"{encoder}-{name}",
+            "encoder": encoder,
+            "size": name,
+            "fraction": fraction,
+            "law_files": len(laws),
+            "build": self.step(steps.build, settings, corpus),
+            "query": self.step(steps.query, settings, self.plan.qa_file),
+        }
 
-    def run(self, name: str, spec: dict[str, Any]) -> dict[str, Any]:
-        _, out_path, log_path = self.paths(name)
-        if out_path.exists() and not self.fresh:
-            self.say(f"{name}: kept from an earlier run")
-            return dict(json.loads(out_path.read_text(encoding="utf-8")))
-        self.say(f"{name}: running")
-        started = time.perf_counter()
-        code = self.start(name, spec).wait()
-        if code != 0 or not out_path.exists():
-            tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
-            raise RuntimeError(f"bench step {name} failed (exit {code}); log {log_path}:\n{tail}")
-        result = dict(json.loads(out_path.read_text(encoding="utf-8")))
-        self.say(f"{name}: done in {time.perf_counter() - started:.0f} s")
-        return result
-
-
-# --- the plan -----------------------------------------------------------------------------
-
-
-def base_spec(settings: Settings, encoder: str, index_dir: Path) -> dict[str, Any]:
-    return {"index_dir": str(index_dir), "model_dir": str(settings.model_dir), "encoder": encoder}
-
-
-def measure_size(
-    runner: Runner,
-    settings: Settings,
-    encoder: str,
-    fraction: float | None,
-    laws: Sequence[Path],
-    qa_file: Path,
-    *,
-    exact_limit: int,
-    suffix: str = "",
-) -> dict[str, Any]:
-    """Build one size (shared cache) and query it; returns the row of the tables."""
-    name = f"{encoder}-{size_name(fraction)}{suffix}"
-    index_dir = runner.work / "indexes" / name
-    files = [] if fraction is None else list(laws[: sample_count(len(laws), fraction)])
-    spec = {
-        **base_spec(settings, encoder, index_dir),
-        "corpus_dir": str(settings.corpus_dir),
-        "law_files": [str(p) for p in files],
-        "shared_cache": str(runner.work / "caches" / encoder),
-        "batch_size": settings.batch_size,
-        "exact_limit": exact_limit,
-    }
-    build = runner.run(f"build-{name}", {**spec, "step": "build"})
-    query = runner.run(f"query-{name}", {**spec, "step": "query", "qa_file": str(qa_file)})
-    return {
-        "name": name,
-        "encoder": encoder,
-        "size": size_name(fraction),
-        "fraction": fraction,
-        "law_files": len(files),
-        "exact_limit": exact_limit,
-        "build": build,
-        "query": query,
-    }
+    def run(self) -> dict[str, Any]:
+        plan, facts, qa = self.plan, machine_facts(), self.plan.qa_file
+        laws, dropped = law_sample(plan.laws_dir, plan.seed)
+        sizes: list[tuple[str, list[Path], float | None]] = [("five", [], None)]
+        for f in sorted(plan.fractions):
+            sizes.append((f"laws{100 * f:03g}", laws[: sample_count(len(laws), f)], f))
+        rows: list[Row] = []
+        ablations: list[dict[str, Any]] = []
+        for number, encoder in enumerate(plan.encoders):
+            for size in sizes[:2]:
+                rows.append(self.size(encoder, size))
+                if size[2] is None and plan.ablations:  # the five documents' index
+                    own = VARIANTS if number == 0 else ((f"{encoder} encoder", {}),)
+                    variants = [(name, {**changes, "encoder": encoder}) for name, changes in own]
+                    ablations += self.step(
+                        steps.ablations, self.settings_for(encoder), qa, variants
+                    )
+        # The encoder fastest on what all embedded (the first two sizes) runs the larger ones.
+        fastest = max(plan.encoders, key=lambda e: embed_rate(rows, e))
+        for encoder in [fastest, *(e for e in plan.encoders if e != fastest and plan.all_full)]:
+            rows += [self.size(encoder, size) for size in sizes[2:]]
+        largest = [r for r in rows if r["encoder"] == fastest][-1]
+        recall = self.step(steps.recall, self.settings_for(fastest), qa)
+        resume = None
+        if plan.resume:
+            corpus = Corpus(self.settings.corpus_dir, tuple(laws[: plan.resume_files]))
+            resume = self.step(steps.resume, self.settings_for(fastest, "resume"), corpus)
+        facts |= {"load_average_end": list(os.getloadavg()), "note": plan.note}
+        return {
+            "machine": facts,
+            "plan": asdict(plan),
+            "settings": asdict(self.settings),
+            "sample": {"law_files": len(laws), "duplicates_dropped": dropped},
+            "fastest_encoder": fastest,
+            "rows": rows,
+            "recall": {"index": largest["name"], **recall},
+            "resume": resume,
+            "ablations": ablations,
+        }
 
 
-def machine_facts(argv: Sequence[str]) -> dict[str, Any]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True
-    ).stdout.strip()
+def machine_facts() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    models = [line.split(":", 1)[1] for line in cpuinfo.splitlines() if "model name" in line]
+    git = ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"]
+    env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("QA_")]
     return {
         "nproc": len(os.sched_getaffinity(0)),
-        "cpu_model": cpu,
-        "avx512_vnni": "avx512_vnni" in flags,
+        "cpu_model": models[0].strip() if models else platform.machine(),
+        "avx512_vnni": "avx512_vnni" in cpuinfo,
         "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9, 1),
         "python": platform.python_version(),
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "git_commit": commit,
-        "command": " ".join(
-            [
-                *(f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("QA_")),
-                "python -m eval.bench",
-                *argv,
-            ]
-        ),
+        "git_commit": subprocess.run(git, capture_output=True, text=True).stdout.strip(),
+        "command": " ".join([*env, "python -m eval.bench", *sys.argv[1:]]),
         "load_average_start": list(os.getloadavg()),
     }
 
 
-def run_bench(args: argparse.Namespace, argv: Sequence[str]) -> dict[str, Any]:
-    settings = Settings.from_env()
-    work: Path = args.work
-    runner = Runner(work, args.fresh, sys.stdout)
-    laws, duplicates = law_sample(args.laws, args.seed)
-    facts = machine_facts(argv)
-    encoders = [e for e in args.encoders.split(",") if e]
-    unknown = [e for e in encoders if e not in ENCODERS]
-    if unknown:
-        raise InputError(f"Unknown encoder(s) {unknown}.", f"Use some of {', '.join(ENCODERS)}.")
-    fractions = sorted(args.fractions)
-    rows: list[dict[str, Any]] = []
-    for encoder in encoders:  # both encoders on the same first sizes
-        for fraction in [None, *fractions[:1]]:
-            rows.append(
-                measure_size(
-                    runner,
-                    settings,
-                    encoder,
-                    fraction,
-                    laws,
-                    args.qa,
-                    exact_limit=settings.exact_search_limit,
-                )
-            )
-    side_by_side: dict[str, Any] | None = None
-    if len(encoders) > 1:
-        side_by_side = runner.run(
-            "encoders",
-            {
-                **base_spec(settings, encoders[0], work / "indexes" / "unused"),
-                "step": "encoders",
-                "encoders": encoders,
-                "law_files": [str(p) for p in laws[: sample_count(len(laws), fractions[0])]],
-                "passages": args.side_by_side,
-                "batch_size": settings.batch_size,
-                "rounds": 3,
-            },
-        )
-        fastest = max(encoders, key=lambda e: side_by_side["encoders"][e]["best"])
-    else:
-        fastest = encoders[0]
-    full_encoders = [fastest] + ([e for e in encoders if e != fastest] if args.all_full else [])
-    for encoder in full_encoders:
-        for fraction in fractions[1:]:
-            rows.append(
-                measure_size(
-                    runner,
-                    settings,
-                    encoder,
-                    fraction,
-                    laws,
-                    args.qa,
-                    exact_limit=settings.exact_search_limit,
-                )
-            )
-    largest = [r for r in rows if r["encoder"] == fastest][-1]
-    recall = runner.run(
-        f"recall-{largest['name']}",
-        {
-            **base_spec(settings, fastest, work / "indexes" / largest["name"]),
-            "step": "recall",
-            "qa_file": str(args.qa),
-            "k": 10,
-        },
-    )
-    # The same size with the other store, so flat and HNSW meet through the whole assistant.
-    natively_flat = largest["build"]["store_kind"] == "flat"
-    other_store = measure_size(
-        runner,
-        settings,
-        fastest,
-        largest["fraction"],
-        laws,
-        args.qa,
-        exact_limit=max(1, largest["build"]["chunks"] // 2) if natively_flat else 10**9,
-        suffix="-hnsw" if natively_flat else "-flat",
-    )
-    full_count = runner.run(
-        "count-full",
-        {**base_spec(settings, fastest, work / "indexes" / "unused"), "step": "count",
-         "corpus_dir": str(settings.corpus_dir), "law_files": [str(p) for p in laws]},
-    )  # fmt: skip
-    resume = None
-    if not args.skip_resume:
-        resume_spec = {
-            **base_spec(settings, fastest, work / "indexes" / f"resume-{fastest}"),
-            "corpus_dir": str(settings.corpus_dir),
-            "shared_cache": str(work / "caches" / f"resume-{fastest}"),
-            "batch_size": settings.batch_size,
-            "exact_limit": settings.exact_search_limit,
-            "step": "build",
-        }
-        resume = resume_demo(runner, resume_spec, fastest, laws[: args.resume_files])
-    facts["load_average_end"] = list(os.getloadavg())
-    stamps = [f.stat().st_mtime for f in (work / "results").glob("*.json")]
-    facts["steps_finished"] = [
-        time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(t)) for t in (min(stamps), max(stamps))
-    ]
-    facts["note"] = args.note
-    return {
-        "machine": facts,
-        "settings": {
-            "batch_size": settings.batch_size,
-            "chunk_size": settings.chunk_size,
-            "exact_search_limit": settings.exact_search_limit,
-            "model": settings.embed_model,
-        },
-        "sample": {
-            "laws_dir": str(args.laws),
-            "law_files": len(laws),
-            "duplicates_dropped": duplicates,
-            "seed": args.seed,
-            "fractions": fractions,
-        },
-        "fastest_encoder": fastest,
-        "encoders_side_by_side": side_by_side,
-        "rows": rows,
-        "other_store": other_store,
-        "full_corpus": full_count,
-        "recall": {"index": largest["name"], **recall},
-        "resume": resume,
-    }
-
-
-def parser() -> argparse.ArgumentParser:
+def parse_plan(argv: Sequence[str] | None) -> tuple[Plan, Path, Path | None]:
+    """The plan, the output folder and (``--render``) a results file to render instead."""
     p = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__.split("\n\n")[0])
-    p.add_argument("--work", type=Path, default=Path("/tmp/qa-bench"), help="indexes, caches, logs")
-    p.add_argument(
-        "--laws", type=Path, default=DEFAULT_LAWS, help="the scale corpus (read in place)"
-    )
-    p.add_argument(
-        "--qa", type=Path, default=PROJECT_ROOT / "eval" / "qa.jsonl", help="question file"
-    )
-    p.add_argument("--encoders", default=",".join(ENCODERS), help="comma-separated encoders")
-    p.add_argument("--fractions", type=float, nargs="+", default=list(DEFAULT_FRACTIONS))
-    p.add_argument("--seed", type=int, default=20240)
-    p.add_argument(
-        "--side-by-side", type=int, default=512, help="passages for the interleaved encoder test"
-    )
-    p.add_argument("--all-full", action="store_true", help="build every size with every encoder")
-    p.add_argument("--skip-resume", action="store_true")
-    p.add_argument("--resume-files", type=int, default=RESUME_LAW_FILES)
-    p.add_argument("--fresh", action="store_true", help="ignore step results of earlier runs")
-    p.add_argument("--note", default="", help="a remark printed in the report (e.g. machine load)")
-    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "eval", help="where results go")
-    return p
+    add, default = p.add_argument, Plan(Path())
+    add("--work", type=Path, default=Path("/tmp/qa-bench"), help="indexes (emptied first)")
+    add("--laws", dest="laws_dir", type=Path, default=default.laws_dir, help="the scale corpus")
+    add("--qa", dest="qa_file", type=Path, default=default.qa_file)
+    add("--encoders", type=lambda s: tuple(e for e in s.split(",") if e), default=default.encoders)
+    add("--fractions", type=float, nargs="*", default=default.fractions)
+    add("--seed", type=int, default=default.seed)
+    add("--all-full", action="store_true", help="every encoder at every size")
+    add("--resume-files", type=int, default=default.resume_files)
+    add("--skip-resume", dest="resume", action="store_false")
+    add("--skip-ablations", dest="ablations", action="store_false")
+    add("--note", default="", help="a remark for the report (e.g. the machine's load)")
+    add("--out", type=Path, default=PROJECT_ROOT / "eval", help="where the reports go")
+    add("--render", type=Path, help="only render the reports of this results file")
+    args = p.parse_args(argv)
+    args.fractions = tuple(args.fractions)
+    return Plan(**{f.name: getattr(args, f.name) for f in fields(Plan)}), args.out, args.render
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser().parse_args(argv)
-    if not args.laws.is_dir():
-        print(f"error: the scale corpus is not at {args.laws} (pass --laws).", file=sys.stderr)
+    plan, out, render = parse_plan(argv)
+    try:
+        if render:
+            results = json.loads(render.read_text(encoding="utf-8"))
+        elif not plan.laws_dir.is_dir():
+            raise InputError(f"The scale corpus is not at {plan.laws_dir}.", "Pass --laws.")
+        else:
+            results = Runner(plan, Settings.from_env()).run()
+            out.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n"
+            (out / "bench_results.json").write_text(text, encoding="utf-8")
+    except QAError as err:
+        print(f"error: {err}", file=sys.stderr)
         return 2
-    results = run_bench(args, argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "bench_results.json").write_text(
-        json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
-    (args.out / "bench_report.md").write_text(render_report(results), encoding="utf-8")
-    render_plot(results, args.out / "bench_plot.png")
-    print(f"wrote {args.out / 'bench_report.md'}")
+    for path in write_reports(results, out):
+        print(f"wrote {path}")
     return 0
 
 

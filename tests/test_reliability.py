@@ -8,16 +8,19 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from qa.assistant import Assistant
 from qa.config import PROJECT_ROOT, Settings
 from qa.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, InputError
 from qa.indexing import build_corpus_index
-from qa.ingest.corpus import load_corpus
+from qa.ingest.corpus import load_corpus, parse_corpus
 from qa.ingest.parse import parse_file
+from qa.store.embed_cache import EmbeddingCache, cache_folder, text_key
 from qa.store.faiss_backend import FaissBackend
 from qa.store.files import build_dir, read_manifest, writer_lock
 from tests.fakes import FakeEmbedder
@@ -142,6 +145,7 @@ from pathlib import Path
 from qa.config import Settings
 from qa.indexing import build_corpus_index
 from qa.ingest.parse import parse_file
+from qa.store.embed_cache import EmbeddingCache, cache_folder, text_key
 from qa.store.faiss_backend import FaissBackend
 from tests.fakes import FakeEmbedder
 
@@ -193,6 +197,33 @@ def test_killed_rebuild_leaves_previous_index_complete(fresh_home: Path) -> None
     before = read_manifest(fresh_home / "index")
     _run_and_kill_when_cache_grows(fresh_home, "build")
     _assert_intact(fresh_home, before.build_id, before.chunk_count)
+    # The re-run embeds only what the kill left undone, and what it left is intact.
+    settings = _settings(fresh_home)
+    texts = [c.search_text for p in parse_corpus(settings) for c in p.chunks]
+    keys = [text_key(t) for t in texts]
+    cached = EmbeddingCache(cache_folder(settings.index_dir, "slow-fake"), 64).get(keys)
+    assert 0 < len(cached) < len(keys)
+    fresh = dict(zip(keys, FakeEmbedder().embed_passages(texts), strict=True))
+    assert all(np.allclose(vector, fresh[key], atol=1e-6) for key, vector in cached.items())
+    rerun = _CountingSlowFake()
+    build_corpus_index(settings, rerun)
+    assert rerun.passages == sum(key not in cached for key in keys)
+
+
+class _CountingSlowFake(FakeEmbedder):
+    """The killed build's model ("slow-fake") without the delay, counting what it embeds."""
+
+    passages = 0
+
+    @property
+    def name(self) -> str:
+        return "slow-fake"
+
+    def embed_passages(
+        self, texts: Sequence[str], batch_size: int = 16, progress: bool = False
+    ) -> np.ndarray:
+        self.passages += len(texts)
+        return super().embed_passages(texts)
 
 
 def test_killed_incremental_add_leaves_previous_index_complete(fresh_home: Path) -> None:

@@ -22,6 +22,7 @@ import re
 import sys
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE.parent.parent / "corpus"
@@ -61,13 +62,13 @@ def load_jsonl(path, errors):
     return out
 
 
-def main():
-    errors = []
+def main() -> int:
+    errors: list[str] = []
     texts = {d: (CORPUS / f).read_text(encoding="utf-8") for d, f in DOCS.items()}
     rows = load_jsonl(HERE / "gold.jsonl", errors)
 
     seen = {}
-    stats = OrderedDict(
+    stats: OrderedDict[str, dict[str, Any]] = OrderedDict(
         (d, {"rows": 0, "lead": 0, "coop": 0, "lead_set": set(), "coop_set": set()}) for d in DOCS
     )
     for r in rows:
@@ -148,7 +149,7 @@ def main():
                         f"question {qid}: {e} is from {seen[e]['doc']}, not in docs {docs}"
                     )
             if q.get("kind") == "participants":
-                named = set()
+                named: set[str] = set()
                 for e in exp:
                     if e in seen:
                         named.update(seen[e]["lead_departments"])
@@ -161,9 +162,11 @@ def main():
                 for d in deps:
                     if d not in named:
                         errors.append(f"question {qid}: department {d!r} not in its expected rows")
-                missing = named - set(deps)
-                if missing:
-                    errors.append(f"question {qid}: expected_departments lacks {sorted(missing)}")
+                missing_names = named - set(deps)
+                if missing_names:
+                    errors.append(
+                        f"question {qid}: expected_departments lacks {sorted(missing_names)}"
+                    )
             elif "department" not in q:
                 errors.append(f"question {qid}: missing department")
 

@@ -36,6 +36,7 @@ import sys
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 MAIN = HERE.parents[1]
@@ -43,13 +44,15 @@ CORPUS_DIR = MAIN / "corpus"
 LAWS_DIR = Path("/work/shared/scale-corpus/laws")
 OLD_SET = MAIN / "eval" / "qa.jsonl"
 
+_T2S: Any = None
+_S2T: Any = None
 try:  # optional dependency
-    import opencc  # type: ignore
+    import opencc
 
     _T2S = opencc.OpenCC("t2s")
     _S2T = opencc.OpenCC("s2t")
 except Exception:  # pragma: no cover - fallback without opencc
-    _T2S = _S2T = None
+    pass
 
 REGIONS = {  # doc name -> file-name prefix in /work/main/corpus
     "厦门": "xiamen",
@@ -567,7 +570,7 @@ def split_stats(recs: list[dict]) -> dict:
     tags = Counter(t for r in recs for t in r.get("tags", []))
     types = Counter(r.get("type") for r in recs)
     docs = Counter(r.get("doc") or "(none)" for r in recs)
-    fam = Counter()
+    fam: Counter[str] = Counter()
     for r in recs:
         if "unanswerable" in r.get("tags", []):
             m = re.match(r"family:\s*([a-z_]+)", r.get("note", ""))
@@ -604,7 +607,7 @@ def print_stats(name: str, st: dict) -> None:
     print("  types:   " + ", ".join(f"{k} {v}" for k, v in sorted(st["types"].items())))
     print("  families:" + ", ".join(f" {k} {v}" for k, v in sorted(st["families"].items())))
     print(f"  pos-trap words: {st['pos_trap']}")
-    single = Counter()
+    single: Counter[str] = Counter()
     for k, v in st["docs"].items():
         for part in k.split("|"):
             single[part] += v
@@ -701,10 +704,10 @@ def main() -> int:
         for r in test + dev:
             if "reworded" in r.get("tags", []) and r.get("doc"):
                 for nm in r["doc"].split("|"):
-                    d = resolve(nm, regions, laws)
-                    if d:
+                    found = resolve(nm, regions, laws)
+                    if found:
                         print(
-                            f"  reworded {r['id']}: shares {longest_shared_run(r['question'], d)} with {nm}"
+                            f"  reworded {r['id']}: shares {longest_shared_run(r['question'], found)} with {nm}"
                         )
     for w in warnings:
         print("WARNING:", w)

@@ -15,8 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.indicators import documents_stating
 from qa.config import Settings
+from qa.indicators import documents_stating
 from qa.registry import Registry
 from qa.retrieve.fusion import Ranked, boost, interleave, rrf_fuse
 from qa.retrieve.query import QuestionAnalysis
