@@ -251,9 +251,16 @@ def test_load_embedder_choices(tiny_model: Path, tmp_path: Path) -> None:
 # --- ONNX int8 embedder -----------------------------------------------------------------
 
 
-def test_onnx_int8_embedder_agrees_with_torch(tiny_model: Path) -> None:
+def test_onnx_embedder_pipeline_matches_torch_on_any_cpu(tiny_model: Path, tmp_path: Path) -> None:
+    """Tokenizer, prompts, padding, length sorting and mean pooling of the ONNX path
+    against sentence-transformers, on the fp32 export (so no CPU-dependent int8
+    kernel is involved: AVX-512 VNNI and AVX2 machines round int8 differently, and on
+    this tiny random model int8 alone moves vectors by cosine 0.93-0.99). Quantisation
+    itself is checked on the real model (slow group), where it matters."""
+    import onnxruntime as ort
+
     from qa.embed import load_embedder
-    from qa.embed.onnx_int8 import CACHE_FOLDER, OnnxInt8Embedder
+    from qa.embed.onnx_int8 import CACHE_FOLDER, OnnxInt8Embedder, _export_fp32, _transformer_folder
     from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     onnx_emb = load_embedder(Settings(embed_model=str(tiny_model), encoder="onnx-int8"))
@@ -261,17 +268,22 @@ def test_onnx_int8_embedder_agrees_with_torch(tiny_model: Path) -> None:
     cache_model = tiny_model / CACHE_FOLDER / "model.int8.onnx"
     built = cache_model.stat().st_mtime_ns
     texts = ["森林覆盖率目标到2020年达到60%以上", "食品安全", "质量强市发展目标", "监管"]
-    fp32 = SentenceTransformerEmbedder(tiny_model).embed_passages(texts)
     int8 = onnx_emb.embed_passages(texts, batch_size=3)
     assert int8.shape == (4, HIDDEN) and onnx_emb.dimension == HIDDEN
     assert np.allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-5)
-    assert np.min(np.sum(fp32 * int8, axis=1)) > 0.95
-    # Length sorting must not change which vector belongs to which text.
-    one_by_one = np.vstack([onnx_emb.embed_passages([t]) for t in texts])
-    assert np.min(np.sum(one_by_one * int8, axis=1)) > 0.98
     assert onnx_emb.name.startswith("onnx-int8:") and "passage: " in onnx_emb.name
     OnnxInt8Embedder(tiny_model)  # a second load reuses the cache
     assert cache_model.stat().st_mtime_ns == built
+
+    fp32_graph = tmp_path / "model.fp32.onnx"
+    _export_fp32(_transformer_folder(tiny_model), fp32_graph)
+    onnx_emb._session = ort.InferenceSession(str(fp32_graph), providers=["CPUExecutionProvider"])
+    torch_emb = SentenceTransformerEmbedder(tiny_model)
+    for batch_size in (1, 3):  # length sorting must keep each vector with its text
+        onnx_fp32 = onnx_emb.embed_passages(texts, batch_size=batch_size)
+        assert np.min(np.sum(torch_emb.embed_passages(texts) * onnx_fp32, axis=1)) > 0.9999
+    queries = onnx_emb.embed_queries(texts[:2])
+    assert np.min(np.sum(torch_emb.embed_queries(texts[:2]) * queries, axis=1)) > 0.9999
 
 
 # --- the real default model ---------------------------------------------------------------
@@ -346,7 +358,10 @@ def test_real_model_int8_agrees_with_fp32(real_model: Path) -> None:
     int8_emb = OnnxInt8Embedder(real_model)
     int8 = int8_emb.embed_passages(texts)
     assert int8.shape == (len(texts), 384)
-    # Measured on 101 corpus chunks: mean 0.997, min 0.994.
-    assert float(np.min(np.sum(fp32 * int8, axis=1))) > 0.99
+    # Measured on the corpus chunks: mean 0.997, min 0.996 with AVX-512 VNNI; the same
+    # on an AVX2-only CPU (emulated, see README "Decisions"). The bound leaves room for
+    # kernels that round differently, and the ranking below is what retrieval needs.
+    cosines = np.sum(fp32 * int8, axis=1)
+    assert float(np.mean(cosines)) > 0.99 and float(np.min(cosines)) > 0.98
     queries = int8_emb.embed_queries([q for q, _ in QUESTIONS])
     assert [int(i) for i in np.argmax(queries @ int8[: len(PASSAGES)].T, axis=1)] == [0, 1, 2, 3]

@@ -166,3 +166,50 @@ def test_comparison_table_keeps_figures_on_the_asked_indicator() -> None:
         [cited("国家监督抽查合格率"), cited("质量安全监测合格率"), cited("制造业质量竞争力指数")], a
     )
     assert [c.figure.indicator for c in kept] == ["国家监督抽查合格率"]
+
+
+# -- the unit shown: lists with their items, notes with their task, no dangling commas --
+
+
+def _chosen(question: str, text: str, doc_id: str = "xm") -> list[str]:
+    passages = [_passage(1, text, doc_id, start=10)]
+    a = analyse(question, DOCS)
+    evidence = score_evidence(a, passages, {}, {})
+    return [e.text for e in choose_evidence(evidence, a, (), passages)]
+
+
+def test_a_sentence_introducing_a_list_comes_with_its_items() -> None:
+    text = (
+        "第三十九条 消费者和经营者发生消费者权益争议的，可以通过下列途径解决：\n"
+        "（一）与经营者协商和解；\n（二）请求消费者协会调解；\n（三）向人民法院提起诉讼。\n"
+        "第四十条 其他规定。"
+    )
+    (unit,) = _chosen("消费者和经营者发生争议可以通过哪些途径解决?", text)
+    assert unit.startswith("第三十九条") and unit.endswith("向人民法院提起诉讼。")
+    assert "第四十条" not in unit
+
+
+def test_a_department_note_comes_with_the_task_it_closes() -> None:
+    text = (
+        "开展农产品质量安全专项整治，建立健全监管长效机制。"
+        "(牵头部门:市食药监局。责任单位:市农委、市质监局)\n"
+        "构建企业法人代表(负责人)、质量管理人员三级责任体系。"
+    )
+    (unit,) = _chosen("农产品质量安全专项整治由哪个部门牵头?", text)
+    assert unit.startswith("开展农产品") and unit.endswith("市质监局)")
+
+
+def test_a_markdown_title_line_is_never_the_answer() -> None:
+    text = "# 家用汽车产品修理更换退货责任规定\n本规定所称家用汽车产品，是指消费者为生活消费需要而购买和使用的乘用车。"
+    (unit,) = _chosen("家用汽车产品修理更换退货责任规定里的家用汽车产品指什么?", text)
+    assert unit.startswith("本规定所称")
+
+
+def test_a_clause_window_ends_at_its_clause_not_on_a_comma() -> None:
+    long = (
+        "产品质量——生产加工环节及流通领域的产品质量安全水平稳定提高,主要工业产品85%以上按国际标准或国外先进标准组织生产,"
+        "国家监督抽查合格率高于90%,全市重点产品监督抽查不合格发现率低于6%,重点食品监督抽查不合格发现率低于5%,"
+        "全市主要农产品抽检合格率高于98%,进出口工业产品法检合格率居于全国城市前列,出口商品遭境外通报比率低于全国平均水平。"
+    )
+    (unit,) = _chosen("厦门国家监督抽查合格率要达到多少?", long)
+    assert "国家监督抽查合格率高于90%" in unit and not unit.endswith((",", "，"))

@@ -93,3 +93,72 @@ def test_money_question_needs_an_amount_about_what_is_asked() -> None:
     assert "金额" in unsupported_reason(a, passages, CORPUS, [sales])
     reward = _figure("对获得名牌产品的企业奖励", "50", "万元")
     assert "金额" not in unsupported_reason(a, passages, CORPUS, [reward])
+
+
+# -- rules that generalise beyond the five documents -----------------------------------
+
+LAW = make_document(doc_id="pq", title="中华人民共和国产品质量法")
+LAW_TEXT = (
+    "第五十条 在产品中掺杂、掺假的，责令停止生产、销售，没收违法生产、销售的产品，"
+    "并处违法生产、销售产品货值金额百分之五十以上三倍以下的罚款。"
+)
+LAW_CORPUS = search_form(LAW_TEXT + XM_TEXT)
+
+
+def test_ordinary_words_are_never_places() -> None:
+    a = analyse("买的东西坏了，商家要负责吗?", DOCS)
+    assert a.unknown_places == ()
+    a = analyse("上下游企业和南北两地的合作", DOCS)
+    assert a.unknown_places == ()
+
+
+def test_a_law_the_corpus_does_not_hold_is_named_in_the_reason() -> None:
+    a = analyse("电子商务法规定平台押金多久退还?", [*DOCS, LAW])
+    assert a.unknown_documents == ("电子商务法",)
+    assert "电子商务法" in unsupported_reason(a, _passages(LAW_TEXT, "pq"), LAW_CORPUS)
+    known = analyse("产品质量法对掺杂掺假怎么罚?", [*DOCS, LAW])
+    assert known.unknown_documents == () and known.doc_ids == ("pq",)
+
+
+def test_a_figure_the_question_states_must_be_in_the_evidence() -> None:
+    a = analyse("厦门森林覆盖率达到55%是哪一年?", DOCS)
+    assert a.stated_figures == ("55%",)
+    assert "55%" in unsupported_reason(a, _passages(XM_TEXT, "xm"), CORPUS)
+    a = analyse("厦门森林覆盖率达到42.9%是哪一年?", DOCS)
+    assert unsupported_reason(a, _passages(XM_TEXT, "xm"), CORPUS) == ""
+
+
+def test_missing_topic_words_do_not_refuse_a_question_naming_no_place() -> None:
+    # The named-document rule would refuse; without a place it is a rewording.
+    a = analyse("森林覆盖率和合格率的目标分别是多少?", DOCS)
+    assert a.doc_ids == ()
+    assert unsupported_reason(a, _passages(TY_TEXT, "ty"), CORPUS) == ""
+
+
+def test_asking_words_are_not_topics() -> None:
+    a = analyse("哪些地方提出要推广卓越绩效模式?", DOCS)
+    assert not any("哪" in t for t in a.topic_terms)
+    a = analyse("三包凭证丢了怎么办?", DOCS)
+    assert "怎么办" not in a.topic_terms
+
+
+def test_a_term_made_of_known_words_is_a_rewording_not_an_absent_topic() -> None:
+    corpus = search_form("学校、托幼机构的食堂应当严格遵守法律。") + CORPUS
+    passages = _passages("学校、托幼机构的食堂应当严格遵守法律。", "xm")
+    a = analyse("学校食堂从外面订餐有什么要求?", DOCS)
+    assert unsupported_reason(a, passages, corpus) == ""
+    absent = analyse("充电桩补贴标准是多少?", DOCS)
+    assert "充电桩" in unsupported_reason(absent, _passages(XM_TEXT, "xm"), CORPUS)
+
+
+def test_a_fine_stated_as_a_share_of_the_goods_value_is_an_amount() -> None:
+    a = analyse("产品质量法对掺杂掺假罚多少钱?", [*DOCS, LAW])
+    assert a.asks_money
+    share = Figure(
+        "pq", (), "货值金额", "百分之五十", 50.0, "%", "at_least", None, "",
+        "货值金额百分之五十以上", (60, 71),
+    )  # fmt: skip
+    assert unsupported_reason(a, _passages(LAW_TEXT, "pq"), LAW_CORPUS, [share]) == ""
+    assert "金额" in unsupported_reason(a, _passages(LAW_TEXT, "pq"), LAW_CORPUS, [])
+    how = analyse("货值金额怎么计算?", [*DOCS, LAW])
+    assert not how.asks_money

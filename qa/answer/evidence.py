@@ -16,9 +16,26 @@ from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
 
 MAX_SENTENCE_CHARS = 150
+# Weights of the evidence score beyond the first version's (coverage, context, bigrams,
+# passage rank): tuned on the v2 dev split only (eval/README.md).
+TOPIC_WEIGHT = 0.3
+DEFINITION_BONUS = 0.25
+# A "who leads" question is answered by a sentence naming a department, whatever else
+# another sentence shares with the question.
+DEPARTMENT_BONUS = 0.6
 _CLAUSE_END = re.compile(r"[，,、：:]")
 # In search form (simplified, NFKC). A sentence naming who leads or answers for a task.
-DEPARTMENT_CUE = re.compile(r"牵头|负责|责任单位|主管部门|会同|设在|配合落实")
+DEPARTMENT_CUE = re.compile(r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合落实|监督管理工作|职责")
+# A sentence that defines or enumerates (什么是X / X包括哪些).
+DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含义|范围")
+# A list's items: （一）, (1), 一、, 1. or ① at the start of a sentence.
+_ITEM = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]|[①-⑳])"
+)
+_INTRO_END = ("：", ":")
+# A department note closing a task: (牵头部门:…) / （市质监局负责）.
+_NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
+LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 
 
@@ -56,7 +73,11 @@ def clause_window(
             )
             if score > best_score:
                 best, best_score = (bounds[i], bounds[j]), score
-    return best
+    start, end = best
+    # A window that stops inside a sentence ends at its clause, not on a dangling comma.
+    while end > start and text[end - 1] in "，,、：:":
+        end -= 1
+    return start, end
 
 
 def _is_heading(sentence_form: str, chunk: Chunk, start: int) -> bool:
@@ -87,6 +108,7 @@ def score_evidence(
     """
     weights = {t: max(idf.get(t, 0.0), 0.05) * len(t) for t in analysis.content_tokens}
     total = sum(weights.values()) or 1.0
+    topic_total = sum(len(t) for t in analysis.topic_terms) or 1
     q_bigrams = _bigrams("".join(analysis.content_tokens))
     out: list[Evidence] = []
     for passage in passages:
@@ -100,15 +122,20 @@ def score_evidence(
             lo, hi = clause_window(text, weights)
             start, end, text = start + lo, start + hi, text[lo:hi]
             form = search_form(text)
-            if len(form) < 2:
-                continue
+            if len(form) < 2 or form.startswith("#"):
+                continue  # a Markdown title line names the document, it answers nothing
             held = {t for t in weights if t in form}
             coverage = sum(weights[t] for t in held) / total
             context = sum(weights[t] for t in in_context - held) / total
             bigram = len(q_bigrams & _bigrams(form)) / len(q_bigrams) if q_bigrams else 0.0
-            score = 0.55 * coverage + 0.25 * context + 0.2 * bigram + 0.2 * prior
+            topic = sum(len(t) for t in analysis.topic_terms if t in form) / topic_total
+            score = (
+                0.55 * coverage + 0.25 * context + 0.2 * bigram + 0.2 * prior + TOPIC_WEIGHT * topic
+            )
+            if analysis.asks_definition and DEFINITION_CUE.search(form):
+                score += DEFINITION_BONUS
             if analysis.asks_department:
-                score += 0.35 if DEPARTMENT_CUE.search(form) else 0.0
+                score += DEPARTMENT_BONUS if DEPARTMENT_CUE.search(form) else 0.0
             elif analysis.asks_doc_number:
                 score += 0.5 if DOC_NUMBER.search(form) else 0.0
             elif analysis.wants_figure and any(
@@ -125,9 +152,17 @@ def score_evidence(
 
 
 def choose_evidence(
-    evidence: Sequence[Evidence], analysis: QuestionAnalysis, per_document: Sequence[str] = ()
+    evidence: Sequence[Evidence],
+    analysis: QuestionAnalysis,
+    per_document: Sequence[str] = (),
+    passages: Sequence[Passage] = (),
 ) -> list[Evidence]:
-    """The best sentence; with ``per_document``, the best sentence of each document."""
+    """The best sentence; with ``per_document``, the best sentence of each document.
+
+    The unit shown is what a reader needs: a sentence introducing a list (…下列途径解决：)
+    comes with its items; a department note (牵头部门:…) with the task it closes; an
+    adjacent sentence is added when it holds topic words the best one lacks.
+    """
     if not evidence:
         return []
     if per_document:
@@ -141,18 +176,38 @@ def choose_evidence(
                 chosen.append(best)
         return chosen or [evidence[0]]
     best = evidence[0]
-    chosen = [best]
-    # A second sentence from the same passage when it adds question words the first lacks.
-    missing = [t for t in analysis.content_tokens if t not in search_form(best.text)]
-    if missing:
-        for other in evidence[1:4]:
-            if other.passage_rank == best.passage_rank and any(
-                t in search_form(other.text) for t in missing
-            ):
-                chosen.append(other)
+    chunk = next((p.chunk for p in passages if p.rank == best.passage_rank), None)
+    if chunk is None:
+        return [best]
+    siblings = sorted(
+        (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
+    )
+    at = next(i for i, e in enumerate(siblings) if e is best)
+    if best.text.rstrip().endswith(_INTRO_END):
+        items = []
+        for other in siblings[at + 1 :]:
+            if not _ITEM.match(other.text) or other.span[1] - best.span[0] > LIST_LIMIT:
                 break
-    chosen.sort(key=lambda e: (e.passage_rank, e.span))
-    return chosen
+            items.append(other)
+        if items:
+            return [_joined(best, items[-1], chunk)]
+    if _NOTE.match(best.text) and at > 0:
+        return [_joined(siblings[at - 1], best, chunk)]
+    missing = [t for t in analysis.topic_terms if t not in search_form(best.text)]
+    neighbours = [siblings[i] for i in (at - 1, at + 1) if 0 <= i < len(siblings)]
+    for other in neighbours:
+        if missing and any(t in search_form(other.text) for t in missing):
+            return sorted([best, other], key=lambda e: e.span)
+    return [best]
+
+
+def _joined(first: Evidence, last: Evidence, chunk: Chunk) -> Evidence:
+    """One unit from ``first``'s start to ``last``'s end (contiguous in the passage)."""
+    start, end = first.span[0], last.span[1]
+    text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
+    return Evidence(
+        first.passage_rank, first.doc_id, (start, end), text, max(first.score, last.score)
+    )
 
 
 def states(evidence: Evidence, cited: CitedFigure) -> bool:

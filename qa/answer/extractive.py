@@ -35,7 +35,7 @@ class ExtractiveGenerator:
             per_document = list(dict.fromkeys(p.chunk.doc_id for p in passages))
         elif len(analysis.doc_ids) > 1:
             per_document = list(analysis.doc_ids)
-        chosen = choose_evidence(evidence, analysis, per_document)
+        chosen = choose_evidence(evidence, analysis, per_document, passages)
         if per_document and analysis.wants_figure:
             # When some documents state the asked indicator, a document that does not
             # has nothing to compare (its best sentence only shares a word).

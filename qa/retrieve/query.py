@@ -95,7 +95,26 @@ _DEPARTMENT_QUESTION = re.compile(
     r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|牵头|负责|主管|责任单位|设在"
 )
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
-_MONEY_QUESTION = re.compile(r"多少钱|多少(万|亿)?元|几(万|亿)?元|奖金|金额")
+# Asking for an amount of money (not "how is the amount computed").
+_MONEY_QUESTION = re.compile(
+    r"多少钱|多少(万|亿)?元|几(万|亿)?元|奖金|金额(是|为|有)?多少|罚(款)?多少|赔(偿)?多少|奖励多少"
+)
+# A law or regulation the question names: 电子商务法, 食品安全法实施条例.
+_LAW_NAME = re.compile(
+    r"([\u4e00-\u9fff]{2,16}?(?:法|条例))(?=规定|中|里|对|的|是|有|要|关于|第|[，,。？?]|$)"
+)
+_LAW_LEAD = re.compile(r"^(按照|根据|依照|依据|按|据|对于|关于|在|请问|那么|那|如果|比如|看看)")
+_NOT_LAWS = frozenset(
+    ["方法", "办法", "做法", "想法", "说法", "看法", "用法", "合法", "违法", "依法", "非法",
+     "执法", "立法", "司法", "守法", "算法", "手法", "疗法", "书法", "宪法", "法律法"]
+)  # fmt: skip
+# A figure the question states (to check it against the evidence): 100万元, 42.9%.
+_STATED_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|万元|亿元|元|个|家|倍|天|日|小时)")
+_DEFINITION_QUESTION = re.compile(
+    r"什么(是|叫)|是指|指(的是)?什么|含义|定义|包括哪|包含哪|分为哪|分(为)?几类|哪几类|哪几种|范围"
+)
+# Words that ask rather than name a topic (哪些地方, 怎么办, 什么样).
+_ASKING = re.compile(r"哪|什么|怎么|怎样|多少|几|谁|吗|是否|如何|为何|为什么")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
 
@@ -135,8 +154,11 @@ class QuestionAnalysis:
     asks_department: bool  # 哪个部门 / 谁牵头 / 由谁负责
     asks_doc_number: bool  # 文号
     asks_money: bool  # 多少钱 / 多少万元 / 奖金: the answer must state an amount of money
+    asks_definition: bool  # 什么是 / 指什么 / 包括哪些: favour defining sentences
     content_tokens: tuple[str, ...]  # keyword tokens without the place names
     topic_terms: tuple[str, ...]  # nouns naming what is asked about (see topic_terms)
+    unknown_documents: tuple[str, ...] = ()  # laws the question names that are not indexed
+    stated_figures: tuple[str, ...] = ()  # figures the question itself states (100万元)
 
 
 # Part-of-speech tags (jieba) of words that name what a question is about.
@@ -196,17 +218,41 @@ def _place_words(question_form: str) -> tuple[str, ...]:
     return tuple(gazetteer().names_in(question_form, words))
 
 
-def topic_terms(question: str, places: Iterable[str]) -> tuple[str, ...]:
-    """The nouns that say what the question is about (no places, no generic words)."""
+def _compounds(tagged: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """The tagged words, with a one-character noun joined to the word before it
+    (充电 + 桩 -> 充电桩, a thing the tagger splits)."""
+    out: list[tuple[str, str]] = []
+    for word, flag in tagged:
+        if (
+            out
+            and len(word) == 1
+            and flag in ("n", "ng", "q")
+            and len(out[-1][0]) >= 2
+            and out[-1][1] in ("n", "nz", "vn", "v")
+        ):
+            out[-1] = (out[-1][0] + word, "n")
+        else:
+            out.append((word, flag))
+    return out
+
+
+def topic_terms(
+    question: str, places: Iterable[str], titles: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The nouns that say what the question is about (no places, no document names, no
+    generic or asking words)."""
     places = [p for p in places if p]
+    titles = [t for t in titles if t]
     return tuple(
         dict.fromkeys(
             word
-            for word, flag in _tagged(search_form(question))
+            for word, flag in _compounds(_tagged(search_form(question)))
             if flag in _TOPIC_FLAGS
             and len(word) >= 2
             and word not in _GENERIC_TOPICS
+            and not _ASKING.search(word)
             and not _covered(word, places)
+            and not any(title in word for title in titles)
             and not _GOVERNMENT.search(word)
         )
     )
@@ -216,15 +262,20 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
     form = search_form(question)
     mentions: list[tuple[int, str]] = []
     known_aliases: set[str] = set()
+    named_titles: set[str] = set()
     for document in documents:
         aliases = place_aliases(document.region) if document.region else set()
         known_aliases |= aliases
         positions = [form.find(a) for a in aliases if a and a in form]
+        title = search_form(document.title)
         for quoted in _QUOTED.findall(question):
             q = search_form(quoted)
-            title = search_form(document.title)
             if q and title and (q in title or title in q):
                 positions.append(form.find(q) if q in form else 0)
+        for name in short_titles(title):
+            if name in form:
+                positions.append(form.find(name))
+                named_titles.add(name)
         if positions:
             mentions.append((min(p for p in positions if p >= 0), document.doc_id))
     doc_ids = tuple(doc_id for _, doc_id in sorted(mentions))
@@ -234,6 +285,7 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
         if word not in _GENERIC_PLACES and not _covered(word, known_aliases)
     )
     tokens = tuple(t for t in tokenize(question) if not _covered(t, known_aliases | set(unknown)))
+    titles = [search_form(d.title) for d in documents]
     return QuestionAnalysis(
         text=question,
         doc_ids=doc_ids,
@@ -244,9 +296,36 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
         asks_department=bool(_DEPARTMENT_QUESTION.search(form)),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         asks_money=bool(_MONEY_QUESTION.search(form)),
+        asks_definition=bool(_DEFINITION_QUESTION.search(form)),
         content_tokens=tokens,
-        topic_terms=topic_terms(question, [*known_aliases, *unknown]),
+        topic_terms=topic_terms(question, [*known_aliases, *unknown], named_titles),
+        unknown_documents=tuple(
+            name for name in law_names(form) if not any(name in t or t in name for t in titles)
+        ),
+        stated_figures=tuple(dict.fromkeys(_STATED_FIGURE.findall(form))),
     )
+
+
+def short_titles(title_form: str) -> list[str]:
+    """How people name a law without 《》: 中华人民共和国产品质量法 -> 产品质量法."""
+    names = []
+    for prefix in ("中华人民共和国",):
+        if title_form.startswith(prefix) and len(title_form) - len(prefix) >= 3:
+            names.append(title_form[len(prefix) :])
+    if title_form.endswith(("法", "条例")) and 4 <= len(title_form) <= 20:
+        names.append(title_form)
+    return names
+
+
+def law_names(question_form: str) -> list[str]:
+    """Laws and regulations a question names (电子商务法规定… -> 电子商务法)."""
+    out = []
+    for match in _LAW_NAME.finditer(question_form):
+        name = _LAW_LEAD.sub("", match.group(1))
+        name = name.removeprefix("中华人民共和国")
+        if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
+            out.append(name)
+    return list(dict.fromkeys(out))
 
 
 def _covered(word: str, aliases: Iterable[str]) -> bool:
