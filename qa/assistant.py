@@ -15,6 +15,8 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
 from qa.config import Settings
 from qa.duties.answer import duty_answer
@@ -29,6 +31,8 @@ from qa.retrieve.stages import Ranking
 from qa.store import BuildSummary, IndexBackend, Progress, SearchIndex, open_backend
 from qa.textnorm import normalize_question, search_form
 from qa.types import Answer, AnswerProgress, Document, Figure, Passage
+
+SENTENCE_CACHE = 50_000  # sentence vectors kept between questions (~80 MB at 384 floats)
 
 
 class Assistant:
@@ -53,6 +57,7 @@ class Assistant:
         self._checked_at = time.monotonic()
         self._write_lock = threading.Lock()
         self._swap_lock = threading.Lock()
+        self._sentence_cache: dict[str, np.ndarray] = {}
         self.retrievers = {
             mode: Retriever(RetrievalConfig.for_mode(mode, settings), embedder, settings)
             for mode in MODES
@@ -191,7 +196,25 @@ class Assistant:
         analysis, ranking, passages = self.rank(
             question, mode=mode, k=k, doc_filter=doc_filter, index=index, history=history
         )
-        return AnswerRequest(question, analysis, tuple(passages), index), ranking
+        similarity = None
+        if ranking.vector is not None:
+            vector = ranking.vector
+            similarity = lambda texts: self._sentence_vectors(texts) @ vector  # noqa: E731
+        request = AnswerRequest(question, analysis, tuple(passages), index, similarity)
+        return request, ranking
+
+    def _sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """Passage-side vectors of answer sentences, cached: the same passages come back
+        question after question."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_cache]
+        if missing:
+            vectors = self.embedder.embed_passages(missing, batch_size=len(missing))
+            with self._swap_lock:
+                if len(self._sentence_cache) > SENTENCE_CACHE:
+                    self._sentence_cache.clear()
+                self._sentence_cache.update(zip(missing, vectors, strict=True))
+        dimension = self.embedder.dimension
+        return np.array([self._sentence_cache.get(t, np.zeros(dimension)) for t in texts])
 
     def _finish(self, answer: Answer, ranking: Ranking, started: float, t: float) -> Answer:
         answer.timings_ms.update(ranking.timings_ms)

@@ -64,6 +64,9 @@ class Settings:
     # questions by figure_boost (1.0 = off).
     place_routing: bool = True
     figure_boost: float = 1.0
+    # Weight of the embedded model's sentence-to-question similarity when the answering
+    # sentence is chosen (0 = keyword evidence only); tuned on the v2 dev split.
+    sentence_similarity: float = 0.0
     # Above this many chunks FAISS switches from exact (flat) to HNSW search.
     exact_search_limit: int = 20000
     # Where the index lives: "faiss" (plain files under index_dir) or another

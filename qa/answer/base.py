@@ -10,7 +10,7 @@ structure, so the page, the CLI and the API render any of them the same way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,6 +20,9 @@ from qa.retrieve.query import QuestionAnalysis
 from qa.store.index import SearchIndex
 from qa.types import Answer, AnswerProgress, Passage
 
+# Cosine of each text to the question, by the model that ranked the passages.
+Similarity = Callable[[Sequence[str]], Sequence[float]]
+
 
 @dataclass(frozen=True)
 class AnswerRequest:
@@ -27,6 +30,7 @@ class AnswerRequest:
     analysis: QuestionAnalysis
     passages: tuple[Passage, ...]
     index: SearchIndex  # chunk figures, keyword statistics, document labels
+    similarity: Similarity | None = None  # None when no dense model ran (keyword mode)
 
 
 class AnswerGenerator(Protocol):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
@@ -147,6 +147,26 @@ def score_evidence(
             elif len(form) < 12 and not (analysis.asks_doc_number and DOC_NUMBER.search(form)):
                 score -= 0.15
             out.append(Evidence(passage.rank, chunk.doc_id, (start, end), text, score))
+    out.sort(key=lambda e: (-e.score, e.passage_rank, e.span))
+    return out
+
+
+def with_similarity(
+    evidence: Sequence[Evidence], similarity: Mapping[tuple[int, int], float], weight: float
+) -> list[Evidence]:
+    """Evidence re-scored with the embedded model's similarity of each sentence to the
+    question (cosines scaled to 0..1 among the sentences that have one), best first.
+    Sentences without a similarity (those of lower passages) get none."""
+    if not similarity or weight == 0:
+        return list(evidence)
+    low, high = min(similarity.values()), max(similarity.values())
+    spread = (high - low) or 1.0
+    out = [
+        replace(e, score=e.score + weight * (similarity[e.span] - low) / spread)
+        if e.span in similarity
+        else e
+        for e in evidence
+    ]
     out.sort(key=lambda e: (-e.score, e.passage_rank, e.span))
     return out
 

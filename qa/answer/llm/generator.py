@@ -42,7 +42,7 @@ class GeneratedAnswerGenerator:
 
     def __init__(self, settings: Settings, client: ChatBackend | None = None) -> None:
         self.settings = settings
-        self.extractive = ExtractiveGenerator()
+        self.extractive = ExtractiveGenerator(settings.sentence_similarity)
         if client is None and settings.llm_url:
             client = ChatClient(settings)
         self.client = client
