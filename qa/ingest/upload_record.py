@@ -108,7 +108,9 @@ def remove_uploaded(
                 "只有通过“添加文件”上传的文件可以删除。",
             )
         source = corpus_dir / document.source_name
-        kept = corpus_dir / REMOVED_FOLDER / f"{time.strftime('%Y%m%d-%H%M%S')}-{document.source_name}"
+        kept = (
+            corpus_dir / REMOVED_FOLDER / f"{time.strftime('%Y%m%d-%H%M%S')}-{document.source_name}"
+        )
         kept.parent.mkdir(exist_ok=True)
         os.replace(source, kept)
         try:

@@ -58,7 +58,9 @@ def _figure_cells(cited: CitedFigure, region: str, with_lead: bool) -> tuple[str
     return tuple(cells)
 
 
-def _series(answer: Answer, region_of: Mapping[str, str]) -> list[tuple[str, tuple[tuple[str, float, str], ...]]]:
+def _series(
+    answer: Answer, region_of: Mapping[str, str]
+) -> list[tuple[str, tuple[tuple[str, float, str], ...]]]:
     """The comparison grouped by indicator (one chart each), numeric values only."""
     groups: dict[str, list[tuple[str, float, str]]] = {}
     for cited in answer.table:
@@ -103,7 +105,7 @@ def entry(answer: Answer, documents: Mapping[str, Document]) -> Entry:
         sources.append(f"[{p.rank}] 《{p.doc_title}》{number} {_section(p.chunk.section_path)}")
     missing = missing_from_comparison(answer, documents)
     missing_text = (
-        "以下文件没有写明可比较的数值，未列入对比："
+        "以下文件没有写明这一指标的数值，未列入对比："
         + "、".join(d.region or d.title for d in missing)
         + "。"
         if missing

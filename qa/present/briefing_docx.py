@@ -38,7 +38,9 @@ def chinese_number(n: int) -> str:
     return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[units - 1] if units else "")
 
 
-def _set_font(target: Any, east_asian: str, size: float | None = None, bold: bool | None = None) -> None:
+def _set_font(
+    target: Any, east_asian: str, size: float | None = None, bold: bool | None = None
+) -> None:
     """Set the Latin and East Asian font of a run or style (python-docx sets only Latin)."""
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
@@ -79,7 +81,11 @@ def _style_document(document: Any) -> None:
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = Pt(28)
     normal.paragraph_format.space_after = Pt(0)
-    for name, font, size in (("Title", TITLE_FONT, 22), ("Heading 1", HEITI, 16), ("Heading 2", KAITI, 16)):
+    for name, font, size in (
+        ("Title", TITLE_FONT, 22),
+        ("Heading 1", HEITI, 16),
+        ("Heading 2", KAITI, 16),
+    ):
         style = styles[name]
         _set_font(style, font, size, bold=False)
         style.paragraph_format.space_before = Pt(6 if name != "Title" else 0)
@@ -97,7 +103,14 @@ def _style_document(document: Any) -> None:
             p_pr.remove(border)
 
 
-def _paragraph(document: Any, text: str, *, indent: bool = True, size: float | None = None, font: str = FANGSONG) -> Any:
+def _paragraph(
+    document: Any,
+    text: str,
+    *,
+    indent: bool = True,
+    size: float | None = None,
+    font: str = FANGSONG,
+) -> Any:
     from docx.shared import Pt
 
     paragraph = document.add_paragraph()

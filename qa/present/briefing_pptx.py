@@ -23,7 +23,9 @@ def _fit(text: str, limit: int = MAX_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _font(run: Any, size: int, bold: bool = False, colour: tuple[int, int, int] = (0x20, 0x20, 0x20)) -> None:
+def _font(
+    run: Any, size: int, bold: bool = False, colour: tuple[int, int, int] = (0x20, 0x20, 0x20)
+) -> None:
     from pptx.dml.color import RGBColor
     from pptx.oxml.ns import qn
     from pptx.util import Pt
@@ -41,7 +43,14 @@ def _font(run: Any, size: int, bold: bool = False, colour: tuple[int, int, int] 
     r_pr.set("lang", "zh-CN")
 
 
-def _text_box(slide: Any, left: float, top: float, width: float, height: float, lines: Sequence[tuple[str, int, bool]]) -> Any:
+def _text_box(
+    slide: Any,
+    left: float,
+    top: float,
+    width: float,
+    height: float,
+    lines: Sequence[tuple[str, int, bool]],
+) -> Any:
     from pptx.util import Inches
 
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
@@ -67,13 +76,22 @@ def _question_slide(prs: Any, number: int, item: Entry) -> None:
     _text_box(slide, 0.5, 5.7, 12.3, 1.7, sources)
 
 
-def _chart_slide(prs: Any, number: int, item: Entry, indicator: str, points: Sequence[tuple[str, float, str]]) -> None:
+def _chart_slide(
+    prs: Any, number: int, item: Entry, indicator: str, points: Sequence[tuple[str, float, str]]
+) -> None:
     from pptx.chart.data import CategoryChartData
     from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION
     from pptx.util import Inches, Pt
 
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    _text_box(slide, 0.5, 0.3, 12.3, 1.0, [(f"{number}. {item.question}", 22, True), (f"对比：{indicator}", 16, False)])
+    _text_box(
+        slide,
+        0.5,
+        0.3,
+        12.3,
+        1.0,
+        [(f"{number}. {item.question}", 22, True), (f"对比：{indicator}", 16, False)],
+    )
     data = CategoryChartData()
     data.categories = [label for label, _, _ in points]
     data.add_series(indicator, [value for _, value, _ in points])

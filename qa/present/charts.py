@@ -92,9 +92,8 @@ FONT_FILES = ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", "/usr/share/fonts/
 def cjk_font() -> str:
     """A font family that draws Chinese, registering a system font matplotlib's cached
     font list may predate (fonts installed after matplotlib first ran)."""
-    from pathlib import Path
-
     import logging
+    from pathlib import Path
 
     from matplotlib import font_manager
 

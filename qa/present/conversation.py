@@ -111,7 +111,7 @@ def missing_html(answer: Answer, documents: Mapping[str, Document]) -> str:
         return ""
     names = "、".join(esc(d.region or d.title) for d in missing)
     return (
-        f'<div class="qa-missing">以下文件没有写明可比较的数值，未列入对比：{names}。'
+        f'<div class="qa-missing">以下文件没有写明这一指标的数值，未列入对比：{names}。'
         "可在“文件”页查看其原文。</div>"
     )
 
@@ -251,5 +251,7 @@ def conversation_html(turns: Sequence[Turn], documents: Mapping[str, Document]) 
         f'<li><a href="#qa-t{t.number}">{esc(t.answer.question if t.answer else t.question)}</a></li>'
         for t in turns
     )
-    history = f'<nav class="qa-history"><b>本次对话（{len(turns)} 个问题）</b><ol>{index}</ol></nav>'
+    history = (
+        f'<nav class="qa-history"><b>本次对话（{len(turns)} 个问题）</b><ol>{index}</ol></nav>'
+    )
     return history + "".join(turn_html(t, documents) for t in turns)

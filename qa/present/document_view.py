@@ -9,6 +9,7 @@ says on which page the passage starts.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_right
 from collections.abc import Sequence
 
@@ -54,7 +55,9 @@ def _walk(sections: Sequence[Section]) -> list[Section]:
 def outline_html(sections: Sequence[Section], prefix: str) -> str:
     """The outline as nested lists of links to the section anchors."""
     if not sections:
-        return '<p class="qa-hint">这份文件没有编号的标题（一、（一）1. 第X条…），请直接阅读全文。</p>'
+        return (
+            '<p class="qa-hint">这份文件没有编号的标题（一、（一）1. 第X条…），请直接阅读全文。</p>'
+        )
 
     def items(nodes: Sequence[Section]) -> str:
         out = []
@@ -69,7 +72,9 @@ def outline_html(sections: Sequence[Section], prefix: str) -> str:
     return f'<ul class="qa-outline">{items(sections)}</ul>'
 
 
-def text_html(document: Document, sections: Sequence[Section], prefix: str, passage: Span | None) -> str:
+def text_html(
+    document: Document, sections: Sequence[Section], prefix: str, passage: Span | None
+) -> str:
     """The whole text, escaped, with section anchors and the passage marked."""
     text = document.text
     starts = sorted({s.span[0] for s in _walk(sections) if 0 <= s.span[0] < len(text)})
@@ -81,12 +86,12 @@ def text_html(document: Document, sections: Sequence[Section], prefix: str, pass
     parts = []
     ordered = sorted(cuts)
     anchors = set(starts)
-    for start, end in zip(ordered, ordered[1:], strict=False):
+    for start, end in itertools.pairwise(ordered):
         if start in anchors:
             parts.append(f'<span class="qa-anchor" id="{prefix}-s{start}"></span>')
         piece = esc(text[start:end])
         if passage and passage[0] <= start and end <= passage[1]:
-            first = ' id="{}-passage"'.format(prefix) if start == passage[0] else ""
+            first = f' id="{prefix}-passage"' if start == passage[0] else ""
             piece = f'<mark class="qa-passage"{first}>{piece}</mark>'
         parts.append(piece)
     return f'<div class="qa-doc-text">{"".join(parts)}</div>'

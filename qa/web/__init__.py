@@ -72,7 +72,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         # Registered first so the public endpoint gets exactly the name "ask".
         gr.api(h.api_ask, api_name="ask")
         conversation = gr.State([])
-        gr.Markdown(f"## {TITLE}\n答案均摘自文件原文；[n] 对应引用段落，点“查看原文”可打开整份文件。")
+        gr.Markdown(
+            f"## {TITLE}\n答案均摘自文件原文；[n] 对应引用段落，点“查看原文”可打开整份文件。"
+        )
         with gr.Tabs(overflow_behavior="wrap", elem_id="tabs"):
             with gr.Tab("提问", id="ask"):
                 ask = build_ask_tab(h)
@@ -122,7 +124,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         upload["add_button"].click(
             add,
             upload["upload"],
-            [upload["status"], upload["preview"], upload["figures"], upload["add_button"], *refreshed],
+            [
+                upload["status"],
+                upload["preview"],
+                upload["figures"],
+                upload["add_button"],
+                *refreshed,
+            ],
             concurrency_limit=1,
             concurrency_id="corpus",
             **private,
@@ -142,7 +150,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         documents["remove_button"].click(
             remove,
             [documents["choice"], documents["confirm"]],
-            [documents["status"], documents["reader"], documents["remove_row"], documents["confirm"], *refreshed],
+            [
+                documents["status"],
+                documents["reader"],
+                documents["remove_row"],
+                documents["confirm"],
+                *refreshed,
+            ],
             concurrency_limit=1,
             concurrency_id="corpus",
             **private,
@@ -151,4 +165,3 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         figure_outputs = figures["outputs"]
         demo.load(h.figure_view, figures["filters"], figure_outputs, **private)
     return demo
-

@@ -88,7 +88,9 @@ class AskHandlers:
 
     def render(self, answers: Sequence[Answer], pending: Turn | None = None) -> str:
         turns = [Turn(i, a) for i, a in enumerate(answers, 1)]
-        return conversation_html([*turns, *([pending] if pending else [])], self.assistant.index.documents)
+        return conversation_html(
+            [*turns, *([pending] if pending else [])], self.assistant.index.documents
+        )
 
     @guarded
     def ask(
@@ -116,10 +118,10 @@ class AskHandlers:
         self, question: str, doc_id: str = "", conversation: list[Answer] | None = None
     ) -> tuple[str, list[Answer]]:
         """``ask`` run to its end (for tests and scripts)."""
-        html, answers = "", list(conversation or [])
-        for html, answers, _ in self.ask(question, doc_id, conversation):
-            pass
-        return html, answers
+        last: tuple[str, list[Answer], Any] = ("", list(conversation or []), None)
+        for update in self.ask(question, doc_id, conversation):
+            last = update
+        return last[0], last[1]
 
     def new_conversation(self) -> tuple[str, list[Answer], str]:
         return self.render([]), [], SOURCE_HINT
@@ -172,7 +174,7 @@ def build_ask_tab(h: AskHandlers) -> dict[str, Any]:
                 ask_button = gr.Button("提问", variant="primary", elem_id="ask-button")
                 new_button = gr.Button("新对话", elem_id="new-conversation")
             gr.Examples(EXAMPLES, inputs=[question], label="示例问题（第二个是对第一个的追问）")
-        with gr.Column(scale=2, min_width=300):
+        with gr.Column(scale=2, min_width=300, elem_id="source-column"):
             gr.Markdown("#### 原文")
             source = gr.HTML(SOURCE_HINT, elem_id="source-view", js_on_load=SOURCE_JS)
     return {
@@ -185,7 +187,9 @@ def build_ask_tab(h: AskHandlers) -> dict[str, Any]:
     }
 
 
-def wire_ask(h: AskHandlers, c: dict[str, Any], conversation: gr.State, private: dict[str, Any]) -> list[Any]:
+def wire_ask(
+    h: AskHandlers, c: dict[str, Any], conversation: gr.State, private: dict[str, Any]
+) -> list[Any]:
     """Events of the 提问 tab; returns the dependencies that change the conversation."""
     events = []
     for trigger in (c["ask_button"].click, c["question"].submit):

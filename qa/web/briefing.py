@@ -34,7 +34,9 @@ class BriefingHandlers:
         answers = list(conversation or [])
         if not answers:
             raise error(EMPTY)
-        picked = sorted({int(i) for i in chosen}) if chosen is not None else list(range(len(answers)))
+        picked = (
+            sorted({int(i) for i in chosen}) if chosen is not None else list(range(len(answers)))
+        )
         selected = [answers[i] for i in picked if 0 <= i < len(answers)]
         if not selected:
             raise error("请至少勾选一个问题。")

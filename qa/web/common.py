@@ -26,7 +26,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 ALL = "全部"
 ERROR_TITLE = "无法完成"
 INTERNAL_TITLE = "服务器内部错误"
-INTERNAL_MESSAGE = "服务器内部错误，请稍后再试；如果一再出现，请告诉管理员（详情已记入服务器日志）。"
+INTERNAL_MESSAGE = (
+    "服务器内部错误，请稍后再试；如果一再出现，请告诉管理员（详情已记入服务器日志）。"
+)
 # "中文。(English.)": the parenthesised English gloss that follows a Chinese message.
 _GLOSS = re.compile(r"\s*\((?=[^()]*[A-Za-z])[^()\u4e00-\u9fff]*\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -57,34 +57,62 @@ class DutyHandlers:
         aliases = self.aliases()
         role_key: Role = role if role in ("lead", "cooperating") else "any"  # type: ignore[assignment]
         rows = filter_duties(
-            matrix, aliases, document=any_(document), department=(department or "").strip(), role=role_key
+            matrix,
+            aliases,
+            document=any_(document),
+            department=(department or "").strip(),
+            role=role_key,
         )
         extra = (
             department_side_by_side(matrix, aliases, department.strip(), role=role_key)
             if department and department.strip()
             else None
         )
-        return str(write_duties_excel(duties_frame(matrix, rows), export_dir() / "任务分工.xlsx", extra=extra))
+        return str(
+            write_duties_excel(
+                duties_frame(matrix, rows), export_dir() / "任务分工.xlsx", extra=extra
+            )
+        )
 
     @guarded
     def side_by_side(self, department: str, role: str) -> pd.DataFrame:
         if not (department or "").strip():
             return pd.DataFrame()
         role_key: Role = role if role in ("lead", "cooperating") else "any"  # type: ignore[assignment]
-        return department_side_by_side(self.matrix(), self.aliases(), department.strip(), role=role_key)
+        return department_side_by_side(
+            self.matrix(), self.aliases(), department.strip(), role=role_key
+        )
 
 
 def build_duties_tab(h: DutyHandlers) -> dict[str, Any]:
     documents, departments = h.duty_filters()
-    gr.Markdown("各文件的任务分工：每项任务的牵头部门、配合单位和时限，均摘自原文。输入部门名称（如“市质监局”）可看它在各地文件中的任务。")
+    gr.Markdown(
+        "各文件的任务分工：每项任务的牵头部门、配合单位和时限，均摘自原文。输入部门名称（如“市质监局”）可看它在各地文件中的任务。"
+    )
     with gr.Row():
         document = gr.Dropdown(documents, value="", label="文件", min_width=160)
-        department = gr.Dropdown(departments, value=None, label="部门（可直接输入）", allow_custom_value=True, min_width=160, elem_id="duty-department")
+        department = gr.Dropdown(
+            departments,
+            value=None,
+            label="部门（可直接输入）",
+            allow_custom_value=True,
+            min_width=160,
+            elem_id="duty-department",
+        )
         role = gr.Radio(ROLES, value="any", label="角色", min_width=160)
     head, frame = h.duty_table("", "", "any")
     heading = gr.Markdown(head, elem_id="duties-heading")
-    table = gr.Dataframe(frame, interactive=False, wrap=True, column_widths=WIDTHS, max_height=480, elem_id="duties-table")
-    side = gr.Dataframe(label="该部门在各文件中的任务（对照）", interactive=False, wrap=True, elem_id="duties-side")
+    table = gr.Dataframe(
+        frame,
+        interactive=False,
+        wrap=True,
+        column_widths=WIDTHS,
+        max_height=480,
+        elem_id="duties-table",
+    )
+    side = gr.Dataframe(
+        label="该部门在各文件中的任务（对照）", interactive=False, wrap=True, elem_id="duties-side"
+    )
     with gr.Row():
         excel_button = gr.Button("下载 Excel（当前筛选）")
         excel = gr.File(label="Excel")
@@ -94,9 +122,17 @@ def build_duties_tab(h: DutyHandlers) -> dict[str, Any]:
 
 
 def wire_duties(h: DutyHandlers, c: dict[str, Any], private: dict[str, Any]) -> None:
-    document, department, role = c["filters"]
+    _, department, role = c["filters"]
     for component in c["filters"]:
-        component.change(h.duty_table, c["filters"], [c["heading"], c["table"]], trigger_mode="always_last", **private)
+        component.change(
+            h.duty_table,
+            c["filters"],
+            [c["heading"], c["table"]],
+            trigger_mode="always_last",
+            **private,
+        )
     for component in (department, role):
-        component.change(h.side_by_side, [department, role], c["side"], trigger_mode="always_last", **private)
+        component.change(
+            h.side_by_side, [department, role], c["side"], trigger_mode="always_last", **private
+        )
     c["excel_button"].click(h.duty_excel, c["filters"], c["excel"], **private)

@@ -65,7 +65,9 @@ def saved_runs(folder: Path) -> list[str]:
     """Run folder names, newest first."""
     if not folder.is_dir():
         return []
-    return sorted((p.name for p in folder.iterdir() if (p / "summary.json").is_file()), reverse=True)
+    return sorted(
+        (p.name for p in folder.iterdir() if (p / "summary.json").is_file()), reverse=True
+    )
 
 
 def label_table(summary: dict[str, Any], mode: str = "full") -> pd.DataFrame:
@@ -80,24 +82,59 @@ def label_table(summary: dict[str, Any], mode: str = "full") -> pd.DataFrame:
 def overall_table(summary: dict[str, Any]) -> pd.DataFrame:
     modes = list(summary)
     rows = [
-        [COLUMN_WORDS.get(m, m), *(format_value(m, summary[mode]["overall"].get(m)) for mode in modes)]
+        [
+            COLUMN_WORDS.get(m, m),
+            *(format_value(m, summary[mode]["overall"].get(m)) for mode in modes),
+        ]
         for m in OVERALL
     ]
     return pd.DataFrame(rows, columns=["指标", *modes])
 
 
-def compare_table(current: dict[str, Any], previous: dict[str, Any], mode: str = "full") -> pd.DataFrame:
+def compare_table(
+    current: dict[str, Any], previous: dict[str, Any], mode: str = "full"
+) -> pd.DataFrame:
     """Full mode, overall and per label: this run, the earlier one and the change."""
     rows = []
-    groups = [("全部", current.get(mode, {}).get("overall", {}), previous.get(mode, {}).get("overall", {}))]
-    labels = list(dict.fromkeys([*current.get(mode, {}).get("by_type", {}), *previous.get(mode, {}).get("by_type", {})]))
+    groups = [
+        (
+            "全部",
+            current.get(mode, {}).get("overall", {}),
+            previous.get(mode, {}).get("overall", {}),
+        )
+    ]
+    labels = list(
+        dict.fromkeys(
+            [*current.get(mode, {}).get("by_type", {}), *previous.get(mode, {}).get("by_type", {})]
+        )
+    )
     for label in labels:
-        groups.append((label, current.get(mode, {}).get("by_type", {}).get(label, {}), previous.get(mode, {}).get("by_type", {}).get(label, {})))
+        groups.append(
+            (
+                label,
+                current.get(mode, {}).get("by_type", {}).get(label, {}),
+                previous.get(mode, {}).get("by_type", {}).get(label, {}),
+            )
+        )
     for label, now, before in groups:
         for metric in ("questions", "hit@5", "answer_accuracy", "citation_correct"):
             a, b = now.get(metric), before.get(metric)
-            change = "" if a is None or b is None else f"{a - b:+.3f}" if metric != "questions" else f"{int(a - b):+d}"
-            rows.append([label, COLUMN_WORDS.get(metric, metric), format_value(metric, a), format_value(metric, b), change])
+            change = (
+                ""
+                if a is None or b is None
+                else f"{a - b:+.3f}"
+                if metric != "questions"
+                else f"{int(a - b):+d}"
+            )
+            rows.append(
+                [
+                    label,
+                    COLUMN_WORDS.get(metric, metric),
+                    format_value(metric, a),
+                    format_value(metric, b),
+                    change,
+                ]
+            )
     return pd.DataFrame(rows, columns=["类型", "指标", "本次", "对比的那次", "变化"])
 
 
@@ -106,7 +143,9 @@ def misses_html(run: EvalRun, mode: str = "full") -> str:
     misses = [r for r in run.results if r.mode == mode and not r.score.answer_correct]
     if not misses:
         return '<div class="qa-status qa-status-ok">这一模式没有答错的问题。</div>'
-    parts = [f"<h4>答错的问题（{mode}，共 {len(misses)} 个{'，只列前 ' + str(MAX_MISSES) + ' 个' if len(misses) > MAX_MISSES else ''}）</h4>"]
+    parts = [
+        f"<h4>答错的问题（{mode}，共 {len(misses)} 个{'，只列前 ' + str(MAX_MISSES) + ' 个' if len(misses) > MAX_MISSES else ''}）</h4>"
+    ]
     for r in misses[:MAX_MISSES]:
         expected = "；".join(r.item.answers) or "（应答“未找到”）"
         passages = "".join(
@@ -212,8 +251,14 @@ def build_evaluation_tab(h: EvaluationHandlers) -> dict[str, Any]:
         "同一时间只运行一次评测，其他人的提问不受影响。"
     )
     with gr.Row():
-        qa_file = gr.File(label="评测文件", file_types=[".jsonl", ".json", ".csv", ".xlsx"], elem_id="eval-file")
-        modes = gr.CheckboxGroup(MODE_CHOICES, value=DEFAULT_MODES, label=f"模式（完整系统总会运行；最多 {MAX_MODES} 种）")
+        qa_file = gr.File(
+            label="评测文件", file_types=[".jsonl", ".json", ".csv", ".xlsx"], elem_id="eval-file"
+        )
+        modes = gr.CheckboxGroup(
+            MODE_CHOICES,
+            value=DEFAULT_MODES,
+            label=f"模式（完整系统总会运行；最多 {MAX_MODES} 种）",
+        )
     run_button = gr.Button("开始评测", variant="primary", elem_id="eval-run")
     status = gr.HTML("", elem_id="eval-status")
     overall = gr.Dataframe(label="总体（各模式）", interactive=False, elem_id="eval-overall")
@@ -222,9 +267,13 @@ def build_evaluation_tab(h: EvaluationHandlers) -> dict[str, Any]:
     report = gr.File(label="下载报告", file_count="multiple", elem_id="eval-report")
     current = gr.State("")
     with gr.Row():
-        previous = gr.Dropdown(saved_runs(runs_dir(h.assistant)), label="与之前的一次评测对比", elem_id="eval-previous")
+        previous = gr.Dropdown(
+            saved_runs(runs_dir(h.assistant)), label="与之前的一次评测对比", elem_id="eval-previous"
+        )
         compare_button = gr.Button("对比", elem_id="eval-compare")
-    comparison = gr.Dataframe(label="对比（完整系统）", interactive=False, elem_id="eval-comparison")
+    comparison = gr.Dataframe(
+        label="对比（完整系统）", interactive=False, elem_id="eval-comparison"
+    )
     return {
         "qa_file": qa_file, "modes": modes, "run": run_button, "status": status,
         "overall": overall, "labels": labels, "misses": misses, "report": report,
@@ -233,13 +282,25 @@ def build_evaluation_tab(h: EvaluationHandlers) -> dict[str, Any]:
 
 
 def wire_evaluation(h: EvaluationHandlers, c: dict[str, Any], private: dict[str, Any]) -> None:
-    def run(path: str | None, modes: list[str] | None, progress: gr.Progress = gr.Progress(track_tqdm=True)) -> Any:  # noqa: B008
+    def run(
+        path: str | None,
+        modes: list[str] | None,
+        progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
+    ) -> Any:
         return h.run_evaluation(path, modes, progress)
 
     c["run"].click(
         run,
         [c["qa_file"], c["modes"]],
-        [c["status"], c["overall"], c["labels"], c["misses"], c["report"], c["previous"], c["current"]],
+        [
+            c["status"],
+            c["overall"],
+            c["labels"],
+            c["misses"],
+            c["report"],
+            c["previous"],
+            c["current"],
+        ],
         concurrency_limit=1,
         concurrency_id="evaluation",
         **private,

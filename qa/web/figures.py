@@ -62,7 +62,11 @@ class FigureHandlers:
         """Heading, table, chart and chart caption for the current filters."""
         frame = self.figure_table(title, region, keyword, year)
         data, caption = chart_data(frame, "当前筛选")
-        chart = gr.update(value=bar_chart(data), visible=True) if data else gr.update(value=None, visible=False)
+        chart = (
+            gr.update(value=bar_chart(data), visible=True)
+            if data
+            else gr.update(value=None, visible=False)
+        )
         return (
             heading(title, region, keyword, year, len(frame)),
             frame[SHOWN_COLUMNS],
@@ -97,7 +101,12 @@ def build_figures_tab(h: FigureHandlers) -> dict[str, Any]:
         csv_button = gr.Button("下载 CSV（当前筛选）")
         csv_file = gr.File(label="CSV（UTF-8，Excel 可直接打开）")
     caption_view = gr.Markdown(caption, elem_id="chart-caption")
-    chart_view = gr.Plot(chart["value"], label="图表（跟随上面的筛选）", elem_id="figures-chart", visible=chart["visible"])
+    chart_view = gr.Plot(
+        chart["value"],
+        label="图表（跟随上面的筛选）",
+        elem_id="figures-chart",
+        visible=chart["visible"],
+    )
     return {
         "filters": [title, region, keyword, year],
         "title": title,

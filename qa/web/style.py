@@ -43,8 +43,12 @@ PAGE_CSS = (
 mark.qa-passage { background: #fff3a3; }
 .qa-doc-grid { display: grid; grid-template-columns: minmax(12rem, 1fr) 3fr; gap: .8rem; }
 .qa-doc-outline { max-height: 70vh; overflow-y: auto; font-size: .92rem; }
-.qa-outline { list-style: none; padding-left: 0; margin: .3rem 0; }
-.qa-outline ul { list-style: none; padding-left: 1em; margin: 0; }
+.qa-outline, .qa-outline ul { list-style: none !important; margin: .2rem 0 !important; }
+.qa-outline { padding-left: 0 !important; }
+.qa-outline ul { padding-left: 1em !important; }
+.qa-outline li { margin: 0 !important; padding: 0 !important; }
+.qa-outline li::before { content: none !important; }
+#source-column { position: sticky; top: 0; align-self: flex-start; }
 .qa-outline a { color: #1a5fb4; text-decoration: none; display: inline-block; padding: 1px 0; }
 .qa-outline a.qa-current { font-weight: 700; background: #fff3a3; }
 .qa-anchor { scroll-margin-top: .5rem; }

@@ -116,7 +116,13 @@ def build_upload_tab(h: UploadHandlers) -> dict[str, Any]:
         visible=False,
         elem_id="upload-figures",
     )
-    return {"upload": upload, "status": status, "add_button": add_button, "preview": preview, "figures": figures}
+    return {
+        "upload": upload,
+        "status": status,
+        "add_button": add_button,
+        "preview": preview,
+        "figures": figures,
+    }
 
 
 def wire_upload(h: UploadHandlers, c: dict[str, Any], private: dict[str, Any]) -> None:
