@@ -32,7 +32,9 @@ METRICS = ["hit@1", "hit@5", "mrr@10", "answer_accuracy", "not_found_precision",
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--qa", default="eval/qa.jsonl")
     parser.add_argument("--out", default=str(ROOT / "eval" / "ablations.md"))
     args = parser.parse_args()
@@ -40,13 +42,34 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         int8_index = str(Path(tmp) / "index-int8")
         for name, overrides in VARIANTS:
-            env = dict(os.environ, **{k: v.format(int8_index=int8_index) for k, v in overrides.items()})
+            env = dict(
+                os.environ, **{k: v.format(int8_index=int8_index) for k, v in overrides.items()}
+            )
             if "QA_ENCODER" in overrides:
-                subprocess.run([sys.executable, "-m", "qa", "build"], cwd=ROOT, env=env, check=True, capture_output=True)
+                subprocess.run(
+                    [sys.executable, "-m", "qa", "build"],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                    capture_output=True,
+                )
             out = Path(tmp) / f"run{len(rows)}"
             subprocess.run(
-                [sys.executable, "-m", "eval", "--qa", args.qa, "--modes", "full", "--out", str(out)],
-                cwd=ROOT, env=env, check=True, capture_output=True,
+                [
+                    sys.executable,
+                    "-m",
+                    "eval",
+                    "--qa",
+                    args.qa,
+                    "--modes",
+                    "full",
+                    "--out",
+                    str(out),
+                ],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
             )
             summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
             overall = summary["metrics"]["full"]["overall"]
@@ -62,8 +85,12 @@ def main() -> int:
         "|---|---|" + "---:|" * len(METRICS),
     ]
     for name, overrides, overall in rows:
-        settings = ", ".join(f"{k}={v}" for k, v in overrides.items() if k != "QA_INDEX_DIR") or "defaults"
-        values = " | ".join("n/a" if overall.get(m) is None else f"{overall[m]:.3f}" for m in METRICS)
+        settings = (
+            ", ".join(f"{k}={v}" for k, v in overrides.items() if k != "QA_INDEX_DIR") or "defaults"
+        )
+        values = " | ".join(
+            "n/a" if overall.get(m) is None else f"{overall[m]:.3f}" for m in METRICS
+        )
         lines.append(f"| {name} | {settings} | {values} |")
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0

@@ -166,7 +166,9 @@ def write_side_by_side(
     ]
     table_list: list[Table] = [("Overall, per set and mode", ["metric", *columns], rows)]
     if "full" in modes:
-        labels = list(dict.fromkeys(label for n in sets for label in summaries[n]["full"]["by_type"]))
+        labels = list(
+            dict.fromkeys(label for n in sets for label in summaries[n]["full"]["by_type"])
+        )
         header = ["label", *(f"{n} {c}" for c in LABEL_COLUMNS for n in sets)]
         label_rows = [
             [

@@ -66,7 +66,7 @@ def test_uploaded_document_can_be_removed_and_nothing_else_is_lost(
     assert is_uploaded(corpus, document) and uploaded_files(corpus) == {
         document.source_name: document.content_hash
     }
-    view, remove, _ = handlers.document_view(document.doc_id)
+    _view, remove, _ = handlers.document_view(document.doc_id)
     assert remove["visible"]
     assert "上传" in [row[-1] for row in handlers.document_table()]
     with pytest.raises(gr.Error, match="确认删除"):
@@ -166,7 +166,7 @@ def test_word_briefing_is_a4_gongwen_with_the_chosen_questions(
     handlers: app.Handlers,
     conversation: list,  # type: ignore[type-arg]
 ) -> None:
-    markdown, docx_path, pptx_path, md_path = handlers.briefing(conversation, [0, 1])
+    markdown, docx_path, _pptx_path, md_path = handlers.briefing(conversation, [0, 1])
     assert Path(md_path).read_text(encoding="utf-8") == markdown
     assert conversation[2].question not in markdown  # not chosen
     word = WordDocument(docx_path)
@@ -255,7 +255,7 @@ def _qa_file(path: Path, count: int = 3) -> Path:
 def test_evaluation_runs_reports_per_label_and_compares(fresh_home: Path, tmp_path: Path) -> None:
     handlers = open_handlers(fresh_home)
     qa = _qa_file(tmp_path / "mine.jsonl")
-    status, overall, labels, misses, files, previous, first = handlers.run_evaluation(
+    status, overall, labels, misses, files, _previous, first = handlers.run_evaluation(
         str(qa), ["full"]
     )
     assert "3 个问题" in status and first
