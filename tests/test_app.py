@@ -275,13 +275,13 @@ def test_documents_tab_shows_outline_links_to_the_text(
     rows = handlers.document_table()
     assert len(rows) == len(assistant.documents) and {r[-1] for r in rows} == {"随系统提供"}
     doc = next(d for d in assistant.documents if d.region == "厦门市")
-    view, remove, _ = handlers.document_view(doc.doc_id)
+    view, remove = handlers.document_view(doc.doc_id)
     links = re.findall(r'href="#(qa-docs-s\d+)"[^>]*>([^<]*)</a>', view)
     assert len(links) > 5 and any("改善环境质量" in label for _, label in links)
     assert all(f'id="{anchor}"' in view for anchor, _ in links)
     assert "issuer" not in view and "chars]" not in view and "发文机关" in view
     assert not remove["visible"]  # a shipped document cannot be removed
-    view, _, _ = handlers.document_view(hostile_id(assistant))
+    view, _ = handlers.document_view(hostile_id(assistant))
     assert "<script" not in view and "&lt;script&gt;" in view
 
 

@@ -66,7 +66,7 @@ def test_uploaded_document_can_be_removed_and_nothing_else_is_lost(
     assert is_uploaded(corpus, document) and uploaded_files(corpus) == {
         document.source_name: document.content_hash
     }
-    _view, remove, _ = handlers.document_view(document.doc_id)
+    _view, remove = handlers.document_view(document.doc_id)
     assert remove["visible"]
     assert "上传" in [row[-1] for row in handlers.document_table()]
     with pytest.raises(gr.Error, match="确认删除"):

@@ -23,7 +23,7 @@ from qa.web.documents import DocumentHandlers, build_documents_tab, wire_documen
 from qa.web.duties import DutyHandlers, build_duties_tab, wire_duties
 from qa.web.evaluation import EvaluationHandlers, build_evaluation_tab, wire_evaluation
 from qa.web.figures import FigureHandlers, build_figures_tab, wire_figures
-from qa.web.style import PAGE_CSS
+from qa.web.style import PAGE_CSS, TOAST_TITLES_JS
 from qa.web.upload import UploadHandlers, build_upload_tab, wire_upload
 
 __all__ = ["MAINTAINER_ACTIONS", "Handlers", "build_app", "maintainer_action"]
@@ -68,7 +68,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     h = Handlers(assistant)
     private: dict[str, Any] = {"api_visibility": "private"}
     with gr.Blocks(title="政策文件问答") as demo:
-        gr.HTML(f"<style>{PAGE_CSS}</style>", js_on_load=None, elem_id="qa-style")
+        gr.HTML(f"<style>{PAGE_CSS}</style>", js_on_load=TOAST_TITLES_JS, elem_id="qa-style")
         # Registered first so the public endpoint gets exactly the name "ask".
         gr.api(h.api_ask, api_name="ask")
         conversation = gr.State([])
@@ -142,7 +142,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             except gr.Error as err:
                 return (status_html(err.message, "error"), *(gr.update(),) * (3 + len(refreshed)))
             first = h.first_document()
-            view, remove_row, _ = h.document_view(first)
+            view, remove_row = h.document_view(first)
             refreshed_values = list(h.refresh())
             refreshed_values[2] = gr.update(choices=refreshed_values[2]["choices"], value=first)
             return (message, view, remove_row, False, *refreshed_values)

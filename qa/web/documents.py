@@ -58,14 +58,14 @@ class DocumentHandlers:
         return document
 
     @guarded
-    def document_view(self, doc_id: str) -> tuple[str, Any, str]:
-        """The reading view, the remove button (uploads only) and the status line."""
+    def document_view(self, doc_id: str) -> tuple[str, Any]:
+        """The reading view and the remove button (shown for uploads only)."""
         if not doc_id:
-            return '<div class="qa-hint">文件库是空的。</div>', gr.update(visible=False), ""
+            return '<div class="qa-hint">文件库是空的。</div>', gr.update(visible=False)
         document = self._read(doc_id)
         view = document_page_html(document, self.assistant.index.outlines.get(doc_id, ()))
         removable = self._uploaded(document)
-        return view, gr.update(visible=removable, interactive=True), ""
+        return view, gr.update(visible=removable)
 
     # kept for scripts: the outline view of one document
     @guarded
@@ -107,7 +107,7 @@ def build_documents_tab(h: DocumentHandlers) -> dict[str, Any]:
         label="选择文件阅读",
         elem_id="document-choice",
     )
-    view, remove_update, _ = h.document_view(first)
+    view, remove_update = h.document_view(first)
     status = gr.HTML("", elem_id="document-status")
     with gr.Row(visible=remove_update.get("visible", False)) as remove_row:
         confirm = gr.Checkbox(label="确认删除（文件移出文件库，不再被检索）", value=False)
@@ -125,6 +125,4 @@ def build_documents_tab(h: DocumentHandlers) -> dict[str, Any]:
 
 
 def wire_documents(h: DocumentHandlers, c: dict[str, Any], private: dict[str, Any]) -> None:
-    c["choice"].change(
-        h.document_view, c["choice"], [c["reader"], c["remove_row"], c["status"]], **private
-    )
+    c["choice"].change(h.document_view, c["choice"], [c["reader"], c["remove_row"]], **private)

@@ -58,6 +58,9 @@ mark.qa-passage { background: #fff3a3; }
 .qa-status-error { background: #fdecea; border-left: 4px solid #c62828; }
 .qa-miss { border: 1px solid #d0d7de; border-radius: 6px; padding: .3rem .6rem; margin: .3rem 0; }
 .qa-miss-passage { margin: .3rem 0 .5rem; font-size: .9rem; }
+/* A file box states sizes in its own units; the upload's status line states it once,
+   in the units of the limit (qa.ingest.uploads.megabytes). */
+#upload-file .file-preview td.download { display: none; }
 @media (max-width: 640px) {
   .qa-doc-grid { grid-template-columns: 1fr; }
   .qa-doc-outline { max-height: 14rem; }
@@ -65,3 +68,15 @@ mark.qa-passage { background: #fff3a3; }
 }
 """
 )
+
+# Gradio 6.31's page reads a toast's title from a field its client never fills, so
+# every error toast says "Error" whatever gr.Error(title=…) was given. Until that is
+# fixed upstream, the page renames the toast titles it shows (and nothing else).
+TOAST_TITLES_JS = """
+const titles = {Error: '无法完成', Warning: '请注意', Info: '提示'};
+const rename = () => document.querySelectorAll('.toast-title').forEach((t) => {
+  const text = t.textContent.trim();
+  if (titles[text]) t.textContent = titles[text];
+});
+new MutationObserver(rename).observe(document.body, {childList: true, subtree: true});
+"""
