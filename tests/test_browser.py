@@ -6,6 +6,7 @@ the rework (a single answer box, an unfiltered chart, a developer outline…) go
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -248,10 +249,13 @@ def test_duty_tab_lists_a_departments_tasks(page: Page) -> None:
     page.locator("#duty-department input").fill("市质监局")
     page.locator("#duty-department input").press("Enter")
     page.wait_for_function(
-        "before => document.querySelector('#duties-heading').innerText !== before", arg=before
+        "() => document.querySelector('#duties-table').innerText.includes('质监局')"
     )
-    table = page.locator("#duties-table").inner_text()
-    assert "质监" in table and "项任务" in page.locator("#duties-heading").inner_text()
+    after = page.locator("#duties-heading").inner_text()
+    count = lambda heading: int(re.search(r"(\d+) 项任务", heading).group(1))  # noqa: E731
+    assert count(after) < count(before)
+    side = page.locator("#duties-side").inner_text()
+    assert "[牵头]" in side and "太原市" in side and "厦门市" in side  # a column per document
 
 
 # -- uploads and removal -----------------------------------------------------------------------------
