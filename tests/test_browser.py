@@ -254,6 +254,9 @@ def test_duty_tab_lists_a_departments_tasks(page: Page) -> None:
     after = page.locator("#duties-heading").inner_text()
     count = lambda heading: int(re.search(r"(\d+) 项任务", heading).group(1))  # noqa: E731
     assert count(after) < count(before)
+    page.wait_for_function(
+        "() => document.querySelector('#duties-side').innerText.includes('[牵头]')"
+    )
     side = page.locator("#duties-side").inner_text()
     assert "[牵头]" in side and "太原市" in side and "厦门市" in side  # a column per document
 
