@@ -83,6 +83,11 @@ class DutyHandlers:
             self.matrix(), self.aliases(), department.strip(), role=role_key
         )
 
+    def side_by_side_view(self, department: str, role: str) -> Any:
+        """The side by side, shown only once a department is given (no empty header row)."""
+        frame = self.side_by_side(department, role)
+        return gr.update(value=frame, visible=not frame.empty)
+
 
 def build_duties_tab(h: DutyHandlers) -> dict[str, Any]:
     documents, departments = h.duty_filters()
@@ -111,7 +116,11 @@ def build_duties_tab(h: DutyHandlers) -> dict[str, Any]:
         elem_id="duties-table",
     )
     side = gr.Dataframe(
-        label="该部门在各文件中的任务（对照）", interactive=False, wrap=True, elem_id="duties-side"
+        label="该部门在各文件中的任务（对照）",
+        interactive=False,
+        wrap=True,
+        visible=False,
+        elem_id="duties-side",
     )
     with gr.Row():
         excel_button = gr.Button("下载 Excel（当前筛选）")
@@ -133,6 +142,10 @@ def wire_duties(h: DutyHandlers, c: dict[str, Any], private: dict[str, Any]) -> 
         )
     for component in (department, role):
         component.change(
-            h.side_by_side, [department, role], c["side"], trigger_mode="always_last", **private
+            h.side_by_side_view,
+            [department, role],
+            c["side"],
+            trigger_mode="always_last",
+            **private,
         )
     c["excel_button"].click(h.duty_excel, c["filters"], c["excel"], **private)

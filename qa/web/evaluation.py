@@ -261,8 +261,13 @@ def build_evaluation_tab(h: EvaluationHandlers) -> dict[str, Any]:
         )
     run_button = gr.Button("开始评测", variant="primary", elem_id="eval-run")
     status = gr.HTML("", elem_id="eval-status")
-    overall = gr.Dataframe(label="总体（各模式）", interactive=False, elem_id="eval-overall")
-    labels = gr.Dataframe(label="按类型（完整系统）", interactive=False, elem_id="eval-labels")
+    # Tables stay hidden until there is a run to show (no empty "1 2 3" header row).
+    overall = gr.Dataframe(
+        label="总体（各模式）", interactive=False, visible=False, elem_id="eval-overall"
+    )
+    labels = gr.Dataframe(
+        label="按类型（完整系统）", interactive=False, visible=False, elem_id="eval-labels"
+    )
     misses = gr.HTML("", elem_id="eval-misses")
     report = gr.File(label="下载报告", file_count="multiple", elem_id="eval-report")
     current = gr.State("")
@@ -272,7 +277,7 @@ def build_evaluation_tab(h: EvaluationHandlers) -> dict[str, Any]:
         )
         compare_button = gr.Button("对比", elem_id="eval-compare")
     comparison = gr.Dataframe(
-        label="对比（完整系统）", interactive=False, elem_id="eval-comparison"
+        label="对比（完整系统）", interactive=False, visible=False, elem_id="eval-comparison"
     )
     return {
         "qa_file": qa_file, "modes": modes, "run": run_button, "status": status,
@@ -287,7 +292,12 @@ def wire_evaluation(h: EvaluationHandlers, c: dict[str, Any], private: dict[str,
         modes: list[str] | None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
     ) -> Any:
-        return h.run_evaluation(path, modes, progress)
+        status, overall, labels, *rest = h.run_evaluation(path, modes, progress)
+        shown = [gr.update(value=t, visible=True) for t in (overall, labels)]
+        return (status, *shown, *rest)
+
+    def compare(current: str | None, previous: str | None) -> Any:
+        return gr.update(value=h.compare_runs(current, previous), visible=True)
 
     c["run"].click(
         run,
@@ -305,4 +315,4 @@ def wire_evaluation(h: EvaluationHandlers, c: dict[str, Any], private: dict[str,
         concurrency_id="evaluation",
         **private,
     )
-    c["compare"].click(h.compare_runs, [c["current"], c["previous"]], c["comparison"], **private)
+    c["compare"].click(compare, [c["current"], c["previous"]], c["comparison"], **private)
