@@ -302,3 +302,42 @@ def test_duty_tab_filters_by_department_and_role(handlers: app.Handlers) -> None
     assert Path(path).suffix == ".xlsx" and Path(path).stat().st_size > 0
     heading, none = handlers.duty_table("", "不存在的局", "any")
     assert none.empty and "没有" in heading
+
+
+def test_the_maintainer_gate_refuses_before_anything_changes(
+    fresh_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qa.web.access
+
+    handlers = open_handlers(fresh_home)
+    source = tmp_path / "county.txt"
+    source.write_text(NEW_DOC, encoding="utf-8")
+    monkeypatch.setattr(qa.web.access, "may_change_corpus", lambda request: False)
+    before = sorted(p.name for p in (fresh_home / "corpus").iterdir())
+    with pytest.raises(gr.Error, match="只有维护人员"):
+        handlers.add_upload(str(source))
+    with pytest.raises(gr.Error, match="只有维护人员"):
+        handlers.remove_document(handlers.assistant.documents[0].doc_id, True)
+    assert sorted(p.name for p in (fresh_home / "corpus").iterdir()) == before
+    assert len(handlers.assistant.documents) == 5
+
+
+def test_briefing_can_carry_a_departments_tasks(
+    handlers: app.Handlers,
+    conversation: list,  # type: ignore[type-arg]
+) -> None:
+    markdown, docx_path, _, _ = handlers.briefing(conversation, [0], "市质监局")
+    assert "## 市质监局的任务分工" in markdown and "| 章节 | 任务 | 角色 |" in markdown
+    word = WordDocument(docx_path)
+    duty_table = word.tables[-1]
+    assert [c.text for c in duty_table.rows[0].cells] == [
+        "地区",
+        "章节",
+        "任务",
+        "角色",
+        "牵头",
+        "时限",
+    ]
+    assert len(duty_table.rows) > 3 and {"牵头", "配合"} & {
+        r.cells[3].text for r in duty_table.rows[1:]
+    }
