@@ -341,3 +341,12 @@ def test_briefing_can_carry_a_departments_tasks(
     assert len(duty_table.rows) > 3 and {"牵头", "配合"} & {
         r.cells[3].text for r in duty_table.rows[1:]
     }
+
+
+def test_a_follow_up_enters_the_briefing_as_the_question_it_stood_for(
+    handlers: app.Handlers,
+) -> None:
+    _, answers = handlers.ask_once("阿拉善盟森林覆盖率要达到多少?")
+    _, answers = handlers.ask_once("厦门呢?", "", answers)
+    markdown, *_ = handlers.briefing(answers)
+    assert "## 2. 厦门森林覆盖率要达到多少?" in markdown and "厦门呢" not in markdown

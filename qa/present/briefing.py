@@ -112,7 +112,8 @@ def entry(answer: Answer, documents: Mapping[str, Document]) -> Entry:
         else ""
     )
     return Entry(
-        question=answer.question,
+        # A follow-up (厦门呢?) means nothing on its own: the briefing states it whole.
+        question=answer.resolved_question or answer.question,
         found=answer.found,
         lines=lines,
         sources=tuple(sources),
