@@ -249,13 +249,13 @@ def test_duty_tab_lists_a_departments_tasks(page: Page) -> None:
     page.locator("#duty-department input").fill("市质监局")
     page.locator("#duty-department input").press("Enter")
     page.wait_for_function(
-        "() => document.querySelector('#duties-table').innerText.includes('质监局')"
+        "() => (document.querySelector('#duties-table')?.innerText || '').includes('质监局')"
     )
     after = page.locator("#duties-heading").inner_text()
     count = lambda heading: int(re.search(r"(\d+) 项任务", heading).group(1))  # noqa: E731
     assert count(after) < count(before)
     page.wait_for_function(
-        "() => document.querySelector('#duties-side').innerText.includes('[牵头]')"
+        "() => (document.querySelector('#duties-side')?.innerText || '').includes('[牵头]')"
     )
     side = page.locator("#duties-side").inner_text()
     assert "[牵头]" in side and "太原市" in side and "厦门市" in side  # a column per document
