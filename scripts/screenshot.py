@@ -93,7 +93,7 @@ def main() -> int:
                 ({"width": 1366, "height": 900}, desktop),
                 ({"width": 390, "height": 844}, phone),
             ):
-                page = browser.new_page(viewport=viewport)
+                page = browser.new_page(viewport=viewport, locale="zh-CN")
                 page.set_default_timeout(120_000)
                 page.goto(f"http://127.0.0.1:{port}/")
                 page.locator("#conversation").wait_for()

@@ -68,7 +68,8 @@ def browser() -> Iterator[Any]:
 
 
 def open_page(browser: Any, server: str, viewport: dict[str, int]) -> Page:
-    context = browser.new_context(viewport=viewport)
+    # A civil servant's browser speaks Chinese: Gradio's own labels follow its locale.
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
     page.set_default_timeout(60_000)
@@ -283,7 +284,7 @@ def test_upload_states_limits_and_removal(page: Page, tmp_path: Path) -> None:
     assert page.locator("#add-button").is_disabled()
     # The file box shows no size of its own: the status line gives it, in the limit's units.
     assert "B" not in page.locator("#upload-file .file-preview").inner_text()
-    page.locator("#upload-file button[aria-label=Clear]").click()
+    page.locator("#upload-file .icon-button-wrapper button").last.click()  # 清除
     good = tmp_path / "county-plan.txt"
     good.write_text(NEW_DOC, encoding="utf-8")
     page.locator("#upload-file input[type=file]").set_input_files(str(good))

@@ -269,7 +269,7 @@ def build_evaluation_tab(h: EvaluationHandlers) -> dict[str, Any]:
         label="按类型（完整系统）", interactive=False, visible=False, elem_id="eval-labels"
     )
     misses = gr.HTML("", elem_id="eval-misses")
-    report = gr.File(label="下载报告", file_count="multiple", elem_id="eval-report")
+    report = gr.File(label="下载报告", file_count="multiple", visible=False, elem_id="eval-report")
     current = gr.State("")
     with gr.Row():
         previous = gr.Dropdown(
@@ -292,9 +292,11 @@ def wire_evaluation(h: EvaluationHandlers, c: dict[str, Any], private: dict[str,
         modes: list[str] | None,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
     ) -> Any:
-        status, overall, labels, *rest = h.run_evaluation(path, modes, progress)
-        shown = [gr.update(value=t, visible=True) for t in (overall, labels)]
-        return (status, *shown, *rest)
+        status, overall, labels, misses, files, previous, name = h.run_evaluation(
+            path, modes, progress
+        )
+        shown = [gr.update(value=v, visible=True) for v in (overall, labels)]
+        return (status, *shown, misses, gr.update(value=files, visible=True), previous, name)
 
     def compare(current: str | None, previous: str | None) -> Any:
         return gr.update(value=h.compare_runs(current, previous), visible=True)
