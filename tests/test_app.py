@@ -317,3 +317,17 @@ def test_answer_renders_from_its_structure_safely() -> None:
     assert "<table" in html and "&lt;script&gt;" in html and "<script" not in html
     assert "某&lt;b&gt;市" in html and 'href="#qa-t1-card-1"' in html
     assert "ignored" not in html.split("<textarea")[0]  # rendered from the sentences
+
+
+def test_evaluation_and_corpus_changes_queue_on_their_own(assistant: Assistant) -> None:
+    demo = app.build_app(assistant)
+    limits = {
+        fn.name: (fn.concurrency_id, fn.concurrency_limit)
+        for fn in demo.fns.values()
+        if fn.concurrency_id in ("evaluation", "corpus")
+    }
+    # One evaluation and one corpus change at a time, each in its own queue, so neither
+    # holds up questions (which share the default limit set at launch).
+    assert limits == {"run": ("evaluation", 1), "add": ("corpus", 1), "remove": ("corpus", 1)}
+    asking = [fn for fn in demo.fns.values() if fn.name == "ask"]
+    assert asking and all(fn.concurrency_limit == "default" for fn in asking)
