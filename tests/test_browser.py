@@ -226,6 +226,10 @@ def test_chart_follows_the_filters_and_says_when_nothing_matches(page: Page) -> 
     page.wait_for_function("document.querySelector('#figures-heading').innerText.includes('没有')")
     page.locator("#figures-chart").wait_for(state="hidden")
     assert "没有可以画图的数值" in page.locator("#chart-caption").inner_text()
+    page.get_by_label("指标关键词").fill("合格率")
+    page.get_by_role("button", name="下载 CSV（当前筛选）").click()
+    page.locator("#figures-csv a").first.wait_for()
+    assert "figures.csv" in page.locator("#figures-csv").inner_text().replace("\n", "")
 
 
 def test_documents_tab_shows_a_clickable_outline_at_once(page: Page) -> None:

@@ -124,7 +124,7 @@ def build_duties_tab(h: DutyHandlers) -> dict[str, Any]:
     )
     with gr.Row():
         excel_button = gr.Button("下载 Excel（当前筛选）")
-        excel = gr.File(label="Excel")
+        excel = gr.File(label="Excel", visible=False)
     return {"filters": [document, department, role], "heading": heading, "table": table,
             "side": side, "excel_button": excel_button, "excel": excel, "document": document,
             "department": department}  # fmt: skip
@@ -148,4 +148,8 @@ def wire_duties(h: DutyHandlers, c: dict[str, Any], private: dict[str, Any]) -> 
             trigger_mode="always_last",
             **private,
         )
-    c["excel_button"].click(h.duty_excel, c["filters"], c["excel"], **private)
+
+    def excel(*filters: str) -> Any:
+        return gr.update(value=h.duty_excel(*filters), visible=True)
+
+    c["excel_button"].click(excel, c["filters"], c["excel"], **private)

@@ -99,7 +99,9 @@ def build_figures_tab(h: FigureHandlers) -> dict[str, Any]:
     )
     with gr.Row():
         csv_button = gr.Button("下载 CSV（当前筛选）")
-        csv_file = gr.File(label="CSV（UTF-8，Excel 可直接打开）")
+        csv_file = gr.File(
+            label="CSV（UTF-8，Excel 可直接打开）", visible=False, elem_id="figures-csv"
+        )
     caption_view = gr.Markdown(caption, elem_id="chart-caption")
     chart_view = gr.Plot(
         chart["value"],
@@ -124,4 +126,8 @@ def wire_figures(h: FigureHandlers, c: dict[str, Any], private: dict[str, Any]) 
         component.change(
             h.figure_view, c["filters"], c["outputs"], trigger_mode="always_last", **private
         )
-    c["csv_button"].click(h.figure_csv, c["filters"], c["csv_file"], **private)
+
+    def csv(*filters: str) -> Any:
+        return gr.update(value=h.figure_csv(*filters), visible=True)
+
+    c["csv_button"].click(csv, c["filters"], c["csv_file"], **private)
