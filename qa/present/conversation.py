@@ -213,7 +213,9 @@ def answer_block(turn: int, answer: Answer, documents: Mapping[str, Document]) -
         card_html(turn, answer, p, answer.found and p.rank in cited) for p in answer.passages
     )
     heading = CITED_HEADING if answer.found else CLOSEST_HEADING
-    figures = figures_html(turn, answer, related_figures(answer)) if answer.found else ""
+    # Rows of the comparison are not repeated under 相关数据.
+    related = [c for c in related_figures(answer) if c not in answer.table]
+    figures = figures_html(turn, answer, related) if answer.found else ""
     return (
         notes
         + top
