@@ -200,7 +200,14 @@ class Assistant:
         if ranking.vector is not None:
             vector = ranking.vector
             similarity = lambda texts: self._sentence_vectors(texts) @ vector  # noqa: E731
-        request = AnswerRequest(question, analysis, tuple(passages), index, similarity)
+        request = AnswerRequest(
+            question,
+            analysis,
+            tuple(passages),
+            index,
+            similarity,
+            tuple(self.resolve_documents(doc_filter)),
+        )
         return request, ranking
 
     def _sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:

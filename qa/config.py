@@ -100,6 +100,11 @@ class Settings:
     # The browser UI (app.py)
     host: str = "127.0.0.1"
     port: int = 7860
+    # The page's 评测 tab: questions one run may hold (one evaluator cannot hog the
+    # server; runs go one at a time, and larger sets belong to `python -m eval`), and
+    # where runs are kept for comparison ("" = <index_dir>/eval-runs).
+    eval_max_questions: int = 300
+    eval_runs_dir: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -27,7 +27,8 @@ def test_ask_api_returns_the_cli_schema(server: str) -> None:
 
     client = Client(server, verbose=False)
     record = client.predict("厦门到2018年森林覆盖率要达到多少?", "", api_name="/ask")
-    assert set(record) == {"question", "found", "answer", "passages", "figures", "timings_ms"}
+    # The first version's fields, unchanged; later fields are only added (qa.present.records).
+    assert set(record) >= {"question", "found", "answer", "passages", "figures", "timings_ms"}
     assert record["question"] == "厦门到2018年森林覆盖率要达到多少?"
     assert record["passages"], "an answer must come with passages"
     passage = record["passages"][0]

@@ -20,6 +20,7 @@ ANSWER_KEYS = {"question", "found", "answer", "passages", "figures", "timings_ms
     "not_found_reason",
     "notes",
     "resolved_question",
+    "also_stated",
 }
 PASSAGE_KEYS = {"rank", "doc_id", "doc_title", "region", "section_path", "text", "span", "score"}
 FIGURE_KEYS = {

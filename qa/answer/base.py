@@ -31,6 +31,7 @@ class AnswerRequest:
     passages: tuple[Passage, ...]
     index: SearchIndex  # chunk figures, keyword statistics, document labels
     similarity: Similarity | None = None  # None when no dense model ran (keyword mode)
+    doc_filter: tuple[str, ...] = ()  # the documents the user restricted the question to
 
 
 class AnswerGenerator(Protocol):

@@ -88,7 +88,7 @@ class ExtractiveGenerator:
                 notes = (f"以下文件没有提到“{topic}”：{'、'.join(silent)}。",)
         passages_out = passages
         also: tuple[CitedFigure, ...] = ()
-        if not per_document and not analysis.doc_ids and answer_figures:
+        if not per_document and not analysis.doc_ids and not request.doc_filter and answer_figures:
             passages_out, also = _also_stated(passages, answer_figures, index)
         sentences = tuple(
             AnswerSentence(
