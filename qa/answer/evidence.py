@@ -20,6 +20,7 @@ MAX_SENTENCE_CHARS = 150
 # passage rank): tuned on the v2 dev split only (eval/README.md).
 TOPIC_WEIGHT = 0.3
 DEFINITION_BONUS = 0.25
+LIST_BONUS = 0.2
 # A "who leads" question is answered by a sentence naming a department, whatever else
 # another sentence shares with the question.
 DEPARTMENT_BONUS = 0.6
@@ -134,6 +135,8 @@ def score_evidence(
             )
             if analysis.asks_definition and DEFINITION_CUE.search(form):
                 score += DEFINITION_BONUS
+            if analysis.asks_list and form.endswith((":", "：")):
+                score += LIST_BONUS  # the sentence introducing the list, shown with its items
             if analysis.asks_department:
                 score += DEPARTMENT_BONUS if DEPARTMENT_CUE.search(form) else 0.0
             elif analysis.asks_doc_number:
@@ -203,7 +206,7 @@ def choose_evidence(
         (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
     )
     at = next(i for i, e in enumerate(siblings) if e is best)
-    if best.text.rstrip().endswith(_INTRO_END):
+    if analysis.asks_list and best.text.rstrip().endswith(_INTRO_END):
         items = []
         for other in siblings[at + 1 :]:
             if not _ITEM.match(other.text) or other.span[1] - best.span[0] > LIST_LIMIT:

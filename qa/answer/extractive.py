@@ -140,7 +140,11 @@ def not_found_reason(
     if not request.passages or not chosen:
         return "没有检索到相关段落。"
     return unsupported_reason(
-        request.analysis, request.passages, request.index.corpus_form, answer_figures
+        request.analysis,
+        request.passages,
+        request.index.corpus_form,
+        answer_figures,
+        request.index.term_spread,
     )
 
 

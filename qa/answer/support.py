@@ -28,7 +28,7 @@ Pure function over the analysis, the passages and the corpus text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form
@@ -36,6 +36,8 @@ from qa.tokens import tokenize
 from qa.types import Figure, Passage
 
 EVIDENCE_PASSAGES = 3
+# A word used by fewer than this share of the documents is specific to some of them.
+SPECIFIC_SPREAD = 0.5
 
 
 MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
@@ -73,6 +75,7 @@ def unsupported_reason(
     passages: Sequence[Passage],
     corpus_form: str,
     answer_figures: Sequence[Figure] = (),
+    spread: Callable[[str], float] | None = None,
 ) -> str:
     """Why the passages cannot answer the question, in Chinese; "" when they can.
 
@@ -98,11 +101,17 @@ def unsupported_reason(
     if analysis.doc_ids:
         # A named document that lacks the topic other documents state (太原的森林覆盖率).
         missing = [t for t in analysis.topic_terms if t not in top]
-        known_elsewhere = [t for t in missing if t in corpus_form]
+        # Only specific words count: 安全 or 责任, used by most documents, say nothing
+        # about which document should hold the answer.
+        known_elsewhere = [
+            t
+            for t in missing
+            if t in corpus_form and (spread is None or spread(t) < SPECIFIC_SPREAD)
+        ]
         if len(known_elsewhere) >= 2:
             return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"
     terms = analysis.topic_terms
-    unknown = [t for t in terms if _unknown(t, corpus_form)]
+    unknown = [t for t in analysis.topic_nouns if _unknown(t, corpus_form)]
     long_unknown = [t for t in unknown if len(t) >= 4]
     if len(terms) == 1 and long_unknown:
         return f"文件中没有提到“{long_unknown[0]}”。"

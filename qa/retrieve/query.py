@@ -113,6 +113,9 @@ _STATED_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:%|万元|亿元|元|个|家|倍|�
 _DEFINITION_QUESTION = re.compile(
     r"什么(是|叫)|是指|指(的是)?什么|含义|定义|包括哪|包含哪|分为哪|分(为)?几类|哪几类|哪几种|范围"
 )
+_LIST_QUESTION = re.compile(
+    r"哪些|哪几|什么途径|哪几种|哪几类|包括什么|有什么(情形|情况|事项|要求)|举几个|列举"
+)
 # Words that ask rather than name a topic (哪些地方, 怎么办, 什么样).
 _ASKING = re.compile(r"哪|什么|怎么|怎样|多少|几|谁|吗|是否|如何|为何|为什么")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
@@ -154,10 +157,12 @@ class QuestionAnalysis:
     asks_department: bool  # 哪个部门 / 谁牵头 / 由谁负责
     asks_doc_number: bool  # 文号
     asks_money: bool  # 多少钱 / 多少万元 / 奖金: the answer must state an amount of money
-    asks_definition: bool  # 什么是 / 指什么 / 包括哪些: favour defining sentences
     content_tokens: tuple[str, ...]  # keyword tokens without the place names
     topic_terms: tuple[str, ...]  # nouns naming what is asked about (see topic_terms)
+    asks_definition: bool = False  # 什么是 / 指什么 / 包括哪些: favour defining sentences
+    asks_list: bool = False  # 哪些 / 哪几 / 什么途径: a list's items answer it
     unknown_documents: tuple[str, ...] = ()  # laws the question names that are not indexed
+    topic_nouns: tuple[str, ...] = ()  # the topic terms tagged as nouns (not 花钱买, 完工后)
     stated_figures: tuple[str, ...] = ()  # figures the question itself states (100万元)
 
 
@@ -236,8 +241,11 @@ def _compounds(tagged: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
     return out
 
 
+_NOUN_FLAGS = frozenset(["n", "nz", "nt", "nl", "ng", "eng", "j"])
+
+
 def topic_terms(
-    question: str, places: Iterable[str], titles: Iterable[str] = ()
+    question: str, places: Iterable[str], titles: Iterable[str] = (), nouns_only: bool = False
 ) -> tuple[str, ...]:
     """The nouns that say what the question is about (no places, no document names, no
     generic or asking words)."""
@@ -247,7 +255,7 @@ def topic_terms(
         dict.fromkeys(
             word
             for word, flag in _compounds(_tagged(search_form(question)))
-            if flag in _TOPIC_FLAGS
+            if flag in (_NOUN_FLAGS if nouns_only else _TOPIC_FLAGS)
             and len(word) >= 2
             and word not in _GENERIC_TOPICS
             and not _ASKING.search(word)
@@ -297,8 +305,10 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         asks_money=bool(_MONEY_QUESTION.search(form)),
         asks_definition=bool(_DEFINITION_QUESTION.search(form)),
+        asks_list=bool(_LIST_QUESTION.search(form)),
         content_tokens=tokens,
         topic_terms=topic_terms(question, [*known_aliases, *unknown], named_titles),
+        topic_nouns=topic_terms(question, [*known_aliases, *unknown], named_titles, True),
         unknown_documents=tuple(
             name for name in law_names(form) if not any(name in t or t in name for t in titles)
         ),
