@@ -19,6 +19,7 @@ from qa.config import Settings
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
+from qa.ingest.pages import ocr_confidence, span_pages
 from qa.ingest.parse import parse_file
 from qa.retrieve.query import QuestionAnalysis, analyse, names_document
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
@@ -150,7 +151,18 @@ class Assistant:
         for rank, (chunk_id, score) in enumerate(ranking.items[:k], 1):
             chunk = index.chunks[chunk_id]
             document = index.documents[chunk.doc_id]
-            passages.append(Passage(rank, chunk, document.title, document.region, score))
+            pages = span_pages(document, chunk.span)
+            passages.append(
+                Passage(
+                    rank,
+                    chunk,
+                    document.title,
+                    document.region,
+                    score,
+                    pages=pages,
+                    ocr_confidence=ocr_confidence(document, pages),
+                )
+            )
         return analysis, ranking, passages
 
     def ask(

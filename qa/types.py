@@ -42,6 +42,12 @@ class Document:
     script: Script
     content_hash: str  # sha256 of the raw file bytes: identity of the document
     encoding: str = "utf-8"
+    # Paged sources (PDF, OFD, scans): offset in ``text`` of each page's first character,
+    # page n (1-based) starting at page_starts[n - 1]; () for text without pages.
+    # ``qa.ingest.pages`` maps a span to its page numbers.
+    page_starts: tuple[int, ...] = ()
+    # Pages whose text came from OCR, as (page number, mean recognition confidence 0-1).
+    ocr_pages: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ class Passage:
     doc_title: str
     region: str
     score: float
+    pages: tuple[int, ...] = ()  # pages of a PDF/OFD/scan the chunk lies on; () for text
+    ocr_confidence: float | None = None  # lowest OCR confidence of those pages, if OCR'd
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ def load_document(path: Path, overrides: Mapping[str, str] | None = None) -> Doc
         script=meta.script,
         content_hash=content_hash,
         encoding=read.encoding,
+        page_starts=read.page_starts,
+        ocr_pages=read.ocr_pages,
     )
 
 

@@ -1,0 +1,204 @@
+"""Positioned lines of printed pages (PDF, OFD, OCR) back to paragraphs (pure).
+
+Every paged source gives lines with their box on the page; a printed page breaks a
+paragraph at every visual line and adds running headers, footers and page numbers.
+``pages_to_text`` undoes that by general rules of print layout:
+
+- Page furniture: a line in the top or bottom band of a page that is a page number
+  (— 3 —, -3-, 第3页 共10页, 3/10, a bare 3) or that repeats, digits ignored, in the
+  same band of at least half of the pages (a running header or footer) is dropped.
+- Paragraphs: a line continues the previous one when the previous line reaches the
+  right margin (it was wrapped, not ended) and this line starts at the left margin
+  (no first-line indent), does not start with an outline marker (一、 /（一）/ 1. /
+  第X章 / 第X条 …) and follows at the usual line distance. A wrapped title (centered
+  lines in a larger type than the body) is joined the same way. Across a page break
+  the same test applies to the last line of a page and the first of the next.
+- Joining: CJK text joins without a space; two Latin words get one space.
+
+The result is one paragraph per line, with the start offset of every page, so a span
+of the text maps back to the pages it came from (``qa.ingest.pages``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from qa.ingest.noise import _MARKER_START
+
+# Bands at the top and bottom of a page where headers, footers and numbers live, as a
+# share of the page height.
+_FURNITURE_BAND = 0.12
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-—–−一_·•]*(?:第\s*)?[0-9０-９]{1,4}\s*(?:页)?(?:\s*[/／]\s*[0-9０-９]{1,4})?"
+    r"(?:\s*[,，]?\s*共\s*[0-9０-９]{1,4}\s*页)?[\s\-—–−一_·•]*$"
+)
+_DIGITS = re.compile(r"[0-9０-９]+")
+_LATIN_END = re.compile(r"[A-Za-z0-9]$")
+_LATIN_START = re.compile(r"^[A-Za-z0-9]")
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One visual line: its text and box in page units, y growing downwards."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    confidence: float = 1.0  # OCR's recognition score; 1.0 for a text layer
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass(frozen=True)
+class PageLines:
+    width: float
+    height: float
+    lines: tuple[TextLine, ...]  # in reading order
+
+
+def is_page_number(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and bool(_PAGE_NUMBER.fullmatch(stripped))
+
+
+def _furniture_key(text: str) -> str:
+    return _DIGITS.sub("#", re.sub(r"\s+", "", text))
+
+
+def _bands(page: PageLines) -> tuple[list[int], list[int]]:
+    """Indexes of the lines in the top and bottom band of a page (at most two each)."""
+    top = [i for i, ln in enumerate(page.lines) if ln.bottom <= page.height * _FURNITURE_BAND]
+    bottom = [
+        i for i, ln in enumerate(page.lines) if ln.top >= page.height * (1 - _FURNITURE_BAND)
+    ]
+    return top[:2], bottom[-2:]
+
+
+def furniture(pages: Sequence[PageLines]) -> list[set[int]]:
+    """Per page, the indexes of header, footer and page-number lines."""
+    bands = [_bands(p) for p in pages]
+    counts: Counter[tuple[str, str]] = Counter()
+    for page, (top, bottom) in zip(pages, bands, strict=True):
+        keys = {("top", _furniture_key(page.lines[i].text)) for i in top}
+        keys |= {("bottom", _furniture_key(page.lines[i].text)) for i in bottom}
+        counts.update(keys)
+    repeated = {k for k, n in counts.items() if n >= 2 and n >= len(pages) / 2}
+    out: list[set[int]] = []
+    for page, (top, bottom) in zip(pages, bands, strict=True):
+        drop: set[int] = set()
+        for zone, indexes in (("top", top), ("bottom", bottom)):
+            for i in indexes:
+                text = page.lines[i].text
+                if is_page_number(text) or (zone, _furniture_key(text)) in repeated:
+                    drop.add(i)
+        out.append(drop)
+    return out
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """The body's margins and type size, measured over all pages."""
+
+    left: float
+    right: float
+    char: float  # body character width ~ line height of body text
+    pitch: float  # usual distance from one line's top to the next
+
+
+def _geometry(pages: Sequence[PageLines], kept: Sequence[Sequence[TextLine]]) -> _Geometry:
+    lines = [ln for page in kept for ln in page]
+    if not lines:
+        return _Geometry(0.0, 0.0, 1.0, 1.0)
+    char = median(ln.height for ln in lines) or 1.0
+    # Margins: the most common left edge and the furthest right edge reached by many
+    # lines (justified body lines all end there).
+    lefts = Counter(round(ln.x0 / (char / 4)) for ln in lines)
+    left = lefts.most_common(1)[0][0] * (char / 4)
+    rights = sorted(ln.x1 for ln in lines)
+    right = rights[int(len(rights) * 0.9)] if len(rights) > 1 else rights[0]
+    pitches = [
+        b.top - a.top
+        for page in kept
+        for a, b in zip(page, page[1:], strict=False)
+        if 0 < b.top - a.top < 3 * char
+    ]
+    pitch = median(pitches) if pitches else 1.5 * char
+    return _Geometry(left, right, char, pitch)
+
+
+def _continues(prev: TextLine, line: TextLine, geo: _Geometry, same_page: bool) -> bool:
+    """Whether ``line`` is the wrapped continuation of ``prev``'s paragraph."""
+    text = line.text.lstrip()
+    if not text or _MARKER_START.match(text):
+        return False
+    big = geo.char * 1.15
+    if prev.height > big and line.height > big:
+        # Title lines (larger type): centered, so the margin tests do not apply.
+        return (
+            abs(prev.height - line.height) < 0.1 * prev.height
+            and 0 < line.top - prev.bottom < prev.height
+            and not re.search(r"[。！？]$", prev.text.rstrip())
+        )
+    if prev.height > big or line.height > big:
+        return False
+    if prev.x1 < geo.right - 1.2 * geo.char:  # ended short of the margin
+        return False
+    if line.x0 > geo.left + 0.8 * geo.char:  # indented or centered: a new paragraph
+        return False
+    return not (same_page and line.top - prev.top > 1.6 * geo.pitch)
+
+
+def _glue(before: str, after: str) -> str:
+    """What goes between a wrapped line and its continuation: a space between words."""
+    if _LATIN_END.search(before) and _LATIN_START.match(after):
+        if not (before[-1].isdigit() and after[0].isdigit()):
+            return " "
+    return ""
+
+
+@dataclass(frozen=True)
+class PagedText:
+    text: str
+    page_starts: tuple[int, ...]  # offset of each page's first character
+    confidences: tuple[float, ...]  # per page: mean line confidence (1.0 without OCR)
+
+
+def pages_to_text(pages: Sequence[PageLines]) -> PagedText:
+    """One paragraph per line; page furniture dropped; page starts recorded."""
+    drops = furniture(pages)
+    kept = [
+        [ln for i, ln in enumerate(p.lines) if i not in drop and ln.text.strip()]
+        for p, drop in zip(pages, drops, strict=True)
+    ]
+    geo = _geometry(pages, kept)
+    parts: list[str] = []
+    length = 0
+    page_starts: list[int] = []
+    prev: TextLine | None = None
+    prev_page = -1
+    for number, lines in enumerate(kept):
+        page_starts.append(length)
+        for index, line in enumerate(lines):
+            text = line.text.strip()
+            if prev is not None and _continues(prev, line, geo, prev_page == number):
+                glue = _glue(parts[-1], text)
+            else:
+                glue = "\n" if parts else ""
+            parts.append(glue + text)
+            if index == 0:
+                page_starts[-1] = length + len(glue)
+            length += len(glue) + len(text)
+            prev, prev_page = line, number
+    confidences = tuple(
+        round(sum(ln.confidence for ln in lines) / len(lines), 4) if lines else 1.0
+        for lines in kept
+    )
+    return PagedText("".join(parts), tuple(page_starts), confidences)
