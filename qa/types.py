@@ -164,3 +164,21 @@ class Answer:
     not_found_reason: str = ""  # why the corpus does not answer ("" when found)
     mode: str = "extractive"  # which answer generator produced it
     notes: tuple[str, ...] = ()  # e.g. why a generated answer fell back to quotes
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A cited passage shown in its document (查看原文): the section around it, its pages."""
+
+    doc_id: str
+    title: str
+    source_name: str
+    section_path: tuple[str, ...]  # labels of the innermost section holding the span
+    span: Span  # the cited text: Document.text[span[0]:span[1]]
+    context_span: Span  # what is shown: the section (cut around the span when long)
+    before: str  # Document.text[context_span[0]:span[0]]
+    cited: str
+    after: str  # Document.text[span[1]:context_span[1]]
+    pages: tuple[int, ...] = ()  # 1-based pages of the cited text (PDF/OFD/scan); ()
+    page_count: int = 0  # pages of the document; 0 for text without pages
+    ocr_confidence: float | None = None  # lowest OCR confidence of those pages, if OCR'd

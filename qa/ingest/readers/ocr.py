@@ -31,7 +31,7 @@ OCR_DPI = 150
 _RESCAN = "请用扫描仪以 200–300 dpi 重新扫描，或上传带文字层的 PDF。"
 
 _engine: Any = None
-_engine_lock = threading.Lock()
+_engine_lock = threading.RLock()  # engine() is called while held
 
 
 def engine() -> Any:

@@ -41,6 +41,8 @@ def tqdm_progress(desc: str) -> tuple[ProgressCallback, Callable[[], None]]:
     def callback(done: int, total: int, what: str) -> None:
         if not bar:
             bar.append(tqdm(total=total, desc=desc, unit="页", leave=False))
+        if total != bar[0].total or done < bar[0].n:  # the next file's pages
+            bar[0].reset(total=total)
         bar[0].set_postfix_str(what)
         bar[0].update(done - bar[0].n)
 
