@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Sequence
@@ -46,6 +47,10 @@ class _Metrics:
     def __init__(self) -> None:
         from fontTools.ttLib import TTCollection
 
+        if not FONT_PATH.exists():
+            raise FileNotFoundError(
+                f"{FONT_PATH} is missing: install Debian's fonts-wqy-zenhei (make fonts)."
+            )
         font = TTCollection(str(FONT_PATH)).fonts[0]
         self.units = font["head"].unitsPerEm
         self.cmap = font.getBestCmap()
@@ -189,6 +194,8 @@ def _furniture(page: Page) -> list[Placed]:
 def write_text_pdf(text: str, target: Path, *, password: str | None = None) -> Path:
     from fpdf import FPDF
 
+    # fontTools reports the .ttc's bitmap table it cannot subset; the outlines embed.
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
     pdf = FPDF(unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.add_font("zenhei", fname=str(FONT_PATH))

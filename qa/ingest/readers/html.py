@@ -129,6 +129,7 @@ def _article(page: str, name: str) -> str:
 
 def read_html(path: Path) -> ReadResult:
     raw = read_bytes(path)
+    check_html(path)
     if not raw.strip():
         raise DocumentError(f"{path.name}：文件是空的。(Empty file.)", "请上传有正文的网页。")
     is_mhtml = path.suffix.lower() in {".mhtml", ".mht"}

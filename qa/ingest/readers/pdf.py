@@ -13,6 +13,7 @@ so a file declaring 100,000 pages is refused without touching them), no text at 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ _RESAVE = "请用 PDF 阅读器另存为（或“打印为 PDF”）后重试。
 # PDFium's FPDF_GetLastError codes.
 _ERR_PASSWORD = 4
 _ERR_SECURITY = 5
+_EMPTY_TREE = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+0\b|/Count\s+0\b[^>]*?/Type\s*/Pages\b")
 
 
 def _open(path: Path) -> Any:
@@ -43,12 +45,20 @@ def _open(path: Path) -> Any:
         )
     try:
         return pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
-        code = raw.FPDF_GetLastError()
+    except pdfium.PdfiumError as err:
+        # pypdfium2 keeps the load error's code; FPDF_GetLastError may be stale later.
+        code = err.err_code if err.err_code is not None else raw.FPDF_GetLastError()
         if code in (_ERR_PASSWORD, _ERR_SECURITY):
             raise DocumentError(
                 f"{path.name}：PDF 设有打开密码（已加密），无法读取。(Password-protected PDF.)",
                 "请在 PDF 阅读器中输入密码后另存为不加密的 PDF，再上传。",
+            ) from None
+        # PDFium fails to load a document whose page tree is empty (its code can be
+        # stale then), so an empty tree is recognised from the bytes.
+        if code == 0 or _EMPTY_TREE.search(path.read_bytes()):
+            raise DocumentError(
+                f"{path.name}：PDF 没有可读的页面（空文件或已损坏）。(Empty or damaged PDF.)",
+                _RESAVE,
             ) from None
         raise DocumentError(
             f"{path.name}：PDF 文件已损坏或不完整，无法打开。(Damaged PDF.)", _RESAVE

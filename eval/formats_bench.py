@@ -1,0 +1,179 @@
+"""Format invariance and reading speed over the corpus: run by hand, writes a report.
+
+    .venv/bin/python -m eval.formats_bench [--out eval/formats_report.md] [--no-ocr]
+
+Renders every .txt of corpus/ as a text PDF in 公文 layout, an image-only (scanned)
+PDF, an OFD and a saved HTML page (eval/render_formats.py), ingests each through the
+one parse road and compares it with the .txt (eval/format_invariance.py): outline,
+chunk texts and figures; for scans also the character error rate (CER) of the whole
+text, raw and with full-/half-width forms unified (NFKC: OCR reads "，" where the file
+has ","). Speeds are pages per second of reading alone (parse excluded). CPU-heavy:
+the full OCR run reads every page of the five documents (a few minutes on 2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import tempfile
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from eval.format_invariance import Comparison, character_error_rate, compare
+from eval.render_formats import render_all
+from qa.config import PROJECT_ROOT, Settings
+from qa.ingest.parse import load_document, parse
+from qa.ingest.readers import read_file
+from qa.types import ParsedDocument
+
+FORMATS = ("pdf", "scan", "ofd", "html")
+
+
+def cpu() -> str:
+    try:
+        info = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return platform.processor() or "unknown"
+    name = next((ln.split(":", 1)[1].strip() for ln in info.splitlines() if "Model name" in ln), "")
+    try:
+        vnni = "avx512_vnni" in Path("/proc/cpuinfo").read_text()
+    except OSError:
+        vnni = False
+    return f"{name or 'unknown'}, avx512_vnni {'yes' if vnni else 'no'}"
+
+
+def run(formats: tuple[str, ...], corpus: Path) -> dict[str, Any]:
+    settings = Settings.from_env()
+    rows: list[dict[str, Any]] = []
+    speed: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="qa-formats-") as folder:
+        for source in sorted(corpus.glob("*.txt")):
+            reference = parse(load_document(source, {}), settings)
+            files = render_all(source, Path(folder) / source.stem, formats)
+            for fmt in formats:
+                path = files[fmt]
+                started = time.perf_counter()
+                read = read_file(path)
+                seconds = time.perf_counter() - started
+                pages = max(1, len(read.page_starts))
+                entry = speed.setdefault(fmt, {"pages": 0, "seconds": 0.0})
+                entry["pages"] += pages if read.page_starts else 0
+                entry["seconds"] += seconds
+                other = parse(load_document(path, {}), settings)
+                rows.append(_row(source.stem, fmt, reference, other, pages, seconds))
+                print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    return {"rows": rows, "speed": speed}
+
+
+def _row(
+    stem: str, fmt: str, reference: ParsedDocument, other: ParsedDocument, pages: int, seconds: float
+) -> dict[str, Any]:
+    c: Comparison = compare(reference, other)
+    row: dict[str, Any] = {
+        "document": stem,
+        "format": fmt,
+        "pages": pages,
+        "seconds": round(seconds, 2),
+        "outline_same": c.outline_same,
+        "levels": c.levels_other,
+        "levels_txt": c.levels_reference,
+        "chunks": f"{c.chunks_same}/{c.chunks_reference} (got {c.chunks_other})",
+        "chunks_identical": c.chunks_identical,
+        "figures": f"{c.figures_same}/{c.figures_reference} (+{c.figures_extra})",
+        "figures_identical": c.figures_identical,
+        "figure_share": round(c.figure_share, 4),
+        "differences": c.differences[:3],
+    }
+    if other.document.ocr_pages:
+        ref, hyp = reference.document.text, other.document.text
+        row["cer"] = round(character_error_rate(ref, hyp), 4)
+        row["cer_nfkc"] = round(
+            character_error_rate(unicodedata.normalize("NFKC", ref), unicodedata.normalize("NFKC", hyp)),
+            4,
+        )
+        confidences = [c for _, c in other.document.ocr_pages]
+        row["ocr_confidence"] = round(sum(confidences) / len(confidences), 4)
+    return row
+
+
+def report(result: dict[str, Any], command: str) -> str:
+    lines = [
+        "# Formats: invariance and reading speed",
+        "",
+        f"Command: `{command}`  ",
+        f"CPU: {cpu()}, 2 cores, shared with other engineers' jobs while it ran.  ",
+        "Each .txt of corpus/ rendered as a text PDF (公文 layout), an image-only PDF "
+        "(150 dpi grey JPEG pages), an OFD and a saved HTML page with site chrome "
+        "(eval/render_formats.py), ingested, and compared with the .txt "
+        "(eval/format_invariance.py). Chunks and figure clauses are compared with "
+        "whitespace ignored.",
+        "",
+        "## Speed (reading only)",
+        "",
+        "| format | pages | seconds | pages/s |",
+        "|---|---|---|---|",
+    ]
+    for fmt, entry in result["speed"].items():
+        pages = entry["pages"]
+        rate = f"{pages / entry['seconds']:.2f}" if pages and entry["seconds"] else "–"
+        lines.append(f"| {fmt} | {pages or '–'} | {entry['seconds']:.2f} | {rate} |")
+    lines += [
+        "",
+        "## Invariance per document and format",
+        "",
+        "| document | format | outline | levels (txt → format) | chunks same | figures same | CER | CER (NFKC) | OCR conf. |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in result["rows"]:
+        levels = (
+            "same"
+            if row["levels"] == row["levels_txt"]
+            else f"{row['levels_txt']} → {row['levels']}"
+        )
+        lines.append(
+            f"| {row['document']} | {row['format']} | {'identical' if row['outline_same'] else 'DIFFERS'} "
+            f"| {levels} | {row['chunks']} | {row['figures']} | {row.get('cer', '–')} "
+            f"| {row.get('cer_nfkc', '–')} | {row.get('ocr_confidence', '–')} |"
+        )
+    scans = [r for r in result["rows"] if "cer" in r]
+    if scans:
+        figures = sum(int(r["figures"].split("/")[0]) for r in scans)
+        total = sum(int(r["figures"].split("/")[1].split()[0]) for r in scans)
+        lines += [
+            "",
+            f"Scans overall: outline identical in {sum(r['outline_same'] for r in scans)}/{len(scans)} "
+            f"documents; figures identical {figures}/{total} ({figures / max(1, total):.1%}); "
+            f"mean CER {sum(r['cer'] for r in scans) / len(scans):.4f}, "
+            f"NFKC {sum(r['cer_nfkc'] for r in scans) / len(scans):.4f}.",
+        ]
+    wrong = [r for r in result["rows"] if r["differences"]]
+    if wrong:
+        lines += ["", "## What differs", ""]
+        for row in wrong:
+            lines.append(f"- {row['document']} / {row['format']}: " + "; ".join(row["differences"]))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    args.add_argument("--out", default=str(PROJECT_ROOT / "eval" / "formats_report.md"))
+    args.add_argument("--no-ocr", action="store_true", help="skip the scanned PDFs")
+    args.add_argument("--corpus", default=str(PROJECT_ROOT / "corpus"))
+    ns = args.parse_args(argv)
+    formats = tuple(f for f in FORMATS if not (ns.no_ocr and f == "scan"))
+    result = run(formats, Path(ns.corpus))
+    command = ".venv/bin/python -m eval.formats_bench" + (" --no-ocr" if ns.no_ocr else "")
+    Path(ns.out).write_text(report(result, command), encoding="utf-8")
+    Path(ns.out).with_suffix(".json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    print(f"wrote {ns.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
