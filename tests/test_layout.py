@@ -109,15 +109,29 @@ def test_latin_words_split_by_a_wrap_get_a_space_cjk_does_not() -> None:
     assert pages_to_text(pages).text == "the quality plan 质量"
 
 
-def test_ocr_boxes_on_one_row_merge_left_to_right() -> None:
+def test_ocr_boxes_on_one_row_merge_left_to_right_unless_far_apart() -> None:
     pieces = [
-        TextLine("2015年4月27日", 120.0, 101.0, 180.0, 109.0, 0.9),
-        TextLine("厦门市人民政府", 30.0, 100.0, 80.0, 110.0, 0.8),
+        TextLine("质量强市战略", 85.0, 101.0, 150.0, 109.0, 0.9),
+        TextLine("厦门市实施", 30.0, 100.0, 80.0, 110.0, 0.8),
+        TextLine("另一栏", 190.0, 100.0, 220.0, 110.0, 0.9),  # a gap of 4 line heights
         TextLine("下一行", 30.0, 120.0, 60.0, 130.0, 0.95),
     ]
     merged = rows(pieces)
-    assert [m.text for m in merged] == ["厦门市人民政府2015年4月27日", "下一行"]
+    assert [m.text for m in merged] == ["厦门市实施质量强市战略", "另一栏", "下一行"]
     assert 0.8 < merged[0].confidence < 0.9
+
+
+def test_two_columns_are_read_left_column_first() -> None:
+    def line(text: str, x0: float, row: int, x1: float) -> TextLine:
+        return TextLine(text, x0, 40.0 + row * PITCH, x1, 40.0 + row * PITCH + CHAR)
+
+    title = [line("两栏排版的标题", 60.0, 0, 150.0)]
+    left = [line(f"左栏第{n}行文字", 20.0, n + 1, 100.0) for n in range(5)]
+    right = [line(f"右栏第{n}行文字", 110.0, n + 1, 190.0) for n in range(5)]
+    interleaved = [title[0]] + [x for pair in zip(left, right, strict=True) for x in pair]
+    text = pages_to_text([PageLines(210.0, 297.0, tuple(interleaved))]).text
+    assert text.split("\n")[0] == "两栏排版的标题"
+    assert text.index("左栏第4行") < text.index("右栏第0行")
 
 
 def test_pages_of_a_span() -> None:

@@ -32,6 +32,7 @@ from qa.ingest.noise import _MARKER_START
 # Bands at the top and bottom of a page where headers, footers and numbers live, as a
 # share of the page height.
 _FURNITURE_BAND = 0.12
+_PAGE_OF = re.compile(r"^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _PAGE_NUMBER = re.compile(
     r"^[\s\-—–−一_·•]*(?:第\s*)?[0-9０-９]{1,4}\s*(?:页)?(?:\s*[/／]\s*[0-9０-９]{1,4})?"
     r"(?:\s*[,，]?\s*共\s*[0-9０-９]{1,4}\s*页)?[\s\-—–−一_·•]*$"
@@ -66,7 +67,9 @@ class PageLines:
 
 def is_page_number(text: str) -> bool:
     stripped = text.strip()
-    return bool(stripped) and bool(_PAGE_NUMBER.fullmatch(stripped))
+    return bool(stripped) and bool(
+        _PAGE_NUMBER.fullmatch(stripped) or _PAGE_OF.fullmatch(stripped)
+    )
 
 
 def _furniture_key(text: str) -> str:
@@ -113,7 +116,7 @@ class _Geometry:
     pitch: float  # usual distance from one line's top to the next
 
 
-def _geometry(pages: Sequence[PageLines], kept: Sequence[Sequence[TextLine]]) -> _Geometry:
+def _geometry(kept: Sequence[Sequence[TextLine]]) -> _Geometry:
     lines = [ln for page in kept for ln in page]
     if not lines:
         return _Geometry(0.0, 0.0, 1.0, 1.0)
@@ -134,8 +137,13 @@ def _geometry(pages: Sequence[PageLines], kept: Sequence[Sequence[TextLine]]) ->
     return _Geometry(left, right, char, pitch)
 
 
-def _continues(prev: TextLine, line: TextLine, geo: _Geometry, same_page: bool) -> bool:
-    """Whether ``line`` is the wrapped continuation of ``prev``'s paragraph."""
+def _continues(
+    prev: TextLine, line: TextLine, prev_geo: _Geometry, geo: _Geometry, same_page: bool
+) -> bool:
+    """Whether ``line`` is the wrapped continuation of ``prev``'s paragraph.
+
+    ``prev_geo`` and ``geo`` are the margins of the columns the two lines are in.
+    """
     text = line.text.lstrip()
     if not text or _MARKER_START.match(text):
         return False
@@ -149,7 +157,7 @@ def _continues(prev: TextLine, line: TextLine, geo: _Geometry, same_page: bool) 
         )
     if prev.height > big or line.height > big:
         return False
-    if prev.x1 < geo.right - 1.2 * geo.char:  # ended short of the margin
+    if prev.x1 < prev_geo.right - 1.2 * prev_geo.char:  # ended short of the margin
         return False
     if line.x0 > geo.left + 0.8 * geo.char:  # indented or centered: a new paragraph
         return False
@@ -171,24 +179,75 @@ class PagedText:
     confidences: tuple[float, ...]  # per page: mean line confidence (1.0 without OCR)
 
 
+def columns(lines: Sequence[TextLine], width: float) -> tuple[list[TextLine], list[int]]:
+    """Lines in reading order for a two-column page, with each line's column (0/1/2).
+
+    A page has two columns when some x in the middle third is crossed by no line
+    between the first and the last line of each side, and at least four lines lie on
+    each side of it. Lines across the whole width (a title above, a note below) keep
+    column 0. A one-column page is returned as it is, every line in column 0.
+    """
+    order = list(lines)
+    if len(order) < 8:
+        return order, [0] * len(order)
+    for step in range(1, 10):
+        gutter = width * (0.3 + 0.04 * step)
+        left = [ln for ln in order if ln.x1 <= gutter]
+        right = [ln for ln in order if ln.x0 >= gutter]
+        if len(left) < 4 or len(right) < 4:
+            continue
+        top = min(min(ln.top for ln in left), min(ln.top for ln in right))
+        bottom = max(max(ln.bottom for ln in left), max(ln.bottom for ln in right))
+        across = [ln for ln in order if ln.x0 < gutter < ln.x1]
+        if any(top < (ln.top + ln.bottom) / 2 < bottom for ln in across):
+            continue
+        above = [ln for ln in across if ln.bottom <= top + 1e-6]
+        below = [ln for ln in across if ln.top >= bottom - 1e-6]
+        ordered = [*above, *left, *right, *below]
+        tags = [0] * len(above) + [1] * len(left) + [2] * len(right) + [0] * len(below)
+        return ordered, tags
+    return order, [0] * len(order)
+
+
 def pages_to_text(pages: Sequence[PageLines]) -> PagedText:
     """One paragraph per line; page furniture dropped; page starts recorded."""
     drops = furniture(pages)
-    kept = [
-        [ln for i, ln in enumerate(p.lines) if i not in drop and ln.text.strip()]
-        for p, drop in zip(pages, drops, strict=True)
-    ]
-    geo = _geometry(pages, kept)
+    kept: list[list[TextLine]] = []
+    tags: list[list[int]] = []
+    for p, drop in zip(pages, drops, strict=True):
+        ordered, column = columns(
+            [ln for i, ln in enumerate(p.lines) if i not in drop and ln.text.strip()], p.width
+        )
+        kept.append(ordered)
+        tags.append(column)
+    # Margins and type size per column kind: a left column ends where the gutter is.
+    geometries = {
+        tag: _geometry(
+            [[ln for ln, t in zip(page, page_tags, strict=True) if t == tag]
+             for page, page_tags in zip(kept, tags, strict=True)]
+        )
+        for tag in (0, 1, 2)
+    }
     parts: list[str] = []
     length = 0
     page_starts: list[int] = []
     prev: TextLine | None = None
     prev_page = -1
+    prev_tag = 0
     for number, lines in enumerate(kept):
         page_starts.append(length)
         for index, line in enumerate(lines):
             text = line.text.strip()
-            if prev is not None and _continues(prev, line, geo, prev_page == number):
+            tag = tags[number][index]
+            geo = geometries[tag]
+            # A paragraph goes on in the same column, or from the left column's foot
+            # to the right column's head; never out of a full-width line into a column.
+            flows = prev_tag == tag or (prev_tag == 1 and tag == 2)
+            if (
+                prev is not None
+                and flows
+                and _continues(prev, line, geometries[prev_tag], geo, prev_page == number)
+            ):
                 glue = _glue(parts[-1], text)
             else:
                 glue = "\n" if parts else ""
@@ -196,7 +255,7 @@ def pages_to_text(pages: Sequence[PageLines]) -> PagedText:
             if index == 0:
                 page_starts[-1] = length + len(glue)
             length += len(glue) + len(text)
-            prev, prev_page = line, number
+            prev, prev_page, prev_tag = line, number, tag
     confidences = tuple(
         round(sum(ln.confidence for ln in lines) / len(lines), 4) if lines else 1.0
         for lines in kept

@@ -85,25 +85,35 @@ def rows(pieces: list[TextLine]) -> list[TextLine]:
     merged = []
     for row in grouped:
         row.sort(key=lambda p: p.x0)
-        text = ""
-        for piece in row:
-            glue = " " if text and text[-1].isascii() and piece.text[0].isascii() else ""
-            text = text + glue + piece.text if text else piece.text
-        weights = [len(p.text) for p in row]
-        confidence = sum(p.confidence * w for p, w in zip(row, weights, strict=True)) / sum(
-            weights
-        )
-        merged.append(
-            TextLine(
-                text,
-                min(p.x0 for p in row),
-                min(p.top for p in row),
-                max(p.x1 for p in row),
-                max(p.bottom for p in row),
-                confidence,
-            )
-        )
+        # Boxes far apart on one row are separate lines (columns, table cells); the
+        # layout rules put columns in reading order.
+        height = sorted(p.height for p in row)[len(row) // 2]
+        segment = [row[0]]
+        for piece in row[1:]:
+            if piece.x0 - max(p.x1 for p in segment) > 2.5 * height:
+                merged.append(_merge(segment))
+                segment = [piece]
+            else:
+                segment.append(piece)
+        merged.append(_merge(segment))
     return merged
+
+
+def _merge(row: list[TextLine]) -> TextLine:
+    text = ""
+    for piece in row:
+        glue = " " if text and text[-1].isascii() and piece.text[0].isascii() else ""
+        text = text + glue + piece.text if text else piece.text
+    weights = [len(p.text) for p in row]
+    confidence = sum(p.confidence * w for p, w in zip(row, weights, strict=True)) / sum(weights)
+    return TextLine(
+        text,
+        min(p.x0 for p in row),
+        min(p.top for p in row),
+        max(p.x1 for p in row),
+        max(p.bottom for p in row),
+        confidence,
+    )
 
 
 def _open_image(path: Path) -> Image:

@@ -128,8 +128,17 @@ def _text_lines(page: Any) -> PageLines:
     return PageLines(width, height, tuple(lines))
 
 
-def _scanned(page_lines: PageLines) -> bool:
-    return sum(len(ln.text.replace(" ", "")) for ln in page_lines.lines) < MIN_TEXT_CHARS
+def _scanned(page: Any, page_lines: PageLines) -> bool:
+    """Almost no text layer, and an image to read: a scanned page.
+
+    A page with little text and no image (a cover with a vertical title, a drawing)
+    keeps its text layer; OCR would only find the same few characters or nothing.
+    """
+    import pypdfium2.raw as raw
+
+    if sum(len(ln.text.replace(" ", "")) for ln in page_lines.lines) >= MIN_TEXT_CHARS:
+        return False
+    return any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=4))
 
 
 def read_pdf(path: Path) -> ReadResult:
@@ -138,23 +147,27 @@ def read_pdf(path: Path) -> ReadResult:
         count = _page_count(path, pdf)
         pages: list[PageLines] = []
         scans: list[int] = []
+        read_by_ocr: list[int] = []
         for index in range(count):
             page = pdf[index]
             try:
                 lines = _text_lines(page)
+                if _scanned(page, lines):
+                    scans.append(index)
             finally:
                 page.close()
             pages.append(lines)
-            if _scanned(lines):
-                scans.append(index)
         for done, index in enumerate(scans, 1):
             page = pdf[index]
             try:
                 scale = OCR_DPI / 72
                 image = page.render(scale=scale).to_pil()
-                pages[index] = recognise(image, scale)
+                recognised = recognise(image, scale)
             finally:
                 page.close()
+            if recognised.lines:  # else the page keeps its (near empty) text layer
+                pages[index] = recognised
+                read_by_ocr.append(index)
             report(done, len(scans), f"OCR 第{index + 1}页")
     finally:
         pdf.close()
@@ -164,7 +177,7 @@ def read_pdf(path: Path) -> ReadResult:
             f"{path.name}：PDF 中没有文字，扫描页也没有识别出文字。(No text in the PDF.)",
             "请确认文件不是空白页；扫描件请以 200–300 dpi 重新扫描。",
         )
-    ocr_pages = tuple((i + 1, paged.confidences[i]) for i in scans)
+    ocr_pages = tuple((i + 1, paged.confidences[i]) for i in read_by_ocr)
     return ReadResult(paged.text, "pdf", paged.page_starts, ocr_pages)
 
 
