@@ -10,6 +10,7 @@ error rate of the whole text is measured as well.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -20,6 +21,11 @@ _WHITESPACE = re.compile(r"\s+")
 
 def squeeze(text: str) -> str:
     return _WHITESPACE.sub("", text)
+
+
+def unify_width(text: str) -> str:
+    """Full- and half-width forms as one (NFKC): OCR reads "，" where a file has ","."""
+    return unicodedata.normalize("NFKC", text)
 
 
 def outline_rows(sections: tuple[Section, ...]) -> list[tuple[int, str]]:
@@ -98,22 +104,36 @@ class Comparison:
         return self.figures_same / self.figures_reference if self.figures_reference else 1.0
 
 
-def compare(reference: ParsedDocument, other: ParsedDocument) -> Comparison:
-    ref_rows, other_rows = outline_rows(reference.sections), outline_rows(other.sections)
+def compare(
+    reference: ParsedDocument, other: ParsedDocument, *, width_insensitive: bool = False
+) -> Comparison:
+    """``width_insensitive`` compares headings, chunks and figure clauses after NFKC, for
+    OCR, which cannot see whether a comma was typed full- or half-width."""
+    form = unify_width if width_insensitive else (lambda text: text)
+
+    def rows_of(parsed: ParsedDocument) -> list[tuple[int, str]]:
+        return [(level, form(label)) for level, label in outline_rows(parsed.sections)]
+
+    def figure_keys(parsed: ParsedDocument) -> Counter[tuple[object, ...]]:
+        return Counter(
+            tuple(form(v) if isinstance(v, str) else v for v in figure_key(f))
+            for f in parsed.figures
+        )
+
+    ref_rows, other_rows = rows_of(reference), rows_of(other)
     differences = [
         f"heading: {a!r} vs {b!r}" for a, b in zip(ref_rows, other_rows, strict=False) if a != b
     ]
     if len(ref_rows) != len(other_rows):
         differences.append(f"outline: {len(ref_rows)} vs {len(other_rows)} sections")
-    ref_chunks = [squeeze(c.text) for c in reference.chunks]
-    other_chunks = [squeeze(c.text) for c in other.chunks]
+    ref_chunks = [form(squeeze(c.text)) for c in reference.chunks]
+    other_chunks = [form(squeeze(c.text)) for c in other.chunks]
     same_chunks = sum(a == b for a, b in zip(ref_chunks, other_chunks, strict=False))
     for a, b in zip(ref_chunks, other_chunks, strict=False):
         if a != b:
             differences.append(f"chunk: {a[:40]!r}… vs {b[:40]!r}…")
             break
-    ref_figures = Counter(figure_key(f) for f in reference.figures)
-    other_figures = Counter(figure_key(f) for f in other.figures)
+    ref_figures, other_figures = figure_keys(reference), figure_keys(other)
     same_figures = sum((ref_figures & other_figures).values())
     for key in list((ref_figures - other_figures).elements())[:3]:
         differences.append(f"figure missing: {key[:3]}")
