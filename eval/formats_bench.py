@@ -70,7 +70,12 @@ def run(formats: tuple[str, ...], corpus: Path) -> dict[str, Any]:
 
 
 def _row(
-    stem: str, fmt: str, reference: ParsedDocument, other: ParsedDocument, pages: int, seconds: float
+    stem: str,
+    fmt: str,
+    reference: ParsedDocument,
+    other: ParsedDocument,
+    pages: int,
+    seconds: float,
 ) -> dict[str, Any]:
     c: Comparison = compare(reference, other)
     row: dict[str, Any] = {
@@ -100,7 +105,9 @@ def _row(
         ref, hyp = reference.document.text, other.document.text
         row["cer"] = round(character_error_rate(ref, hyp), 4)
         row["cer_nfkc"] = round(
-            character_error_rate(unicodedata.normalize("NFKC", ref), unicodedata.normalize("NFKC", hyp)),
+            character_error_rate(
+                unicodedata.normalize("NFKC", ref), unicodedata.normalize("NFKC", hyp)
+            ),
             4,
         )
         confidences = [c for _, c in other.document.ocr_pages]

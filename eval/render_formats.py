@@ -23,6 +23,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 FONT_PATH = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -258,7 +259,7 @@ def _ofd_text_object(obj_id: int, line: Placed) -> str:
         for k, char in enumerate(piece):
             positions.append((x + m.width(piece[:k], line.size_pt), char))
     first_x = positions[0][0]
-    deltas = [round(b[0] - a[0], 3) for a, b in zip(positions, positions[1:], strict=False)]
+    deltas = [round(b[0] - a[0], 3) for a, b in pairwise(positions)]
     size = round(line.size_pt * PT, 3)
     width = positions[-1][0] + m.width(positions[-1][1], line.size_pt) - first_x
     top = line.baseline - size
@@ -279,7 +280,7 @@ def _ofd_page(page: Page, first_id: int) -> str:
     ]
     return (
         f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}">'
-        f'<ofd:Area><ofd:PhysicalBox>0 0 {PAGE_W} {PAGE_H}</ofd:PhysicalBox></ofd:Area>'
+        f"<ofd:Area><ofd:PhysicalBox>0 0 {PAGE_W} {PAGE_H}</ofd:PhysicalBox></ofd:Area>"
         f'<ofd:Content><ofd:Layer ID="{first_id - 1}">{"".join(objects)}</ofd:Layer>'
         "</ofd:Content></ofd:Page>"
     )

@@ -20,7 +20,16 @@ ANSWER_KEYS = {"question", "found", "answer", "passages", "figures", "timings_ms
     "not_found_reason",
     "notes",
 }
-PASSAGE_KEYS = {"rank", "doc_id", "doc_title", "region", "section_path", "text", "span", "score"} | {
+PASSAGE_KEYS = {
+    "rank",
+    "doc_id",
+    "doc_title",
+    "region",
+    "section_path",
+    "text",
+    "span",
+    "score",
+} | {
     "pages",
     "ocr",
     "ocr_confidence",

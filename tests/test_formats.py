@@ -16,7 +16,7 @@ from qa.config import Settings
 from qa.errors import DocumentError
 from qa.ingest.parse import parse_file
 from qa.ingest.readers import format_for, read_file, readable_suffixes
-from qa.ingest.readers.pdf import MAX_PAGES, check_pdf
+from qa.ingest.readers.pdf import MAX_PAGES
 from qa.ingest.uploads import commit_upload, staged_upload
 from qa.present.records import answer_to_record
 from qa.present.source import source_view, source_view_for_chunk, source_view_html
@@ -54,7 +54,18 @@ def refused(path: Path, *, check: bool = True) -> str:
 
 
 def test_every_new_format_is_registered() -> None:
-    for suffix in (".pdf", ".ofd", ".html", ".htm", ".mhtml", ".png", ".jpg", ".jpeg", ".tif", ".tiff"):
+    for suffix in (
+        ".pdf",
+        ".ofd",
+        ".html",
+        ".htm",
+        ".mhtml",
+        ".png",
+        ".jpg",
+        ".jpeg",
+        ".tif",
+        ".tiff",
+    ):
         assert suffix in readable_suffixes()
 
 
@@ -159,7 +170,9 @@ def test_pdf_declaring_100000_pages_is_refused_from_its_page_tree(tmp_path: Path
     assert "100000 页" in message and f"上限 {MAX_PAGES} 页" in message
 
 
-def test_ofd_without_a_document_root_or_pages_is_refused(rendered: dict[str, Path], tmp_path: Path) -> None:
+def test_ofd_without_a_document_root_or_pages_is_refused(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
     no_root = rewrite_zip(
         rendered["ofd"],
         tmp_path / "noroot.ofd",
@@ -198,7 +211,9 @@ def test_ofd_xml_entities_are_not_expanded(rendered: dict[str, Path], tmp_path: 
     )
     page = laughs + page.split("?>", 1)[1].replace("丙县人民政府关于", "&c;", 1)
     path = rewrite_zip(
-        rendered["ofd"], tmp_path / "entities.ofd", {"Doc_0/Pages/Page_0/Content.xml": page.encode()}
+        rendered["ofd"],
+        tmp_path / "entities.ofd",
+        {"Doc_0/Pages/Page_0/Content.xml": page.encode()},
     )
     try:
         text = read_file(path).text
@@ -222,7 +237,8 @@ def home(tmp_path: Path) -> Settings:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "city-a.txt").write_text(
-        "甲市质量工作意见\n一、总体目标\n到2020年,全市产品质量监督抽查合格率达到95%以上。\n", encoding="utf-8"
+        "甲市质量工作意见\n一、总体目标\n到2020年,全市产品质量监督抽查合格率达到95%以上。\n",
+        encoding="utf-8",
     )
     return index_folder(corpus, tmp_path / "index")
 
@@ -253,8 +269,9 @@ def test_refused_uploads_leave_corpus_and_index_as_they_were(
             archive.writestr("big.xml", b"\0" * (60 * 1024 * 1024))
     assistant = Assistant(home, FakeEmbedder())
     before = _snapshot(home)
-    with pytest.raises(DocumentError) as caught, staged_upload(
-        upload, upload.name, home, assistant.documents
+    with (
+        pytest.raises(DocumentError) as caught,
+        staged_upload(upload, upload.name, home, assistant.documents),
     ):
         pass
     assert CHINESE.search(str(caught.value))

@@ -71,12 +71,18 @@ def test_wrapped_lines_join_and_headings_stay_lines() -> None:
 
 def test_a_marker_at_a_line_start_is_never_joined_even_after_a_full_line() -> None:
     pages = [page([body("各单位要加强组织领导,确保完成", 0, indent=2), body("二、保障措施", 1)], 1)]
-    assert pages_to_text(pages).text.split("\n") == ["各单位要加强组织领导,确保完成", "二、保障措施"]
+    assert pages_to_text(pages).text.split("\n") == [
+        "各单位要加强组织领导,确保完成",
+        "二、保障措施",
+    ]
 
 
 def test_headers_footers_and_numbers_are_dropped_and_paragraphs_cross_pages() -> None:
     first = [body("第一段的开头在这一页写到了", 20, indent=2)]
-    second = [body("最后一行然后在下一页结束。", 0, full=False), body("第二段。", 1, indent=2, full=False)]
+    second = [
+        body("最后一行然后在下一页结束。", 0, full=False),
+        body("第二段。", 1, indent=2, full=False),
+    ]
     last = [body("第三段。", 0, indent=2, full=False)]
     result = pages_to_text(
         [page(first, 1, header=True), page(second, 2, header=True), page(last, 3, header=True)]
@@ -99,7 +105,11 @@ def test_a_centered_title_over_two_lines_is_one_line() -> None:
         TextLine("厦门市人民政府关于印发进一步", 40.0, 40.0, 170.0, 48.0),
         TextLine("实施质量强市战略意见的通知", 50.0, 55.0, 160.0, 63.0),
     ]
-    lines = [*title, body("厦府〔2015〕114号", 3, indent=8, full=False), body("正文。", 4, indent=2, full=False)]
+    lines = [
+        *title,
+        body("厦府〔2015〕114号", 3, indent=8, full=False),
+        body("正文。", 4, indent=2, full=False),
+    ]
     result = pages_to_text([PageLines(210.0, 297.0, tuple(lines))])
     assert result.text.split("\n")[0] == "厦门市人民政府关于印发进一步实施质量强市战略意见的通知"
 

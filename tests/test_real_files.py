@@ -19,14 +19,19 @@ def test_a_real_gongwen_ofd_reads_with_letterhead_number_title_and_pages() -> No
     parsed = parse_file(REAL / "ofdrw-n.ofd", Settings(), overrides={})
     document = parsed.document
     lines = document.text.split("\n")
-    assert lines[:3] == ["测试符路桥区卫生局文件", "路卫发〔2011〕76号", "关于同意张阿三同志辞职的批复"]
+    assert lines[:3] == [
+        "测试符路桥区卫生局文件",
+        "路卫发〔2011〕76号",
+        "关于同意张阿三同志辞职的批复",
+    ]
     # The letterhead (版头) names the issuer; the title follows the 文号.
     assert document.title == "关于同意张阿三同志辞职的批复"
     assert document.doc_number == "路卫发〔2011〕76号"
     assert document.issuer == "测试符路桥区卫生局"
     # A paragraph wrapped over three printed lines is one line again.
     assert any(
-        line.startswith("该同志由于家庭") and line.endswith("同意张阿三同志辞职。") for line in lines
+        line.startswith("该同志由于家庭") and line.endswith("同意张阿三同志辞职。")
+        for line in lines
     )
     # Page 2 holds the signature, the date and the 版记 (who printed it, when).
     assert len(document.page_starts) == 2

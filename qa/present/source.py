@@ -103,9 +103,7 @@ def source_view_html(view: SourceView) -> str:
     if view.pages:
         facts.append(f"{esc(page_label(view.pages))}（共{view.page_count}页）")
     if view.ocr_confidence is not None:
-        facts.append(
-            f"本段文字由扫描件识别（OCR，置信度 {view.ocr_confidence:.2f}），请以原件为准"
-        )
+        facts.append(f"本段文字由扫描件识别（OCR，置信度 {view.ocr_confidence:.2f}），请以原件为准")
     return (
         f'<div class="qa-source"><h4>{esc(view.title)}</h4>'
         f'<div class="qa-source-meta">{" · ".join(facts)}</div>'

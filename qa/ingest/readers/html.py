@@ -38,7 +38,11 @@ _SPACES = re.compile(r"[ \t\r\n\f]+")
 
 
 def decode_html(raw: bytes, declared: str = "") -> str:
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, encoding in (
+        (b"\xef\xbb\xbf", "utf-8"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if raw.startswith(bom):
             return raw.decode(encoding, errors="replace").lstrip("\ufeff")
     match = _CHARSET.search(raw[:4096])
@@ -62,9 +66,7 @@ def _mhtml_page(raw: bytes, name: str) -> str:
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
                 return decode_html(payload, part.get_content_charset() or "")
-    raise DocumentError(
-        f"{name}：MHTML 文件中没有网页正文（text/html）。(No HTML part.)", _RESAVE
-    )
+    raise DocumentError(f"{name}：MHTML 文件中没有网页正文（text/html）。(No HTML part.)", _RESAVE)
 
 
 def block_text(element: Any) -> str:

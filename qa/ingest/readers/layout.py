@@ -25,6 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from qa.ingest.noise import _MARKER_START
@@ -67,9 +68,7 @@ class PageLines:
 
 def is_page_number(text: str) -> bool:
     stripped = text.strip()
-    return bool(stripped) and bool(
-        _PAGE_NUMBER.fullmatch(stripped) or _PAGE_OF.fullmatch(stripped)
-    )
+    return bool(stripped) and bool(_PAGE_NUMBER.fullmatch(stripped) or _PAGE_OF.fullmatch(stripped))
 
 
 def _furniture_key(text: str) -> str:
@@ -79,9 +78,7 @@ def _furniture_key(text: str) -> str:
 def _bands(page: PageLines) -> tuple[list[int], list[int]]:
     """Indexes of the lines in the top and bottom band of a page (at most two each)."""
     top = [i for i, ln in enumerate(page.lines) if ln.bottom <= page.height * _FURNITURE_BAND]
-    bottom = [
-        i for i, ln in enumerate(page.lines) if ln.top >= page.height * (1 - _FURNITURE_BAND)
-    ]
+    bottom = [i for i, ln in enumerate(page.lines) if ln.top >= page.height * (1 - _FURNITURE_BAND)]
     return top[:2], bottom[-2:]
 
 
@@ -128,10 +125,7 @@ def _geometry(kept: Sequence[Sequence[TextLine]]) -> _Geometry:
     rights = sorted(ln.x1 for ln in lines)
     right = rights[int(len(rights) * 0.9)] if len(rights) > 1 else rights[0]
     pitches = [
-        b.top - a.top
-        for page in kept
-        for a, b in zip(page, page[1:], strict=False)
-        if 0 < b.top - a.top < 3 * char
+        b.top - a.top for page in kept for a, b in pairwise(page) if 0 < b.top - a.top < 3 * char
     ]
     pitch = median(pitches) if pitches else 1.5 * char
     return _Geometry(left, right, char, pitch)
@@ -166,9 +160,9 @@ def _continues(
 
 def _glue(before: str, after: str) -> str:
     """What goes between a wrapped line and its continuation: a space between words."""
-    if _LATIN_END.search(before) and _LATIN_START.match(after):
-        if not (before[-1].isdigit() and after[0].isdigit()):
-            return " "
+    words = _LATIN_END.search(before) and _LATIN_START.match(after)
+    if words and not (before[-1].isdigit() and after[0].isdigit()):
+        return " "
     return ""
 
 
@@ -223,8 +217,10 @@ def pages_to_text(pages: Sequence[PageLines]) -> PagedText:
     # Margins and type size per column kind: a left column ends where the gutter is.
     geometries = {
         tag: _geometry(
-            [[ln for ln, t in zip(page, page_tags, strict=True) if t == tag]
-             for page, page_tags in zip(kept, tags, strict=True)]
+            [
+                [ln for ln, t in zip(page, page_tags, strict=True) if t == tag]
+                for page, page_tags in zip(kept, tags, strict=True)
+            ]
         )
         for tag in (0, 1, 2)
     }

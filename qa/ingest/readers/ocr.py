@@ -171,9 +171,7 @@ def read_image(path: Path) -> ReadResult:
         report(number, len(frames), f"OCR 第{number}页")
     paged = pages_to_text(pages)
     if not paged.text.strip():
-        raise DocumentError(
-            f"{path.name}：图片中没有识别出文字。(No text recognised.)", _RESCAN
-        )
+        raise DocumentError(f"{path.name}：图片中没有识别出文字。(No text recognised.)", _RESCAN)
     ocr_pages = tuple((n, c) for n, c in enumerate(paged.confidences, 1))
     return ReadResult(paged.text, "ocr", paged.page_starts, ocr_pages)
 

@@ -19,6 +19,7 @@ Refused before reading: not a zip / not an OFD, a zip bomb (``zipcheck``), encry
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import zipfile
 from dataclasses import dataclass
@@ -69,16 +70,13 @@ def deltas(text: str | None) -> list[float]:
     i = 0
     while i < len(tokens):
         if tokens[i] == "g" and i + 2 < len(tokens):
-            try:
-                out.extend([float(tokens[i + 2])] * int(tokens[i + 1]))
-            except ValueError:
-                pass
+            with contextlib.suppress(ValueError):
+                # A repeat count is bounded by the characters it can apply to.
+                out.extend([float(tokens[i + 2])] * min(int(tokens[i + 1]), 100_000))
             i += 3
             continue
-        try:
+        with contextlib.suppress(ValueError):
             out.append(float(tokens[i]))
-        except ValueError:
-            pass
         i += 1
     return out
 
@@ -199,7 +197,7 @@ def _lines(runs: list[_Run]) -> list[TextLine]:
     return lines
 
 
-def _box(element: Any, fallback: tuple[float, float, float, float]) -> tuple[float, ...]:
+def _box(element: Any, fallback: tuple[float, ...]) -> tuple[float, ...]:
     node = _first(element, "PhysicalBox") if element is not None else None
     values = _numbers(node.text) if node is not None else []
     return tuple(values) if len(values) == 4 else fallback
@@ -210,7 +208,9 @@ def read_ofd(path: Path) -> ReadResult:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as err:
-        raise DocumentError(f"{path.name}：OFD 文件已损坏（{err}）。(Damaged OFD.)", _RESAVE) from None
+        raise DocumentError(
+            f"{path.name}：OFD 文件已损坏（{err}）。(Damaged OFD.)", _RESAVE
+        ) from None
     with archive:
         return _read(_Package(path, archive))
 
