@@ -327,3 +327,62 @@ def test_source_view_shows_the_cited_passage_in_its_section_and_page(
     with pytest.raises(DocumentError if False else Exception) as caught:
         source_view(index, chunk.doc_id, (0, len(document.text) + 10))
     assert "不在文件" in str(caught.value)
+
+
+# -- images -----------------------------------------------------------------------------
+
+
+def test_images_that_cannot_be_pages_are_refused_before_decoding(tmp_path: Path) -> None:
+    from PIL import Image
+
+    huge = tmp_path / "huge.png"
+    Image.new("1", (8000, 6000), 1).save(huge)  # 48 Mpx of white, a few kB
+    assert "图片太大" in refused(huge)
+    tiny = tmp_path / "tiny.jpg"
+    Image.new("L", (120, 80), 255).save(tiny)
+    assert "图片太小" in refused(tiny)
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
+    assert "图片" in refused(broken)
+
+
+@pytest.mark.slow
+def test_a_two_page_tiff_is_read_by_ocr_page_by_page(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(str(rendered["pdf"]))
+    try:
+        images = [pdf[i].render(scale=150 / 72).to_pil().convert("L") for i in range(2)]
+    finally:
+        pdf.close()
+    tiff = tmp_path / "scan.tif"
+    images[0].save(tiff, save_all=True, append_images=images[1:], compression="tiff_lzw")
+    result = read_file(tiff)
+    assert [page for page, _ in result.ocr_pages] == [1, 2]
+    assert all(c > 0.9 for _, c in result.ocr_pages)
+    lines = result.text.split("\n")
+    assert lines[0] == SAMPLE.split("\n")[0]
+    assert "一、总体目标" in lines and "二、重点任务" in lines
+    text_pdf = read_file(rendered["pdf"])
+    # Page 2 of the scan starts with the same words as page 2 of the text PDF.
+    start = text_pdf.text[text_pdf.page_starts[1] :][:6]
+    assert result.text[result.page_starts[1] :].startswith(start)
+
+
+def test_page_fields_survive_the_index_records() -> None:
+    import json
+    from dataclasses import replace
+
+    from qa.store.records import document_from_record, document_to_record
+    from tests.conftest import make_document
+
+    document = replace(
+        make_document("甲\n乙\n丙"), page_starts=(0, 2, 4), ocr_pages=((2, 0.97), (3, 0.91))
+    )
+    record = json.loads(json.dumps(document_to_record(document)))
+    assert document_from_record(record) == document
+    del record["page_starts"], record["ocr_pages"]  # an index built before pages existed
+    old = document_from_record(record)
+    assert old.page_starts == () and old.ocr_pages == ()

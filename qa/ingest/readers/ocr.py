@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,10 +120,11 @@ def _merge(row: list[TextLine]) -> TextLine:
 def _open_image(path: Path) -> Image:
     from PIL import Image, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
-        image = Image.open(path)
-        image.size  # noqa: B018  (reads the header)
+        with warnings.catch_warnings():
+            # PIL warns of large images; check_image refuses them by MAX_IMAGE_PIXELS.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as err:
         raise DocumentError(
             f"{path.name}：图片已损坏或格式无法识别（{err}）。(Unreadable image.)", _RESCAN
