@@ -386,3 +386,15 @@ def test_page_fields_survive_the_index_records() -> None:
     del record["page_starts"], record["ocr_pages"]  # an index built before pages existed
     old = document_from_record(record)
     assert old.page_starts == () and old.ocr_pages == ()
+
+
+def test_a_card_names_its_pages_and_ocr(home: Settings) -> None:
+    from dataclasses import replace
+
+    from qa.present.html import passage_card
+
+    passage = Assistant(home, FakeEmbedder()).ask("合格率达到多少?", k=1).passages[0]
+    assert "qa-page" not in passage_card(passage, [], [])
+    scanned = replace(passage, pages=(3, 4), ocr_confidence=0.93)
+    card = passage_card(scanned, [], [])
+    assert "第3–4页" in card and "OCR 识别" in card and "0.93" in card
