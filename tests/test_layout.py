@@ -152,3 +152,12 @@ def test_pages_of_a_span() -> None:
     assert pages_of_span(starts, (50, 100)) == (1,)  # the end is exclusive
     assert pages_of_span((), (0, 10)) == ()
     assert page_label((3,)) == "第3页" and page_label((3, 4)) == "第3–4页" and page_label(()) == ""
+
+
+def test_a_text_layer_of_unmapped_glyphs_counts_as_garbled() -> None:
+    from qa.ingest.readers.pdf import garbled
+
+    assert garbled("\ue001\ue002\ue003\ue004\ue005\ue006\ue007\ue008\ue009\ue00a\ue00b一")
+    assert garbled("\ufffd" * 12)
+    assert not garbled("到2018年,全市森林覆盖率达到42.9%。")
+    assert not garbled("\ue001\ue002")  # too little to judge

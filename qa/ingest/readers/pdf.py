@@ -3,8 +3,9 @@
 pypdfium2 (PDFium, Apache-2.0/BSD) extracts Chinese text exactly and in order, 3–21 ms
 a page, but breaks at every visual line; ``layout.pages_to_text`` rejoins paragraphs
 and drops running headers, footers and page numbers from the characters' boxes. A page
-whose text layer holds almost nothing (a scan) is rendered and recognised by OCR
-(``ocr.recognise``); its confidence is kept per page.
+whose text layer holds almost nothing but an image (a scan), or only unmapped glyph codes
+(a font without a Unicode map), is rendered and recognised by OCR (``ocr.recognise``);
+its confidence is kept per page.
 
 Refused with a Chinese message, before any page is read: not a PDF, damaged, password
 protected, more than ``MAX_PAGES`` pages (the page count is read from the page tree,
@@ -128,15 +129,28 @@ def _text_lines(page: Any) -> PageLines:
     return PageLines(width, height, tuple(lines))
 
 
-def _scanned(page: Any, page_lines: PageLines) -> bool:
-    """Almost no text layer, and an image to read: a scanned page.
+def garbled(text: str) -> bool:
+    """A text layer without real characters: fonts embedded without a Unicode map come
+    out as private-use code points or U+FFFD, common in PDFs of Chinese 公文."""
+    visible = [c for c in text if not c.isspace()]
+    if len(visible) < MIN_TEXT_CHARS:
+        return False
+    bad = sum(1 for c in visible if c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or c < " ")
+    return bad > 0.3 * len(visible)
+
+
+def _needs_ocr(page: Any, page_lines: PageLines) -> bool:
+    """A scanned page (almost no text layer, and an image to read) or a garbled one.
 
     A page with little text and no image (a cover with a vertical title, a drawing)
     keeps its text layer; OCR would only find the same few characters or nothing.
     """
     import pypdfium2.raw as raw
 
-    if sum(len(ln.text.replace(" ", "")) for ln in page_lines.lines) >= MIN_TEXT_CHARS:
+    text = "".join(ln.text for ln in page_lines.lines)
+    if garbled(text):
+        return True
+    if len(text.replace(" ", "")) >= MIN_TEXT_CHARS:
         return False
     return any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=4))
 
@@ -152,7 +166,7 @@ def read_pdf(path: Path) -> ReadResult:
             page = pdf[index]
             try:
                 lines = _text_lines(page)
-                if _scanned(page, lines):
+                if _needs_ocr(page, lines):
                     scans.append(index)
             finally:
                 page.close()
