@@ -319,6 +319,63 @@ def write_ofd(text: str, target: Path, *, title: str = "") -> Path:
     return target
 
 
+def write_image_ofd(text_pdf: Path, target: Path, *, dpi: int = 150, pages: int = 0) -> Path:
+    """An OFD whose pages are only images of ``text_pdf``'s pages (an OFD made from a
+    scan, as e-government systems produce); ``pages`` > 0 keeps only the first ones."""
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(str(text_pdf))
+    try:
+        count = len(source) if pages <= 0 else min(pages, len(source))
+        images = []
+        for index in range(count):
+            buffer = io.BytesIO()
+            source[index].render(scale=dpi / 72).to_pil().convert("L").save(
+                buffer, format="JPEG", quality=80
+            )
+            images.append(buffer.getvalue())
+    finally:
+        source.close()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" '
+            'DocType="OFD"><ofd:DocBody><ofd:DocInfo><ofd:DocID>1</ofd:DocID></ofd:DocInfo>'
+            "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        )
+        refs = "".join(
+            f'<ofd:Page ID="{10 + i}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(count)
+        )
+        archive.writestr(
+            "Doc_0/Document.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document xmlns:ofd="{_OFD_NS}">'
+            f"<ofd:CommonData><ofd:MaxUnitID>1000</ofd:MaxUnitID><ofd:PageArea>"
+            f"<ofd:PhysicalBox>0 0 {PAGE_W} {PAGE_H}</ofd:PhysicalBox></ofd:PageArea>"
+            "<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>"
+            f"<ofd:Pages>{refs}</ofd:Pages></ofd:Document>",
+        )
+        media = "".join(
+            f'<ofd:MultiMedia ID="{100 + i}" Type="Image" Format="JPEG">'
+            f"<ofd:MediaFile>page_{i}.jpg</ofd:MediaFile></ofd:MultiMedia>"
+            for i in range(count)
+        )
+        archive.writestr(
+            "Doc_0/DocumentRes.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res xmlns:ofd="{_OFD_NS}" BaseLoc="Res">'
+            f"<ofd:MultiMedias>{media}</ofd:MultiMedias></ofd:Res>",
+        )
+        for i, data in enumerate(images):
+            archive.writestr(f"Doc_0/Res/page_{i}.jpg", data)
+            archive.writestr(
+                f"Doc_0/Pages/Page_{i}/Content.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page xmlns:ofd="{_OFD_NS}">'
+                f'<ofd:Content><ofd:Layer ID="{200 + i}"><ofd:ImageObject ID="{300 + i}" '
+                f'Boundary="0 0 {PAGE_W} {PAGE_H}" CTM="{PAGE_W} 0 0 {PAGE_H} 0 0" '
+                f'ResourceID="{100 + i}"/></ofd:Layer></ofd:Content></ofd:Page>',
+            )
+    return target
+
+
 # --- HTML -----------------------------------------------------------------------------
 
 _CHROME_TOP = """<div class="top-bar"><a href="/">首页</a> | <a href="/en">English</a> |

@@ -398,3 +398,18 @@ def test_a_card_names_its_pages_and_ocr(home: Settings) -> None:
     scanned = replace(passage, pages=(3, 4), ocr_confidence=0.93)
     card = passage_card(scanned, [], [])
     assert "第3–4页" in card and "OCR 识别" in card and "0.93" in card
+
+
+@pytest.mark.slow
+def test_an_ofd_made_of_page_images_is_read_by_ocr(
+    rendered: dict[str, Path], tmp_path: Path
+) -> None:
+    from eval.render_formats import write_image_ofd
+
+    scan = write_image_ofd(rendered["pdf"], tmp_path / "scan.ofd", pages=2)
+    result = read_file(scan)
+    assert [page for page, _ in result.ocr_pages] == [1, 2]
+    assert all(c > 0.9 for _, c in result.ocr_pages)
+    lines = result.text.split("\n")
+    # The running header repeats on both pages and is dropped, as in a text PDF.
+    assert lines[0] == SAMPLE.split("\n")[0] and "一、总体目标" in lines

@@ -144,9 +144,11 @@ def _continues(
     big = geo.char * 1.15
     if prev.height > big and line.height > big:
         # Title lines (larger type): centered, so the margin tests do not apply.
+        # OCR boxes of one type size differ by up to a quarter in height.
+        taller = max(prev.height, line.height)
         return (
-            abs(prev.height - line.height) < 0.1 * prev.height
-            and 0 < line.top - prev.bottom < prev.height
+            abs(prev.height - line.height) < 0.3 * taller
+            and 0 < line.top - prev.bottom < 1.2 * taller
             and not re.search(r"[。！？]$", prev.text.rstrip())
         )
     if prev.height > big or line.height > big:

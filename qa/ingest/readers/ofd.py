@@ -13,6 +13,9 @@ their coordinates and grouped into visual rows, which then go through the same p
 layout rules as a PDF (``layout.pages_to_text``). Template pages are read under their
 page, so running headers in a template are dropped like any header.
 
+A page with no text but a page-sized image (an OFD made from a scan) is read by OCR
+(``ocr.recognise``), the image's boxes placed in page millimetres, confidence kept.
+
 Refused before reading: not a zip / not an OFD, a zip bomb (``zipcheck``), encrypted
 (``Encryptions``), no pages, more than ``MAX_PAGES`` pages, no text.
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import posixpath
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,11 +33,14 @@ from typing import Any
 from qa.errors import DocumentError
 from qa.ingest.readers.base import FileFormat, ReadResult, register
 from qa.ingest.readers.layout import PageLines, TextLine, pages_to_text
+from qa.ingest.readers.ocr import MAX_IMAGE_PIXELS, recognise
+from qa.ingest.readers.progress import report
 from qa.ingest.readers.zipcheck import check_zip, read_member
 
 MAX_PAGES = 500
 # An XML part larger than this is not page content a person wrote.
 MAX_PART_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_BYTES = 20 * 1024 * 1024  # one scanned page image
 _RESAVE = "请用 OFD 阅读器（如数科、福昕、永中）另存为 OFD 或导出为 PDF 后重试。"
 _DEFAULT_BOX = (0.0, 0.0, 210.0, 297.0)
 
@@ -246,7 +253,9 @@ def _read(package: _Package) -> ReadResult:
             f"{name}：OFD 有 {len(page_refs)} 页，超过上限 {MAX_PAGES} 页。(Too many pages.)",
             "请拆分成较小的文件后分别上传。",
         )
+    media = _media(package, doc_dir, common)
     pages: list[PageLines] = []
+    scans: list[int] = []
     for ref in page_refs:
         where = package.resolve(doc_dir, ref.get("BaseLoc", ""))
         if where is None:
@@ -260,14 +269,99 @@ def _read(package: _Package) -> ReadResult:
             if part:
                 runs.extend(_runs(package.xml(part)))
         box = _box(_first(page, "Area"), area)
-        pages.append(PageLines(box[2], box[3], tuple(_lines(runs))))
+        lines = _lines(runs)
+        if not runs and _page_images(page, media):
+            scans.append(len(pages))
+        pages.append(PageLines(box[2], box[3], tuple(lines)))
+    read_by_ocr = []
+    for done, index in enumerate(scans, 1):
+        where = package.resolve(doc_dir, page_refs[index].get("BaseLoc", ""))
+        assert where is not None  # resolved above
+        recognised = _ocr_page(package, package.xml(where), media, pages[index])
+        if recognised.lines:
+            pages[index] = recognised
+            read_by_ocr.append(index)
+        report(done, len(scans), f"OCR 第{index + 1}页")
     paged = pages_to_text(pages)
     if not paged.text.strip():
         raise DocumentError(
-            f"{name}：OFD 中没有文字（可能全是图片）。(No text in the OFD.)",
-            "请导出为 PDF 后上传，扫描件会自动识别文字。",
+            f"{name}：OFD 中没有文字，图片中也没有识别出文字。(No text in the OFD.)",
+            "请确认文件不是空白页；扫描件请以 200–300 dpi 重新扫描后制作。",
         )
-    return ReadResult(paged.text, "ofd", paged.page_starts)
+    ocr_pages = tuple((i + 1, paged.confidences[i]) for i in read_by_ocr)
+    return ReadResult(paged.text, "ofd", paged.page_starts, ocr_pages)
+
+
+def _media(package: _Package, doc_dir: str, common: Any) -> dict[str, str]:
+    """Image resource id -> zip member, from the document's PublicRes and DocumentRes."""
+    found: dict[str, str] = {}
+    if common is None:
+        return found
+    for res_ref in [*_children(common, "PublicRes"), *_children(common, "DocumentRes")]:
+        location = package.resolve(doc_dir, res_ref.text or "")
+        if location is None:
+            continue
+        res = package.xml(location)
+        base = posixpath.join(posixpath.dirname(location), res.get("BaseLoc", ""))
+        for item in res.iter():
+            if _local(item.tag) != "MultiMedia" or item.get("Type", "Image") != "Image":
+                continue
+            file_node = _first(item, "MediaFile")
+            target = file_node is not None and package.resolve(base, file_node.text or "")
+            if target:
+                found[item.get("ID", "")] = target
+    return found
+
+
+def _page_images(page: Any, media: dict[str, str]) -> list[tuple[str, list[float]]]:
+    """(zip member, boundary) of the page's images large enough to hold text."""
+    out = []
+    for obj in page.iter():
+        if _local(obj.tag) != "ImageObject" or obj.get("ResourceID") not in media:
+            continue
+        box = _numbers(obj.get("Boundary"))
+        if len(box) == 4 and box[2] * box[3] >= 1000:  # mm²: more than a seal or a logo
+            out.append((media[obj.get("ResourceID", "")], box))
+    return out
+
+
+def _ocr_page(package: _Package, page: Any, media: dict[str, str], blank: PageLines) -> PageLines:
+    """A scanned OFD page: each image recognised, its boxes placed in page millimetres."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    lines: list[TextLine] = []
+    for member, (x, y, w, h) in _page_images(page, media):
+        data = read_member(package.archive, package.names[member], MAX_IMAGE_BYTES)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(io.BytesIO(data))
+                if image.width * image.height > MAX_IMAGE_PIXELS:
+                    raise DocumentError(
+                        f"{package.path.name}：OFD 中的图片 {member} 太大"
+                        f"（{image.width}×{image.height} 像素）。(Image too large.)",
+                        "请降低扫描分辨率后重新制作 OFD。",
+                    )
+                image.load()
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+            continue  # an image that cannot be decoded holds no text we can read
+        found = recognise(image)
+        sx, sy = w / found.width, h / found.height
+        for ln in found.lines:
+            lines.append(
+                TextLine(
+                    ln.text,
+                    x + ln.x0 * sx,
+                    y + ln.top * sy,
+                    x + ln.x1 * sx,
+                    y + ln.bottom * sy,
+                    ln.confidence,
+                )
+            )
+    lines.sort(key=lambda ln: (ln.top, ln.x0))
+    return PageLines(blank.width, blank.height, tuple(lines))
 
 
 register(
