@@ -8,14 +8,23 @@ from qa.ingest.pages import page_at, page_label, pages_of_span
 from qa.ingest.readers.layout import PageLines, TextLine, is_page_number, pages_to_text
 from qa.ingest.readers.ocr import rows
 
-# A page in mm like the renderer's: body from x=28 to x=184, 16pt (5.6 mm) type.
-LEFT, RIGHT, CHAR, PITCH = 28.0, 184.0, 5.6, 10.2
+# A page in mm like the renderer's: body from x=28 to x=184, 28 characters a line.
+LEFT, RIGHT, PITCH = 28.0, 184.0, 10.2
+CHAR = (RIGHT - LEFT) / 28
+
+
+def units(text: str) -> float:
+    """Width in body characters: CJK 1, ASCII ½ (as the font sets them)."""
+    return sum(0.5 if c.isascii() else 1.0 for c in text)
 
 
 def body(text: str, row: int, *, indent: int = 0, full: bool = True) -> TextLine:
+    """A body line; a full one is justified to the right margin, so its text must fill it."""
     top = 40.0 + row * PITCH
     x0 = LEFT + indent * CHAR
-    x1 = RIGHT if full else x0 + len(text) * CHAR
+    if full:
+        assert abs(units(text) - (28 - indent)) <= 1, (text, units(text))
+    x1 = RIGHT if full else x0 + units(text) * CHAR
     return TextLine(text, x0, top, x1, top + CHAR)
 
 
@@ -48,13 +57,13 @@ def test_wrapped_lines_join_and_headings_stay_lines() -> None:
         page(
             [
                 body("一、总体目标", 0, indent=2, full=False),
-                body("到2018年,全市森林覆盖率达到", 1, indent=2),
-                body("42.9%,城市空气质量优良率保持在", 2),
+                body("到2018年,全市森林覆盖率达到规划确定的目标水平并继续", 1, indent=2),
+                body("42.9%,城市空气质量优良率一直保持在较高水平并且逐年提高到", 2),
                 body("95%以上。", 3, full=False),
-                body("（一）产品质量。合格率达到", 4, indent=2),
+                body("（一）产品质量。合格率达到全省平均水平以上并稳定在", 4, indent=2),
                 body("92%。", 5, full=False),
                 body("1.工程质量稳步提升", 6, indent=2, full=False),
-                body("第三条 本办法自发布之日起施行,原", 7, indent=2),
+                body("第三条 本办法自发布之日起施行,此前发布的有关规定与原", 7, indent=2),
                 body("办法同时废止。", 8, full=False),
             ],
             1,
@@ -62,35 +71,39 @@ def test_wrapped_lines_join_and_headings_stay_lines() -> None:
     ]
     assert pages_to_text(pages).text.split("\n") == [
         "一、总体目标",
-        "到2018年,全市森林覆盖率达到42.9%,城市空气质量优良率保持在95%以上。",
-        "（一）产品质量。合格率达到92%。",
+        "到2018年,全市森林覆盖率达到规划确定的目标水平并继续"
+        "42.9%,城市空气质量优良率一直保持在较高水平并且逐年提高到95%以上。",
+        "（一）产品质量。合格率达到全省平均水平以上并稳定在92%。",
         "1.工程质量稳步提升",
-        "第三条 本办法自发布之日起施行,原办法同时废止。",
+        "第三条 本办法自发布之日起施行,此前发布的有关规定与原办法同时废止。",
     ]
 
 
 def test_a_marker_at_a_line_start_is_never_joined_even_after_a_full_line() -> None:
-    pages = [page([body("各单位要加强组织领导,确保完成", 0, indent=2), body("二、保障措施", 1)], 1)]
+    full = "各单位要加强组织领导,确保完成年度目标任务并按时报送"
+    pages = [page([body(full, 0, indent=2), body("二、保障措施", 1, full=False)], 1)]
     assert pages_to_text(pages).text.split("\n") == [
-        "各单位要加强组织领导,确保完成",
+        full,
         "二、保障措施",
     ]
 
 
 def test_headers_footers_and_numbers_are_dropped_and_paragraphs_cross_pages() -> None:
-    first = [body("第一段的开头在这一页写到了", 20, indent=2)]
+    first = [body("第一段的开头在这一页一直不停地写到了本页的最后一行然", 20, indent=2)]
     second = [
-        body("最后一行然后在下一页结束。", 0, full=False),
+        body("后在下一页结束。", 0, full=False),
         body("第二段。", 1, indent=2, full=False),
     ]
     last = [body("第三段。", 0, indent=2, full=False)]
     result = pages_to_text(
         [page(first, 1, header=True), page(second, 2, header=True), page(last, 3, header=True)]
     )
-    assert result.text == "第一段的开头在这一页写到了最后一行然后在下一页结束。\n第二段。\n第三段。"
+    assert result.text == (
+        "第一段的开头在这一页一直不停地写到了本页的最后一行然后在下一页结束。\n第二段。\n第三段。"
+    )
     assert "汇编" not in result.text and "—" not in result.text
     # Page 2 starts where its first line's text went, inside the joined paragraph.
-    assert result.text[result.page_starts[1] :].startswith("最后一行")
+    assert result.text[result.page_starts[1] :].startswith("后在下一页")
     assert result.text[result.page_starts[2] :] == "第三段。"
 
 
@@ -108,15 +121,17 @@ def test_a_centered_title_over_two_lines_is_one_line() -> None:
     lines = [
         *title,
         body("厦府〔2015〕114号", 3, indent=8, full=False),
-        body("正文。", 4, indent=2, full=False),
+        body("各区人民政府,市直各委、办、局:", 4, full=False),
+        body("正文第一段,说明印发的事项。", 5, indent=2, full=False),
     ]
     result = pages_to_text([PageLines(210.0, 297.0, tuple(lines))])
     assert result.text.split("\n")[0] == "厦门市人民政府关于印发进一步实施质量强市战略意见的通知"
 
 
 def test_latin_words_split_by_a_wrap_get_a_space_cjk_does_not() -> None:
-    pages = [page([body("the quality", 0, indent=2), body("plan 质量", 1, full=False)], 1)]
-    assert pages_to_text(pages).text == "the quality plan 质量"
+    english = "the quality of products and services in this city has"
+    pages = [page([body(english, 0, indent=2), body("improved 质量", 1, full=False)], 1)]
+    assert pages_to_text(pages).text == english + " improved 质量"
 
 
 def test_ocr_boxes_on_one_row_merge_left_to_right_unless_far_apart() -> None:

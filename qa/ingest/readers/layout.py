@@ -22,6 +22,7 @@ of the text maps back to the pages it came from (``qa.ingest.pages``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -57,6 +58,15 @@ class TextLine:
     @property
     def height(self) -> float:
         return self.bottom - self.top
+
+    @property
+    def advance(self) -> float:
+        """Width per character (a CJK character counts 1, others ½): the type size.
+
+        Steadier than the box height, which OCR pads by up to a quarter either way.
+        """
+        units = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in self.text)
+        return (self.x1 - self.x0) / units if units else self.height
 
 
 @dataclass(frozen=True)
@@ -111,12 +121,13 @@ class _Geometry:
     right: float
     char: float  # body character width ~ line height of body text
     pitch: float  # usual distance from one line's top to the next
+    advance: float  # body type size as width per character (TextLine.advance)
 
 
 def _geometry(kept: Sequence[Sequence[TextLine]]) -> _Geometry:
     lines = [ln for page in kept for ln in page]
     if not lines:
-        return _Geometry(0.0, 0.0, 1.0, 1.0)
+        return _Geometry(0.0, 0.0, 1.0, 1.0, 1.0)
     char = median(ln.height for ln in lines) or 1.0
     # Margins: the most common left edge and the furthest right edge reached by many
     # lines (justified body lines all end there).
@@ -128,7 +139,9 @@ def _geometry(kept: Sequence[Sequence[TextLine]]) -> _Geometry:
         b.top - a.top for page in kept for a, b in pairwise(page) if 0 < b.top - a.top < 3 * char
     ]
     pitch = median(pitches) if pitches else 1.5 * char
-    return _Geometry(left, right, char, pitch)
+    advances = [ln.advance for ln in lines if len(ln.text) >= 4]
+    advance = median(advances) if advances else char
+    return _Geometry(left, right, char, pitch, advance)
 
 
 def _continues(
@@ -141,17 +154,17 @@ def _continues(
     text = line.text.lstrip()
     if not text or _MARKER_START.match(text):
         return False
-    big = geo.char * 1.15
-    if prev.height > big and line.height > big:
-        # Title lines (larger type): centered, so the margin tests do not apply.
-        # OCR boxes of one type size differ by up to a quarter in height.
+    big = geo.advance * 1.2
+    if prev.advance > big and line.advance > big:
+        # Title lines (larger type): centered, so the margin tests do not apply. OCR
+        # boxes of one type size differ by up to a quarter in height.
         taller = max(prev.height, line.height)
         return (
-            abs(prev.height - line.height) < 0.3 * taller
+            abs(prev.advance - line.advance) < 0.15 * max(prev.advance, line.advance)
             and 0 < line.top - prev.bottom < 1.2 * taller
             and not re.search(r"[。！？]$", prev.text.rstrip())
         )
-    if prev.height > big or line.height > big:
+    if prev.advance > big or line.advance > big:
         return False
     if prev.x1 < prev_geo.right - 1.2 * prev_geo.char:  # ended short of the margin
         return False
