@@ -154,8 +154,12 @@ def _continues(
     text = line.text.lstrip()
     if not text or _MARKER_START.match(text):
         return False
-    big = geo.advance * 1.2
-    if prev.advance > big and line.advance > big:
+    def big(ln: TextLine) -> bool:
+        # Larger type: wider characters *and* a taller line; a letter-spaced or
+        # justified-apart line of body type (备 案 号, 附  件) is only wider.
+        return ln.advance > 1.2 * geo.advance and ln.height > 1.1 * geo.char
+
+    if big(prev) and big(line):
         # Title lines (larger type): centered, so the margin tests do not apply. OCR
         # boxes of one type size differ by up to a quarter in height.
         taller = max(prev.height, line.height)
@@ -164,7 +168,7 @@ def _continues(
             and 0 < line.top - prev.bottom < 1.2 * taller
             and not re.search(r"[。！？]$", prev.text.rstrip())
         )
-    if prev.advance > big or line.advance > big:
+    if big(prev) or big(line):
         return False
     if prev.x1 < prev_geo.right - 1.2 * prev_geo.char:  # ended short of the margin
         return False

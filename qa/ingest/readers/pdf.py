@@ -98,8 +98,14 @@ def _text_lines(page: Any) -> PageLines:
         lines: list[TextLine] = []
         chars: list[str] = []
         boxes: list[tuple[float, float, float, float]] = []
+        generated: list[bool] = []
 
         def flush() -> None:
+            # PDFium inserts a space where letters stand apart (justified or letter-
+            # spaced lines); between Chinese characters none was typed.
+            for i in range(len(chars) - 2, 0, -1):
+                if generated[i] and not (chars[i - 1].isascii() and chars[i + 1].isascii()):
+                    del chars[i], boxes[i], generated[i]
             if chars and "".join(chars).strip():
                 real = [b for b, c in zip(boxes, chars, strict=True) if not c.isspace()]
                 lines.append(
@@ -113,6 +119,7 @@ def _text_lines(page: Any) -> PageLines:
                 )
             chars.clear()
             boxes.clear()
+            generated.clear()
 
         for index in range(count):
             char = chr(raw.FPDFText_GetUnicode(textpage, index))
@@ -123,6 +130,7 @@ def _text_lines(page: Any) -> PageLines:
                 continue
             chars.append(char)
             boxes.append(textpage.get_charbox(index, loose=True))
+            generated.append(char == " " and bool(raw.FPDFText_IsGenerated(textpage, index)))
         flush()
     finally:
         textpage.close()
