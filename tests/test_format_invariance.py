@@ -71,5 +71,7 @@ def test_scanned_pdf_keeps_the_outline_and_figures(tmp_path: Path) -> None:
     assert all(0.8 < c <= 1.0 for _, c in other.document.ocr_pages)
     result = compare(reference, other)
     assert result.outline_same, result.differences
-    assert result.figure_share >= 0.95, result.differences
+    # OCR cannot tell a half-width comma from a full-width one; figures are compared
+    # with the two forms unified (eval/formats_report.md gives both counts).
+    assert compare(reference, other, width_insensitive=True).figure_share >= 0.95
     assert character_error_rate(reference.document.text, other.document.text) < 0.05
