@@ -199,6 +199,8 @@ def report(result: dict[str, Any], command: str) -> str:
             f"CER {sum(r['cer'] for r in scans) / len(scans):.4f} as read, "
             f"{sum(r['cer_nfkc'] for r in scans) / len(scans):.4f} with widths unified (mean over documents).",
         ]
+    if result.get("evaluation"):
+        lines += ["", *evaluation_section(result["evaluation"])]
     wrong = [r for r in result["rows"] if r["differences"]]
     if wrong:
         lines += ["", "## What differs", ""]
@@ -207,14 +209,57 @@ def report(result: dict[str, Any], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+EVAL_METRICS = (
+    "hit@1",
+    "hit@5",
+    "mrr@10",
+    "answer_accuracy",
+    "not_found_precision",
+    "not_found_recall",
+)
+
+
+def evaluation_section(runs: dict[str, Any]) -> list[str]:
+    """The QA evaluation on the corpus as .txt and as rendered PDFs (python -m eval)."""
+    lines = [
+        "## The evaluation with the corpus as PDFs",
+        "",
+        "`QA_CORPUS_DIR=<folder> QA_INDEX_DIR=<temp> .venv/bin/python -m qa build --force && "
+        ".venv/bin/python -m eval --qa eval/qa.jsonl --modes full --out <out>`, once on "
+        "corpus/ and once on a folder of the five documents rendered as text PDFs "
+        "(eval/render_formats.py) with corpus/metadata.toml renamed to the PDF names.",
+        "",
+        "| corpus | questions | chunks | " + " | ".join(EVAL_METRICS) + " |",
+        "|---|---|---|" + "---|" * len(EVAL_METRICS),
+    ]
+    for name, run in runs.items():
+        overall = run["metrics"]["full"]["overall"]
+        values = " | ".join(f"{overall[m]:.4f}" for m in EVAL_METRICS)
+        lines.append(f"| {name} | {overall['questions']} | {run.get('chunks', '–')} | {values} |")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     args.add_argument("--out", default=str(PROJECT_ROOT / "eval" / "formats_report.md"))
     args.add_argument("--no-ocr", action="store_true", help="skip the scanned PDFs")
     args.add_argument("--corpus", default=str(PROJECT_ROOT / "corpus"))
+    args.add_argument(
+        "--evaluation",
+        nargs="*",
+        default=[],
+        metavar="NAME=SUMMARY_JSON[:CHUNKS]",
+        help="eval summaries to tabulate, e.g. txt=/tmp/eval-txt/summary.json:133",
+    )
     ns = args.parse_args(argv)
     formats = tuple(f for f in FORMATS if not (ns.no_ocr and f == "scan"))
     result = run(formats, Path(ns.corpus))
+    evaluation: dict[str, Any] = {}
+    for item in ns.evaluation:
+        name, _, where = item.partition("=")
+        path, _, chunks = where.partition(":")
+        evaluation[name] = {**json.loads(Path(path).read_text(encoding="utf-8")), "chunks": chunks}
+    result["evaluation"] = evaluation
     command = ".venv/bin/python -m eval.formats_bench" + (" --no-ocr" if ns.no_ocr else "")
     Path(ns.out).write_text(report(result, command), encoding="utf-8")
     Path(ns.out).with_suffix(".json").write_text(

@@ -121,13 +121,17 @@ def _break(units: list[str], first_width: float, width: float, size: float) -> l
 
 
 def _justified(units: list[str], x: float, width: float, size: float) -> list[tuple[float, str]]:
+    """Units spread to fill ``width``: a line with spaces stretches its spaces (as Latin
+    typesetting does); a line of Chinese alone spreads every character a little."""
     m = metrics()
     widths = [m.width(u, size) for u in units]
-    gap = (width - sum(widths)) / (len(units) - 1) if len(units) > 1 else 0.0
+    spaces = [i for i, u in enumerate(units[:-1]) if u.isspace()]
+    stretch_at = set(spaces) if spaces else set(range(len(units) - 1))
+    gap = (width - sum(widths)) / len(stretch_at) if stretch_at else 0.0
     pieces, at = [], x
-    for unit, w in zip(units, widths, strict=True):
+    for i, (unit, w) in enumerate(zip(units, widths, strict=True)):
         pieces.append((at, unit))
-        at += w + gap
+        at += w + (gap if i in stretch_at else 0.0)
     return pieces
 
 
@@ -207,8 +211,9 @@ def write_text_pdf(text: str, target: Path, *, password: str | None = None) -> P
         for line in (*page.lines, *_furniture(page)):
             pdf.set_font("zenhei", size=line.size_pt)
             for x, piece in line.pieces:
-                if not piece.isspace():
-                    pdf.text(x, line.baseline, piece)
+                # Spaces are drawn as glyphs, as word processors do, so the text layer
+                # holds the spaces the author typed (到 2020 年).
+                pdf.text(x, line.baseline, piece)
     pdf.output(str(target))
     return target
 

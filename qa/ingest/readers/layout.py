@@ -154,6 +154,7 @@ def _continues(
     text = line.text.lstrip()
     if not text or _MARKER_START.match(text):
         return False
+
     def big(ln: TextLine) -> bool:
         # Larger type: wider characters *and* a taller line; a letter-spaced or
         # justified-apart line of body type (备 案 号, 附  件) is only wider.

@@ -101,10 +101,11 @@ def _text_lines(page: Any) -> PageLines:
         generated: list[bool] = []
 
         def flush() -> None:
-            # PDFium inserts a space where letters stand apart (justified or letter-
-            # spaced lines); between Chinese characters none was typed.
+            # PDFium reports a space wherever glyphs stand apart, typed or not; between
+            # two Chinese characters it comes from letter-spacing (附  件, a justified
+            # line), and no space was typed. Next to Latin letters or digits it is kept.
             for i in range(len(chars) - 2, 0, -1):
-                if generated[i] and not (chars[i - 1].isascii() and chars[i + 1].isascii()):
+                if generated[i] and not (chars[i - 1].isascii() or chars[i + 1].isascii()):
                     del chars[i], boxes[i], generated[i]
             if chars and "".join(chars).strip():
                 real = [b for b, c in zip(boxes, chars, strict=True) if not c.isspace()]
