@@ -251,20 +251,31 @@ def main(argv: list[str] | None = None) -> int:
         metavar="NAME=SUMMARY_JSON[:CHUNKS]",
         help="eval summaries to tabulate, e.g. txt=/tmp/eval-txt/summary.json:133",
     )
+    args.add_argument(
+        "--report-only",
+        action="store_true",
+        help="rewrite the report from the JSON of the last run (e.g. to add --evaluation)",
+    )
     ns = args.parse_args(argv)
     formats = tuple(f for f in FORMATS if not (ns.no_ocr and f == "scan"))
-    result = run(formats, Path(ns.corpus))
+    json_path = Path(ns.out).with_suffix(".json")
+    if ns.report_only:
+        result = json.loads(json_path.read_text(encoding="utf-8"))
+    else:
+        result = run(formats, Path(ns.corpus))
     evaluation: dict[str, Any] = {}
     for item in ns.evaluation:
         name, _, where = item.partition("=")
         path, _, chunks = where.partition(":")
         evaluation[name] = {**json.loads(Path(path).read_text(encoding="utf-8")), "chunks": chunks}
-    result["evaluation"] = evaluation
-    command = ".venv/bin/python -m eval.formats_bench" + (" --no-ocr" if ns.no_ocr else "")
-    Path(ns.out).write_text(report(result, command), encoding="utf-8")
-    Path(ns.out).with_suffix(".json").write_text(
-        json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8"
+    if evaluation or not ns.report_only:
+        result["evaluation"] = evaluation
+    command = result.get("command") or ".venv/bin/python -m eval.formats_bench" + (
+        " --no-ocr" if ns.no_ocr else ""
     )
+    result["command"] = command
+    Path(ns.out).write_text(report(result, command), encoding="utf-8")
+    json_path.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"wrote {ns.out}")
     return 0
 
