@@ -176,3 +176,13 @@ def test_a_text_layer_of_unmapped_glyphs_counts_as_garbled() -> None:
     assert garbled("\ufffd" * 12)
     assert not garbled("到2018年,全市森林覆盖率达到42.9%。")
     assert not garbled("\ue001\ue002")  # too little to judge
+
+
+def test_a_lone_last_character_with_a_padded_ocr_box_still_joins() -> None:
+    full = "(六)全面提升服务质量,形成以顾客满意度为核心的消费环"
+    lone = TextLine(
+        "境", LEFT - 1.0, 40.0 + PITCH - 1.5, LEFT + 1.6 * CHAR, 40.0 + PITCH + CHAR + 1.5
+    )
+    rest = [body("第二段文字写在这里,没有写满一行。", n, indent=2, full=False) for n in (2, 3, 4)]
+    text = pages_to_text([page([body(full, 0, indent=2), lone, *rest], 1)]).text
+    assert text.split("\n")[0] == full + "境"

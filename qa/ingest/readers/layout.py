@@ -42,6 +42,8 @@ _PAGE_NUMBER = re.compile(
 _DIGITS = re.compile(r"[0-9０-９]+")
 _LATIN_END = re.compile(r"[A-Za-z0-9]$")
 _LATIN_START = re.compile(r"^[A-Za-z0-9]")
+# Characters a line needs before its width per character tells its type size.
+_SIZE_SAMPLE = 4
 
 
 @dataclass(frozen=True)
@@ -157,15 +159,27 @@ def _continues(
 
     def big(ln: TextLine) -> bool:
         # Larger type: wider characters *and* a taller line; a letter-spaced or
-        # justified-apart line of body type (备 案 号, 附  件) is only wider.
-        return ln.advance > 1.2 * geo.advance and ln.height > 1.1 * geo.char
+        # justified-apart line of body type (备 案 号, 附  件) is only wider. A line of
+        # one to three characters says little about its type size (OCR pads a lone
+        # character's box), so it is judged by the line it follows (below).
+        return (
+            len(ln.text.strip()) >= _SIZE_SAMPLE
+            and ln.advance > 1.2 * geo.advance
+            and ln.height > 1.1 * geo.char
+        )
 
-    if big(prev) and big(line):
+    short = len(text.strip()) < _SIZE_SAMPLE
+    if big(prev) and (big(line) or short):
         # Title lines (larger type): centered, so the margin tests do not apply. OCR
         # boxes of one type size differ by up to a quarter in height.
         taller = max(prev.height, line.height)
-        return (
+        same_size = (
             abs(prev.advance - line.advance) < 0.15 * max(prev.advance, line.advance)
+            if not short
+            else line.height > 0.75 * prev.height
+        )
+        return (
+            same_size
             and 0 < line.top - prev.bottom < 1.2 * taller
             and not re.search(r"[。！？]$", prev.text.rstrip())
         )
