@@ -47,7 +47,9 @@ def engine() -> Any:
                     f"文字识别组件未安装（{err}）。(OCR is not installed.)",
                     "请运行 make install。",
                 ) from None
-            _engine = RapidOCR(params={"Global.log_level": "warning"})
+            # box_thresh 0.3 (default 0.5): on a full page the detector otherwise drops
+            # small isolated boxes such as an item number "1." set apart by a space.
+            _engine = RapidOCR(params={"Global.log_level": "warning", "Det.box_thresh": 0.3})
             logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         return _engine
 
