@@ -201,11 +201,16 @@ def report(result: dict[str, Any], command: str) -> str:
         ]
     if result.get("evaluation"):
         lines += ["", *evaluation_section(result["evaluation"])]
-    wrong = [r for r in result["rows"] if r["differences"]]
+
+    def remaining(row: dict[str, Any]) -> list[str]:
+        # For scans, what still differs once full- and half-width forms are unified.
+        return list(row["nfkc"]["differences"] if "nfkc" in row else row["differences"])
+
+    wrong = [r for r in result["rows"] if remaining(r)]
     if wrong:
-        lines += ["", "## What differs", ""]
+        lines += ["", "## What differs (scans: with widths unified)", ""]
         for row in wrong:
-            lines.append(f"- {row['document']} / {row['format']}: " + "; ".join(row["differences"]))
+            lines.append(f"- {row['document']} / {row['format']}: " + "; ".join(remaining(row)))
     return "\n".join(lines) + "\n"
 
 
@@ -217,6 +222,20 @@ EVAL_METRICS = (
     "not_found_precision",
     "not_found_recall",
 )
+
+
+def _per_question(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What a question's outcome is, to compare two runs question by question."""
+    return {
+        r["id"]: {
+            "cover_rank": r.get("cover_rank"),
+            "answer_correct": r.get("answer_correct"),
+            "found": r.get("found"),
+            "answer": " ".join(str(r.get("answer", "")).split()),
+            "passages": [[p["doc_id"], p["section_path"]] for p in r.get("passages", [])],
+        }
+        for r in rows
+    }
 
 
 def evaluation_section(runs: dict[str, Any]) -> list[str]:
@@ -236,6 +255,21 @@ def evaluation_section(runs: dict[str, Any]) -> list[str]:
         overall = run["metrics"]["full"]["overall"]
         values = " | ".join(f"{overall[m]:.4f}" for m in EVAL_METRICS)
         lines.append(f"| {name} | {overall['questions']} | {run.get('chunks', '–')} | {values} |")
+    named = [r.get("per_question") for r in runs.values()]
+    if len(named) == 2 and all(named):
+        first, second = named
+        keys = ("cover_rank", "answer_correct", "found", "answer")
+        outcome = sum(any(first[q][k] != second[q][k] for k in keys) for q in first if q in second)
+        same_passages = sum(
+            first[q]["passages"] == second[q]["passages"] for q in first if q in second
+        )
+        lines += [
+            "",
+            f"Question by question: {outcome} of {len(first)} differ in the rank of the "
+            "first passage holding the answer, correctness, found/not found or the answer "
+            f"text (whitespace ignored); {same_passages} of {len(first)} cite the same "
+            "passages (document and section) in the same order.",
+        ]
     return lines
 
 
@@ -267,7 +301,14 @@ def main(argv: list[str] | None = None) -> int:
     for item in ns.evaluation:
         name, _, where = item.partition("=")
         path, _, chunks = where.partition(":")
-        evaluation[name] = {**json.loads(Path(path).read_text(encoding="utf-8")), "chunks": chunks}
+        summary = json.loads(Path(path).read_text(encoding="utf-8"))
+        results = Path(path).with_name("results.jsonl")
+        rows = (
+            [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+            if results.exists()
+            else []
+        )
+        evaluation[name] = {**summary, "chunks": chunks, "per_question": _per_question(rows)}
     if evaluation or not ns.report_only:
         result["evaluation"] = evaluation
     command = result.get("command") or ".venv/bin/python -m eval.formats_bench" + (
