@@ -238,6 +238,19 @@ def _per_question(rows: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def compare_runs(first: dict[str, Any], second: dict[str, Any]) -> str:
+    """One sentence on how two evaluation runs differ question by question."""
+    keys = ("cover_rank", "answer_correct", "found", "answer")
+    outcome = sum(any(first[q][k] != second[q][k] for k in keys) for q in first if q in second)
+    same = sum(first[q]["passages"] == second[q]["passages"] for q in first if q in second)
+    return (
+        f"Question by question: {outcome} of {len(first)} differ in the rank of the first "
+        "passage holding the answer, correctness, found/not found or the answer text "
+        f"(whitespace ignored); {same} of {len(first)} cite the same passages (document "
+        "and section) in the same order."
+    )
+
+
 def evaluation_section(runs: dict[str, Any]) -> list[str]:
     """The QA evaluation on the corpus as .txt and as rendered PDFs (python -m eval)."""
     lines = [
@@ -252,24 +265,13 @@ def evaluation_section(runs: dict[str, Any]) -> list[str]:
         "|---|---|---|" + "---|" * len(EVAL_METRICS),
     ]
     for name, run in runs.items():
+        if name == "note":
+            continue
         overall = run["metrics"]["full"]["overall"]
         values = " | ".join(f"{overall[m]:.4f}" for m in EVAL_METRICS)
         lines.append(f"| {name} | {overall['questions']} | {run.get('chunks', '–')} | {values} |")
-    named = [r.get("per_question") for r in runs.values()]
-    if len(named) == 2 and all(named):
-        first, second = named
-        keys = ("cover_rank", "answer_correct", "found", "answer")
-        outcome = sum(any(first[q][k] != second[q][k] for k in keys) for q in first if q in second)
-        same_passages = sum(
-            first[q]["passages"] == second[q]["passages"] for q in first if q in second
-        )
-        lines += [
-            "",
-            f"Question by question: {outcome} of {len(first)} differ in the rank of the "
-            "first passage holding the answer, correctness, found/not found or the answer "
-            f"text (whitespace ignored); {same_passages} of {len(first)} cite the same "
-            "passages (document and section) in the same order.",
-        ]
+    if runs.get("note"):
+        lines += ["", runs["note"]]
     return lines
 
 
@@ -308,7 +310,11 @@ def main(argv: list[str] | None = None) -> int:
             if results.exists()
             else []
         )
-        evaluation[name] = {**summary, "chunks": chunks, "per_question": _per_question(rows)}
+        overall = {"full": {"overall": summary["metrics"]["full"]["overall"]}}
+        evaluation[name] = {"metrics": overall, "chunks": chunks, "rows": _per_question(rows)}
+    runs = [run.pop("rows") for run in evaluation.values()]
+    if len(runs) == 2 and all(runs):
+        evaluation["note"] = compare_runs(runs[0], runs[1])
     if evaluation or not ns.report_only:
         result["evaluation"] = evaluation
     command = result.get("command") or ".venv/bin/python -m eval.formats_bench" + (
