@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
+
+import pytest
+
+from eval.render_formats import write_html, write_text_pdf
+from eval.render_ofd import write_ofd
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 # A short 公文 with an outline, figures and enough text for three pages.
 SAMPLE = "\n".join(
@@ -69,3 +77,14 @@ def rewrite_zip(source: Path, target: Path, replace: dict[str, bytes | None]) ->
             if data is not None:
                 new.writestr(name, data)
     return target
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("rendered")
+    return {
+        "pdf": write_text_pdf(SAMPLE, folder / "sample.pdf"),
+        "ofd": write_ofd(SAMPLE, folder / "sample.ofd"),
+        "html": write_html(SAMPLE, folder / "sample.html"),
+        "locked": write_text_pdf(SAMPLE, folder / "locked.pdf", password="1234"),
+    }
