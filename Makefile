@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: install model index run test test-fast lint browser bench load clean-index
+.PHONY: install model index run test test-fast lint browser fonts bench formats-bench load clean-index
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,10 +32,16 @@ browser:
 	  || echo "warning: could not install chromium; the browser test will be skipped"; \
 	fi
 
-test: model browser
+# The CJK font the format tests render 公文 PDFs, scans and OFDs with (Debian's).
+fonts:
+	@dpkg -s fonts-wqy-zenhei >/dev/null 2>&1 || \
+	  (apt-get update -qq && apt-get install -y -qq fonts-wqy-zenhei >/dev/null) || \
+	  echo "warning: could not install fonts-wqy-zenhei; the format tests will fail"
+
+test: model browser fonts
 	$(BIN)/python -m pytest -q
 
-test-fast: install
+test-fast: install fonts
 	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: install
@@ -44,6 +50,10 @@ lint: install
 
 bench: model
 	$(BIN)/python -m eval.bench
+
+# Every corpus document as text PDF, scan, OFD and web page vs its .txt (OCR: minutes).
+formats-bench: install fonts
+	$(BIN)/python -m eval.formats_bench
 
 load: index
 	$(BIN)/python scripts/load_test.py

@@ -23,6 +23,7 @@ from qa.duties.answer import duty_answer
 from qa.embed import Embedder, load_embedder
 from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
+from qa.ingest.pages import ocr_confidence, span_pages
 from qa.ingest.parse import parse_file
 from qa.retrieve.followup import resolve_followup
 from qa.retrieve.query import QuestionAnalysis, analyse, names_document
@@ -178,7 +179,18 @@ class Assistant:
         for rank, (chunk_id, score) in enumerate(ranking.items[:depth], 1):
             chunk = index.chunks[chunk_id]
             document = index.documents[chunk.doc_id]
-            passages.append(Passage(rank, chunk, document.title, document.region, score))
+            pages = span_pages(document, chunk.span)
+            passages.append(
+                Passage(
+                    rank,
+                    chunk,
+                    document.title,
+                    document.region,
+                    score,
+                    pages=pages,
+                    ocr_confidence=ocr_confidence(document, pages),
+                )
+            )
         return analysis, ranking, passages
 
     def _request(

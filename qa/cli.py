@@ -278,8 +278,16 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = Settings.from_env()
+    from qa.ingest.readers.progress import reading_progress, tqdm_progress
+
+    # Scanned pages are read by OCR, seconds a page: any command that reads files
+    # shows a bar for them on stderr.
+    ocr_bar, close_bar = tqdm_progress("OCR")
     try:
-        return int(args.func(settings, args))
+        with reading_progress(ocr_bar):
+            return int(args.func(settings, args))
     except QAError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    finally:
+        close_bar()

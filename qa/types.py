@@ -42,6 +42,12 @@ class Document:
     script: Script
     content_hash: str  # sha256 of the raw file bytes: identity of the document
     encoding: str = "utf-8"
+    # Paged sources (PDF, OFD, scans): offset in ``text`` of each page's first character,
+    # page n (1-based) starting at page_starts[n - 1]; () for text without pages.
+    # ``qa.ingest.pages`` maps a span to its page numbers.
+    page_starts: tuple[int, ...] = ()
+    # Pages whose text came from OCR, as (page number, mean recognition confidence 0-1).
+    ocr_pages: tuple[tuple[int, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,8 @@ class Passage:
     doc_title: str
     region: str
     score: float
+    pages: tuple[int, ...] = ()  # pages of a PDF/OFD/scan the chunk lies on; () for text
+    ocr_confidence: float | None = None  # lowest OCR confidence of those pages, if OCR'd
 
 
 @dataclass(frozen=True)
@@ -199,3 +207,21 @@ class Duty:
     span: Span
     note_span: Span  # where the departments are named (inside span, or a governing note)
     deadline_span: Span | None = None  # where the deadline is written
+
+
+@dataclass(frozen=True)
+class SourceView:
+    """A cited passage shown in its document (查看原文): the section around it, its pages."""
+
+    doc_id: str
+    title: str
+    source_name: str
+    section_path: tuple[str, ...]  # labels of the innermost section holding the span
+    span: Span  # the cited text: Document.text[span[0]:span[1]]
+    context_span: Span  # what is shown: the section (cut around the span when long)
+    before: str  # Document.text[context_span[0]:span[0]]
+    cited: str
+    after: str  # Document.text[span[1]:context_span[1]]
+    pages: tuple[int, ...] = ()  # 1-based pages of the cited text (PDF/OFD/scan); ()
+    page_count: int = 0  # pages of the document; 0 for text without pages
+    ocr_confidence: float | None = None  # lowest OCR confidence of those pages, if OCR'd

@@ -15,6 +15,7 @@ from qa.config import PROJECT_ROOT, Settings
 from qa.indexing import build_corpus_index
 from qa.types import Document
 from tests.fakes import FakeEmbedder
+from tests.formats_support import rendered  # noqa: F401  (a fixture of the format tests)
 
 SHARED = PROJECT_ROOT.parent / "shared"
 

@@ -22,7 +22,20 @@ ANSWER_KEYS = {"question", "found", "answer", "passages", "figures", "timings_ms
     "resolved_question",
     "also_stated",
 }
-PASSAGE_KEYS = {"rank", "doc_id", "doc_title", "region", "section_path", "text", "span", "score"}
+PASSAGE_KEYS = {
+    "rank",
+    "doc_id",
+    "doc_title",
+    "region",
+    "section_path",
+    "text",
+    "span",
+    "score",
+} | {
+    "pages",
+    "ocr",
+    "ocr_confidence",
+}
 FIGURE_KEYS = {
     "indicator",
     "value",

@@ -160,9 +160,16 @@ def _join_broken(simplified: list[str], k: int) -> str:
     return "".join(parts)
 
 
+# The red letterhead (版头) of a printed 公文, e.g. 厦门市人民政府文件: the issuer, not
+# the title, which follows the 文号 below it. Web copies usually drop it; PDFs and
+# OFDs of the printed document keep it.
+_LETTERHEAD = re.compile(r"(?!.*关于).{2,30}文件")
+
+
 def _is_title_like(line: str) -> bool:
     return (
         4 <= len(line) <= _TITLE_MAX
+        and not _LETTERHEAD.fullmatch(line)
         and not re.search(r"[。；;！？!?:：,，]", line)
         and not _DOC_NUMBER.match(line)
         and not _DATE.search(line)
@@ -244,6 +251,9 @@ def _find_issuer(
     last = next((c.strip() for c in reversed(raw_lines) if c.strip()), "")
     if _is_org_name(to_simplified(last)):
         return last
+    first = next((c.strip() for c in simplified if c.strip()), "")
+    if _LETTERHEAD.fullmatch(first) and _is_org_name(first[: -len("文件")]):
+        return _as_written(contents, simplified, first)[: -len("文件")]
     return ""
 
 

@@ -34,7 +34,7 @@ _HAS_WORD = re.compile(
 )
 _HTML_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _DOTTED_NUMBER = re.compile(r"\d+(?:\.\d+)+")
-_TIMESTAMP = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
+_TIMESTAMP = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*\d{1,2}:\d{2}")
 # Outline markers: a line starting with one is never chrome.
 _MARKER_START = re.compile(
     r"^(?:#{1,6}\s*)?(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十百\d０-９]+[）)]"

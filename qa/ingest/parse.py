@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,7 +21,8 @@ from qa.ingest.chunking import chunk_document
 from qa.ingest.figures import extract_figures
 from qa.ingest.metadata import OVERRIDABLE_FIELDS, extract_metadata
 from qa.ingest.outline import parse_outline
-from qa.ingest.readers import read_file
+from qa.ingest.readers import ReadResult, format_for, read_file
+from qa.ingest.readers.base import read_bytes
 from qa.types import Document, ParsedDocument
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -38,11 +41,35 @@ def make_doc_id(path: Path, content_hash: str) -> str:
     return f"{ascii_part}-{short}" if ascii_part else short
 
 
+# OCR takes seconds a page, and an upload is read twice (validated in the staging
+# folder, then indexed from the corpus folder): reads that needed OCR are kept for the
+# same bytes and format. A handful is enough; the text is what is kept, not images.
+_OCR_READS: OrderedDict[tuple[str, str], ReadResult] = OrderedDict()
+_OCR_READS_KEPT = 8
+_ocr_reads_lock = threading.Lock()
+
+
+def _read(path: Path, content_hash: str) -> ReadResult:
+    key = (content_hash, path.suffix.lower())
+    with _ocr_reads_lock:
+        if key in _OCR_READS:
+            _OCR_READS.move_to_end(key)
+            return _OCR_READS[key]
+    read = read_file(path)
+    if read.ocr_pages:
+        with _ocr_reads_lock:
+            _OCR_READS[key] = read
+            while len(_OCR_READS) > _OCR_READS_KEPT:
+                _OCR_READS.popitem(last=False)
+    return read
+
+
 def load_document(path: Path, overrides: Mapping[str, str] | None = None) -> Document:
     """One document with its metadata; DocumentError names the file when unreadable."""
     path = Path(path)
-    read = read_file(path)
-    content_hash = hashlib.sha256(path.read_bytes()).hexdigest()
+    format_for(path.name)  # an unknown or refused type is named before any read
+    content_hash = hashlib.sha256(read_bytes(path)).hexdigest()
+    read = _read(path, content_hash)
     clean = checked_overrides(dict(overrides or {}), path.name)
     meta = extract_metadata(read.text, clean)
     return Document(
@@ -57,6 +84,8 @@ def load_document(path: Path, overrides: Mapping[str, str] | None = None) -> Doc
         script=meta.script,
         content_hash=content_hash,
         encoding=read.encoding,
+        page_starts=read.page_starts,
+        ocr_pages=read.ocr_pages,
     )
 
 

@@ -179,10 +179,25 @@ def passage_card(
         f'<div class="qa-card" id="qa-card-{passage.rank}">'
         f'<div class="qa-card-head"><span class="qa-rank">[{passage.rank}]</span>'
         f"《{esc(passage.doc_title)}》"
-        f'<span class="qa-region">{esc(passage.region)}</span></div>'
+        f'<span class="qa-region">{esc(passage.region)}</span>{_page_note(passage)}</div>'
         f'<div class="qa-crumbs">{esc(breadcrumb(chunk.section_path))}</div>'
         f'<div class="qa-text">{body}</div></div>'
     )
+
+
+def _page_note(passage: Passage) -> str:
+    """第N页 for PDF/OFD/scans, and a warning when the words were recognised by OCR."""
+    from qa.ingest.pages import page_label
+
+    note = ""
+    if passage.pages:
+        note += f' <span class="qa-page">{esc(page_label(passage.pages))}</span>'
+    if passage.ocr_confidence is not None:
+        note += (
+            f' <span class="qa-ocr" title="扫描件文字识别，置信度 {passage.ocr_confidence:.2f}">'
+            "OCR 识别，请以原件为准</span>"
+        )
+    return note
 
 
 def figures_table_html(answer: Answer) -> str:

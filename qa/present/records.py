@@ -24,6 +24,11 @@ def passage_to_record(passage: Passage) -> dict[str, Any]:
         "text": chunk.text,
         "span": list(chunk.span),
         "score": round(float(passage.score), 6),
+        # Added with paged formats: 1-based pages of a PDF/OFD/scan ([] for text files),
+        # and whether the text was recognised by OCR, with the lowest page confidence.
+        "pages": list(passage.pages),
+        "ocr": passage.ocr_confidence is not None,
+        "ocr_confidence": passage.ocr_confidence,
     }
 
 

@@ -52,6 +52,10 @@ def document_to_record(document: Document) -> dict[str, Any]:
 
 
 def document_from_record(record: dict[str, Any]) -> Document:
+    record = dict(record)
+    # JSON has no tuples; page fields are absent from indexes built before pages existed.
+    record["page_starts"] = tuple(record.get("page_starts", ()))
+    record["ocr_pages"] = tuple((int(p), float(c)) for p, c in record.get("ocr_pages", ()))
     return Document(**record)
 
 

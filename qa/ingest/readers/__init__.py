@@ -4,7 +4,15 @@ Importing this package registers every format; add a format by writing its modul
 (see ``base.FileFormat``) and importing it below.
 """
 
-from qa.ingest.readers import docx, text  # noqa: F401  (each module registers itself)
+from qa.ingest.readers import (  # noqa: F401  (each module registers itself)
+    docx,
+    html,
+    ocr,
+    ofd,
+    pdf,
+    refused,
+    text,
+)
 from qa.ingest.readers.base import (
     READERS,
     FileFormat,
