@@ -207,21 +207,3 @@ class Duty:
     span: Span
     note_span: Span  # where the departments are named (inside span, or a governing note)
     deadline_span: Span | None = None  # where the deadline is written
-
-
-@dataclass(frozen=True)
-class SourceView:
-    """A cited passage shown in its document (查看原文): the section around it, its pages."""
-
-    doc_id: str
-    title: str
-    source_name: str
-    section_path: tuple[str, ...]  # labels of the innermost section holding the span
-    span: Span  # the cited text: Document.text[span[0]:span[1]]
-    context_span: Span  # what is shown: the section (cut around the span when long)
-    before: str  # Document.text[context_span[0]:span[0]]
-    cited: str
-    after: str  # Document.text[span[1]:context_span[1]]
-    pages: tuple[int, ...] = ()  # 1-based pages of the cited text (PDF/OFD/scan); ()
-    page_count: int = 0  # pages of the document; 0 for text without pages
-    ocr_confidence: float | None = None  # lowest OCR confidence of those pages, if OCR'd

@@ -12,10 +12,11 @@ import pytest
 
 from qa.assistant import Assistant
 from qa.config import Settings
-from qa.errors import DocumentError, InputError
+from qa.errors import DocumentError
+from qa.ingest.pages import span_pages
 from qa.ingest.uploads import commit_upload, staged_upload
+from qa.present.document_view import passage_view_html
 from qa.present.records import answer_to_record
-from qa.present.source import source_view, source_view_for_chunk, source_view_html
 from tests.conftest import index_folder
 from tests.fakes import FakeEmbedder
 from tests.formats_support import CHINESE, pdf_with_page_tree
@@ -94,28 +95,25 @@ def test_text_passages_have_no_pages(home: Settings) -> None:
     assert record["passages"][0]["pages"] == [] and record["passages"][0]["ocr"] is False
 
 
-def test_source_view_shows_the_cited_passage_in_its_section_and_page(
+def test_source_view_shows_the_cited_passage_with_its_page(
     home: Settings, rendered: dict[str, Path], tmp_path: Path
 ) -> None:
+    """查看原文 of a PDF passage: the document with the passage marked and its page."""
+    from dataclasses import replace
+
     shutil.copy(rendered["pdf"], home.corpus_dir / "sample.pdf")
     assistant = Assistant(index_folder(home.corpus_dir, home.index_dir), FakeEmbedder())
     index = assistant.index
     chunk = next(c for c in index.chunks.values() if "绿色建筑占新建建筑比例" in c.text)
-    view = source_view_for_chunk(index, chunk.chunk_id)
     document = index.documents[chunk.doc_id]
-    assert view.cited == chunk.text == document.text[view.span[0] : view.span[1]]
-    assert view.before + view.cited + view.after == document.text[slice(*view.context_span)]
-    assert view.section_path == chunk.section_path
-    assert view.pages and view.page_count == len(document.page_starts)
-    assert all(document.page_starts[p - 1] <= view.span[1] for p in view.pages)
-    html = source_view_html(view)
-    assert f"第{view.pages[0]}" in html and "<mark>" in html and "OCR" not in html
-    # A span inside the chunk (a cited sentence) gives the same section.
-    inner = (chunk.span[0] + 5, chunk.span[0] + 20)
-    assert source_view(index, chunk.doc_id, inner).section_path == view.section_path
-    with pytest.raises(InputError) as caught:
-        source_view(index, chunk.doc_id, (0, len(document.text) + 10))
-    assert "不在文件" in str(caught.value)
+    sections = index.outlines[chunk.doc_id]
+    html = passage_view_html(document, sections, chunk.span)
+    pages = span_pages(document, chunk.span)
+    assert pages and all(document.page_starts[p - 1] <= chunk.span[1] for p in pages)
+    assert f"第{pages[0]}" in html and f"共 {len(document.page_starts)} 页" in html
+    assert 'class="qa-passage"' in html and "OCR" not in html
+    scanned = replace(document, ocr_pages=tuple((p, 0.93) for p in pages))
+    assert "OCR" in passage_view_html(scanned, sections, chunk.span)
 
 
 def test_page_fields_survive_the_index_records() -> None:

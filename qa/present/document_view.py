@@ -10,21 +10,13 @@ says on which page the passage starts.
 from __future__ import annotations
 
 import itertools
-from bisect import bisect_right
 from collections.abc import Sequence
 
+from qa.ingest.pages import ocr_confidence, page_label, span_pages
 from qa.present.html import esc
 from qa.types import Document, Section, Span
 
 SCRIPT_WORDS = {"simplified": "简体", "traditional": "繁体"}
-
-
-def page_of(document: Document, offset: int) -> int | None:
-    """The 1-based page an offset falls on, when the document knows its pages."""
-    starts: Sequence[int] = getattr(document, "page_starts", ()) or ()
-    if not starts:
-        return None
-    return max(1, bisect_right(list(starts), offset))
 
 
 def metadata_html(document: Document) -> str:
@@ -101,11 +93,17 @@ def passage_view_html(
     document: Document, sections: Sequence[Section], span: Span, prefix: str = "qa-src"
 ) -> str:
     """查看原文: the document with one passage marked, the view opening there."""
-    page = page_of(document, span[0])
-    where = f"，第 {page} 页" if page else ""
+    pages = span_pages(document, span)
+    where = f"，{page_label(pages)}（共 {len(document.page_starts)} 页）" if pages else ""
+    confidence = ocr_confidence(document, pages)
+    scanned = (
+        f"这一页是扫描件，文字由识别（OCR）得来，置信度 {confidence:.0%}，请以原件为准。"
+        if confidence is not None
+        else ""
+    )
     head = (
         f'<div class="qa-doc-where">原文位置：第 {span[0] + 1}–{span[1]} 字{where}。'
-        "标黄的是引用的段落。</div>"
+        f"标黄的是引用的段落。{esc(scanned)}</div>"
     )
     return (
         f'<div class="qa-doc-view" data-passage="{prefix}-passage">{metadata_html(document)}{head}'
