@@ -21,6 +21,7 @@ MAX_SENTENCE_CHARS = 150
 TOPIC_WEIGHT = 0.3
 DEFINITION_BONUS = 0.25
 LIST_BONUS = 0.2
+RULE_BONUS = 0.2
 # A "who leads" question is answered by a sentence naming a department, whatever else
 # another sentence shares with the question.
 DEPARTMENT_BONUS = 0.6
@@ -29,6 +30,8 @@ _CLAUSE_END = re.compile(r"[，,、：:]")
 DEPARTMENT_CUE = re.compile(r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合落实|监督管理工作|职责")
 # A sentence that defines or enumerates (什么是X / X包括哪些).
 DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含义|范围")
+# What answers "may I / must they": a permission, a prohibition, an obligation.
+RULE_CUE = re.compile(r"不得|禁止|应当|可以|不适用|适用|有权|无权|必须|不能|不准|免于")
 # A list's items: （一）, (1), 一、, 1. or ① at the start of a sentence.
 _ITEM = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]|[①-⑳])"
@@ -135,6 +138,8 @@ def score_evidence(
             )
             if analysis.asks_definition and DEFINITION_CUE.search(form):
                 score += DEFINITION_BONUS
+            if analysis.asks_permission and RULE_CUE.search(form):
+                score += RULE_BONUS  # 不得 / 可以 / 不适用: the rule that answers yes or no
             if analysis.asks_list and form.endswith((":", "：")):
                 score += LIST_BONUS  # the sentence introducing the list, shown with its items
             if analysis.asks_department:

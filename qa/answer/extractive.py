@@ -145,6 +145,7 @@ def not_found_reason(
         request.index.corpus_form,
         answer_figures,
         request.index.term_spread,
+        "".join(e.text for e in chosen),
     )
 
 

@@ -1,7 +1,7 @@
 """Does the evidence support an answer? The not-found decision.
 
-A question is answered only if what it names is in the evidence. The rules, each
-measured on eval/qa.jsonl (precision and recall in eval/report.md):
+A question is answered only if what it names is in the evidence. The rules, tuned on
+eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/report.md):
 
 1. a place the question names that is no document's region and is not mentioned
    in the retrieved passages (上海市的目标是什么?);
@@ -20,7 +20,9 @@ measured on eval/qa.jsonl (precision and recall in eval/report.md):
    sentence states no amount of money about what is asked (a figure in 元, 万元,
    亿元 whose clause shares a word with the question, or a share or multiple of an
    amount: 货值金额百分之三十, 价款十倍; 年销售收入超百亿元 does not answer
-   奖励多少万元).
+   奖励多少万元);
+7. a question asking when (几月, 什么时候, 截止时间) whose best answer sentence states no
+   time or period;
 
 Pure function over the analysis, the passages and the corpus text.
 """
@@ -38,6 +40,8 @@ from qa.types import Figure, Passage
 EVIDENCE_PASSAGES = 3
 # A word used by fewer than this share of the documents is specific to some of them.
 SPECIFIC_SPREAD = 0.5
+# Characters of such words a named document must lack: 森林+覆盖率, or 工程项目 alone.
+MISSING_CHARS = 4
 
 
 MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
@@ -45,6 +49,11 @@ MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
 # 以上, 价款十倍) is an amount of money too.
 _SHARE_UNITS = frozenset({"%", "倍"})
 _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失")
+# A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
+_TIME = re.compile(
+    r"\d+\s*(月|日|天|年|周|小时)|[一二三四五六七八九十两]+(个)?(月|日|天|年|周)"
+    r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
+)
 _MONEY_VERBS = frozenset({"罚", "奖", "赔", "补", "奖励", "罚款", "赔偿", "补贴", "补助", "资助"})
 
 
@@ -62,12 +71,12 @@ def _money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
 
 
 def _unknown(term: str, corpus_form: str) -> bool:
-    """A term the corpus never uses, nor any word inside it (学校食堂: 学校 and 食堂 are
-    used, so it is a rewording, not an unknown topic)."""
+    """A term the corpus never uses, and not made of words it uses (学校食堂: 学校 and 食堂
+    are both used, so it is a rewording; 医美机构: 医美 is not, so it is unknown)."""
     if term in corpus_form:
         return False
     parts = [t for t in tokenize(term) if len(t) >= 2 and t != term]
-    return not any(part in corpus_form for part in parts)
+    return not parts or not all(part in corpus_form for part in parts)
 
 
 def unsupported_reason(
@@ -76,6 +85,7 @@ def unsupported_reason(
     corpus_form: str,
     answer_figures: Sequence[Figure] = (),
     spread: Callable[[str], float] | None = None,
+    answer_text: str = "",
 ) -> str:
     """Why the passages cannot answer the question, in Chinese; "" when they can.
 
@@ -108,7 +118,7 @@ def unsupported_reason(
             for t in missing
             if t in corpus_form and (spread is None or spread(t) < SPECIFIC_SPREAD)
         ]
-        if len(known_elsewhere) >= 2:
+        if sum(len(t) for t in known_elsewhere) >= MISSING_CHARS:
             return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"
     terms = analysis.topic_terms
     unknown = [t for t in analysis.topic_nouns if _unknown(t, corpus_form)]
@@ -120,4 +130,6 @@ def unsupported_reason(
         return f"文件中没有提到“{'、'.join(anchorless)}”。"
     if analysis.asks_money and not any(_money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
+    if analysis.asks_when and answer_text and not _TIME.search(search_form(answer_text)):
+        return "相关段落中没有给出这方面的时间。"
     return ""

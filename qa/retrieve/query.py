@@ -116,6 +116,10 @@ _DEFINITION_QUESTION = re.compile(
 _LIST_QUESTION = re.compile(
     r"哪些|哪几|什么途径|哪几种|哪几类|包括什么|有什么(情形|情况|事项|要求)|举几个|列举"
 )
+_WHEN_QUESTION = re.compile(r"几月|几号|哪一天|哪天|什么时候|何时|截止(时间|日期)|什么时间")
+_PERMISSION_QUESTION = re.compile(
+    r"能不能|可不可以|能否|可否|是否可以|要不要|需不需要|是不是|适用|允许|(能|可以|得|要|应该)[^?？]{0,20}吗"
+)
 # Words that ask rather than name a topic (哪些地方, 怎么办, 什么样).
 _ASKING = re.compile(r"哪|什么|怎么|怎样|多少|几|谁|吗|是否|如何|为何|为什么")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
@@ -161,6 +165,8 @@ class QuestionAnalysis:
     topic_terms: tuple[str, ...]  # nouns naming what is asked about (see topic_terms)
     asks_definition: bool = False  # 什么是 / 指什么 / 包括哪些: favour defining sentences
     asks_list: bool = False  # 哪些 / 哪几 / 什么途径: a list's items answer it
+    asks_when: bool = False  # 几月 / 什么时候 / 截止时间: the answer must state a time
+    asks_permission: bool = False  # 能不能 / 可以…吗 / 适用吗: a rule (可以, 不得) answers it
     unknown_documents: tuple[str, ...] = ()  # laws the question names that are not indexed
     topic_nouns: tuple[str, ...] = ()  # the topic terms tagged as nouns (not 花钱买, 完工后)
     stated_figures: tuple[str, ...] = ()  # figures the question itself states (100万元)
@@ -306,6 +312,8 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
         asks_money=bool(_MONEY_QUESTION.search(form)),
         asks_definition=bool(_DEFINITION_QUESTION.search(form)),
         asks_list=bool(_LIST_QUESTION.search(form)),
+        asks_when=bool(_WHEN_QUESTION.search(form)),
+        asks_permission=bool(_PERMISSION_QUESTION.search(form)),
         content_tokens=tokens,
         topic_terms=topic_terms(question, [*known_aliases, *unknown], named_titles),
         topic_nouns=topic_terms(question, [*known_aliases, *unknown], named_titles, True),
