@@ -40,8 +40,6 @@ from qa.types import Figure, Passage
 EVIDENCE_PASSAGES = 3
 # A word used by fewer than this share of the documents is specific to some of them.
 SPECIFIC_SPREAD = 0.5
-# Characters of such words a named document must lack: 森林+覆盖率, or 工程项目 alone.
-MISSING_CHARS = 4
 
 
 MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
@@ -51,7 +49,7 @@ _SHARE_UNITS = frozenset({"%", "倍"})
 _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失")
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
 _TIME = re.compile(
-    r"\d+\s*(月|日|天|年|周|小时)|[一二三四五六七八九十两]+(个)?(月|日|天|年|周)"
+    r"\d+\s*个?\s*(月|日|天|年|周|小时)|[一二三四五六七八九十两]+(个)?(月|日|天|年|周)"
     r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
 )
 _MONEY_VERBS = frozenset({"罚", "奖", "赔", "补", "奖励", "罚款", "赔偿", "补贴", "补助", "资助"})
@@ -79,6 +77,11 @@ def _unknown(term: str, corpus_form: str) -> bool:
     return not parts or not all(part in corpus_form for part in parts)
 
 
+def _cited_text(passage: Passage) -> str:
+    """What a passage says, with where it says it (document title and section path)."""
+    return passage.doc_title + "".join(passage.chunk.section_path) + passage.chunk.text
+
+
 def unsupported_reason(
     analysis: QuestionAnalysis,
     passages: Sequence[Passage],
@@ -91,7 +94,7 @@ def unsupported_reason(
 
     ``answer_figures``: the figures stated in the best answering sentence(s).
     """
-    evidence = search_form("".join(p.chunk.text + "".join(p.chunk.section_path) for p in passages))
+    evidence = search_form("".join(_cited_text(p) for p in passages))
     if analysis.unknown_places and not analysis.doc_ids:
         absent = [p for p in analysis.unknown_places if search_form(p) not in evidence]
         if absent:
@@ -105,9 +108,7 @@ def unsupported_reason(
     absent_figures = [f for f in analysis.stated_figures if search_form(f) not in evidence]
     if absent_figures:
         return f"相关文件中没有提到“{'、'.join(absent_figures)}”。"
-    top = search_form(
-        "".join(p.chunk.text + "".join(p.chunk.section_path) for p in passages[:EVIDENCE_PASSAGES])
-    )
+    top = search_form("".join(_cited_text(p) for p in passages[:EVIDENCE_PASSAGES]))
     if analysis.doc_ids:
         # A named document that lacks the topic other documents state (太原的森林覆盖率).
         missing = [t for t in analysis.topic_terms if t not in top]
@@ -118,7 +119,7 @@ def unsupported_reason(
             for t in missing
             if t in corpus_form and (spread is None or spread(t) < SPECIFIC_SPREAD)
         ]
-        if sum(len(t) for t in known_elsewhere) >= MISSING_CHARS:
+        if len(known_elsewhere) >= 2:
             return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"
     terms = analysis.topic_terms
     unknown = [t for t in analysis.topic_nouns if _unknown(t, corpus_form)]

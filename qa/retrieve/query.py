@@ -300,6 +300,10 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
     )
     tokens = tuple(t for t in tokenize(question) if not _covered(t, known_aliases | set(unknown)))
     titles = [search_form(d.title) for d in documents]
+    # The words of a document's name say which document, not what is asked about it.
+    untitled = form
+    for name in sorted(named_titles, key=len, reverse=True):
+        untitled = untitled.replace(name, " ")
     return QuestionAnalysis(
         text=question,
         doc_ids=doc_ids,
@@ -315,8 +319,8 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
         asks_when=bool(_WHEN_QUESTION.search(form)),
         asks_permission=bool(_PERMISSION_QUESTION.search(form)),
         content_tokens=tokens,
-        topic_terms=topic_terms(question, [*known_aliases, *unknown], named_titles),
-        topic_nouns=topic_terms(question, [*known_aliases, *unknown], named_titles, True),
+        topic_terms=topic_terms(untitled, [*known_aliases, *unknown], named_titles),
+        topic_nouns=topic_terms(untitled, [*known_aliases, *unknown], named_titles, True),
         unknown_documents=tuple(
             name for name in law_names(form) if not any(name in t or t in name for t in titles)
         ),
