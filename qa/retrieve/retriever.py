@@ -35,7 +35,7 @@ MODES = ("keyword", "dense", "hybrid", "full")
 class RetrievalConfig:
     rankers: tuple[str, ...] = ("dense", "keyword")
     keyword_weight: float = 2.0  # the dense ranking weighs 1.0
-    rrf_k: int = 60
+    rrf_k: int = 10
     candidates: int = 50  # per-ranker depth before fusion
     document_shares: bool = True
     figure_boost: float = 1.0  # 1.0 = off
