@@ -39,7 +39,8 @@ _ITEM = re.compile(
 _INTRO_END = ("：", ":")
 # A department note closing a task: (牵头部门:…) / （市质监局负责）.
 _NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
-LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
+LIST_LIMIT = 400
+KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought  # characters of a list's items shown with its introducing sentence
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 
 
@@ -203,7 +204,7 @@ def choose_evidence(
             if best is not None and (not terms or any(t in search_form(best.text) for t in terms)):
                 chosen.append(best)
         return chosen or [evidence[0]]
-    best = evidence[0]
+    best = _with_asked_kind(evidence, analysis)
     chunk = next((p.chunk for p in passages if p.rank == best.passage_rank), None)
     if chunk is None:
         return [best]
@@ -221,12 +222,43 @@ def choose_evidence(
             return [_joined(best, items[-1], chunk)]
     if _NOTE.match(best.text) and at > 0:
         return [_joined(siblings[at - 1], best, chunk)]
-    missing = [t for t in analysis.topic_terms if t not in search_form(best.text)]
-    neighbours = [siblings[i] for i in (at - 1, at + 1) if 0 <= i < len(siblings)]
+    following = siblings[at + 1] if at + 1 < len(siblings) else None
+    if analysis.asks_department and following is not None and _NOTE.match(following.text):
+        return [_joined(best, following, chunk)]  # the task, then the note naming who leads
+    # An adjacent sentence (never a heading) that holds question words the best lacks.
+    missing = [t for t in analysis.content_tokens if t not in search_form(best.text)]
+    neighbours = [
+        siblings[i]
+        for i in (at + 1, at - 1)
+        if 0 <= i < len(siblings)
+        and not _is_heading(search_form(siblings[i].text), chunk, siblings[i].span[0])
+    ]
     for other in neighbours:
         if missing and any(t in search_form(other.text) for t in missing):
             return sorted([best, other], key=lambda e: e.span)
     return [best]
+
+
+def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
+    """What the answer must state, when the question asks for a kind of thing."""
+    if analysis.asks_department:
+        return DEPARTMENT_CUE
+    if analysis.asks_doc_number:
+        return DOC_NUMBER
+    return None
+
+
+def _with_asked_kind(evidence: Sequence[Evidence], analysis: QuestionAnalysis) -> Evidence:
+    """The best sentence, or the best one that states what is asked (a department, a
+    document number) when the best does not and one of the same or next passage does."""
+    best = evidence[0]
+    kind = _asked_kind(analysis)
+    if kind is None or kind.search(search_form(best.text)):
+        return best
+    for other in evidence[1:KIND_CANDIDATES]:
+        if other.passage_rank <= best.passage_rank + 1 and kind.search(search_form(other.text)):
+            return other
+    return best
 
 
 def _joined(first: Evidence, last: Evidence, chunk: Chunk) -> Evidence:

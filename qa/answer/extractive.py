@@ -139,13 +139,18 @@ def not_found_reason(
     """Why the corpus does not answer, or "" when it does."""
     if not request.passages or not chosen:
         return "没有检索到相关段落。"
+    index = request.index
+    ranks = {e.passage_rank for e in chosen}
+    headings = "".join(
+        label for p in request.passages if p.rank in ranks for label in p.chunk.section_path
+    )
     return unsupported_reason(
         request.analysis,
         request.passages,
-        request.index.corpus_form,
+        index.corpus_form,
         answer_figures,
-        request.index.term_spread,
-        "".join(e.text for e in chosen),
+        [index.document_forms.get(d, "") for d in request.analysis.doc_ids],
+        "".join(e.text for e in chosen) + headings,
     )
 
 

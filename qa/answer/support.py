@@ -30,7 +30,7 @@ Pure function over the analysis, the passages and the corpus text.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form
@@ -38,8 +38,6 @@ from qa.tokens import tokenize
 from qa.types import Figure, Passage
 
 EVIDENCE_PASSAGES = 3
-# A word used by fewer than this share of the documents is specific to some of them.
-SPECIFIC_SPREAD = 0.5
 
 
 MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
@@ -56,16 +54,19 @@ _MONEY_VERBS = frozenset({"罚", "奖", "赔", "补", "奖励", "罚款", "赔�
 
 
 def _money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
-    """A money figure about what is asked: its clause shares a word with the question
-    (年销售收入超百亿元 does not answer 奖励多少万元)."""
+    """A money figure about what is asked: the question's money verb (罚, 奖励) in its
+    clause, or else a word of the question in its indicator (年销售收入超百亿元 does not
+    answer 奖励多少万元)."""
     text = search_form(figure.text)
     if figure.unit in _SHARE_UNITS and _OF_AN_AMOUNT.search(text):
         return True
     if figure.unit not in MONEY_UNITS:
         return False
+    verbs = [w for w in _MONEY_VERBS if w in search_form(analysis.text)]
+    if verbs:
+        return any(v in text for v in verbs)
     words = [w for w in (*analysis.topic_terms, *analysis.content_tokens) if len(w) >= 2]
-    words += [w for w in analysis.content_tokens if w in _MONEY_VERBS]
-    return any(w in text or w in search_form(figure.indicator) for w in words)
+    return any(w in search_form(figure.indicator) for w in words)
 
 
 def _unknown(term: str, corpus_form: str) -> bool:
@@ -87,12 +88,14 @@ def unsupported_reason(
     passages: Sequence[Passage],
     corpus_form: str,
     answer_figures: Sequence[Figure] = (),
-    spread: Callable[[str], float] | None = None,
+    named_forms: Sequence[str] | None = None,
     answer_text: str = "",
 ) -> str:
     """Why the passages cannot answer the question, in Chinese; "" when they can.
 
-    ``answer_figures``: the figures stated in the best answering sentence(s).
+    ``answer_figures``: the figures stated in the best answering sentence(s);
+    ``named_forms``: the whole text (search form) of each document the question names;
+    ``answer_text``: the answering sentences with their sections' headings.
     """
     evidence = search_form("".join(_cited_text(p) for p in passages))
     if analysis.unknown_places and not analysis.doc_ids:
@@ -110,14 +113,14 @@ def unsupported_reason(
         return f"相关文件中没有提到“{'、'.join(absent_figures)}”。"
     top = search_form("".join(_cited_text(p) for p in passages[:EVIDENCE_PASSAGES]))
     if analysis.doc_ids:
-        # A named document that lacks the topic other documents state (太原的森林覆盖率).
+        # A named document that lacks the topic other documents state (太原的森林覆盖率):
+        # words missing from its passages that it never uses at all, while others do.
         missing = [t for t in analysis.topic_terms if t not in top]
-        # Only specific words count: 安全 or 责任, used by most documents, say nothing
-        # about which document should hold the answer.
         known_elsewhere = [
             t
             for t in missing
-            if t in corpus_form and (spread is None or spread(t) < SPECIFIC_SPREAD)
+            if t in corpus_form
+            and (named_forms is None or not any(t in form for form in named_forms))
         ]
         if len(known_elsewhere) >= 2:
             return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"

@@ -91,6 +91,8 @@ _ALL_DOCS_WORDS = (
     "哪座城市",
     "哪些省",
 )
+# Of these, the words that ask about places: only documents of a place (a region) answer.
+_PLACE_WORDS = ("各地", "各市", "城市", "地方", "地区", "哪些省")
 _DEPARTMENT_QUESTION = re.compile(
     r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|牵头|负责|主管|责任单位|设在"
 )
@@ -167,6 +169,7 @@ class QuestionAnalysis:
     asks_list: bool = False  # 哪些 / 哪几 / 什么途径: a list's items answer it
     asks_when: bool = False  # 几月 / 什么时候 / 截止时间: the answer must state a time
     asks_permission: bool = False  # 能不能 / 可以…吗 / 适用吗: a rule (可以, 不得) answers it
+    across_places: bool = False  # 各地 / 哪些地方: the documents of places are compared
     unknown_documents: tuple[str, ...] = ()  # laws the question names that are not indexed
     topic_nouns: tuple[str, ...] = ()  # the topic terms tagged as nouns (not 花钱买, 完工后)
     stated_figures: tuple[str, ...] = ()  # figures the question itself states (100万元)
@@ -248,6 +251,12 @@ def _compounds(tagged: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
 
 
 _NOUN_FLAGS = frozenset(["n", "nz", "nt", "nl", "ng", "eng", "j"])
+# A fixed expression (jieba "l") ending in a complement is a verb phrase: 买回来, 完工后.
+_COMPLEMENT_END = "来去后前上下里完了着过起回开到"
+
+
+def _is_noun(word: str, flag: str) -> bool:
+    return flag in _NOUN_FLAGS or (flag == "l" and word[-1] not in _COMPLEMENT_END)
 
 
 def topic_terms(
@@ -261,7 +270,7 @@ def topic_terms(
         dict.fromkeys(
             word
             for word, flag in _compounds(_tagged(search_form(question)))
-            if flag in (_NOUN_FLAGS if nouns_only else _TOPIC_FLAGS)
+            if (_is_noun(word, flag) if nouns_only else flag in _TOPIC_FLAGS)
             and len(word) >= 2
             and word not in _GENERIC_TOPICS
             and not _ASKING.search(word)
@@ -318,6 +327,7 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
         asks_list=bool(_LIST_QUESTION.search(form)),
         asks_when=bool(_WHEN_QUESTION.search(form)),
         asks_permission=bool(_PERMISSION_QUESTION.search(form)),
+        across_places=any(w in form for w in _ALL_DOCS_WORDS if any(p in w for p in _PLACE_WORDS)),
         content_tokens=tokens,
         topic_terms=topic_terms(untitled, [*known_aliases, *unknown], named_titles),
         topic_nouns=topic_terms(untitled, [*known_aliases, *unknown], named_titles, True),

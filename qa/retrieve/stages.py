@@ -122,12 +122,15 @@ class DocumentShares:
         elif analysis.across_documents:
             # Every document that states the asked indicator, whatever the corpus size;
             # a question naming no indicator shares among the documents of the best hits.
+            documents = query.index.documents
             stating = documents_stating(query.index.figures, analysis.topic_terms)
-            if stating:
-                routed = stating[:MAX_STATING_DOCUMENTS]
-            else:
-                docs = [query.index.chunks[i].doc_id for i, _ in items]
-                routed = list(dict.fromkeys(docs))[:MAX_ROUTED_DOCUMENTS]
+            best = [query.index.chunks[i].doc_id for i, _ in items]
+            routed = list(
+                dict.fromkeys([*stating[:MAX_STATING_DOCUMENTS], *best[: MAX_ROUTED_DOCUMENTS * 5]])
+            )
+            if analysis.across_places:  # 各地 / 哪些地方: a national law is no place
+                routed = [d for d in routed if documents[d].region]
+            routed = routed[: max(len(stating), MAX_ROUTED_DOCUMENTS)]
         if not routed:
             return items
         query.ranking.routed = tuple(routed)

@@ -72,11 +72,6 @@ class SearchIndex:
             parts[chunk.doc_id].append(search_form(chunk.text))
         return {doc_id: "\n".join(texts) for doc_id, texts in parts.items()}
 
-    def term_spread(self, term: str) -> float:
-        """Share of the documents that use ``term`` (search form)."""
-        forms = self.document_forms
-        return sum(term in form for form in forms.values()) / (len(forms) or 1)
-
     @cached_property
     def corpus_form(self) -> str:
         """All chunk text in search form: tells whether the corpus uses a term at all."""
