@@ -207,6 +207,11 @@ class EvaluationHandlers:
         name = Path(path).name
         stem = re.sub(r"[^\w.-]+", "-", Path(path).stem)[:40] or "qa"
         out = runs_dir(self.assistant) / f"{time.strftime('%Y%m%d-%H%M%S')}-{stem}"
+        # Two runs of one file in the same second (two evaluators) keep both.
+        for n in range(2, 100):
+            if not out.exists():
+                break
+            out = out.with_name(f"{out.name.rsplit('~', 1)[0]}~{n}")
         meta = {
             "command": f"页面评测：{name}，模式 {','.join(modes)}",
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
