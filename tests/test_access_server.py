@@ -319,9 +319,11 @@ def test_password_mode_reader_refused_maintainer_allowed_and_audited(
     assert anonymous.http.get("/config").status_code == 401
     assert anonymous.upload(new_document(tmp_path, "壬县"))[0] == 401
     # Every function index refuses an anonymous caller (Gradio's login check, 401).
+    column = TABLE.setdefault("anonymous, sign-in required", {})
     for index in range(40):
         outcome = anonymous.call(index, [])
         assert outcome.http == 401, (index, outcome)
+        column[index] = verdict(outcome)
     # A wrong password and an unknown user get the same answer.
     wrong = anonymous.http.post("/login", data={"username": "weihu", "password": "nope-nope"})
     unknown = anonymous.http.post("/login", data={"username": "nobody", "password": "nope-nope"})
