@@ -123,7 +123,7 @@ class Settings:
     rate_questions_per_minute: int = 60
     rate_upload_mb_per_hour: int = 100
     rate_evaluations_per_hour: int = 10
-    rate_logins_per_minute: int = 10
+    rate_failed_logins_per_minute: int = 10
 
     def __repr__(self) -> str:
         # Keys and tokens never reach a log or a message (qa.redact).

@@ -523,3 +523,18 @@ def teardown_module() -> None:
         cells = [TABLE[c].get(index, "") for c in columns]
         lines.append(f"| {index} | {NAMES[index]} | {kind} | " + " | ".join(cells) + " |")
     Path(target).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_only_failed_sign_ins_are_limited(launch: Callable[..., Server], tmp_path: Path) -> None:
+    server = launch(
+        "127.0.0.1", users_file=str(users_file(tmp_path)), rate_failed_logins_per_minute=3
+    )
+    # A whole office behind one address signs in at once.
+    for _ in range(12):
+        assert RawClient(server.url).sign_in("duzhe", PASSWORDS["duzhe"]) == 200
+    guesser = RawClient(server.url)
+    assert [guesser.sign_in("weihu", f"guess-{n}") for n in range(3)] == [400, 400, 400]
+    refused = guesser.http.post(
+        "/login", data={"username": "weihu", "password": PASSWORDS["weihu"]}
+    )
+    assert refused.status_code == 429 and "每分钟最多 3 次登录失败" in refused.json()["detail"]

@@ -281,7 +281,11 @@ class AccessPolicy:
 
         user = self.users.get(name) if self.users else None
         ok = await anyio.to_thread.run_sync(verify_password, user, password)
-        log.info("sign-in %s for %r", "accepted" if ok else "refused", name)
+        # A refused name is not logged: people type their password into it by mistake.
+        if ok:
+            log.info("sign-in accepted for %r", name)
+        else:
+            log.info("a sign-in was refused")
         return ok
 
     def request_user(self, request: Any) -> str | None:
@@ -298,6 +302,9 @@ class AccessPolicy:
         options: dict[str, Any] = {
             # A Node front (SSR) would hide the clients' addresses from the limits.
             "ssr_mode": False,
+            # Nothing else answers requests: no MCP tools, no monitoring dashboard.
+            "mcp_server": False,
+            "enable_monitoring": False,
             "max_file_size": max_file_size,
             "app_kwargs": {
                 "middleware": [

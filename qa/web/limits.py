@@ -5,7 +5,7 @@ Two places take tokens:
 - ``LimitMiddleware`` (HTTP, before Gradio queues anything): every request that runs a
   page or API function (``/gradio_api/queue/join``, ``/call/…``, ``/run/…``,
   ``/api/…``, ``/upload``), the bytes posted to ``/gradio_api/upload`` (the only route
-  where files arrive) and sign-in attempts (``/login``). A refusal is a 429 whose JSON
+  where files arrive) and failed sign-ins (``/login``). A refusal is a 429 whose JSON
   ``detail`` is the Chinese message; the page shows it as a toast.
 - ``Limiter.check`` in handlers (questions, evaluation runs): the refusal is a
   ``gr.Error``, so ``gradio_client`` users read the same message.
@@ -63,7 +63,7 @@ def rates(settings: Settings) -> dict[str, Rate]:
         "questions": Rate(settings.rate_questions_per_minute, 60, "个问题", "每分钟"),
         "upload_mb": Rate(settings.rate_upload_mb_per_hour, 3600, "MB 上传", "每小时"),
         "evaluations": Rate(settings.rate_evaluations_per_hour, 3600, "次评测", "每小时"),
-        "logins": Rate(settings.rate_logins_per_minute, 60, "次登录尝试", "每分钟"),
+        "logins": Rate(settings.rate_failed_logins_per_minute, 60, "次登录失败", "每分钟"),
     }
 
 
@@ -73,8 +73,9 @@ class TokenBucket:
         self.tokens = float(rate.capacity)
         self.updated = now
 
-    def take(self, cost: float, now: float) -> float:
-        """0 when ``cost`` tokens were taken; otherwise the seconds until they would be."""
+    def take(self, cost: float, now: float, dry_run: bool = False) -> float:
+        """0 when ``cost`` tokens were taken (``dry_run``: are there); otherwise the
+        seconds until they would be."""
         self.tokens = min(
             self.rate.capacity, self.tokens + (now - self.updated) * self.rate.per_second
         )
@@ -82,7 +83,8 @@ class TokenBucket:
         if cost > self.rate.capacity:
             return math.inf
         if self.tokens >= cost:
-            self.tokens -= cost
+            if not dry_run:
+                self.tokens -= cost
             return 0.0
         return (cost - self.tokens) / self.rate.per_second
 
@@ -109,7 +111,7 @@ class Limiter:
         self._buckets: dict[tuple[str, str], TokenBucket] = {}
         self._lock = threading.Lock()
 
-    def take(self, kind: str, key: str, cost: float = 1.0) -> float:
+    def take(self, kind: str, key: str, cost: float = 1.0, dry_run: bool = False) -> float:
         rate = self.rates[kind]
         if not self.enabled or rate.capacity <= 0:
             return 0.0
@@ -120,7 +122,7 @@ class Limiter:
                 if len(self._buckets) >= _MAX_BUCKETS:
                     self._prune(now)
                 bucket = self._buckets[(kind, key)] = TokenBucket(rate, now)
-            return bucket.take(cost, now)
+            return bucket.take(cost, now, dry_run)
 
     def _prune(self, now: float) -> None:
         """Drop buckets that have refilled completely (they hold nothing to remember)."""
@@ -132,9 +134,9 @@ class Limiter:
         for k in full:
             del self._buckets[k]
 
-    def refusal(self, kind: str, key: str, cost: float = 1.0) -> str:
+    def refusal(self, kind: str, key: str, cost: float = 1.0, dry_run: bool = False) -> str:
         """The message saying why not, or "" when allowed (the tokens are then taken)."""
-        wait = self.take(kind, key, cost)
+        wait = self.take(kind, key, cost, dry_run)
         return limit_message(self.rates[kind], wait) if wait else ""
 
     def check(self, kind: str, key: str, cost: float = 1.0) -> None:
@@ -162,7 +164,12 @@ class LimitMiddleware:
         path = scope.get("path", "")
         message = ""
         if _LOGIN.search(path):
-            message = self.limiter.refusal("logins", self.client_key(scope))
+            # Only failed sign-ins count: a department behind one address signs in at 9:00.
+            key = self.client_key(scope)
+            message = self.limiter.refusal("logins", key, dry_run=True)
+            if not message:
+                await self.app(scope, receive, self._count_failures(send, key))
+                return
         elif _CALL.search(path):
             key = self.client_key(scope)
             message = self.limiter.refusal("calls", key)
@@ -180,6 +187,14 @@ class LimitMiddleware:
             await _respond(send, 429, message)
             return
         await self.app(scope, receive, send)
+
+    def _count_failures(self, send: Send, key: str) -> Send:
+        async def counted(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message["status"] >= 400:
+                self.limiter.take("logins", key)
+            await send(message)
+
+        return counted
 
 
 def _content_length(scope: Scope) -> int | None:
