@@ -30,6 +30,7 @@ from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import QAError
 from qa.ingest.readers import formats
+from qa.redact import SecretFilter, secret_values
 from qa.web import MAINTAINER_ACTIONS, AccessPolicy, Handlers, build_app
 from qa.web.common import ALL
 
@@ -43,6 +44,10 @@ def main() -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # Keys, tokens and URL credentials never reach the log, whoever logs them.
+    hidden = SecretFilter(secret_values(os.environ))
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(hidden)
     try:
         # A server encodes several questions at once: one thread each (see Settings.threads).
         settings = Settings.from_env(threads=int(os.environ.get("QA_THREADS") or 1))

@@ -8,6 +8,7 @@ lose their ``user:password@`` part.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -50,3 +51,38 @@ def redact_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
 def redact_env(items: Iterable[tuple[str, str]]) -> list[str]:
     """``NAME=value`` lines (e.g. of the QA_* environment) fit for a report."""
     return [f"{name}={redact_value(name, value)}" for name, value in items]
+
+
+_URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://)[^/\s@:]+:[^/\s@]+@", re.IGNORECASE)
+
+
+def scrub(text: str, secrets: Iterable[str] = ()) -> str:
+    """``text`` with the given secret values and any URL credentials masked."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, MASK)
+    return _URL_CREDENTIALS.sub(rf"\1{MASK}@", text)
+
+
+class SecretFilter(logging.Filter):
+    """A log filter masking secret values and URL credentials in every record.
+
+    Installed on the app's handlers (``app.py``): libraries log request URLs (httpx, the
+    openai client), and an endpoint's URL may carry ``user:password@``.
+    """
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.secrets = tuple(s for s in secrets if s)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = scrub(message, self.secrets)
+        if clean != message:
+            record.msg, record.args = clean, None
+        return True
+
+
+def secret_values(values: Mapping[str, Any]) -> list[str]:
+    """The values of the secret names among ``values`` (settings fields, environment)."""
+    return [str(v) for k, v in values.items() if is_secret_name(k) and v]

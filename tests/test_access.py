@@ -563,3 +563,19 @@ def test_proxy_only_users_have_no_password(tmp_path: Path) -> None:
     path = tmp_path / "users.txt"
     set_user(path, "sso", "maintainer", None)
     assert load_users(path)["sso"].password_hash == NO_PASSWORD
+
+
+def test_the_log_filter_masks_secrets_and_url_credentials(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import logging
+
+    from qa.redact import SecretFilter, secret_values
+
+    secrets = secret_values({"QA_LLM_API_KEY": "sk-abcdef", "QA_HOST": "0.0.0.0"})
+    assert secrets == ["sk-abcdef"]
+    log = logging.getLogger("qa.test-secrets")
+    caplog.handler.addFilter(SecretFilter(secrets))
+    with caplog.at_level(logging.INFO, logger="qa.test-secrets"):
+        log.info("POST %s with key %s", "http://bob:hunter2@llm:8080/v1/chat", "sk-abcdef")
+    assert caplog.messages == ["POST http://***@llm:8080/v1/chat with key ***"]
