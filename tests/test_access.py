@@ -579,3 +579,21 @@ def test_the_log_filter_masks_secrets_and_url_credentials(
     with caplog.at_level(logging.INFO, logger="qa.test-secrets"):
         log.info("POST %s with key %s", "http://bob:hunter2@llm:8080/v1/chat", "sk-abcdef")
     assert caplog.messages == ["POST http://***@llm:8080/v1/chat with key ***"]
+
+
+def test_evaluation_runs_are_limited_per_user(settings: Settings, tmp_path: Path) -> None:
+    policy = AccessPolicy(READ_ONLY, limiter=Limiter(rates(Settings(rate_evaluations_per_hour=1))))
+    handlers = handlers_for(settings, policy)
+    qa = tmp_path / "qa.jsonl"
+    item = {"id": "q1", "question": "厦门森林覆盖率目标是多少?", "answers": ["42.9"], "doc": "厦门", "type": "figure"}  # fmt: skip
+    qa.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    one = request("192.0.2.1")
+    assert "评测完成" in handlers.run_evaluation(str(qa), ["full"], None, one)[0]
+    with pytest.raises(gr.Error, match="每小时最多 1 次评测"):
+        handlers.run_evaluation(str(qa), ["full"], None, one)
+    # A file that cannot be read costs no run; another evaluator is not affected.
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(gr.Error, match="评测文件无法读取"):
+        handlers.run_evaluation(str(bad), ["full"], None, request("192.0.2.2"))
+    assert "评测完成" in handlers.run_evaluation(str(qa), ["full"], None, request("192.0.2.2"))[0]
