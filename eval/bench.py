@@ -39,6 +39,7 @@ from qa.config import PROJECT_ROOT, Settings
 from qa.embed import EMBEDDERS, Embedder
 from qa.errors import InputError, QAError
 from qa.ingest.parse import make_doc_id
+from qa.redact import redact_env, redact_mapping
 
 WORK_MARK = ".qa-bench"  # marks a work folder the benchmark may empty
 VARIANTS: tuple[Variant, ...] = (
@@ -177,7 +178,7 @@ class Runner:
         return {
             "machine": facts,
             "plan": asdict(plan),
-            "settings": asdict(self.settings),
+            "settings": redact_mapping(asdict(self.settings)),
             "sample": {"law_files": len(laws), "duplicates_dropped": dropped},
             "fastest_encoder": fastest,
             "rows": rows,
@@ -191,7 +192,8 @@ def machine_facts() -> dict[str, Any]:
     cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
     models = [line.split(":", 1)[1] for line in cpuinfo.splitlines() if "model name" in line]
     git = ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"]
-    env = [f"{k}={v}" for k, v in sorted(os.environ.items()) if k.startswith("QA_")]
+    # Keys and tokens (QA_LLM_API_KEY, a store's token) never reach the report.
+    env = redact_env((k, v) for k, v in sorted(os.environ.items()) if k.startswith("QA_"))
     return {
         "nproc": len(os.sched_getaffinity(0)),
         "cpu_model": models[0].strip() if models else platform.machine(),

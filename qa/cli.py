@@ -8,6 +8,8 @@ python -m qa figures [--doc DOC] [--json]  every figure of the corpus
 python -m qa duties [--doc DOC] [--dept DEPT] [--role lead|cooperating|any] [--json]
                                         the responsibility matrix (任务分工)
 python -m qa ask "问题" [--k 5] [--doc DOC] [--json] [--questions FILE]
+python -m qa users add NAME --role reader|maintainer [--password-stdin | --no-password]
+python -m qa users remove NAME | python -m qa users list     (QA_USERS_FILE or --file)
 """
 
 from __future__ import annotations
@@ -73,10 +75,67 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
         except BadIndexError as err:
             print(f"rebuilding: {err.message}")
     summary = build_corpus_index(settings, embedder, documents, progress=_progress_bars())
+    _audit_build(settings, summary.documents)
     print(
         f"index built: {summary.documents} documents, {summary.chunks} chunks, "
         f"{summary.store_kind} vectors, model {summary.model} -> {settings.index_dir}"
     )
+    return 0
+
+
+def _audit_build(settings: Settings, documents: int) -> None:
+    """A rebuild changes what the app serves: it goes in the audit log like any change."""
+    import getpass
+
+    from qa.audit import AuditLog, audit_path
+
+    try:
+        AuditLog(audit_path(settings)).append(
+            user=getpass.getuser(), role="", via="cli", client="local", action="build",
+            result="ok", detail=f"重建索引：{documents} 份文件",
+        )  # fmt: skip
+    except OSError as err:
+        print(f"warning: the audit log cannot be written ({err})", file=sys.stderr)
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    """From a prompt (asked twice) or one line of standard input; never from argv."""
+    import getpass
+
+    if args.no_password:
+        return None
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("密码 (password): ")
+    if getpass.getpass("再输入一次 (again): ") != first:
+        raise QAError("两次输入的密码不一致。(Passwords differ.)", "请重新运行并输入相同的密码。")
+    return first
+
+
+def cmd_users(settings: Settings, args: argparse.Namespace) -> int:
+    from qa.users import ROLE_LABELS, load_users, remove_user, set_user
+
+    path = Path(args.file or settings.users_file or "")
+    if not str(path) or str(path) == ".":
+        raise QAError(
+            "没有指定用户文件。(No users file.)", "设置 QA_USERS_FILE，或加 --file PATH。"
+        )
+    if args.action == "list":
+        for user in load_users(path).values():
+            kind = "仅代理登录" if user.password_hash == "-" else "密码"
+            print(f"{user.name}\t{user.role}\t{ROLE_LABELS[user.role]}\t{kind}")
+        return 0
+    if not args.name:
+        raise QAError(
+            "请给出用户名。(A user name is needed.)", "例如 python -m qa users add zhangsan"
+        )
+    if args.action == "remove":
+        if not remove_user(path, args.name):
+            raise QAError(f"用户文件中没有 {args.name}。(No such user.)", "用 users list 查看。")
+        print(f"removed {args.name} from {path}")
+        return 0
+    user = set_user(path, args.name, args.role, _read_password(args))
+    print(f"{user.name}: {user.role} -> {path}")
     return 0
 
 
@@ -272,6 +331,16 @@ def parser() -> argparse.ArgumentParser:
         help="extractive (default, QA_ANSWER_MODE) or generated (needs QA_LLM_URL)",
     )
     p.set_defaults(func=cmd_ask)
+    p = sub.add_parser("users", help="who may sign in to the app, and their roles")
+    p.add_argument("action", choices=("add", "remove", "list"))
+    p.add_argument("name", nargs="?")
+    p.add_argument("--role", choices=("reader", "maintainer"), default="reader")
+    p.add_argument("--file", help="the users file (default QA_USERS_FILE)")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.add_argument(
+        "--no-password", action="store_true", help="a proxy (single-sign-on) user: role only"
+    )
+    p.set_defaults(func=cmd_users)
     return top
 
 

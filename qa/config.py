@@ -108,6 +108,34 @@ class Settings:
     # where runs are kept for comparison ("" = <index_dir>/eval-runs).
     eval_max_questions: int = 300
     eval_runs_dir: str = ""
+    # Who may change the corpus (qa.web.access; README "Who may change the corpus").
+    # The users file: one "name:role:argon2 hash" a line (`python -m qa users add`).
+    users_file: str = ""
+    # Sign-in by the department's single-sign-on proxy: the header carrying the user
+    # name, honoured only from these addresses (comma-separated IPs or networks).
+    trusted_user_header: str = ""
+    trusted_proxies: str = ""
+    # The role of a proxy-signed-in user the users file does not list.
+    default_role: str = "reader"
+    # Corpus changes and refusals, one JSON object a line, only ever appended
+    # ("" = <index_dir>/audit.jsonl).
+    audit_log: str = ""
+    # Per signed-in user (or client address) when the app serves a network; 0 = no
+    # limit. Calls: every request that runs a page or API function.
+    rate_calls_per_minute: int = 120
+    rate_questions_per_minute: int = 60
+    rate_upload_mb_per_hour: int = 100
+    rate_evaluations_per_hour: int = 10
+    rate_failed_logins_per_minute: int = 10
+
+    def __repr__(self) -> str:
+        # Keys and tokens never reach a log or a message (qa.redact).
+        from qa.redact import redact_value
+
+        shown = ", ".join(
+            f"{f.name}={redact_value(f.name, getattr(self, f.name))!r}" for f in fields(self)
+        )
+        return f"Settings({shown})"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -8,6 +8,12 @@ same question asked alone, and the server's RSS at start and end.
 
     .venv/bin/python scripts/load_test.py --clients 20 --questions 400
     .venv/bin/python scripts/load_test.py --clients 20 --questions 2000   # memory run
+    .venv/bin/python scripts/load_test.py --clients 20 --questions 400 --sign-in
+
+``--sign-in`` starts the app with a users file of one reader per client (passwords
+made up for the run, hashed as ``python -m qa users add`` does), so every client signs
+in and the per-user limits of a department deployment are in force; the reference
+answers are then asked by the same users, one question at a time.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ import argparse
 import json
 import os
 import random
+import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -38,8 +46,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_app(port: int, timeout: float) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, QA_HOST="127.0.0.1", QA_PORT=str(port))
+def start_app(port: int, timeout: float, users_file: str = "") -> subprocess.Popen[bytes]:
+    env = dict(os.environ, QA_HOST="127.0.0.1", QA_PORT=str(port), QA_USERS_FILE=users_file)
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env)
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -88,7 +96,18 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=1200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default="")
+    parser.add_argument("--sign-in", action="store_true", help="one signed-in reader per client")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    accounts: list[tuple[str, str]] = []
+    users_file = ""
+    if args.sign_in:
+        from qa.users import set_user
+
+        users_file = str(Path(tempfile.mkdtemp(prefix="qa-load-")) / "users.txt")
+        for n in range(args.clients):
+            accounts.append((f"load-{n:02d}", secrets.token_urlsafe(12)))
+            set_user(Path(users_file), accounts[-1][0], "reader", accounts[-1][1])
 
     questions = [
         json.loads(line)["question"]
@@ -98,18 +117,23 @@ def main() -> int:
     rng = random.Random(args.seed)
     workload = [rng.choice(questions) for _ in range(args.questions)]
     port = free_port()
-    proc = start_app(port, timeout=180)
+    proc = start_app(port, timeout=180, users_file=users_file)
     server = psutil.Process(proc.pid)
     url = f"http://127.0.0.1:{port}/"
     try:
-        reference_client = Client(url, verbose=False)
+        signed_in = time.perf_counter()
+        clients = [
+            Client(url, verbose=False, auth=accounts[n] if accounts else None)
+            for n in range(args.clients)
+        ]
+        sign_in_seconds = time.perf_counter() - signed_in
         alone: dict[str, str] = {}
-        for question in dict.fromkeys(workload):
-            _, record, error = ask(reference_client, question)
+        # One question at a time; with sign-in, spread over the users (each its own limits).
+        for n, question in enumerate(dict.fromkeys(workload)):
+            _, record, error = ask(clients[n % len(clients)], question)
             alone[question] = signature(record) if record else f"error {error}"
         rss_start = server.memory_info().rss
         cpu_start = server.cpu_times()
-        clients = [Client(url, verbose=False) for _ in range(args.clients)]
         latencies: list[float] = []
         errors: list[str] = []
         differing: list[str] = []
@@ -147,6 +171,8 @@ def main() -> int:
     values = np.array(latencies) if latencies else np.array([0.0])
     report = {
         "clients": args.clients,
+        "signed_in": bool(accounts),
+        "sign_in_seconds": round(sign_in_seconds, 1),
         "questions_asked": len(latencies),
         "questions_planned": len(workload),
         "seconds": round(elapsed, 1),

@@ -67,9 +67,12 @@ def test_build_app_without_launching_exposes_the_ask_api(assistant: Assistant) -
 
 
 def test_corpus_changing_handlers_go_through_the_maintainer_gate() -> None:
+    # The two corpus changes, and two maintainer-only reads (a file's check, the record).
     assert set(app.MAINTAINER_ACTIONS) == {
         "UploadHandlers.add_upload",
         "DocumentHandlers.remove_document",
+        "UploadHandlers.preview_upload",
+        "AccountHandlers.audit_table",
     }
 
 

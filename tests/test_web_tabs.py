@@ -312,7 +312,7 @@ def test_the_maintainer_gate_refuses_before_anything_changes(
     handlers = open_handlers(fresh_home)
     source = tmp_path / "county.txt"
     source.write_text(NEW_DOC, encoding="utf-8")
-    monkeypatch.setattr(qa.web.access, "may_change_corpus", lambda request: False)
+    handlers.access = qa.web.access.AccessPolicy("password")  # nobody signed in
     before = sorted(p.name for p in (fresh_home / "corpus").iterdir())
     with pytest.raises(gr.Error, match="只有维护人员"):
         handlers.add_upload(str(source))

@@ -2,9 +2,12 @@
 functions that build and wire its components. ``app.py`` only builds and launches.
 
 Every handler is a plain method of ``Handlers`` (tests call them without a browser).
-Handlers that change the corpus go through ``qa.web.access.maintainer_action`` and are
-listed in ``MAINTAINER_ACTIONS``: today ``UploadHandlers.add_upload`` and
-``DocumentHandlers.remove_document``. Everything else only reads.
+Handlers for maintainers only go through ``qa.web.access.maintainer_action`` and are
+listed in ``MAINTAINER_ACTIONS``: the corpus changes ``UploadHandlers.add_upload`` and
+``DocumentHandlers.remove_document``, and ``UploadHandlers.preview_upload`` and
+``AccountHandlers.audit_table``, which change nothing. Everything else only reads.
+Who may do what is the ``AccessPolicy`` given to ``build_app`` (default: the laptop's,
+everyone maintains).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ import gradio as gr
 
 from qa.assistant import Assistant
 from qa.present.html import document_label
-from qa.web.access import MAINTAINER_ACTIONS, maintainer_action
+from qa.web.access import MAINTAINER_ACTIONS, OPEN, AccessPolicy, Refused, maintainer_action
+from qa.web.account import AccountHandlers, build_audit_tab, wire_audit
 from qa.web.ask import AskHandlers, build_ask_tab, wire_ask
 from qa.web.briefing import BriefingHandlers, build_briefing_tab, wire_briefing
 from qa.web.common import status_html
@@ -26,7 +30,7 @@ from qa.web.figures import FigureHandlers, build_figures_tab, wire_figures
 from qa.web.style import PAGE_CSS, TOAST_TITLES_JS
 from qa.web.upload import UploadHandlers, build_upload_tab, wire_upload
 
-__all__ = ["MAINTAINER_ACTIONS", "Handlers", "build_app", "maintainer_action"]
+__all__ = ["MAINTAINER_ACTIONS", "AccessPolicy", "Handlers", "build_app", "maintainer_action"]
 TITLE = "质量强市政策文件问答"
 
 
@@ -38,11 +42,13 @@ class Handlers(
     BriefingHandlers,
     UploadHandlers,
     EvaluationHandlers,
+    AccountHandlers,
 ):
     """Every UI action as a plain method."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, access: AccessPolicy | None = None) -> None:
         self.assistant = assistant
+        self.access = access or AccessPolicy.local(assistant.settings)
 
     def refresh(self) -> tuple[Any, ...]:
         """After the corpus changed (and on page load): every list of documents, regions
@@ -64,9 +70,12 @@ class Handlers(
         )
 
 
-def build_app(assistant: Assistant) -> gr.Blocks:
-    h = Handlers(assistant)
+def build_app(assistant: Assistant, access: AccessPolicy | None = None) -> gr.Blocks:
+    h = Handlers(assistant, access)
     private: dict[str, Any] = {"api_visibility": "private"}
+    # The laptop shows 添加文件 to everyone at once; elsewhere it appears on load, for
+    # maintainers only (qa.web.account.session_view).
+    upload_shown = h.access.mode == OPEN
     with gr.Blocks(title="政策文件问答") as demo:
         gr.HTML(f"<style>{PAGE_CSS}</style>", js_on_load=TOAST_TITLES_JS, elem_id="qa-style")
         # Registered first so the public endpoint gets exactly the name "ask".
@@ -75,6 +84,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         gr.Markdown(
             f"## {TITLE}\n答案均摘自文件原文；[n] 对应引用段落，点“查看原文”可打开整份文件。"
         )
+        account = gr.HTML("", elem_id="account")
         with gr.Tabs(overflow_behavior="wrap", elem_id="tabs"):
             with gr.Tab("提问", id="ask"):
                 ask = build_ask_tab(h)
@@ -86,10 +96,12 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 duties = build_duties_tab(h)
             with gr.Tab("简报", id="briefing"):
                 briefing = build_briefing_tab(h)
-            with gr.Tab("添加文件", id="upload"):
+            with gr.Tab("添加文件", id="upload", visible=upload_shown) as upload_tab:
                 upload = build_upload_tab(h)
             with gr.Tab("评测", id="evaluation"):
                 evaluation = build_evaluation_tab(h)
+            with gr.Tab("变更记录", id="audit", visible=False) as audit_tab:
+                audit = build_audit_tab(h)
 
         for event in wire_ask(h, ask, conversation, private):
             event.then(h.briefing_choices, conversation, briefing["pick"], **private)
@@ -99,6 +111,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         wire_briefing(h, briefing, conversation, private)
         wire_upload(h, upload, private)
         wire_evaluation(h, evaluation, private)
+        wire_audit(h, audit, private)
 
         refreshed = [
             ask["doc_filter"],
@@ -111,9 +124,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             duties["department"],
         ]
 
-        def add(path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        def add(
+            path: str | None,
+            request: gr.Request,
+            progress: gr.Progress = gr.Progress(),  # noqa: B008
+        ) -> tuple[Any, ...]:
             try:
-                message = h.add_upload(path, progress)
+                message = h.add_upload(path, progress, request=request)
+            except Refused:
+                raise  # the caller is not a maintainer: an error, not a status line
             except gr.Error as err:
                 keep = (gr.update(),) * (3 + len(refreshed))
                 return (status_html(err.message, "error"), *keep)
@@ -136,13 +155,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             **private,
         )
 
-        def remove(doc_id: str, confirmed: bool) -> tuple[Any, ...]:
+        def remove(doc_id: str, confirmed: bool, request: gr.Request) -> tuple[Any, ...]:
             try:
-                message = h.remove_document(doc_id, confirmed)
+                message = h.remove_document(doc_id, confirmed, request=request)
+            except Refused:
+                raise
             except gr.Error as err:
                 return (status_html(err.message, "error"), *(gr.update(),) * (3 + len(refreshed)))
             first = h.first_document()
-            view, remove_row = h.document_view(first)
+            view, remove_row = h.document_view(first, request)
             refreshed_values = list(h.refresh())
             refreshed_values[2] = gr.update(choices=refreshed_values[2]["choices"], value=first)
             return (message, view, remove_row, False, *refreshed_values)
@@ -162,6 +183,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             **private,
         )
         demo.load(h.refresh, None, refreshed, **private)
+        demo.load(h.session_view, None, [account, upload_tab, audit_tab, audit["table"]], **private)
+        # The remove button is for maintainers: decided per visitor, not at build time.
+        demo.load(
+            h.document_view,
+            documents["choice"],
+            [documents["reader"], documents["remove_row"]],
+            **private,
+        )
         figure_outputs = figures["outputs"]
         demo.load(h.figure_view, figures["filters"], figure_outputs, **private)
     return demo

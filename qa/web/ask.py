@@ -13,6 +13,7 @@ from qa.present.document_view import passage_view_html
 from qa.present.html import document_label
 from qa.present.records import answer_to_record
 from qa.types import Answer
+from qa.web.access import policy_of
 from qa.web.common import ALL, error, guarded
 
 EXAMPLES = [
@@ -94,12 +95,17 @@ class AskHandlers:
 
     @guarded
     def ask(
-        self, question: str, doc_id: str, conversation: list[Answer] | None
+        self,
+        question: str,
+        doc_id: str,
+        conversation: list[Answer] | None,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[str, list[Answer], Any]]:
         """The page's ask: the conversation as HTML while the answer arrives, then with it.
 
         Yields (conversation HTML, the conversation, the question box's update).
         """
+        policy_of(self).check_rate("questions", request)
         answers = list(conversation or [])
         history = [a.resolved_question or a.question for a in answers]
         updates = self.assistant.ask_stream(
@@ -128,11 +134,16 @@ class AskHandlers:
 
     @guarded
     def api_ask(
-        self, question: str, document: str = "", history: list[str] | None = None
+        self,
+        question: str,
+        document: str = "",
+        history: list[str] | None = None,
+        request: gr.Request | None = None,
     ) -> dict[str, Any]:
         """Answer a question with citations; document: "" for all, or a doc id / region /
         title; history: the earlier questions of the conversation (oldest first), so a
         follow-up such as "厦门呢?" is understood."""
+        policy_of(self).check_rate("questions", request)
         answer = self.assistant.ask(
             question or "", doc_filter=document or None, history=history or ()
         )

@@ -11,7 +11,7 @@ from qa.ingest.upload_record import is_uploaded, remove_uploaded
 from qa.present import html as ui
 from qa.present.document_view import document_page_html
 from qa.types import Document
-from qa.web.access import maintainer_action
+from qa.web.access import maintainer_action, policy_of
 from qa.web.common import error, guarded, status_html
 
 DOCUMENT_COLUMNS = [*ui.DOCUMENT_COLUMNS, "来源"]
@@ -30,6 +30,16 @@ element.addEventListener('click', (event) => {
   target.scrollIntoView({block: 'start', behavior: 'instant'});
 });
 """
+
+
+def removal_subject(
+    handlers: DocumentHandlers, doc_id: str = "", *args: object, **kwargs: object
+) -> dict[str, str]:
+    """The document's file, content hash and id, for the audit log."""
+    document = handlers.assistant.index.documents.get(doc_id or "")
+    if document is None:
+        return {"doc_id": str(doc_id or "")[:200]}
+    return {"file": document.source_name, "sha256": document.content_hash, "doc_id": doc_id}
 
 
 class DocumentHandlers:
@@ -58,13 +68,13 @@ class DocumentHandlers:
         return document
 
     @guarded
-    def document_view(self, doc_id: str) -> tuple[str, Any]:
-        """The reading view and the remove button (shown for uploads only)."""
+    def document_view(self, doc_id: str, request: gr.Request | None = None) -> tuple[str, Any]:
+        """The reading view and the remove button (shown to maintainers, for uploads only)."""
         if not doc_id:
             return '<div class="qa-hint">文件库是空的。</div>', gr.update(visible=False)
         document = self._read(doc_id)
         view = document_page_html(document, self.assistant.index.outlines.get(doc_id, ()))
-        removable = self._uploaded(document)
+        removable = self._uploaded(document) and policy_of(self).identify(request).is_maintainer
         return view, gr.update(visible=removable)
 
     # kept for scripts: the outline view of one document
@@ -73,8 +83,10 @@ class DocumentHandlers:
         return self.document_view(doc_id)[0]
 
     @guarded
-    @maintainer_action("删除一份上传的文件（从文件库和索引中移除）")
-    def remove_document(self, doc_id: str, confirmed: bool) -> str:
+    @maintainer_action("删除一份上传的文件（从文件库和索引中移除）", removal_subject)
+    def remove_document(
+        self, doc_id: str, confirmed: bool, request: gr.Request | None = None
+    ) -> str:
         document = self._read(doc_id)
         if not confirmed:
             raise error("请先勾选“确认删除”，再点删除。")

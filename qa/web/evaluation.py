@@ -26,6 +26,7 @@ from eval.runner import MODES, NAIVE, EvalRun, evaluate
 from qa.assistant import Assistant
 from qa.errors import QAError
 from qa.present.html import esc
+from qa.web.access import policy_of
 from qa.web.common import error, guarded
 
 MODE_CHOICES = [
@@ -171,7 +172,11 @@ class EvaluationHandlers:
 
     @guarded
     def run_evaluation(
-        self, path: str | None, modes: list[str] | None, progress: gr.Progress | None = None
+        self,
+        path: str | None,
+        modes: list[str] | None,
+        progress: gr.Progress | None = None,
+        request: gr.Request | None = None,
     ) -> tuple[str, pd.DataFrame, pd.DataFrame, str, list[str], Any, str]:
         """Status, overall table, per-label table, misses, report files, the runs to
         compare with, and this run's name."""
@@ -192,6 +197,8 @@ class EvaluationHandlers:
                 f"评测文件有 {len(items)} 个问题，页面上一次最多评测 {limit} 个。"
                 "请拆成几个文件，或在服务器上用命令行 python -m eval 评测整套题。"
             )
+        # Counted once the file is read: a refused file costs no run.
+        policy_of(self).check_rate("evaluations", request)
         started = time.perf_counter()
         if progress is not None:
             progress(0, desc="准备评测")
@@ -200,6 +207,11 @@ class EvaluationHandlers:
         name = Path(path).name
         stem = re.sub(r"[^\w.-]+", "-", Path(path).stem)[:40] or "qa"
         out = runs_dir(self.assistant) / f"{time.strftime('%Y%m%d-%H%M%S')}-{stem}"
+        # Two runs of one file in the same second (two evaluators) keep both.
+        for n in range(2, 100):
+            if not out.exists():
+                break
+            out = out.with_name(f"{out.name.rsplit('~', 1)[0]}~{n}")
         meta = {
             "command": f"页面评测：{name}，模式 {','.join(modes)}",
             "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -290,10 +302,11 @@ def wire_evaluation(h: EvaluationHandlers, c: dict[str, Any], private: dict[str,
     def run(
         path: str | None,
         modes: list[str] | None,
+        request: gr.Request,
         progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008
     ) -> Any:
         status, overall, labels, misses, files, previous, name = h.run_evaluation(
-            path, modes, progress
+            path, modes, progress, request
         )
         shown = [gr.update(value=v, visible=True) for v in (overall, labels)]
         return (status, *shown, misses, gr.update(value=files, visible=True), previous, name)

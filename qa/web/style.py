@@ -52,6 +52,8 @@ mark.qa-passage { background: #fff3a3; }
 .qa-outline a { color: #1a5fb4; text-decoration: none; display: inline-block; padding: 1px 0; }
 .qa-outline a.qa-current { font-weight: 700; background: #fff3a3; }
 .qa-anchor { scroll-margin-top: .5rem; }
+.qa-account { font-size: .9rem; color: #444; text-align: right; }
+.qa-account a.qa-logout { margin-left: .6rem; }
 .qa-status { border-radius: 6px; padding: .5rem .8rem; margin: .4rem 0; }
 .qa-status-info { background: #f6f8fa; color: #333; }
 .qa-status-ok { background: #e6f4ea; border-left: 4px solid #2e7d32; }

@@ -8,6 +8,7 @@ the tab's status line (no toast, no error badges on the outputs).
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from qa.ingest.upload_record import record_upload
 from qa.ingest.uploads import commit_upload, megabytes, staged_upload
 from qa.present import html as ui
 from qa.present.document_view import outline_html
-from qa.web.access import maintainer_action
+from qa.web.access import Refused, maintainer_action
 from qa.web.common import error, guarded, status_html
 
 STAGES = {"ingest": "解析文件", "embed": "计算向量", "keyword": "关键词索引", "write": "写入索引"}
@@ -43,11 +44,29 @@ def limits_text() -> str:
     return text
 
 
+def upload_subject(
+    _: object, path: str | None = None, *args: object, **kwargs: object
+) -> dict[str, str]:
+    """The uploaded file's name and the sha256 of its bytes, for the audit log."""
+    if not path or not Path(path).is_file():
+        return {"file": Path(path).name if path else ""}
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"file": Path(path).name, "sha256": digest.hexdigest()}
+
+
 class UploadHandlers:
     assistant: Assistant
 
     @guarded
-    def preview_upload(self, path: str | None) -> tuple[str, pd.DataFrame]:
+    @maintainer_action(
+        "检查要上传的文件（预览，不写入文件库）", upload_subject, changes_corpus=False
+    )
+    def preview_upload(
+        self, path: str | None, request: gr.Request | None = None
+    ) -> tuple[str, pd.DataFrame]:
         """Check an upload without keeping it: its outline (HTML) and figures (table)."""
         if not path:
             return "", ui.figures_frame({}, [])
@@ -64,13 +83,17 @@ class UploadHandlers:
             figures = ui.figures_frame({parsed.document.doc_id: parsed.document}, parsed.figures)
         return f'<p class="qa-upload-info">{ui.esc(info)}</p>{outline}', figures
 
-    def preview_for_page(self, path: str | None) -> tuple[str, str, Any, Any]:
+    def preview_for_page(
+        self, path: str | None, request: gr.Request | None = None
+    ) -> tuple[str, str, Any, Any]:
         """Status line, preview, figures table and the add button, for the page."""
         hidden = gr.update(value=None, visible=False)
         if not path:
             return status_html(WAITING), "", hidden, gr.update(interactive=False)
         try:
-            preview, figures = self.preview_upload(path)
+            preview, figures = self.preview_upload(path, request)
+        except Refused:
+            raise
         except gr.Error as err:
             return status_html(err.message, "error"), "", hidden, gr.update(interactive=False)
         ready = "文件检查通过。确认下面的目录和数据无误后，点“加入索引”。"
@@ -78,8 +101,13 @@ class UploadHandlers:
         return status_html(ready, "ok"), preview, shown, gr.update(interactive=True)
 
     @guarded
-    @maintainer_action("上传文件并加入索引")
-    def add_upload(self, path: str | None, progress: gr.Progress | None = None) -> str:
+    @maintainer_action("上传文件并加入索引", upload_subject)
+    def add_upload(
+        self,
+        path: str | None,
+        progress: gr.Progress | None = None,
+        request: gr.Request | None = None,
+    ) -> str:
         if not path:
             raise error("请先选择要上传的文件。")
         source = Path(path)

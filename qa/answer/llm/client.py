@@ -21,6 +21,7 @@ import openai
 
 from qa.config import Settings
 from qa.errors import InputError, QAError
+from qa.redact import redact_url
 
 FALLBACK = "以下为原文摘录。"
 FALLBACK_EN = "showing the documents' own sentences instead"
@@ -67,7 +68,7 @@ class ChatClient:
             )
         except Exception:  # urlsplit's ValueError, the HTTP library's InvalidURL
             raise InputError(
-                f"QA_LLM_URL={settings.llm_url!r} is not an http(s) URL.",
+                f"QA_LLM_URL={redact_url(settings.llm_url)!r} is not an http(s) URL.",
                 "Give the endpoint's base URL, e.g. http://127.0.0.1:8080/v1, or unset it.",
             ) from None
 
