@@ -176,6 +176,8 @@ def test_comparison_names_who_states_nothing_and_related_rows_link(page: Page) -
     turn = ask(page, COMPARE)
     assert "太原市" in turn.locator(".qa-missing").inner_text()
     assert turn.locator("table.qa-compare th").first.inner_text() == "地区"
+    # A comparison's figures are all in its table; 相关数据 of a one-place question:
+    turn = ask(page, "东莞国家监督抽查合格率要达到多少?")
     rows = turn.locator("table.qa-figures tbody tr")
     assert (
         rows.count() > 0
