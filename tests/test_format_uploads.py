@@ -136,10 +136,11 @@ def test_page_fields_survive_the_index_records() -> None:
 def test_a_card_names_its_pages_and_ocr(home: Settings) -> None:
     from dataclasses import replace
 
-    from qa.present.html import passage_card
+    from qa.present.conversation import card_html
 
-    passage = Assistant(home, FakeEmbedder()).ask("合格率达到多少?", k=1).passages[0]
-    assert "qa-page" not in passage_card(passage, [], [])
+    answer = Assistant(home, FakeEmbedder()).ask("合格率达到多少?", k=1)
+    passage = answer.passages[0]
+    assert "qa-page" not in card_html(1, answer, passage, True)
     scanned = replace(passage, pages=(3, 4), ocr_confidence=0.93)
-    card = passage_card(scanned, [], [])
+    card = card_html(1, answer, scanned, True)
     assert "第3–4页" in card and "OCR 识别" in card and "0.93" in card

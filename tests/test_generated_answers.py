@@ -28,7 +28,8 @@ from qa.answer.llm.generator import (
 from qa.assistant import Assistant
 from qa.config import Settings
 from qa.errors import InputError
-from qa.present.html import DRAFT_LABEL, GENERATED_LABEL, answer_html, progress_html
+from qa.present.conversation import Turn, turn_html
+from qa.present.html import DRAFT_LABEL, GENERATED_LABEL
 from qa.present.records import answer_to_record
 from qa.types import Answer, AnswerProgress
 
@@ -255,19 +256,21 @@ def test_a_stream_that_stalls_or_breaks_falls_back(fake_assistant: Assistant) ->
 
 
 def test_the_page_renders_drafts_and_generated_answers(fake_assistant: Assistant) -> None:
+    documents = fake_assistant.index.documents
     progress = _stream(fake_assistant, citing("森林覆盖率达到42.9%[{n}]。<b>x</b>"))
-    draft_page = progress_html(FOREST_Q, progress[0])
-    assert DRAFT_LABEL in draft_page
+
+    def shown(answer: object = None, draft: str = "") -> str:
+        return turn_html(Turn(1, answer, question=FOREST_Q, draft=draft), documents)  # type: ignore[arg-type]
+
+    assert DRAFT_LABEL in shown(draft=progress[0].draft)
     final = progress[-1].answer
     assert final is not None
-    page = answer_html(final)
+    page = shown(final)
     assert GENERATED_LABEL in page and 'class="qa-generated"' in page
-    assert "<b>x</b>" not in progress_html(FOREST_Q, progress[-2])  # escaped
+    assert "<b>x</b>" not in shown(draft=progress[-2].draft)  # escaped
     fallback = _stream(fake_assistant, lambda request: Reply(status=500))[-1].answer
     assert fallback is not None
-    assert 'class="qa-note"' in answer_html(fallback) and GENERATED_LABEL not in answer_html(
-        fallback
-    )
+    assert 'class="qa-note"' in shown(fallback) and GENERATED_LABEL not in shown(fallback)
 
 
 # -- through the Assistant ----------------------------------------------------------

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 
 from qa.answer.text import NOT_FOUND
 from qa.present.html import (
+    DRAFT_LABEL,
     GENERATED_LABEL,
     GENERATED_TITLE,
     breadcrumb,
+    cited_spans,
     comparator_word,
     esc,
     highlight,
+    page_note,
+    value_spans,
 )
-from qa.present.html import _value_spans as value_spans
-from qa.present.html import cited_spans as cited_spans
 from qa.present.related import missing_from_comparison, related_figures
 from qa.types import Answer, AnswerSentence, CitedFigure, Document, Passage
 
@@ -167,7 +169,7 @@ def card_html(turn: int, answer: Answer, passage: Passage, cited: bool) -> str:
         f'<div class="qa-card" id="{card_id(turn, passage.rank)}">'
         f'<div class="qa-card-head"><span class="qa-rank">[{passage.rank}]</span>'
         f"《{esc(passage.doc_title)}》"
-        f'<span class="qa-region">{esc(passage.region)}</span></div>'
+        f'<span class="qa-region">{esc(passage.region)}</span>{page_note(passage)}</div>'
         f'<div class="qa-crumbs">{esc(breadcrumb(chunk.section_path))}</div>'
         f'<div class="qa-text">{body}</div>'
         f'<div class="qa-card-actions">{back}'
@@ -234,7 +236,7 @@ def turn_html(turn: Turn, documents: Mapping[str, Document]) -> str:
     )
     if turn.answer is None:
         body = (
-            '<div class="qa-mode">正在作答（尚未核对，核对后才是最终回答）：</div>'
+            f'<div class="qa-mode">{DRAFT_LABEL}</div>'
             f'<div class="qa-draft">{esc(turn.draft) or "…"}</div>'
         )
     else:

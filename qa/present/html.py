@@ -19,14 +19,11 @@ from qa.answer.text import COMPARATOR_WORDS
 from qa.textnorm import search_form
 from qa.types import (
     Answer,
-    AnswerProgress,
-    AnswerSentence,
     Chunk,
     CitedFigure,
     Document,
     Figure,
     Passage,
-    Section,
 )
 
 NO_SECTION = "（正文开头）"
@@ -81,48 +78,6 @@ def comparator_word(comparator: str) -> str:
     return COMPARATOR_WORDS.get(comparator, comparator)
 
 
-def citation_links(sentence: AnswerSentence) -> str:
-    return "".join(
-        f'<a class="qa-cite" href="#qa-card-{c.passage_rank}">[{c.passage_rank}]</a>'
-        for c in sentence.citations
-    )
-
-
-def sentences_html(sentences: Sequence[AnswerSentence]) -> str:
-    """The answer's sentences with their citation links; per-document ones one per line."""
-    parts = []
-    for sentence in sentences:
-        label = f"<b>{esc(sentence.label)}</b>：" if sentence.label else ""
-        text = esc(sentence.text)
-        if sentence.generated:
-            text = f'<span class="qa-generated" title="{GENERATED_TITLE}">{text}</span>'
-        parts.append(f"{label}{text}{citation_links(sentence)}")
-    return "<br>".join(parts) if any(s.label for s in sentences) else "".join(parts)
-
-
-def comparison_html(answer: Answer) -> str:
-    if not answer.table:
-        return ""
-    region_of = {p.chunk.doc_id: p.region or p.doc_title for p in answer.passages}
-    head = "".join(
-        f"<th>{h}</th>" for h in ("地区", "指标", "数值", "单位", "比较", "目标年份", "出处")
-    )
-    rows = []
-    for cited in answer.table:
-        f = cited.figure
-        cells = [
-            esc(region_of.get(f.doc_id, f.doc_id)),
-            esc(f.indicator),
-            esc(f.value),
-            esc(f.unit),
-            esc(comparator_word(f.comparator)),
-            esc(f.target_year or ""),
-            f'<a class="qa-cite" href="#qa-card-{cited.passage_rank}">[{cited.passage_rank}]</a>',
-        ]
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
 def cited_spans(answer: Answer, passage: Passage) -> list[tuple[int, int]]:
     """Where the answer's sentences lie in a passage (offsets in the chunk text)."""
     chunk = passage.chunk
@@ -137,7 +92,7 @@ def cited_spans(answer: Answer, passage: Passage) -> list[tuple[int, int]]:
     return spans
 
 
-def _value_spans(passage: Passage, figures: Iterable[CitedFigure]) -> list[tuple[int, int]]:
+def value_spans(passage: Passage, figures: Iterable[CitedFigure]) -> list[tuple[int, int]]:
     chunk = passage.chunk
     spans = []
     for cited in figures:
@@ -170,22 +125,7 @@ def highlight(
     return "".join(parts)
 
 
-def passage_card(
-    passage: Passage, sentence_spans: Sequence[tuple[int, int]], figures: Sequence[CitedFigure]
-) -> str:
-    chunk = passage.chunk
-    body = highlight(chunk.text, sentence_spans, _value_spans(passage, figures))
-    return (
-        f'<div class="qa-card" id="qa-card-{passage.rank}">'
-        f'<div class="qa-card-head"><span class="qa-rank">[{passage.rank}]</span>'
-        f"《{esc(passage.doc_title)}》"
-        f'<span class="qa-region">{esc(passage.region)}</span>{_page_note(passage)}</div>'
-        f'<div class="qa-crumbs">{esc(breadcrumb(chunk.section_path))}</div>'
-        f'<div class="qa-text">{body}</div></div>'
-    )
-
-
-def _page_note(passage: Passage) -> str:
+def page_note(passage: Passage) -> str:
     """第N页 for PDF/OFD/scans, and a warning when the words were recognised by OCR."""
     from qa.ingest.pages import page_label
 
@@ -198,77 +138,6 @@ def _page_note(passage: Passage) -> str:
             "OCR 识别，请以原件为准</span>"
         )
     return note
-
-
-def figures_table_html(answer: Answer) -> str:
-    if not answer.figures:
-        return ""
-    title_of = {p.rank: p.doc_title for p in answer.passages}
-    path_of = {p.rank: p.chunk.section_path for p in answer.passages}
-    head = "".join(
-        f"<th>{h}</th>" for h in ("指标", "数值", "单位", "比较", "目标年份", "牵头部门", "出处")
-    )
-    rows = []
-    for cited in answer.figures:
-        f = cited.figure
-        source = (
-            f"《{title_of.get(cited.passage_rank, f.doc_id)}》 "
-            f"{breadcrumb(path_of.get(cited.passage_rank, f.section_path))} [{cited.passage_rank}]"
-        )
-        cells = (
-            f.indicator,
-            f.value,
-            f.unit,
-            comparator_word(f.comparator),
-            f.target_year or "",
-            f.lead_department,
-            source,
-        )
-        rows.append("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in cells) + "</tr>")
-    return (
-        '<h4>相关数据</h4><table class="qa-figures"><thead><tr>'
-        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-    )
-
-
-def answer_html(answer: Answer) -> str:
-    """The whole result: answer (or a plain not-found notice), passage cards, figures."""
-    if answer.found:
-        top = (
-            f'<div class="qa-answer">{sentences_html(answer.sentences)}'
-            f"{comparison_html(answer)}</div>"
-        )
-    else:
-        top = f'<div class="qa-notfound"><b>未找到答案。</b>{esc(answer.answer)}</div>'
-    cards = "".join(
-        passage_card(p, cited_spans(answer, p) if answer.found else [], answer.figures)
-        for p in answer.passages
-    )
-    heading = "<h4>引用段落</h4>" if answer.found else "<h4>最接近的段落（仅供参考）</h4>"
-    question = f'<div class="qa-question">问：{esc(answer.question)}</div>'
-    notes = "".join(f'<div class="qa-note">{esc(n)}</div>' for n in answer.notes)
-    if any(s.generated for s in answer.sentences):
-        notes += f'<div class="qa-mode">{GENERATED_LABEL}</div>'
-    return question + notes + top + figures_table_html(answer) + (heading + cards if cards else "")
-
-
-def draft_html(question: str, draft: str) -> str:
-    """A generated answer while it is being written: plainly marked as not yet checked."""
-    return (
-        f'<div class="qa-question">问：{esc(question)}</div>'
-        f'<div class="qa-mode">{DRAFT_LABEL}</div><div class="qa-draft">{esc(draft)}</div>'
-    )
-
-
-def progress_html(question: str, progress: AnswerProgress) -> str:
-    """One update of ``Assistant.ask_stream``: the draft so far, or the final answer."""
-    if progress.answer is not None:
-        return answer_html(progress.answer)
-    return draft_html(question, progress.draft)
-
-
-def message_html(message: str) -> str:
-    return f'<div class="qa-notfound">{esc(message)}</div>'
 
 
 # -- documents tab ------------------------------------------------------------------
@@ -299,18 +168,6 @@ def document_rows(
 
 def document_label(document: Document) -> str:
     return f"{document.region}｜{document.title}" if document.region else document.title
-
-
-def section_choices(walked: Iterable[tuple[tuple[Section, ...], Section]]) -> list[tuple[str, str]]:
-    """(indented label, "start-end") for every section, in document order."""
-    return [
-        ("\u3000" * len(ancestors) + section.label, f"{section.span[0]}-{section.span[1]}")
-        for ancestors, section in walked
-    ]
-
-
-def section_text_html(text: str, title: str) -> str:
-    return f'<h4>{esc(title)}</h4><div class="qa-section-text">{esc(text)}</div>'
 
 
 # -- figures tab --------------------------------------------------------------------
@@ -374,27 +231,3 @@ def write_figures_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def indicator_chart(frame: pd.DataFrame, keyword: str) -> tuple[pd.DataFrame, str]:
-    """Bars for one indicator across documents, and a caption saying what is compared.
-
-    Only numeric figures in the most common unit are kept, so 92% and 300家 never share
-    an axis.
-    """
-    matches = filter_figures(frame, keyword=keyword)
-    matches = matches[matches["数字"].notna()]
-    if matches.empty:
-        return pd.DataFrame({"条目": [], "数值": [], "地区": []}), f"没有找到“{keyword}”的数值。"
-    unit = matches["单位"].mode().iloc[0]
-    matches = matches[matches["单位"] == unit]
-    labels: list[str] = []
-    for region, indicator, year in zip(
-        matches["地区"], matches["指标"], matches["目标年份"], strict=True
-    ):
-        label = f"{region} {indicator}" + (f"（{year}）" if pd.notna(year) else "")
-        while label in labels:
-            label += "′"
-        labels.append(label)
-    chart = pd.DataFrame(
-        {"条目": labels, "数值": matches["数字"].astype(float).to_numpy(), "地区": matches["地区"]}
-    )
-    return chart, f"“{keyword}”：{len(chart)} 个数值，单位 {unit or '（无）'}"
