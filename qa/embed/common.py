@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 
@@ -100,3 +100,45 @@ def resolve_model(settings: Settings) -> str | Path:
             )
         return path
     return local_model_folder(settings.embed_model) or settings.embed_model
+
+
+class PromptedEncoder:
+    """What the real encoders share: the model's query/passage prompts around one
+    ``_encode`` of their own, and construction from Settings."""
+
+    query_prompt: str
+    passage_prompt: str
+
+    def __init__(
+        self,
+        model: str | Path,
+        *,
+        query_prompt: str = "",
+        passage_prompt: str = "",
+        allow_network: bool = False,
+        threads: int = 0,
+    ) -> None:
+        raise NotImplementedError
+
+    def _encode(
+        self, texts: Sequence[str], prompt: str, batch_size: int, progress: bool
+    ) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prompt, batch_size=16, progress=False)
+
+    def embed_passages(
+        self, texts: Sequence[str], batch_size: int = 16, progress: bool = False
+    ) -> np.ndarray:
+        return self._encode(texts, self.passage_prompt, batch_size, progress)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Self:
+        return cls(
+            resolve_model(settings),
+            query_prompt=settings.query_prompt,
+            passage_prompt=settings.passage_prompt,
+            allow_network=settings.allow_network,
+            threads=settings.threads,
+        )

@@ -20,16 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from qa.config import Settings
 from qa.embed.base import EMBEDDERS
 from qa.embed.common import (
+    PromptedEncoder,
     cpu_threads,
     embedder_name,
     length_order,
     model_identity,
     model_prompts,
     read_json,
-    resolve_model,
 )
 from qa.errors import ModelError
 
@@ -190,7 +189,7 @@ def _snapshot(model: str, allow_network: bool) -> Path:
         ) from err
 
 
-class OnnxInt8Embedder:
+class OnnxInt8Embedder(PromptedEncoder):
     """Same model and prompts as SentenceTransformerEmbedder, int8 on onnxruntime."""
 
     def __init__(
@@ -281,24 +280,6 @@ class OnnxInt8Embedder:
             rows = order[start : start + batch_size]
             out[rows] = self._batch([prompt + texts[i] for i in rows])
         return out
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self.query_prompt, batch_size=16, progress=False)
-
-    def embed_passages(
-        self, texts: Sequence[str], batch_size: int = 16, progress: bool = False
-    ) -> np.ndarray:
-        return self._encode(texts, self.passage_prompt, batch_size, progress)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> OnnxInt8Embedder:
-        return cls(
-            resolve_model(settings),
-            query_prompt=settings.query_prompt,
-            passage_prompt=settings.passage_prompt,
-            allow_network=settings.allow_network,
-            threads=settings.threads,
-        )
 
 
 EMBEDDERS.register("onnx-int8", OnnxInt8Embedder.from_settings)

@@ -8,19 +8,18 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.config import Settings
 from qa.embed.base import EMBEDDERS
 from qa.embed.common import (
     NETWORK_HINT,
+    PromptedEncoder,
     cpu_threads,
     embedder_name,
     local_model_folder,
-    resolve_model,
 )
 from qa.errors import ModelError
 
 
-class SentenceTransformerEmbedder:
+class SentenceTransformerEmbedder(PromptedEncoder):
     """Any sentence-transformers model, fp32 on torch. Offline unless allowed."""
 
     def __init__(
@@ -92,24 +91,6 @@ class SentenceTransformerEmbedder:
             normalize_embeddings=True,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
-
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        return self._encode(texts, self.query_prompt, batch_size=16, progress=False)
-
-    def embed_passages(
-        self, texts: Sequence[str], batch_size: int = 16, progress: bool = False
-    ) -> np.ndarray:
-        return self._encode(texts, self.passage_prompt, batch_size, progress)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> SentenceTransformerEmbedder:
-        return cls(
-            resolve_model(settings),
-            query_prompt=settings.query_prompt,
-            passage_prompt=settings.passage_prompt,
-            allow_network=settings.allow_network,
-            threads=settings.threads,
-        )
 
 
 EMBEDDERS.register("torch", SentenceTransformerEmbedder.from_settings)
