@@ -82,6 +82,11 @@ class BuildSummary:
 class IndexBackend(Protocol):
     """Where the index lives. One instance per process, shared by its threads."""
 
+    # True when the store, not the local corpus folder, is the corpus of record (app
+    # replicas on several machines upload into it): the assistant then does not compare
+    # the store with its own folder at start-up.
+    shared: bool
+
     def open(self, *, model: str | None = None, corpus_hash: str | None = None) -> SearchIndex:
         """The current index, checked against the model and corpus when given."""
         ...

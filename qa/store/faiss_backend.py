@@ -62,6 +62,8 @@ def model_mismatch(where: object, built_with: str, wanted: str) -> IndexMismatch
 
 
 class FaissBackend:
+    shared = False
+
     def __init__(self, settings: Settings, check_hashes: bool = True) -> None:
         self.settings = settings
         self.index_dir = settings.index_dir
