@@ -54,10 +54,9 @@ class WriterLease:
 
     def _ensure(self) -> None:
         if not self._client.has_collection(self._collection):
-            self._client.create_collection(
-                self._collection,
-                schema=_meta_schema(self._client),
-                index_params=placeholder_index_params(self._client),
+            self._client.create_collection(self._collection, schema=_meta_schema(self._client))
+            self._client.create_index(
+                self._collection, placeholder_index_params(self._client), sync=False
             )
         self._client.load_collection(self._collection)
 

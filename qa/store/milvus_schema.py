@@ -167,6 +167,7 @@ def records_schema(client: Any) -> Any:
     schema.add_field("kind", DataType.VARCHAR, max_length=64)
     schema.add_field("key", DataType.VARCHAR, max_length=ID_BYTES)
     schema.add_field("part", DataType.INT64)
+    schema.add_field("seq", DataType.INT64)  # 0..n-1: pages are read by seq ranges
     schema.add_field("payload", DataType.VARCHAR, max_length=VARCHAR_BYTES)
     schema.add_field("placeholder", DataType.FLOAT_VECTOR, dim=len(PLACEHOLDER))
     return schema
@@ -269,13 +270,17 @@ def record_rows(kind: str, key: str, value: Any) -> Iterator[dict[str, Any]]:
 def build_record_rows(
     parsed: Sequence[ParsedDocument], document_frequency: dict[str, int], info: BuildInfo
 ) -> Iterator[dict[str, Any]]:
-    for p in parsed:
-        doc_id = p.document.doc_id
-        yield from record_rows("document", doc_id, document_to_record(p.document))
-        yield from record_rows("outline", doc_id, [section_to_record(s) for s in p.sections])
-        yield from record_rows("figures", doc_id, [figure_to_record(f) for f in p.figures])
-    yield from record_rows("keyword_df", "", document_frequency)
-    yield from record_rows("info", "", asdict(info))
+    def rows() -> Iterator[dict[str, Any]]:
+        for p in parsed:
+            doc_id = p.document.doc_id
+            yield from record_rows("document", doc_id, document_to_record(p.document))
+            yield from record_rows("outline", doc_id, [section_to_record(s) for s in p.sections])
+            yield from record_rows("figures", doc_id, [figure_to_record(f) for f in p.figures])
+        yield from record_rows("keyword_df", "", document_frequency)
+        yield from record_rows("info", "", asdict(info))
+
+    for seq, row in enumerate(rows()):
+        yield {**row, "seq": seq}
 
 
 def join_records(rows: Iterable[dict[str, Any]]) -> dict[tuple[str, str], Any]:

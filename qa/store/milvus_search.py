@@ -4,7 +4,7 @@ Both search the build's own chunks collection by name (not the alias), so an ope
 ``SearchIndex`` keeps answering from the build it was opened on while a writer
 publishes the next one. Retrieval fuses the two lists itself (qa.retrieve.stages), by
 the same weighted reciprocal rank as on the FAISS store. Ties are ordered by corpus
-position, as FAISS and bm25s order them.
+position on both stores.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from qa.store.base import Hit
 from qa.store.milvus_client import milvus_errors
 from qa.store.milvus_schema import keyword_text
 
+# Rows asked beyond k, so that equal scores at the k-th place are cut in corpus order
+# here (Milvus breaks ties arbitrarily), as the FAISS store cuts them.
+TIE_MARGIN = 10
 CHANGED = (
     "索引刚刚被另一个进程更新。(The index was just replaced by another process.)",
     "请再问一次。(Ask again: the new index is opened on the next question.)",
@@ -55,7 +58,7 @@ class _BuildSearch:
                     self.collection,
                     data=data,
                     anns_field=field,
-                    limit=max(1, min(k, self._count)),
+                    limit=max(1, min(k + TIE_MARGIN, self._count)),
                     filter=doc_filter(doc_ids),
                     output_fields=["position"],
                     search_params=params,
@@ -97,7 +100,7 @@ class MilvusVectorStore(_BuildSearch):
         vector = np.asarray(query, dtype=np.float32).reshape(-1).tolist()
         rows = self._search([vector], "dense", k, doc_ids, self._params)
         rows.sort(key=lambda r: (-r[1], r[2]))
-        return [Hit(chunk_id, score) for chunk_id, score, _ in rows]
+        return [Hit(chunk_id, score) for chunk_id, score, _ in rows[:k]]
 
 
 class MilvusKeywordIndex(_BuildSearch):
@@ -130,4 +133,4 @@ class MilvusKeywordIndex(_BuildSearch):
         # Milvus Lite returns BM25 scores negated, a server positive: the size is the score.
         scored = [(chunk_id, abs(distance), position) for chunk_id, distance, position in rows]
         scored.sort(key=lambda r: (-r[1], r[2]))
-        return [Hit(chunk_id, score) for chunk_id, score, _ in scored if score > 0]
+        return [Hit(chunk_id, score) for chunk_id, score, _ in scored[:k] if score > 0]
