@@ -72,7 +72,8 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
     summary = build_corpus_index(settings, embedder, documents, progress=_progress_bars())
     print(
         f"index built: {summary.documents} documents, {summary.chunks} chunks, "
-        f"{summary.store_kind} vectors, model {summary.model} -> {settings.index_dir}"
+        f"{summary.store_kind} vectors, model {summary.model} -> "
+        f"{summary.location or settings.index_dir}"
     )
     return 0
 

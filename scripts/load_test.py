@@ -8,6 +8,14 @@ same question asked alone, and the server's RSS at start and end.
 
     .venv/bin/python scripts/load_test.py --clients 20 --questions 400
     .venv/bin/python scripts/load_test.py --clients 20 --questions 2000   # memory run
+
+Several replicas (QA_STORE=milvus and QA_MILVUS_URI naming one Milvus server, whose
+process id --watch-pid adds to the report): --replicas N starts N apps, the clients are
+spread over them round-robin, and every answer is compared with the same question asked
+alone of the first replica.
+
+    QA_STORE=milvus QA_MILVUS_URI=http://127.0.0.1:19530 \
+        .venv/bin/python scripts/load_test.py --replicas 2 --watch-pid "$MILVUS_PID"
 """
 
 from __future__ import annotations
@@ -88,6 +96,8 @@ def main() -> int:
     parser.add_argument("--max-seconds", type=float, default=1200)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default="")
+    parser.add_argument("--replicas", type=int, default=1, help="app processes to start")
+    parser.add_argument("--watch-pid", type=int, default=0, help="also report this process")
     args = parser.parse_args()
 
     questions = [
@@ -97,19 +107,24 @@ def main() -> int:
     ]
     rng = random.Random(args.seed)
     workload = [rng.choice(questions) for _ in range(args.questions)]
-    port = free_port()
-    proc = start_app(port, timeout=180)
-    server = psutil.Process(proc.pid)
-    url = f"http://127.0.0.1:{port}/"
+    procs: list[subprocess.Popen[bytes]] = []
+    urls: list[str] = []
+    for _ in range(args.replicas):
+        port = free_port()
+        procs.append(start_app(port, timeout=300))
+        urls.append(f"http://127.0.0.1:{port}/")
+    watched = [psutil.Process(p.pid) for p in procs]
+    if args.watch_pid:
+        watched.append(psutil.Process(args.watch_pid))
     try:
-        reference_client = Client(url, verbose=False)
+        reference_client = Client(urls[0], verbose=False)
         alone: dict[str, str] = {}
         for question in dict.fromkeys(workload):
             _, record, error = ask(reference_client, question)
             alone[question] = signature(record) if record else f"error {error}"
-        rss_start = server.memory_info().rss
-        cpu_start = server.cpu_times()
-        clients = [Client(url, verbose=False) for _ in range(args.clients)]
+        rss_start = [w.memory_info().rss for w in watched]
+        cpu_start = [w.cpu_times() for w in watched]
+        clients = [Client(urls[i % len(urls)], verbose=False) for i in range(args.clients)]
         latencies: list[float] = []
         errors: list[str] = []
         differing: list[str] = []
@@ -135,14 +150,16 @@ def main() -> int:
             for future in as_completed([pool.submit(worker, slot) for slot in range(args.clients)]):
                 future.result()
         elapsed = time.perf_counter() - started
-        rss_end = server.memory_info().rss
-        cpu_end = server.cpu_times()
+        rss_end = [w.memory_info().rss for w in watched]
+        cpu_end = [w.cpu_times() for w in watched]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
     values = np.array(latencies) if latencies else np.array([0.0])
     report = {
@@ -160,12 +177,18 @@ def main() -> int:
         "error_examples": errors[:5],
         "answers_differing_from_alone": len(differing),
         "differing_examples": differing[:5],
-        "server_rss_mb": {"start": round(rss_start / 2**20, 1), "end": round(rss_end / 2**20, 1)},
-        # CPU the app spent during the concurrent phase; the rest of the machine's two
-        # cores went to the 20 clients, which run on the same machine.
-        "server_cpu_seconds": round(
-            (cpu_end.user + cpu_end.system) - (cpu_start.user + cpu_start.system), 1
-        ),
+        "replicas": args.replicas,
+        # Per watched process: the apps, then --watch-pid (e.g. the Milvus server).
+        "server_rss_mb": [
+            {"start": round(a / 2**20, 1), "end": round(b / 2**20, 1)}
+            for a, b in zip(rss_start, rss_end, strict=True)
+        ],
+        # CPU each process spent during the concurrent phase; the rest of the machine's
+        # two cores went to the 20 clients, which run on the same machine.
+        "server_cpu_seconds": [
+            round((b.user + b.system) - (a.user + a.system), 1)
+            for a, b in zip(cpu_start, cpu_end, strict=True)
+        ],
     }
     text = json.dumps(report, ensure_ascii=False, indent=2)
     print(text)

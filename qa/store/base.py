@@ -77,6 +77,7 @@ class BuildSummary:
     chunks: int
     store_kind: str
     model: str
+    location: str = ""  # where it was written (an index folder, a Milvus URI and alias)
 
 
 class IndexBackend(Protocol):

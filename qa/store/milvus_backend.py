@@ -382,7 +382,14 @@ class MilvusBackend:
         self._drop_stale(keep={build_id, previous})
         if progress:
             progress("write", len(chunks), max(len(chunks), 1))
-        return BuildSummary(build_id, len(parsed), len(chunks), info.store_kind, embedder.name)
+        return BuildSummary(
+            build_id,
+            len(parsed),
+            len(chunks),
+            info.store_kind,
+            embedder.name,
+            f"Milvus {self.uri}, alias {alias_name(self.prefix)}",
+        )
 
     def _vectors(
         self,
