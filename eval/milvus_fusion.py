@@ -159,12 +159,30 @@ def main() -> int:
             "first_pass_calls": len(timed.ms),
             "first_pass_ms_p50": round(percentile(timed.ms, 50), 2),
             "first_pass_ms_p95": round(percentile(timed.ms, 95), 2),
-            "results": {r.item.id: [p.chunk.chunk_id for p in r.passages[:5]] for r in run.results},
+            "results": {
+                r.item.id: {
+                    "cover_rank": r.cover_rank,
+                    "found": r.score.found,
+                    "answer_correct": r.score.answer_correct,
+                    "top5": [p.chunk.chunk_id for p in r.passages[:5]],
+                }
+                for r in run.results
+            },
         }
     full.first_pass = ours
     for name, row in report.items():
         figures = {k: v for k, v in row.items() if k != "results"}
         print(name, json.dumps(figures, ensure_ascii=False))
+    for name in list(variants)[1:]:  # each question whose outcome differs from ours
+        for qid, mine in report["ours"]["results"].items():
+            theirs = report[name]["results"][qid]
+            changed = {
+                k: (mine[k], theirs[k])
+                for k in ("cover_rank", "found", "answer_correct")
+                if mine[k] != theirs[k]
+            }
+            if changed:
+                print(f"  {name} {qid}: {changed}")
     if args.out:
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0

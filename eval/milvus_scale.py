@@ -36,7 +36,15 @@ from qa.ingest.corpus import check_new_documents, load_corpus
 from qa.ingest.parse import load_document, parse
 from qa.types import Document, ParsedDocument
 
-LAWS = PROJECT_ROOT.parent / "shared" / "scale-corpus" / "laws"
+# ../shared beside the project (or beside the folder of worktrees it lies in).
+LAWS = next(
+    (
+        folder / "shared" / "scale-corpus" / "laws"
+        for folder in PROJECT_ROOT.parents
+        if (folder / "shared" / "scale-corpus" / "laws").is_dir()
+    ),
+    PROJECT_ROOT.parent / "shared" / "scale-corpus" / "laws",
+)
 STEPS = ("embed", "faiss", "milvus", "serve-faiss", "serve-milvus", "add")
 EXTRA_DOC = """丁市质量工作补充通知
 一、目标
@@ -53,6 +61,8 @@ def scale_documents() -> list[Document]:
     MILVUS_SCALE_LAWS=N keeps the first N laws (a dry run)."""
     documents = load_corpus(PROJECT_ROOT / "corpus")
     paths = sorted(LAWS.rglob("*.md"))
+    if not paths:
+        raise SystemExit(f"no laws found under {LAWS}")
     limit = int(os.environ.get("MILVUS_SCALE_LAWS") or 0)
     for path in paths[:limit] if limit else paths:
         document = load_document(path)

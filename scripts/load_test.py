@@ -98,6 +98,9 @@ def main() -> int:
     parser.add_argument("--out", default="")
     parser.add_argument("--replicas", type=int, default=1, help="app processes to start")
     parser.add_argument("--watch-pid", type=int, default=0, help="also report this process")
+    parser.add_argument(
+        "--answers", default="", help="write each question's answer signature (JSON) here"
+    )
     args = parser.parse_args()
 
     questions = [
@@ -122,6 +125,10 @@ def main() -> int:
         for question in dict.fromkeys(workload):
             _, record, error = ask(reference_client, question)
             alone[question] = signature(record) if record else f"error {error}"
+        if args.answers:  # to compare runs (stores, replica counts) with each other
+            Path(args.answers).write_text(
+                json.dumps(alone, ensure_ascii=False, indent=0), encoding="utf-8"
+            )
         rss_start = [w.memory_info().rss for w in watched]
         cpu_start = [w.cpu_times() for w in watched]
         clients = [Client(urls[i % len(urls)], verbose=False) for i in range(args.clients)]
