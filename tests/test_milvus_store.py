@@ -269,12 +269,11 @@ import sys, time
 from pathlib import Path
 from qa.config import Settings
 from qa.ingest.parse import parse_file
-from qa.store import milvus_backend, milvus_lease
+from qa.store import milvus_lease
 from qa.store.milvus_backend import MilvusBackend
 from tests.fakes import FakeEmbedder
 
 milvus_lease.LEASE_SECONDS = 3.0  # so the test need not wait a minute for expiry
-milvus_backend.INSERT_BATCH = 4
 
 class SlowInsert(MilvusBackend):
     def _insert(self, collection, rows, total=0, progress=None):

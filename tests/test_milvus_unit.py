@@ -10,7 +10,8 @@ from milvus_lite.analyzer.factory import create_analyzer
 
 from qa.config import Settings
 from qa.errors import IndexCorruptError, StoreUnavailableError
-from qa.store.milvus_backend import MilvusBackend, document_frequency
+from qa.store.milvus_backend import MilvusBackend
+from qa.store.milvus_builds import document_frequency
 from qa.store.milvus_client import is_lite_file, milvus_uri, translate
 from qa.store.milvus_schema import (
     ANALYZER,

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,13 +29,22 @@ from qa.errors import (
     DocumentError,
     IndexCorruptError,
     IndexMismatchError,
-    IndexMissingError,
 )
 from qa.ingest.corpus import check_new_documents, corpus_hash
 from qa.store.base import STORES, BuildSummary, Progress
 from qa.store.embed_cache import EmbeddingCache, cache_folder, embed_chunks
 from qa.store.faiss_vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from qa.store.index import IndexInfo, SearchIndex
+from qa.store.milvus_builds import (
+    create_collection,
+    current_collection,
+    document_frequency,
+    drop_quietly,
+    drop_stale,
+    insert_rows,
+    publish,
+    read_pages,
+)
 from qa.store.milvus_client import connect, milvus_errors, milvus_uri
 from qa.store.milvus_lease import WriterLease
 from qa.store.milvus_schema import (
@@ -59,13 +68,11 @@ from qa.store.milvus_schema import (
     records_schema,
 )
 from qa.store.milvus_search import MilvusKeywordIndex, MilvusVectorStore
-from qa.tokens import tokenize
 from qa.types import Chunk, ParsedDocument
 
 if TYPE_CHECKING:
     from qa.embed.base import Embedder
 
-INSERT_BATCH = 256
 READ_BATCH = {"chunks": 2000, "records": 100}
 LEASE_WAIT_SECONDS = 30.0  # an upload waits this long for another replica's write
 REBUILD = "请用 `python -m qa build --force` 重建。(Rebuild it with `python -m qa build --force`.)"
@@ -107,28 +114,15 @@ class MilvusBackend:
         """The current build id ("" when there is none or Milvus cannot be asked)."""
         try:
             with milvus_errors(self.uri):
-                return build_id_of(self.prefix, self._current_collection())
+                return build_id_of(
+                    self.prefix, current_collection(self.client, self.uri, self.prefix)
+                )
         except Exception:
             return ""
 
-    def _current_collection(self) -> str:
-        alias = alias_name(self.prefix)
-        try:
-            described = self.client.describe_alias(alias)
-        except Exception as err:
-            if "not exist" in str(err) or "not found" in str(err):
-                raise IndexMissingError(
-                    f"{self._where()}中还没有索引（别名 {alias}）。"
-                    f"(No index in Milvus at {self.uri}: the alias {alias} does not exist.)",
-                    "请运行 `QA_STORE=milvus python -m qa build`。"
-                    "(Build it with `QA_STORE=milvus python -m qa build`.)",
-                ) from None
-            raise
-        return str(described["collection_name"])
-
     def open(self, *, model: str | None = None, corpus_hash: str | None = None) -> SearchIndex:
         with milvus_errors(self.uri):
-            collection = self._current_collection()
+            collection = current_collection(self.client, self.uri, self.prefix)
             build_id = build_id_of(self.prefix, collection)
             records = self._read_records(build_id)
             info = records.info
@@ -175,31 +169,12 @@ class MilvusBackend:
             "QA_ENCODER) back to what the index was built with.)",
         )
 
-    def _query_all(
-        self, collection: str, order: str, fields: list[str], page: int
-    ) -> Iterator[dict]:
-        """Every row, a page at a time by ranges of ``order`` (0..n-1 in every build).
-        (Not query_iterator: Milvus Lite lacks the timestamp call it makes first.)"""
-        start = 0
-        while True:
-            rows = self.client.query(
-                collection,
-                filter=f"{order} >= {start} and {order} < {start + page}",
-                output_fields=fields,
-                limit=page,
-                consistency_level="Strong",
-            )
-            yield from rows
-            if len(rows) < page:
-                return
-            start += page
-
     def _read_records(self, build_id: str) -> StoredRecords:
         name = records_name(self.prefix, build_id)
         try:
             self.client.load_collection(name)
-            rows = self._query_all(
-                name, "seq", ["kind", "key", "part", "payload"], READ_BATCH["records"]
+            rows = read_pages(
+                self.client, name, "seq", ["kind", "key", "part", "payload"], READ_BATCH["records"]
             )
             records = records_from_rows(rows)
         except (KeyError, ValueError, TypeError) as err:
@@ -219,7 +194,9 @@ class MilvusBackend:
 
     def _read_chunks(self, collection: str, records: StoredRecords) -> list[Chunk]:
         self.client.load_collection(collection)
-        rows = list(self._query_all(collection, "position", CHUNK_FIELDS, READ_BATCH["chunks"]))
+        rows = list(
+            read_pages(self.client, collection, "position", CHUNK_FIELDS, READ_BATCH["chunks"])
+        )
         rows.sort(key=lambda r: int(r["position"]))
         chunks = [chunk_from_row(r) for r in rows]
         unknown = {c.doc_id for c in chunks} - set(records.documents)
@@ -235,7 +212,7 @@ class MilvusBackend:
 
     def _read_current(self, embedder: Embedder) -> CurrentBuild:
         """The published build, checked against the embedder, with its vectors."""
-        collection = self._current_collection()
+        collection = current_collection(self.client, self.uri, self.prefix)
         records = self._read_records(build_id_of(self.prefix, collection))
         if records.info.model != embedder.name or records.info.dimension != embedder.dimension:
             raise IndexMismatchError(
@@ -262,7 +239,9 @@ class MilvusBackend:
         ]
         vectors = {
             str(r["id"]): np.asarray(r["dense"], dtype=np.float32)
-            for r in self._query_all(collection, "position", ["id", "dense"], READ_BATCH["chunks"])
+            for r in read_pages(
+                self.client, collection, "position", ["id", "dense"], READ_BATCH["chunks"]
+            )
         }
         return CurrentBuild(records, parsed, vectors)
 
@@ -353,11 +332,12 @@ class MilvusBackend:
         record_collection = records_name(self.prefix, build_id)
         client = self.client
         try:
-            self._create(
-                record_collection, records_schema(client), placeholder_index_params(client)
+            create_collection(
+                client, record_collection, records_schema(client), placeholder_index_params(client)
             )
             self._insert(record_collection, list(build_record_rows(parsed, frequency, info)))
-            self._create(
+            create_collection(
+                client,
                 chunk_collection,
                 chunk_schema(client, embedder.dimension),
                 chunk_index_params(client, hnsw, HNSW_M, HNSW_EF_CONSTRUCTION),
@@ -375,11 +355,11 @@ class MilvusBackend:
                     f"{len(chunks)} chunks.)",
                     "之前的索引保持不变；请重试。(The previous index is unchanged; try again.)",
                 )
-            previous = self._publish(chunk_collection)
+            previous = publish(client, self.uri, self.prefix, chunk_collection)
         except BaseException:
-            self._drop_quietly([chunk_collection, record_collection])
+            drop_quietly(client, [chunk_collection, record_collection])
             raise
-        self._drop_stale(keep={build_id, previous})
+        drop_stale(client, self.prefix, keep={build_id, previous})
         if progress:
             progress("write", len(chunks), max(len(chunks), 1))
         return BuildSummary(
@@ -411,77 +391,10 @@ class MilvusBackend:
         vectors = {**fresh_by_id, **known}
         return np.stack([vectors[c.chunk_id] for c in chunks])
 
-    def _create(self, name: str, schema: Any, index_params: Any) -> None:
-        """An empty, loaded collection. Its indexes are declared before any row is in,
-        so there is nothing to wait for (pymilvus would poll every 0.5 s per index)."""
-        self.client.create_collection(name, schema=schema)
-        self.client.create_index(name, index_params, sync=False)
-        self.client.load_collection(name)
-
     def _insert(
-        self,
-        collection: str,
-        rows: Any,
-        total: int = 0,
-        progress: Progress | None = None,
+        self, collection: str, rows: Any, total: int = 0, progress: Progress | None = None
     ) -> None:
-        batch: list[dict] = []
-        done = 0
-        for row in rows:
-            batch.append(row)
-            if len(batch) == INSERT_BATCH:
-                self.client.insert(collection, batch)
-                done += len(batch)
-                batch = []
-                if progress:
-                    progress("write", done, max(total, 1))
-        if batch:
-            self.client.insert(collection, batch)
-
-    def _publish(self, chunk_collection: str) -> str:
-        """Point the alias at the new build (the one atomic step); the previous build id."""
-        alias = alias_name(self.prefix)
-        try:
-            previous = self._current_collection()
-        except IndexMissingError:
-            self.client.create_alias(chunk_collection, alias)
-            return ""
-        self.client.alter_alias(chunk_collection, alias)
-        return build_id_of(self.prefix, previous)
-
-    def _drop_stale(self, keep: set[str]) -> None:
-        """Drop builds other than the current and the previous one (a replica may still
-        be answering from the previous build until it notices the switch)."""
-        try:
-            names = self.client.list_collections()
-        except Exception:
-            return
-        stale = [n for n in names if build_id_of(self.prefix, n) not in ("", *keep)]
-        self._drop_quietly(stale)
-
-    def _drop_quietly(self, names: list[str]) -> None:
-        for name in names:
-            try:
-                self.client.drop_collection(name)
-            except Exception:  # best effort: the next write tries again
-                continue
-
-
-def document_frequency(
-    chunks: Sequence[Chunk],
-    base: Counter[str],
-    progress: Progress | None = None,
-    sign: int = 1,
-) -> dict[str, int]:
-    """Chunks using each qa.tokens word (for idf), ``base`` changed by these chunks."""
-    if progress:
-        progress("keyword", 0, 1)
-    for chunk in chunks:
-        for token in set(tokenize(chunk.search_text)):
-            base[token] += sign
-    if progress:
-        progress("keyword", 1, 1)
-    return {token: n for token, n in base.items() if n > 0}
+        insert_rows(self.client, collection, rows, total, progress)
 
 
 STORES.register("milvus", MilvusBackend)
