@@ -87,6 +87,8 @@ class IndexBackend(Protocol):
     # replicas on several machines upload into it): the assistant then does not compare
     # the store with its own folder at start-up.
     shared: bool
+    # Where the index lives, for messages: an index folder, or a Milvus URI and alias.
+    location: str
 
     def open(self, *, model: str | None = None, corpus_hash: str | None = None) -> SearchIndex:
         """The current index, checked against the model and corpus when given."""

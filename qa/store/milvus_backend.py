@@ -96,6 +96,7 @@ class MilvusBackend:
         self.settings = settings
         self.uri = milvus_uri(settings)
         self.prefix = settings.milvus_prefix
+        self.location = f"Milvus {self.uri}, alias {alias_name(self.prefix)}"
         self._client: Any = None
         self._connect_lock = threading.Lock()
 
@@ -368,7 +369,7 @@ class MilvusBackend:
             len(chunks),
             info.store_kind,
             embedder.name,
-            f"Milvus {self.uri}, alias {alias_name(self.prefix)}",
+            self.location,
         )
 
     def _vectors(
