@@ -140,3 +140,43 @@ def test_closed_port_is_reported_without_a_traceback(tmp_path: Path) -> None:
         backend.open()
     assert caught.value.__cause__ is None
     assert backend.version() == ""
+
+
+class _FailingClient:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def search(self, *args: object, **kwargs: object) -> object:
+        raise self.error
+
+
+def test_a_search_against_a_vanished_milvus_says_what_to_do() -> None:
+    from qa.store.milvus_search import MilvusKeywordIndex
+
+    index = MilvusKeywordIndex(
+        _FailingClient(RuntimeError("Fail connecting to server on m:19530")),
+        "http://m:19530",
+        "qa_build_x_chunks",
+        10,
+        {},
+    )
+    with pytest.raises(StoreUnavailableError, match="QA_MILVUS_URI"):
+        index.search("森林覆盖率", 5)
+
+
+def test_a_search_on_a_dropped_build_asks_to_ask_again() -> None:
+    import numpy as np
+
+    from qa.errors import IndexMismatchError
+    from qa.store.milvus_search import MilvusVectorStore
+
+    store = MilvusVectorStore(
+        _FailingClient(RuntimeError("collection 'qa_build_x_chunks' does not exist")),
+        "http://m:19530",
+        "qa_build_x_chunks",
+        10,
+        "milvus-flat",
+        512,
+    )
+    with pytest.raises(IndexMismatchError, match="Ask again"):
+        store.search(np.ones(4, dtype=np.float32), 5)
