@@ -388,3 +388,25 @@ def test_the_app_refuses_to_start_without_milvus(tiny_home: Path) -> None:
     assert result.returncode == 2
     assert "cannot start" in result.stderr and "无法连接 Milvus" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_hnsw_build_filtered_to_a_document_returns_its_whole_exact_ranking(
+    both_stores: dict[str, Assistant], tmp_path: Path
+) -> None:
+    """As on the FAISS store: a filter selecting few chunks is scored exactly."""
+    home = tmp_path / "hnsw"
+    shutil.copytree(PROJECT_ROOT / "corpus", home / "corpus")
+    settings = _settings(home, str(home / "milvus.db"), exact_search_limit=10)
+    build_corpus_index(settings, FakeEmbedder())
+    index = MilvusBackend(settings).open()
+    assert index.vectors.kind == "milvus-hnsw"
+    doc = next(iter(index.documents))
+    chunks = index.document_chunks([doc])
+    query = FakeEmbedder().embed_queries(["森林覆盖率目标"])[0]
+    passages = FakeEmbedder().embed_passages([c.search_text for c in chunks])
+    expected = sorted(range(len(chunks)), key=lambda i: -float(passages[i] @ query))
+    hits = index.vectors.search(query, 100, [doc])
+    assert [h.chunk_id for h in hits] == [chunks[i].chunk_id for i in expected]
+    assert [h.chunk_id for h in both_stores["faiss"].index.vectors.search(query, 100, [doc])][
+        :5
+    ] == [h.chunk_id for h in hits][:5]

@@ -138,7 +138,13 @@ class MilvusBackend:
                 )
             chunks = self._read_chunks(collection, records)
             vectors = MilvusVectorStore(
-                self.client, self.uri, collection, len(chunks), info.store_kind, HNSW_EF_SEARCH
+                self.client,
+                self.uri,
+                collection,
+                len(chunks),
+                info.store_kind,
+                HNSW_EF_SEARCH,
+                dict(Counter(c.doc_id for c in chunks)),
             )
             keyword = MilvusKeywordIndex(
                 self.client, self.uri, collection, len(chunks), records.document_frequency
