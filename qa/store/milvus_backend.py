@@ -144,7 +144,7 @@ class MilvusBackend:
                 len(chunks),
                 info.store_kind,
                 HNSW_EF_SEARCH,
-                dict(Counter(c.doc_id for c in chunks)),
+                by_document(chunks),
             )
             keyword = MilvusKeywordIndex(
                 self.client, self.uri, collection, len(chunks), records.document_frequency
@@ -402,6 +402,14 @@ class MilvusBackend:
         self, collection: str, rows: Any, total: int = 0, progress: Progress | None = None
     ) -> None:
         insert_rows(self.client, collection, rows, total, progress)
+
+
+def by_document(chunks: list[Chunk]) -> dict[str, list[str]]:
+    """Doc id -> its chunk ids, in corpus order."""
+    out: dict[str, list[str]] = {}
+    for chunk in chunks:
+        out.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
+    return out
 
 
 STORES.register("milvus", MilvusBackend)
