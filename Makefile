@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
-.PHONY: install model index run test test-fast lint browser fonts bench formats-bench load clean-index
+.PHONY: install model index run test test-fast lint browser fonts bench formats-bench load clean-index milvus-server
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ formats-bench: install fonts
 
 load: index
 	$(BIN)/python scripts/load_test.py
+
+# A local Milvus server (Milvus Lite) that several app replicas share; then run each with
+# QA_STORE=milvus QA_MILVUS_URI=http://127.0.0.1:19530 (README, "Milvus"). The tests
+# start their own.
+milvus-server: install
+	$(BIN)/milvus-lite server --data-dir index/milvus-server --host 127.0.0.1 --port 19530
 
 clean-index:
 	rm -rf index/manifest.json index/builds

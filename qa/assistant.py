@@ -76,6 +76,7 @@ class Assistant:
         """Load the model and the index, checking they belong to each other and the corpus."""
         settings = settings or Settings.from_env()
         backend = open_backend(settings)
+        check_corpus = check_corpus and not backend.shared
         expected_hash = corpus_hash(load_corpus(settings.corpus_dir)) if check_corpus else None
         # The index first: a broken or stale index is reported before the model loads.
         index = backend.open(corpus_hash=expected_hash)

@@ -75,6 +75,16 @@ class Settings:
     # Where the index lives: "faiss" (plain files under index_dir) or another
     # registered backend (qa.store.STORES).
     store: str = "faiss"
+    # The Milvus store (QA_STORE=milvus, qa.store.milvus_backend): a Milvus Lite file
+    # (a path; "" = index_dir/milvus.db, one process at a time) or a server URI
+    # (http://host:19530) shared by every app replica; the token ("user:password" or an
+    # API key) and database; every collection and alias name starts with the prefix.
+    milvus_uri: str = ""
+    milvus_token: str = ""
+    milvus_database: str = ""
+    milvus_prefix: str = "qa"
+    # Seconds a call to Milvus may take before the store reports it unreachable.
+    milvus_timeout: float = 30.0
     # An optional reranking stage after fusion (qa.retrieve.stages.RERANKERS); "" = none.
     reranker: str = ""
     # Which answer generator answers (qa.answer.GENERATORS); "extractive" quotes the

@@ -44,5 +44,9 @@ class IndexLockedError(BadIndexError):
     """Another process is writing the index."""
 
 
+class StoreUnavailableError(BadIndexError):
+    """The shared store (Milvus) cannot be reached or refuses the connection."""
+
+
 class ModelError(QAError):
     """The embedding model cannot be found or loaded."""

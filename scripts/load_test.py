@@ -14,6 +14,14 @@ same question asked alone, and the server's RSS at start and end.
 made up for the run, hashed as ``python -m qa users add`` does), so every client signs
 in and the per-user limits of a department deployment are in force; the reference
 answers are then asked by the same users, one question at a time.
+
+Several replicas (QA_STORE=milvus and QA_MILVUS_URI naming one Milvus server, whose
+process id --watch-pid adds to the report): --replicas N starts N apps, the clients are
+spread over them round-robin, and every answer is compared with the same question asked
+alone.
+
+    QA_STORE=milvus QA_MILVUS_URI=http://127.0.0.1:19530 \
+        .venv/bin/python scripts/load_test.py --replicas 2 --watch-pid "$MILVUS_PID"
 """
 
 from __future__ import annotations
@@ -97,6 +105,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", default="")
     parser.add_argument("--sign-in", action="store_true", help="one signed-in reader per client")
+    parser.add_argument("--replicas", type=int, default=1, help="app processes to start")
+    parser.add_argument("--watch-pid", type=int, default=0, help="also report this process")
+    parser.add_argument(
+        "--answers", default="", help="write each question's answer signature (JSON) here"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     accounts: list[tuple[str, str]] = []
@@ -116,14 +129,19 @@ def main() -> int:
     ]
     rng = random.Random(args.seed)
     workload = [rng.choice(questions) for _ in range(args.questions)]
-    port = free_port()
-    proc = start_app(port, timeout=180, users_file=users_file)
-    server = psutil.Process(proc.pid)
-    url = f"http://127.0.0.1:{port}/"
+    procs: list[subprocess.Popen[bytes]] = []
+    urls: list[str] = []
+    for _ in range(args.replicas):
+        port = free_port()
+        procs.append(start_app(port, timeout=300, users_file=users_file))
+        urls.append(f"http://127.0.0.1:{port}/")
+    watched = [psutil.Process(p.pid) for p in procs]
+    if args.watch_pid:
+        watched.append(psutil.Process(args.watch_pid))
     try:
         signed_in = time.perf_counter()
         clients = [
-            Client(url, verbose=False, auth=accounts[n] if accounts else None)
+            Client(urls[n % len(urls)], verbose=False, auth=accounts[n] if accounts else None)
             for n in range(args.clients)
         ]
         sign_in_seconds = time.perf_counter() - signed_in
@@ -132,8 +150,12 @@ def main() -> int:
         for n, question in enumerate(dict.fromkeys(workload)):
             _, record, error = ask(clients[n % len(clients)], question)
             alone[question] = signature(record) if record else f"error {error}"
-        rss_start = server.memory_info().rss
-        cpu_start = server.cpu_times()
+        if args.answers:  # to compare runs (stores, replica counts) with each other
+            Path(args.answers).write_text(
+                json.dumps(alone, ensure_ascii=False, indent=0), encoding="utf-8"
+            )
+        rss_start = [w.memory_info().rss for w in watched]
+        cpu_start = [w.cpu_times() for w in watched]
         latencies: list[float] = []
         errors: list[str] = []
         differing: list[str] = []
@@ -159,14 +181,16 @@ def main() -> int:
             for future in as_completed([pool.submit(worker, slot) for slot in range(args.clients)]):
                 future.result()
         elapsed = time.perf_counter() - started
-        rss_end = server.memory_info().rss
-        cpu_end = server.cpu_times()
+        rss_end = [w.memory_info().rss for w in watched]
+        cpu_end = [w.cpu_times() for w in watched]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
     values = np.array(latencies) if latencies else np.array([0.0])
     report = {
@@ -186,12 +210,18 @@ def main() -> int:
         "error_examples": errors[:5],
         "answers_differing_from_alone": len(differing),
         "differing_examples": differing[:5],
-        "server_rss_mb": {"start": round(rss_start / 2**20, 1), "end": round(rss_end / 2**20, 1)},
-        # CPU the app spent during the concurrent phase; the rest of the machine's two
-        # cores went to the 20 clients, which run on the same machine.
-        "server_cpu_seconds": round(
-            (cpu_end.user + cpu_end.system) - (cpu_start.user + cpu_start.system), 1
-        ),
+        "replicas": args.replicas,
+        # Per watched process: the apps, then --watch-pid (e.g. the Milvus server).
+        "server_rss_mb": [
+            {"start": round(a / 2**20, 1), "end": round(b / 2**20, 1)}
+            for a, b in zip(rss_start, rss_end, strict=True)
+        ],
+        # CPU each process spent during the concurrent phase; the rest of the machine's
+        # two cores went to the 20 clients, which run on the same machine.
+        "server_cpu_seconds": [
+            round((b.user + b.system) - (a.user + a.system), 1)
+            for a, b in zip(cpu_start, cpu_end, strict=True)
+        ],
     }
     text = json.dumps(report, ensure_ascii=False, indent=2)
     print(text)

@@ -80,3 +80,20 @@ def test_vector_store_is_keyed_by_chunk_id_and_filters_by_document() -> None:
     assert store.count() == 2
     assert store.search(vectors[3], 1)[0].chunk_id == "y:1-2"
     assert store.search(vectors[0], 4, ["x"]) == []
+
+
+def test_hnsw_store_filtered_to_a_document_returns_its_whole_exact_ranking() -> None:
+    """HNSW with a restrictive filter can miss most of a small document; a filter that
+    selects few vectors is searched exactly instead (equal scores in corpus order)."""
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(3000, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    doc_ids = ["small" if i % 300 == 0 else "big" for i in range(3000)]
+    store = FaissVectorStore.create(16, expected=3000, exact_limit=100)
+    assert store.kind == "hnsw"
+    store.add([f"c{i}" for i in range(3000)], doc_ids, vectors)
+    query = vectors[5]
+    hits = store.search(query, 50, ["small"])
+    small = [i for i, d in enumerate(doc_ids) if d == "small"]
+    expected = sorted(small, key=lambda i: -float(vectors[i] @ query))
+    assert [h.chunk_id for h in hits] == [f"c{i}" for i in expected]

@@ -4,7 +4,10 @@ Importing this package registers every backend; add one by writing its module (a
 ``IndexBackend``, see ``base``) and importing it below.
 """
 
-from qa.store import faiss_backend  # noqa: F401  (registers "faiss")
+from qa.store import (
+    faiss_backend,  # noqa: F401  (registers "faiss")
+    milvus_backend,  # noqa: F401  (registers "milvus")
+)
 from qa.store.base import STORES, BuildSummary, Hit, IndexBackend, Progress, open_backend
 from qa.store.index import IndexInfo, SearchIndex
 

@@ -77,10 +77,18 @@ class BuildSummary:
     chunks: int
     store_kind: str
     model: str
+    location: str = ""  # where it was written (an index folder, a Milvus URI and alias)
 
 
 class IndexBackend(Protocol):
     """Where the index lives. One instance per process, shared by its threads."""
+
+    # True when the store, not the local corpus folder, is the corpus of record (app
+    # replicas on several machines upload into it): the assistant then does not compare
+    # the store with its own folder at start-up.
+    shared: bool
+    # Where the index lives, for messages: an index folder, or a Milvus URI and alias.
+    location: str
 
     def open(self, *, model: str | None = None, corpus_hash: str | None = None) -> SearchIndex:
         """The current index, checked against the model and corpus when given."""

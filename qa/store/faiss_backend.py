@@ -62,10 +62,13 @@ def model_mismatch(where: object, built_with: str, wanted: str) -> IndexMismatch
 
 
 class FaissBackend:
+    shared = False
+
     def __init__(self, settings: Settings, check_hashes: bool = True) -> None:
         self.settings = settings
         self.index_dir = settings.index_dir
         self.check_hashes = check_hashes
+        self.location = str(settings.index_dir)
 
     # -- reading -----------------------------------------------------------------------
     def version(self) -> str:
@@ -208,7 +211,9 @@ class FaissBackend:
         publish(self.index_dir, manifest)
         if progress:
             progress("write", 1, 1)
-        return BuildSummary(build_id, len(documents), len(chunks), store.kind, embedder.name)
+        return BuildSummary(
+            build_id, len(documents), len(chunks), store.kind, embedder.name, self.location
+        )
 
 
 def write_build(folder: Path, parsed: Sequence[ParsedDocument]) -> None:

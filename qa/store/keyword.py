@@ -116,6 +116,9 @@ class Bm25KeywordIndex:
             return []
         sub = scores[rows]
         depth = min(k, len(rows))
-        top = np.argpartition(-sub, depth - 1)[:depth]
-        top = top[np.argsort(-sub[top], kind="stable")]
-        return [Hit(self._chunk_ids[int(rows[j])], float(sub[j])) for j in top if sub[j] > 0]
+        floor = sub[np.argpartition(-sub, depth - 1)[:depth]].min()
+        # Equal scores (same words, same length) go in corpus order, as on every store:
+        # everything scoring at least the k-th is sorted by (score, row), then cut.
+        top = np.flatnonzero(sub >= floor) if floor > 0 else np.flatnonzero(sub > 0)
+        top = top[np.lexsort((top, -sub[top]))][:depth]
+        return [Hit(self._chunk_ids[int(rows[j])], float(sub[j])) for j in top]

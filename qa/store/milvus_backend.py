@@ -1,0 +1,415 @@
+"""The Milvus backend (``QA_STORE=milvus``): one shared store for any number of app
+replicas, on a Milvus Lite file or a Milvus server (``QA_MILVUS_URI``).
+
+Everything a replica serves lives in Milvus (qa.store.milvus_schema): chunks with their
+vectors and BM25 field, and the documents with their text, outlines and figures, so a
+replica needs no local index. ``build``, ``add`` and ``remove`` each write a complete
+new build (two collections) and then switch the ``{prefix}_current`` alias to it: the
+switch is the one atomic step, so a killed write leaves the previous build serving,
+exactly as the FAISS backend's manifest does. ``add`` and ``remove`` copy the current
+build's vectors and embed only new chunks. A lease keeps a second writer out, on any
+machine (qa.store.milvus_lease). Replicas notice a new build through ``version()``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from qa import __version__
+from qa.config import Settings
+from qa.errors import (
+    DocumentError,
+    IndexCorruptError,
+    IndexMismatchError,
+)
+from qa.ingest.corpus import check_new_documents, corpus_hash
+from qa.store.base import STORES, BuildSummary, Progress
+from qa.store.embed_cache import EmbeddingCache, cache_folder, embed_chunks
+from qa.store.faiss_vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+from qa.store.index import IndexInfo, SearchIndex
+from qa.store.milvus_builds import (
+    create_collection,
+    current_collection,
+    document_frequency,
+    drop_quietly,
+    drop_stale,
+    insert_rows,
+    publish,
+    read_pages,
+)
+from qa.store.milvus_client import connect, milvus_errors, milvus_uri
+from qa.store.milvus_lease import WriterLease
+from qa.store.milvus_schema import (
+    CHUNK_FIELDS,
+    FORMAT_VERSION,
+    BuildInfo,
+    StoredRecords,
+    alias_name,
+    build_id_of,
+    build_record_rows,
+    chunk_from_row,
+    chunk_index_params,
+    chunk_row,
+    chunk_schema,
+    chunks_name,
+    meta_name,
+    oversized,
+    placeholder_index_params,
+    records_from_rows,
+    records_name,
+    records_schema,
+)
+from qa.store.milvus_search import MilvusKeywordIndex, MilvusVectorStore
+from qa.types import Chunk, ParsedDocument
+
+if TYPE_CHECKING:
+    from qa.embed.base import Embedder
+
+READ_BATCH = {"chunks": 2000, "records": 100}
+LEASE_WAIT_SECONDS = 30.0  # an upload waits this long for another replica's write
+REBUILD = "请用 `python -m qa build --force` 重建。(Rebuild it with `python -m qa build --force`.)"
+
+
+@dataclass(frozen=True)
+class CurrentBuild:
+    """The published build as a writer reads it back: parsed documents, vectors, df."""
+
+    records: StoredRecords
+    parsed: list[ParsedDocument]
+    vectors: dict[str, np.ndarray]
+
+
+class MilvusBackend:
+    # The store, not a replica's corpus folder, holds the corpus of record: uploads
+    # through any replica land here, so replicas do not compare it with their folder.
+    shared = True
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.uri = milvus_uri(settings)
+        self.prefix = settings.milvus_prefix
+        self.location = f"Milvus {self.uri}, alias {alias_name(self.prefix)}"
+        self._client: Any = None
+        self._connect_lock = threading.Lock()
+
+    @property
+    def client(self) -> Any:
+        with self._connect_lock:
+            if self._client is None:
+                self._client = connect(self.settings)
+            return self._client
+
+    def _where(self) -> str:
+        return f"Milvus（{self.uri}）"
+
+    # -- reading -----------------------------------------------------------------------
+    def version(self) -> str:
+        """The current build id ("" when there is none or Milvus cannot be asked)."""
+        try:
+            with milvus_errors(self.uri):
+                return build_id_of(
+                    self.prefix, current_collection(self.client, self.uri, self.prefix)
+                )
+        except Exception:
+            return ""
+
+    def open(self, *, model: str | None = None, corpus_hash: str | None = None) -> SearchIndex:
+        with milvus_errors(self.uri):
+            collection = current_collection(self.client, self.uri, self.prefix)
+            build_id = build_id_of(self.prefix, collection)
+            records = self._read_records(build_id)
+            info = records.info
+            if model is not None and info.model != model:
+                raise self._model_mismatch(info.model, model)
+            if corpus_hash is not None and info.corpus_hash != corpus_hash:
+                raise IndexMismatchError(
+                    f"语料文件夹中的文件在{self._where()}的索引建好之后改变了。"
+                    "(The documents in the corpus folder have changed since the index in "
+                    f"Milvus at {self.uri} was built.)",
+                    "请运行 `python -m qa build` 更新。(Update it with `python -m qa build`.)",
+                )
+            chunks = self._read_chunks(collection, records)
+            vectors = MilvusVectorStore(
+                self.client,
+                self.uri,
+                collection,
+                len(chunks),
+                info.store_kind,
+                HNSW_EF_SEARCH,
+                by_document(chunks),
+            )
+            keyword = MilvusKeywordIndex(
+                self.client, self.uri, collection, len(chunks), records.document_frequency
+            )
+        return SearchIndex(
+            info=IndexInfo(
+                build_id=info.build_id,
+                model=info.model,
+                dimension=info.dimension,
+                corpus_hash=info.corpus_hash,
+                store_kind=info.store_kind,
+                backend="milvus",
+            ),
+            documents=records.documents,
+            chunks={c.chunk_id: c for c in chunks},
+            figures=[f for doc_id in records.documents for f in records.figures[doc_id]],
+            outlines=records.outlines,
+            vectors=vectors,
+            keyword=keyword,
+        )
+
+    def _model_mismatch(self, built_with: str, wanted: str) -> IndexMismatchError:
+        return IndexMismatchError(
+            f"{self._where()}中的索引是用模型 {built_with!r} 建的，当前设置用的是 {wanted!r}。"
+            f"(The index in Milvus at {self.uri} was built with the model {built_with!r}, "
+            f"but the settings use {wanted!r}.)",
+            "请用 `python -m qa build` 重建，或把 QA_EMBED_MODEL（和 QA_ENCODER）改回建索引时的"
+            "设置。(Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and "
+            "QA_ENCODER) back to what the index was built with.)",
+        )
+
+    def _read_records(self, build_id: str) -> StoredRecords:
+        name = records_name(self.prefix, build_id)
+        try:
+            self.client.load_collection(name)
+            rows = read_pages(
+                self.client, name, "seq", ["kind", "key", "part", "payload"], READ_BATCH["records"]
+            )
+            records = records_from_rows(rows)
+        except (KeyError, ValueError, TypeError) as err:
+            raise IndexCorruptError(
+                f"{self._where()}中的索引 {build_id} 不完整（{err}）。"
+                f"(The index {build_id} in Milvus at {self.uri} is incomplete: {err}.)",
+                REBUILD,
+            ) from None
+        if records.info.format_version != FORMAT_VERSION:
+            raise IndexCorruptError(
+                f"{self._where()}中的索引格式是 {records.info.format_version}，本版本读取格式 "
+                f"{FORMAT_VERSION}。(The index format is {records.info.format_version}; this "
+                f"version reads format {FORMAT_VERSION}.)",
+                REBUILD,
+            )
+        return records
+
+    def _read_chunks(self, collection: str, records: StoredRecords) -> list[Chunk]:
+        self.client.load_collection(collection)
+        rows = list(
+            read_pages(self.client, collection, "position", CHUNK_FIELDS, READ_BATCH["chunks"])
+        )
+        rows.sort(key=lambda r: int(r["position"]))
+        chunks = [chunk_from_row(r) for r in rows]
+        unknown = {c.doc_id for c in chunks} - set(records.documents)
+        if len(chunks) != records.info.chunk_count or unknown:
+            raise IndexCorruptError(
+                f"{self._where()}中的索引不一致：{len(chunks)} 个段落，记录为 "
+                f"{records.info.chunk_count} 个。(The index in Milvus at {self.uri} is "
+                f"inconsistent: {len(chunks)} chunks, its record says "
+                f"{records.info.chunk_count}.)",
+                REBUILD,
+            )
+        return chunks
+
+    def _read_current(self, embedder: Embedder) -> CurrentBuild:
+        """The published build, checked against the embedder, with its vectors."""
+        collection = current_collection(self.client, self.uri, self.prefix)
+        records = self._read_records(build_id_of(self.prefix, collection))
+        if records.info.model != embedder.name or records.info.dimension != embedder.dimension:
+            raise IndexMismatchError(
+                f"{self._where()}中的索引是用模型 {records.info.model!r}（"
+                f"{records.info.dimension} 维）建的，不能用 {embedder.name!r}（"
+                f"{embedder.dimension} 维）添加或删除文件。(The index was built with the model "
+                f"{records.info.model!r}, {records.info.dimension} dimensions; it cannot be "
+                f"changed with {embedder.name!r}, {embedder.dimension} dimensions.)",
+                "请使用相同的 QA_EMBED_MODEL/QA_ENCODER，或用 `python -m qa build` 重建。"
+                "(Use the same QA_EMBED_MODEL/QA_ENCODER, or rebuild with `python -m qa build`.)",
+            )
+        chunks = self._read_chunks(collection, records)
+        by_doc: dict[str, list[Chunk]] = {d: [] for d in records.documents}
+        for chunk in chunks:
+            by_doc[chunk.doc_id].append(chunk)
+        parsed = [
+            ParsedDocument(
+                document,
+                records.outlines[doc_id],
+                tuple(by_doc[doc_id]),
+                records.figures[doc_id],
+            )
+            for doc_id, document in records.documents.items()
+        ]
+        vectors = {
+            str(r["id"]): np.asarray(r["dense"], dtype=np.float32)
+            for r in read_pages(
+                self.client, collection, "position", ["id", "dense"], READ_BATCH["chunks"]
+            )
+        }
+        return CurrentBuild(records, parsed, vectors)
+
+    # -- writing -----------------------------------------------------------------------
+    def _lease(self) -> WriterLease:
+        return WriterLease(self.client, self.uri, meta_name(self.prefix))
+
+    def build(
+        self,
+        parsed: Sequence[ParsedDocument],
+        embedder: Embedder,
+        progress: Progress | None = None,
+    ) -> BuildSummary:
+        """A new build of these documents (vectors from the local embedding cache)."""
+        check_new_documents([p.document for p in parsed], ())
+        with milvus_errors(self.uri), self._lease().hold(LEASE_WAIT_SECONDS):
+            chunks = [c for p in parsed for c in p.chunks]
+            frequency = document_frequency(chunks, Counter(), progress)
+            return self._write(list(parsed), embedder, {}, frequency, progress)
+
+    def add(
+        self,
+        parsed: Sequence[ParsedDocument],
+        embedder: Embedder,
+        progress: Progress | None = None,
+    ) -> BuildSummary:
+        """The current build plus these documents; only their chunks are embedded."""
+        with milvus_errors(self.uri), self._lease().hold(LEASE_WAIT_SECONDS):
+            current = self._read_current(embedder)
+            check_new_documents([p.document for p in parsed], [p.document for p in current.parsed])
+            added = [c for p in parsed for c in p.chunks]
+            base = Counter(current.records.document_frequency)
+            frequency = document_frequency(added, base, progress)
+            return self._write(
+                [*current.parsed, *parsed], embedder, current.vectors, frequency, progress
+            )
+
+    def remove(
+        self, doc_ids: Collection[str], embedder: Embedder, progress: Progress | None = None
+    ) -> BuildSummary:
+        """The current build without these documents (nothing is embedded)."""
+        with milvus_errors(self.uri), self._lease().hold(LEASE_WAIT_SECONDS):
+            current = self._read_current(embedder)
+            unknown = set(doc_ids) - {p.document.doc_id for p in current.parsed}
+            if unknown:
+                raise IndexMismatchError(
+                    f"索引中没有文件 {', '.join(sorted(unknown))}。"
+                    f"(No document {', '.join(sorted(unknown))} in the index.)",
+                    "没有做任何改动。(Nothing was changed.)",
+                )
+            kept = [p for p in current.parsed if p.document.doc_id not in doc_ids]
+            removed = [c for p in current.parsed if p.document.doc_id in doc_ids for c in p.chunks]
+            base = Counter(current.records.document_frequency)
+            frequency = document_frequency(removed, base, progress, sign=-1)
+            return self._write(kept, embedder, current.vectors, frequency, progress)
+
+    def _write(
+        self,
+        parsed: list[ParsedDocument],
+        embedder: Embedder,
+        known: dict[str, np.ndarray],
+        frequency: dict[str, int],
+        progress: Progress | None,
+    ) -> BuildSummary:
+        chunks = [c for p in parsed for c in p.chunks]
+        for chunk in chunks:
+            if field := oversized(chunk):
+                raise DocumentError(
+                    f"段落 {chunk.chunk_id} 的 {field} 超过 Milvus 的长度上限（65,535 字节）。"
+                    f"(The {field} of chunk {chunk.chunk_id} exceeds Milvus' 65,535-byte limit.)",
+                    "请减小 QA_CHUNK_SIZE 后重建。(Lower QA_CHUNK_SIZE and rebuild.)",
+                )
+        vectors = self._vectors(chunks, embedder, known, progress)
+        build_id = time.strftime("%Y%m%dT%H%M%S") + "_" + uuid.uuid4().hex[:8]
+        hnsw = len(chunks) > self.settings.exact_search_limit
+        info = BuildInfo(
+            build_id=build_id,
+            model=embedder.name,
+            dimension=embedder.dimension,
+            chunk_count=len(chunks),
+            corpus_hash=corpus_hash([p.document for p in parsed]),
+            store_kind="milvus-hnsw" if hnsw else "milvus-flat",
+            code_version=__version__,
+            created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            doc_order=[p.document.doc_id for p in parsed],
+        )
+        chunk_collection = chunks_name(self.prefix, build_id)
+        record_collection = records_name(self.prefix, build_id)
+        client = self.client
+        try:
+            create_collection(
+                client, record_collection, records_schema(client), placeholder_index_params(client)
+            )
+            self._insert(record_collection, list(build_record_rows(parsed, frequency, info)))
+            create_collection(
+                client,
+                chunk_collection,
+                chunk_schema(client, embedder.dimension),
+                chunk_index_params(client, hnsw, HNSW_M, HNSW_EF_CONSTRUCTION),
+            )
+            rows = (chunk_row(c, i, vectors[i]) for i, c in enumerate(chunks))
+            self._insert(chunk_collection, rows, len(chunks), progress)
+            for name in (record_collection, chunk_collection):
+                client.flush(name)
+                client.load_collection(name)
+            stats = client.get_collection_stats(chunk_collection)
+            if int(stats.get("row_count", -1)) != len(chunks):
+                raise IndexCorruptError(
+                    f"新索引 {build_id} 写入了 {stats.get('row_count')} 个段落，应为 "
+                    f"{len(chunks)} 个。(The new build holds {stats.get('row_count')} of "
+                    f"{len(chunks)} chunks.)",
+                    "之前的索引保持不变；请重试。(The previous index is unchanged; try again.)",
+                )
+            previous = publish(client, self.uri, self.prefix, chunk_collection)
+        except BaseException:
+            drop_quietly(client, [chunk_collection, record_collection])
+            raise
+        drop_stale(client, self.prefix, keep={build_id, previous})
+        if progress:
+            progress("write", len(chunks), max(len(chunks), 1))
+        return BuildSummary(
+            build_id,
+            len(parsed),
+            len(chunks),
+            info.store_kind,
+            embedder.name,
+            self.location,
+        )
+
+    def _vectors(
+        self,
+        chunks: list[Chunk],
+        embedder: Embedder,
+        known: dict[str, np.ndarray],
+        progress: Progress | None,
+    ) -> np.ndarray:
+        """Vectors copied from the current build where it has them; the rest embedded
+        through the local cache (so a killed build resumes without re-embedding)."""
+        missing = [c for c in chunks if c.chunk_id not in known]
+        cache = EmbeddingCache(
+            cache_folder(self.settings.index_dir, embedder.name), embedder.dimension
+        )
+        fresh = embed_chunks(missing, embedder, cache, self.settings.batch_size, progress)
+        fresh_by_id = {c.chunk_id: fresh[i] for i, c in enumerate(missing)}
+        if not chunks:
+            return np.zeros((0, embedder.dimension), dtype=np.float32)
+        vectors = {**fresh_by_id, **known}
+        return np.stack([vectors[c.chunk_id] for c in chunks])
+
+    def _insert(
+        self, collection: str, rows: Any, total: int = 0, progress: Progress | None = None
+    ) -> None:
+        insert_rows(self.client, collection, rows, total, progress)
+
+
+def by_document(chunks: list[Chunk]) -> dict[str, list[str]]:
+    """Doc id -> its chunk ids, in corpus order."""
+    out: dict[str, list[str]] = {}
+    for chunk in chunks:
+        out.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
+    return out
+
+
+STORES.register("milvus", MilvusBackend)
