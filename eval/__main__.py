@@ -195,9 +195,7 @@ def _run(argv: list[str], assistant: Assistant | None) -> int:
             ]
         print(f"wrote {out / 'summary.json'}, {out / 'report.md'}, {out / 'results.jsonl'}")
     if len(sets) > 1:
-        write_side_by_side(
-            args.out, summaries, modes, ks, shlex.join(["python", "-m", "eval", *argv])
-        )
+        write_side_by_side(args.out, summaries, modes, ks, meta)
         print(f"wrote {args.out / 'report.md'} (sets side by side)")
     print("\n".join(tables_text))
     for failure in failures:

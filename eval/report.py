@@ -147,9 +147,10 @@ def write_side_by_side(
     summaries: dict[str, dict[str, Any]],
     modes: Sequence[str],
     ks: Sequence[int],
-    command: str,
+    meta: dict[str, Any],
 ) -> None:
-    """report.md with several Q&A sets side by side (e.g. dev and test)."""
+    """report.md with several Q&A sets side by side (e.g. dev and test); ``meta`` as
+    render_markdown's (command, date, model, index build) for the run as a whole."""
     names = metric_names(ks)
     sets = list(summaries)
     columns = [f"{name} {mode}" for mode in modes for name in sets]
@@ -183,12 +184,11 @@ def write_side_by_side(
         ]
         table_list.append(("Per label (type and tags), full mode", header, label_rows))
     meta = {
-        "command": command,
-        "date": "",
+        **meta,
         "qa_file": ", ".join(sets),
-        "questions": "see each set's folder",
-        "model": "",
-        "index_build_id": "",
+        "questions": " + ".join(
+            str(summaries[n][modes[0]]["overall"].get("questions", "?")) for n in sets
+        ),
     }
     text = render_markdown(meta, table_list)
     out_dir.mkdir(parents=True, exist_ok=True)

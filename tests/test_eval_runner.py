@@ -227,3 +227,21 @@ def test_limit_takes_the_first_questions(
         == 0
     )
     assert [r["id"] for r in _rows(out)] == ["e1", "e2"]
+
+
+def test_two_sets_are_reported_side_by_side(
+    assistant: Assistant, qa_file: Path, tmp_path: Path
+) -> None:
+    held_out = tmp_path / "held_out.jsonl"
+    held_out.write_text(json.dumps(QUESTIONS[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["--qa", str(qa_file), "--qa", str(held_out), "--out", str(out), "--modes", "full"]
+    assert main(args, assistant=assistant) == 0
+    for name, questions in (("mine", 4), ("held_out", 1)):
+        summary = json.loads((out / name / "summary.json").read_text(encoding="utf-8"))
+        assert summary["questions"] == questions
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| metric | mine full | held_out full |" in report
+    assert "(4 + 1 questions)" in report
+    assert f"- model: `{FakeEmbedder().name}`" in report
+    assert f"- index build: `{assistant.index.info.build_id}`" in report
