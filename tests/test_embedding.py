@@ -243,9 +243,12 @@ def test_load_embedder_choices(tiny_model: Path, tmp_path: Path) -> None:
     with pytest.raises(ModelError) as missing:
         load_embedder(Settings(model_dir=tmp_path))
     assert "python -m qa model" in missing.value.hint
-    emb = load_embedder(Settings(embed_model=str(tiny_model), query_prompt="问："))
+    emb = load_embedder(Settings(embed_model=str(tiny_model), query_prompt="问：", encoder="torch"))
     assert isinstance(emb, SentenceTransformerEmbedder)
     assert emb.query_prompt == "问：" and emb.passage_prompt == "passage: "
+    # The default is the int8 export of the same model, with the same prompts.
+    default = load_embedder(Settings(embed_model=str(tiny_model), model_dir=tmp_path / "m"))
+    assert default.name.startswith("onnx-int8:")
 
 
 # --- ONNX int8 embedder -----------------------------------------------------------------
