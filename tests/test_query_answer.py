@@ -213,3 +213,30 @@ def test_a_clause_window_ends_at_its_clause_not_on_a_comma() -> None:
     )
     (unit,) = _chosen("厦门国家监督抽查合格率要达到多少?", long)
     assert "国家监督抽查合格率高于90%" in unit and not unit.endswith((",", "，"))
+
+
+def test_a_definition_answers_with_the_sentence_defining_the_asked_term() -> None:
+    text = (
+        "第二条 特种设备的生产（包括设计、制造、安装）、经营、使用，适用本法。\n"
+        "本法所称特种设备，是指锅炉、压力容器（含气瓶）、压力管道、电梯、起重机械。\n"
+        "国家对特种设备实行目录管理。"
+    )
+    # The first sentence holds the question's own cue word (包括) and its subject; only
+    # the second defines the subject, and it is shown alone, not after its neighbour.
+    assert _chosen("特种设备包括哪些?", text) == [
+        "本法所称特种设备，是指锅炉、压力容器（含气瓶）、压力管道、电梯、起重机械。"
+    ]
+
+
+def test_definition_subject_and_defining_sentences() -> None:
+    from qa.answer.evidence import defines, definition_subject
+
+    assert definition_subject("特种设备包括哪些?") == "特种设备"
+    assert definition_subject("什么是缺陷?") == "缺陷"
+    assert definition_subject("产品质量法所称产品是指什么?") == "产品"
+    assert definition_subject("规定里的家用汽车产品指什么?") == "家用汽车产品"
+    assert definition_subject("厦门的目标是多少?") == ""
+    assert defines("第二条 标准包括国家标准、行业标准", "标准")
+    assert defines("本规定所称家用汽车产品（以下简称家用汽车），是指乘用车", "家用汽车产品")
+    assert not defines("国家标准分为强制性标准、推荐性标准", "标准")
+    assert not defines("标准包括国家标准", "")

@@ -20,6 +20,9 @@ MAX_SENTENCE_CHARS = 150
 # passage rank): tuned on the v2 dev split only (eval/README.md).
 TOPIC_WEIGHT = 0.3
 DEFINITION_BONUS = 0.25
+# The sentence that defines the very thing asked (本法所称X，是指… / X包括…) over one that
+# merely holds a cue word (国家标准分为… for 标准分为哪几类).
+DEFINES_SUBJECT_BONUS = 0.3
 LIST_BONUS = 0.2
 RULE_BONUS = 0.2
 # A "who leads" question is answered by a sentence naming a department, whatever else
@@ -39,6 +42,12 @@ _ITEM = re.compile(
 _INTRO_END = ("：", ":")
 # A department note closing a task: (牵头部门:…) / （市质监局负责）.
 _NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
+# What a definition question asks about: 什么是X / X是指什么 / X包括哪些 / X分为哪几类.
+_SUBJECT_AFTER = re.compile(r"什么(?:是|叫)(.{2,16}?)[?？。]?$")
+_SUBJECT_BEFORE = re.compile(
+    r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围)"
+)
+_ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
 LIST_LIMIT = 400
 KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought  # characters of a list's items shown with its introducing sentence
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
@@ -53,6 +62,29 @@ class Evidence:
     span: tuple[int, int]  # in the document
     text: str
     score: float
+
+
+def definition_subject(question_form: str) -> str:
+    """The term a definition question asks about, "" when there is none to be sure of."""
+    match = _SUBJECT_AFTER.search(question_form) or _SUBJECT_BEFORE.search(question_form)
+    if not match:
+        return ""
+    # 规定里的家用汽车产品指什么: the subject is what follows the last 的/里/中.
+    subject = re.split(r"所称|[的里中，,]", match.group(1))[-1].strip()
+    return subject if 2 <= len(subject) <= 12 else ""
+
+
+def defines(form: str, subject: str) -> bool:
+    """Whether a sentence (search form) defines or enumerates ``subject`` itself: the
+    subject opens the sentence or a clause, or follows 所称, and the cue follows it."""
+    if not subject:
+        return False
+    body = _ARTICLE_LABEL.sub("", form)
+    pattern = (
+        rf"(?:^|所称|[，,。；;：:]){re.escape(subject)}(?:[（(][^）)]{{0,30}}[）)])?[，,]?"
+        r"(?:是指|指|包括|包含|分为|统称|是)"
+    )
+    return re.search(pattern, body) is not None
 
 
 def _bigrams(form: str) -> set[str]:
@@ -111,10 +143,17 @@ def score_evidence(
     earlier). Headings alone never answer; what the question asks for (a figure, a
     department, a document number) favours sentences that state one.
     """
-    weights = {t: max(idf.get(t, 0.0), 0.05) * len(t) for t in analysis.content_tokens}
+    weights = {
+        t: max(idf.get(t, 0.0), 0.05) * len(t)
+        for t in analysis.content_tokens
+        # 包括/分为/是指 in a definition question say how it asks, not what about: the
+        # cue bonus rewards them, the subject decides (国家标准分为… is not 标准包括…).
+        if not (analysis.asks_definition and DEFINITION_CUE.fullmatch(t))
+    } or {t: max(idf.get(t, 0.0), 0.05) * len(t) for t in analysis.content_tokens}
     total = sum(weights.values()) or 1.0
     topic_total = sum(len(t) for t in analysis.topic_terms) or 1
     q_bigrams = _bigrams("".join(analysis.content_tokens))
+    subject = definition_subject(search_form(analysis.text)) if analysis.asks_definition else ""
     out: list[Evidence] = []
     for passage in passages:
         chunk = passage.chunk
@@ -139,6 +178,8 @@ def score_evidence(
             )
             if analysis.asks_definition and DEFINITION_CUE.search(form):
                 score += DEFINITION_BONUS
+                if defines(form, subject):
+                    score += DEFINES_SUBJECT_BONUS
             if analysis.asks_permission and RULE_CUE.search(form):
                 score += RULE_BONUS  # 不得 / 可以 / 不适用: the rule that answers yes or no
             if analysis.asks_list and form.endswith((":", "：")):
@@ -226,7 +267,12 @@ def choose_evidence(
     if analysis.asks_department and following is not None and _NOTE.match(following.text):
         return [_joined(best, following, chunk)]  # the task, then the note naming who leads
     # An adjacent sentence (never a heading) that holds question words the best lacks.
-    missing = [t for t in analysis.content_tokens if t not in search_form(best.text)]
+    missing = [
+        t
+        for t in analysis.content_tokens
+        if t not in search_form(best.text)
+        and not (analysis.asks_definition and DEFINITION_CUE.fullmatch(t))
+    ]
     neighbours = [
         siblings[i]
         for i in (at + 1, at - 1)
