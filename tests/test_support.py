@@ -50,6 +50,26 @@ def test_topic_known_elsewhere_but_absent_from_the_named_document() -> None:
     assert "森林" in reason and "覆盖率" in reason
 
 
+def test_unknown_place_must_be_in_the_passages_the_answer_comes_from() -> None:
+    # 杭州 is mentioned by some passage retrieved (a large corpus nearly always has one),
+    # but the answering passage is 厦门's: not an answer about 杭州.
+    a = analyse("杭州市森林覆盖率的目标是多少?", DOCS)
+    answering = _passages(XM_TEXT, "xm")
+    mention = Passage(2, Chunk("ty:1", "ty", (), (), "赴杭州市学习。", (0, 7)), "t", "r", 0.5)
+    everything = [*answering, mention]
+    assert unsupported_reason(a, everything, CORPUS) == ""  # any passage: fooled
+    assert "杭州市" in unsupported_reason(a, everything, CORPUS, answer_passages=answering)
+
+
+def test_one_long_term_known_elsewhere_but_absent_from_the_named_document() -> None:
+    corpus = CORPUS + search_form("加强人才培养。")  # another document's words
+    a = analyse("太原市的人才培养计划是什么?", DOCS)
+    assert a.topic_terms == ("人才培养",)
+    named = [search_form(TY_TEXT)]
+    reason = unsupported_reason(a, _passages(TY_TEXT, "ty"), corpus, named_forms=named)
+    assert "人才培养" in reason
+
+
 def test_single_topic_the_corpus_never_uses() -> None:
     a = analyse("厦门市的最低工资标准是多少?", DOCS)
     assert a.topic_terms == ("最低工资",)

@@ -151,6 +151,7 @@ def not_found_reason(
         answer_figures,
         [index.document_forms.get(d, "") for d in request.analysis.doc_ids],
         "".join(e.text for e in chosen) + headings,
+        [p for p in request.passages if p.rank in ranks],
     )
 
 

@@ -90,16 +90,25 @@ def unsupported_reason(
     answer_figures: Sequence[Figure] = (),
     named_forms: Sequence[str] | None = None,
     answer_text: str = "",
+    answer_passages: Sequence[Passage] | None = None,
 ) -> str:
     """Why the passages cannot answer the question, in Chinese; "" when they can.
 
     ``answer_figures``: the figures stated in the best answering sentence(s);
     ``named_forms``: the whole text (search form) of each document the question names;
-    ``answer_text``: the answering sentences with their sections' headings.
+    ``answer_text``: the answering sentences with their sections' headings;
+    ``answer_passages``: the passages those sentences come from.
     """
     evidence = search_form("".join(_cited_text(p) for p in passages))
     if analysis.unknown_places and not analysis.doc_ids:
-        absent = [p for p in analysis.unknown_places if search_form(p) not in evidence]
+        # A place no document is about must be where the answer comes from: in a large
+        # corpus some other passage nearly always mentions 杭州 or 北京 in passing.
+        source = (
+            search_form("".join(_cited_text(p) for p in answer_passages))
+            if answer_passages
+            else evidence
+        )
+        absent = [p for p in analysis.unknown_places if search_form(p) not in source]
         if absent:
             return f"现有文件中没有关于“{'、'.join(absent)}”的文件。"
     if analysis.unknown_documents:
@@ -122,7 +131,8 @@ def unsupported_reason(
             if t in corpus_form
             and (named_forms is None or not any(t in form for form in named_forms))
         ]
-        if len(known_elsewhere) >= 2:
+        # Two such words, or one long enough to be a term of art (质量强市, 最低工资标准).
+        if len(known_elsewhere) >= 2 or any(len(t) >= 4 for t in known_elsewhere):
             return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"
     terms = analysis.topic_terms
     unknown = [t for t in analysis.topic_nouns if _unknown(t, corpus_form)]
