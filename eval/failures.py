@@ -6,8 +6,9 @@ A failure's cause is the first that applies, in the order a question travels:
 ``false found`` (unanswerable, yet answered), ``false not found`` (answerable, said not
 found), ``retrieval`` (no cited passage holds the gold answer in the top 5),
 ``placement`` (the gold phrase is in the answer but not in its first sentence of a long
-answer: lenient right, strict wrong), ``selection`` (the passage was retrieved, the
-answer took another sentence).
+answer: lenient right, strict wrong), ``incomplete`` (a comparison whose answer states
+some documents' phrases but not every one), ``selection`` (the passage was retrieved,
+the answer took another sentence).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-CAUSES = ("false found", "false not found", "retrieval", "placement", "selection")
+from eval.matching import expected_docs
+
+CAUSES = ("false found", "false not found", "retrieval", "placement", "incomplete", "selection")
 
 
 def failure_cause(row: dict[str, Any]) -> str | None:
@@ -34,7 +37,7 @@ def failure_cause(row: dict[str, Any]) -> str | None:
     if not row.get("hit@5"):
         return "retrieval"
     if row.get("answer_correct_lenient"):
-        return "placement"
+        return "incomplete" if len(expected_docs(str(row.get("doc") or ""))) > 1 else "placement"
     return "selection"
 
 

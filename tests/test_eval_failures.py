@@ -21,6 +21,10 @@ RIGHT = {"answers": ["90%"], "found": True, "hit@5": True, "answer_correct": Tru
         ({**RIGHT, "answer_correct": False, "hit@5": False}, "retrieval"),
         ({**RIGHT, "answer_correct": False, "answer_correct_lenient": True}, "placement"),
         ({**RIGHT, "answer_correct": False, "answer_correct_lenient": False}, "selection"),
+        (
+            {**RIGHT, "doc": "厦门|太原", "answer_correct": False, "answer_correct_lenient": True},
+            "incomplete",
+        ),
     ],
 )
 def test_failure_cause(row: dict[str, object], cause: str | None) -> None:
