@@ -44,7 +44,7 @@ An index of the five documents was built, then a rebuild with law files added wa
 """
 ABLATIONS = """# Retrieval choices, measured
 
-Command: `{command}` ({date}): the evaluation runner's mode `full` on the five documents' index, one setting of the shipped assistant changed per row.
+Command: `{command}` ({date}): the evaluation runner's mode `full` on the five documents' index, one setting changed per row from the base row (the first encoder of the run; the shipped one is onnx-int8).
 """
 # Table columns: "header=key.path", the value then shown with ":N" digits, ":%" as a
 # percentage, or 1 digit (text as it is).
