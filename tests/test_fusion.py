@@ -1,11 +1,18 @@
 """Pure retrieval functions (fusion, boosts, interleaving) and the keyword index's top-k."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
-from qa.retrieve.fusion import boost, interleave, rrf_fuse
+from qa.retrieve.fusion import boost, interleave, rrf_fuse, vocabulary_coverage
 from qa.store.faiss_vectors import FaissVectorStore
 from qa.store.keyword import Bm25KeywordIndex
+
+if TYPE_CHECKING:
+    from qa.assistant import Assistant
 
 ORDER = {name: i for i, name in enumerate(["a", "b", "c", "d", "e", "f"])}
 
@@ -97,3 +104,36 @@ def test_hnsw_store_filtered_to_a_document_returns_its_whole_exact_ranking() -> 
     small = [i for i, d in enumerate(doc_ids) if d == "small"]
     expected = sorted(small, key=lambda i: -float(vectors[i] @ query))
     assert [h.chunk_id for h in hits] == [f"c{i}" for i in expected]
+
+
+def test_vocabulary_coverage_counts_known_words_by_length() -> None:
+    idf = {"森林": 1.2, "覆盖率": 0.8, "看病": 0.0}
+    assert vocabulary_coverage(["森林", "覆盖率"], idf) == 1.0
+    assert vocabulary_coverage(["看病", "森林"], idf) == 0.5
+    assert vocabulary_coverage(["看病", "体验"], idf) == 0.0  # unknown to the index
+    assert vocabulary_coverage([], idf) == 1.0
+
+
+def test_the_keyword_weight_follows_the_question_s_known_words(
+    fake_assistant: Assistant,
+) -> None:
+    from qa.config import Settings
+    from qa.retrieve.query import analyse
+    from qa.retrieve.retriever import RetrievalConfig, Retriever
+    from qa.retrieve.stages import Query, Ranking
+
+    index = fake_assistant.index
+    documents = list(index.documents.values())
+    config = RetrievalConfig.for_mode("full", Settings(vocabulary_weighting=True))
+    first_pass = Retriever(config, fake_assistant.embedder).first_pass
+
+    def weights(question: str) -> dict[str, float]:
+        query = Query(analyse(question, documents), index, None, 10, None, Ranking([]))
+        pairs = zip(first_pass.rankers, first_pass.weights_for(query), strict=True)
+        return {r.name: w for r, w in pairs}
+
+    assert weights("厦门森林覆盖率目标是多少?") == {"dense": 1.0, "keyword": 2.0}
+    everyday = weights("厦门看病排队咋整?")
+    assert everyday["dense"] == 1.0 and everyday["keyword"] < 2.0
+    plain = RetrievalConfig.for_mode("hybrid", Settings(vocabulary_weighting=True))
+    assert Retriever(plain, fake_assistant.embedder).first_pass.vocabulary_weighting is False

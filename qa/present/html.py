@@ -229,5 +229,3 @@ def write_figures_csv(frame: pd.DataFrame, path: Path) -> Path:
     # utf-8-sig: the BOM makes Excel read the Chinese text as UTF-8.
     frame.to_csv(path, index=False, encoding="utf-8-sig")
     return path
-
-

@@ -26,6 +26,16 @@ def rrf_fuse(
     return sorted(scores.items(), key=lambda pair: (-pair[1], order.get(pair[0], 0)))
 
 
+def vocabulary_coverage(tokens: Sequence[str], idf: Mapping[str, float]) -> float:
+    """Share of the question's words (by characters) the keyword index knows (idf > 0);
+    1.0 for a question without words. A question in the documents' own terms scores 1;
+    one in everyday words (东西, 看病) lower, and its keyword ranking says less."""
+    total = sum(len(t) for t in tokens)
+    if not total:
+        return 1.0
+    return sum(len(t) for t in tokens if idf.get(t, 0.0) > 0) / total
+
+
 def boost(
     ranked: Sequence[tuple[str, float]],
     favoured: Callable[[str], bool],

@@ -40,6 +40,8 @@ class RetrievalConfig:
     document_shares: bool = True
     figure_boost: float = 1.0  # 1.0 = off
     reranker: str = ""
+    # The keyword weight scaled by the share of the question's words the corpus uses.
+    vocabulary_weighting: bool = False
 
     @classmethod
     def for_mode(cls, mode: str, settings: Settings) -> RetrievalConfig:
@@ -54,6 +56,7 @@ class RetrievalConfig:
             document_shares=full and settings.place_routing,
             figure_boost=settings.figure_boost if full else 1.0,
             reranker=settings.reranker if full else "",
+            vocabulary_weighting=full and settings.vocabulary_weighting,
         )
 
 
@@ -65,7 +68,7 @@ class Retriever:
         self.embedder = embedder
         rankers = [RANKERS[name]() for name in config.rankers]
         weights = [config.keyword_weight if r.name == "keyword" else 1.0 for r in rankers]
-        self.first_pass = FirstPass(rankers, weights, config.rrf_k)
+        self.first_pass = FirstPass(rankers, weights, config.rrf_k, config.vocabulary_weighting)
         self.stages: list[Stage] = []
         if config.document_shares:
             self.stages.append(DocumentShares())

@@ -18,7 +18,7 @@ import numpy as np
 from qa.config import Settings
 from qa.indicators import documents_stating
 from qa.registry import Registry
-from qa.retrieve.fusion import Ranked, boost, interleave, rrf_fuse
+from qa.retrieve.fusion import Ranked, boost, interleave, rrf_fuse, vocabulary_coverage
 from qa.retrieve.query import QuestionAnalysis
 from qa.store.base import Hit
 from qa.store.index import SearchIndex
@@ -85,10 +85,29 @@ RANKERS: dict[str, Callable[[], Ranker]] = {"dense": DenseRanker, "keyword": Key
 class FirstPass:
     """Each ranker's candidates, fused by weighted reciprocal rank when there are several."""
 
-    def __init__(self, rankers: Sequence[Ranker], weights: Sequence[float], rrf_k: int) -> None:
+    def __init__(
+        self,
+        rankers: Sequence[Ranker],
+        weights: Sequence[float],
+        rrf_k: int,
+        vocabulary_weighting: bool = False,
+    ) -> None:
         self.rankers = list(rankers)
         self.weights = list(weights)
         self.rrf_k = rrf_k
+        self.vocabulary_weighting = vocabulary_weighting
+
+    def weights_for(self, query: Query) -> list[float]:
+        """The fusion weights for this question: with vocabulary weighting, the keyword
+        ranking counts in proportion to the share of the question's words it can match."""
+        if not self.vocabulary_weighting:
+            return self.weights
+        tokens = query.analysis.content_tokens
+        coverage = vocabulary_coverage(tokens, query.index.keyword.idf(tokens))
+        return [
+            w * coverage if r.name == "keyword" else w
+            for r, w in zip(self.rankers, self.weights, strict=True)
+        ]
 
     def __call__(self, query: Query, doc_ids: Collection[str] | None) -> Ranked:
         lists = [r.candidates(query, doc_ids) for r in self.rankers]
@@ -98,7 +117,7 @@ class FirstPass:
             [[h.chunk_id for h in hits] for hits in lists],
             query.index.order,
             k=self.rrf_k,
-            weights=self.weights,
+            weights=self.weights_for(query),
         )
         return fused[: query.depth]
 
