@@ -46,7 +46,7 @@ test-fast: install fonts
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy qa eval app.py
+	$(BIN)/mypy qa eval app.py scripts
 
 bench: model
 	$(BIN)/python -m eval.bench

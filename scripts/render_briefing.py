@@ -24,7 +24,7 @@ def _px(emu: int | None) -> float:
     return (emu or 0) / EMU_PER_PX
 
 
-def docx_html(path: Path) -> str:
+def docx_html(path: Path) -> tuple[str, float]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

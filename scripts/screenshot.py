@@ -15,9 +15,10 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -89,10 +90,11 @@ def main() -> int:
                 time.sleep(0.5)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for viewport, take in (
+            sizes: tuple[tuple[ViewportSize, Callable[[Page], None]], ...] = (
                 ({"width": 1366, "height": 900}, desktop),
                 ({"width": 390, "height": 844}, phone),
-            ):
+            )
+            for viewport, take in sizes:
                 page = browser.new_page(viewport=viewport, locale="zh-CN")
                 page.set_default_timeout(120_000)
                 page.goto(f"http://127.0.0.1:{port}/")
