@@ -120,7 +120,6 @@ def test_the_keyword_weight_follows_the_question_s_known_words(
     from qa.config import Settings
     from qa.retrieve.query import analyse
     from qa.retrieve.retriever import RetrievalConfig, Retriever
-    from qa.retrieve.stages import Query, Ranking
 
     index = fake_assistant.index
     documents = list(index.documents.values())
@@ -128,9 +127,8 @@ def test_the_keyword_weight_follows_the_question_s_known_words(
     first_pass = Retriever(config, fake_assistant.embedder).first_pass
 
     def weights(question: str) -> dict[str, float]:
-        query = Query(analyse(question, documents), index, None, 10, None, Ranking([]))
-        pairs = zip(first_pass.rankers, first_pass.weights_for(query), strict=True)
-        return {r.name: w for r, w in pairs}
+        given = first_pass.weights_for(analyse(question, documents), index)
+        return {r.name: w for r, w in zip(first_pass.rankers, given, strict=True)}
 
     assert weights("厦门森林覆盖率目标是多少?") == {"dense": 1.0, "keyword": 2.0}
     everyday = weights("厦门看病排队咋整?")

@@ -87,6 +87,16 @@ def defines(form: str, subject: str) -> bool:
     return re.search(pattern, body) is not None
 
 
+def _asked_words(analysis: QuestionAnalysis) -> tuple[str, ...]:
+    """The question's words that say what it asks about. 包括/分为/是指 in a definition
+    question say how it asks: the cue bonus rewards them, the subject decides
+    (国家标准分为… is not 标准包括…). All words when nothing else is left."""
+    if not analysis.asks_definition:
+        return analysis.content_tokens
+    kept = tuple(t for t in analysis.content_tokens if not DEFINITION_CUE.fullmatch(t))
+    return kept or analysis.content_tokens
+
+
 def _bigrams(form: str) -> set[str]:
     return {form[i : i + 2] for i in range(len(form) - 1)}
 
@@ -143,13 +153,7 @@ def score_evidence(
     earlier). Headings alone never answer; what the question asks for (a figure, a
     department, a document number) favours sentences that state one.
     """
-    weights = {
-        t: max(idf.get(t, 0.0), 0.05) * len(t)
-        for t in analysis.content_tokens
-        # 包括/分为/是指 in a definition question say how it asks, not what about: the
-        # cue bonus rewards them, the subject decides (国家标准分为… is not 标准包括…).
-        if not (analysis.asks_definition and DEFINITION_CUE.fullmatch(t))
-    } or {t: max(idf.get(t, 0.0), 0.05) * len(t) for t in analysis.content_tokens}
+    weights = {t: max(idf.get(t, 0.0), 0.05) * len(t) for t in _asked_words(analysis)}
     total = sum(weights.values()) or 1.0
     topic_total = sum(len(t) for t in analysis.topic_terms) or 1
     q_bigrams = _bigrams("".join(analysis.content_tokens))
@@ -267,12 +271,7 @@ def choose_evidence(
     if analysis.asks_department and following is not None and _NOTE.match(following.text):
         return [_joined(best, following, chunk)]  # the task, then the note naming who leads
     # An adjacent sentence (never a heading) that holds question words the best lacks.
-    missing = [
-        t
-        for t in analysis.content_tokens
-        if t not in search_form(best.text)
-        and not (analysis.asks_definition and DEFINITION_CUE.fullmatch(t))
-    ]
+    missing = [t for t in _asked_words(analysis) if t not in search_form(best.text)]
     neighbours = [
         siblings[i]
         for i in (at + 1, at - 1)

@@ -100,6 +100,7 @@ class Retriever:
             depth=max(self.config.candidates, k),
             doc_filter=tuple(doc_filter) if doc_filter else None,
             ranking=ranking,
+            weights=self.first_pass.weights_for(analysis, index),
         )
         t = time.perf_counter()
         items = self.first_pass(query, query.doc_filter)

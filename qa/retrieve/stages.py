@@ -50,6 +50,9 @@ class Query:
     depth: int  # candidates per ranker
     doc_filter: tuple[str, ...] | None  # the user's document filter
     ranking: Ranking
+    # Fusion weight of each ranker for this question (FirstPass.weights_for, computed
+    # once per question); empty = the configured weights.
+    weights: tuple[float, ...] = ()
 
 
 class Ranker(Protocol):
@@ -97,17 +100,17 @@ class FirstPass:
         self.rrf_k = rrf_k
         self.vocabulary_weighting = vocabulary_weighting
 
-    def weights_for(self, query: Query) -> list[float]:
+    def weights_for(self, analysis: QuestionAnalysis, index: SearchIndex) -> tuple[float, ...]:
         """The fusion weights for this question: with vocabulary weighting, the keyword
         ranking counts in proportion to the share of the question's words it can match."""
         if not self.vocabulary_weighting:
-            return self.weights
-        tokens = query.analysis.content_tokens
-        coverage = vocabulary_coverage(tokens, query.index.keyword.idf(tokens))
-        return [
+            return tuple(self.weights)
+        tokens = analysis.content_tokens
+        coverage = vocabulary_coverage(tokens, index.keyword.idf(tokens))
+        return tuple(
             w * coverage if r.name == "keyword" else w
             for r, w in zip(self.rankers, self.weights, strict=True)
-        ]
+        )
 
     def __call__(self, query: Query, doc_ids: Collection[str] | None) -> Ranked:
         lists = [r.candidates(query, doc_ids) for r in self.rankers]
@@ -117,7 +120,7 @@ class FirstPass:
             [[h.chunk_id for h in hits] for hits in lists],
             query.index.order,
             k=self.rrf_k,
-            weights=self.weights_for(query),
+            weights=query.weights or self.weights,
         )
         return fused[: query.depth]
 

@@ -29,7 +29,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
+from qa.errors import DocumentError
 from qa.ingest.noise import _MARKER_START
+from qa.ingest.readers.base import ReadResult
 
 # Bands at the top and bottom of a page where headers, footers and numbers live, as a
 # share of the page height.
@@ -291,3 +293,16 @@ def pages_to_text(pages: Sequence[PageLines]) -> PagedText:
         for lines in kept
     )
     return PagedText("".join(parts), tuple(page_starts), confidences)
+
+
+def paged_result(
+    pages: Sequence[PageLines], kind: str, read_by_ocr: Sequence[int], no_text: DocumentError
+) -> ReadResult:
+    """What a paged reader returns: the pages' text, where each page starts, and the
+    OCR confidence of the pages (0-based ``read_by_ocr``) that OCR read; ``no_text`` is
+    raised when no page has any text."""
+    paged = pages_to_text(pages)
+    if not paged.text.strip():
+        raise no_text
+    ocr_pages = tuple((i + 1, paged.confidences[i]) for i in read_by_ocr)
+    return ReadResult(paged.text, kind, paged.page_starts, ocr_pages)

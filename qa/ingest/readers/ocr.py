@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa.errors import DocumentError
 from qa.ingest.readers.base import FileFormat, ReadResult, register
-from qa.ingest.readers.layout import PageLines, TextLine, pages_to_text
+from qa.ingest.readers.layout import PageLines, TextLine, paged_result
 from qa.ingest.readers.progress import report
 
 if TYPE_CHECKING:
@@ -173,11 +173,8 @@ def read_image(path: Path) -> ReadResult:
         # Resolution as stored, so that boxes keep their proportions; scale is 1.
         pages.append(recognise(frame))
         report(number, len(frames), f"OCR 第{number}页")
-    paged = pages_to_text(pages)
-    if not paged.text.strip():
-        raise DocumentError(f"{path.name}：图片中没有识别出文字。(No text recognised.)", _RESCAN)
-    ocr_pages = tuple((n, c) for n, c in enumerate(paged.confidences, 1))
-    return ReadResult(paged.text, "ocr", paged.page_starts, ocr_pages)
+    no_text = DocumentError(f"{path.name}：图片中没有识别出文字。(No text recognised.)", _RESCAN)
+    return paged_result(pages, "ocr", range(len(pages)), no_text)
 
 
 register(

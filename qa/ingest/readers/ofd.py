@@ -32,7 +32,7 @@ from typing import Any
 
 from qa.errors import DocumentError
 from qa.ingest.readers.base import FileFormat, ReadResult, register
-from qa.ingest.readers.layout import PageLines, TextLine, pages_to_text
+from qa.ingest.readers.layout import PageLines, TextLine, paged_result
 from qa.ingest.readers.ocr import MAX_IMAGE_PIXELS, recognise
 from qa.ingest.readers.progress import report
 from qa.ingest.readers.zipcheck import check_zip, read_member
@@ -282,14 +282,11 @@ def _read(package: _Package) -> ReadResult:
             pages[index] = recognised
             read_by_ocr.append(index)
         report(done, len(scans), f"OCR 第{index + 1}页")
-    paged = pages_to_text(pages)
-    if not paged.text.strip():
-        raise DocumentError(
-            f"{name}：OFD 中没有文字，图片中也没有识别出文字。(No text in the OFD.)",
-            "请确认文件不是空白页；扫描件请以 200–300 dpi 重新扫描后制作。",
-        )
-    ocr_pages = tuple((i + 1, paged.confidences[i]) for i in read_by_ocr)
-    return ReadResult(paged.text, "ofd", paged.page_starts, ocr_pages)
+    no_text = DocumentError(
+        f"{name}：OFD 中没有文字，图片中也没有识别出文字。(No text in the OFD.)",
+        "请确认文件不是空白页；扫描件请以 200–300 dpi 重新扫描后制作。",
+    )
+    return paged_result(pages, "ofd", read_by_ocr, no_text)
 
 
 def _media(package: _Package, doc_dir: str, common: Any) -> dict[str, str]:

@@ -20,7 +20,7 @@ from typing import Any
 
 from qa.errors import DocumentError
 from qa.ingest.readers.base import FileFormat, ReadResult, register
-from qa.ingest.readers.layout import PageLines, TextLine, pages_to_text
+from qa.ingest.readers.layout import PageLines, TextLine, paged_result
 from qa.ingest.readers.ocr import OCR_DPI, recognise
 from qa.ingest.readers.progress import report
 
@@ -194,14 +194,11 @@ def read_pdf(path: Path) -> ReadResult:
             report(done, len(scans), f"OCR 第{index + 1}页")
     finally:
         pdf.close()
-    paged = pages_to_text(pages)
-    if not paged.text.strip():
-        raise DocumentError(
-            f"{path.name}：PDF 中没有文字，扫描页也没有识别出文字。(No text in the PDF.)",
-            "请确认文件不是空白页；扫描件请以 200–300 dpi 重新扫描。",
-        )
-    ocr_pages = tuple((i + 1, paged.confidences[i]) for i in read_by_ocr)
-    return ReadResult(paged.text, "pdf", paged.page_starts, ocr_pages)
+    no_text = DocumentError(
+        f"{path.name}：PDF 中没有文字，扫描页也没有识别出文字。(No text in the PDF.)",
+        "请确认文件不是空白页；扫描件请以 200–300 dpi 重新扫描。",
+    )
+    return paged_result(pages, "pdf", read_by_ocr, no_text)
 
 
 register(
