@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -72,6 +75,22 @@ def index_folder(
     settings = Settings.from_env({}, corpus_dir=corpus_dir, index_dir=index_dir, **overrides)
     build_corpus_index(settings, embedder or FakeEmbedder())  # type: ignore[arg-type]
     return settings
+
+
+def refused_app_start(**settings: str) -> str:
+    """Start app.py with these environment variables; it must exit 2 with a message and
+    no traceback. Returns what it wrote to stderr."""
+    result = subprocess.run(
+        [sys.executable, "app.py"],
+        cwd=PROJECT_ROOT,
+        env=dict(os.environ, **settings),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "cannot start" in result.stderr and "Traceback" not in result.stderr
+    return result.stderr
 
 
 def fake_assistant_over(corpus_dir: Path, index_dir: Path) -> Assistant:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import refused_app_start
 
 from qa.assistant import Assistant
 from qa.config import PROJECT_ROOT, Settings
@@ -253,18 +254,7 @@ def test_app_refuses_to_start_from_a_broken_index(fresh_home: Path) -> None:
     manifest = read_manifest(fresh_home / "index")
     chunks = build_dir(fresh_home / "index", manifest.build_id) / "chunks.jsonl"
     chunks.write_bytes(chunks.read_bytes()[:-200])
-    env = dict(os.environ, QA_HOME=str(fresh_home), QA_PORT="1")
-    result = subprocess.run(
-        [sys.executable, "app.py"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 2
-    assert "cannot start" in result.stderr and "truncated" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "truncated" in refused_app_start(QA_HOME=str(fresh_home), QA_PORT="1")
 
 
 def test_add_on_a_damaged_index_is_refused_and_changes_nothing(fresh_home: Path) -> None:
