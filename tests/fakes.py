@@ -47,3 +47,12 @@ class FakeEmbedder:
         self, texts: Sequence[str], batch_size: int = 16, progress: bool = False
     ) -> np.ndarray:
         return self._embed(texts)
+
+
+# A county plan that is not in the corpus: what the upload tests add.
+NEW_DOC = (
+    "丙县人民政府关于推进质量强县的实施方案\n一、发展目标\n"
+    "到2021年，全县茶叶产品抽检合格率达到99%以上，新增地理标志产品3个。\n"
+    "二、重点工作\n(一)发展特色产业。围绕茶叶、竹木加工等特色产业，建设标准化生产基地10个。"
+    "(牵头部门:县农业局)\n"
+)

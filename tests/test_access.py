@@ -46,7 +46,7 @@ from qa.web.access import (
 )
 from qa.web.limits import Limiter, Rate, TokenBucket, rates
 from tests.conftest import index_folder
-from tests.fakes import FakeEmbedder
+from tests.fakes import NEW_DOC, FakeEmbedder
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 PASSWORD_A = "correct horse 甲乙"
@@ -231,14 +231,6 @@ def test_proxy_header_is_honoured_only_from_trusted_proxies(tmp_path: Path) -> N
 
 
 # -- the gate in the handlers, and the audit log ------------------------------------------
-
-
-NEW_DOC = """丙县人民政府关于推进质量强县的实施方案
-一、发展目标
-到2021年，全县茶叶产品抽检合格率达到99%以上，新增地理标志产品3个。
-二、重点工作
-(一)发展特色产业。围绕茶叶、竹木加工等特色产业，建设标准化生产基地10个。(牵头部门:县农业局)
-"""
 
 
 @pytest.fixture(scope="module")

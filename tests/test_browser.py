@@ -18,6 +18,7 @@ from conftest import fake_assistant_over
 from qa.assistant import Assistant
 from qa.ingest.readers import formats
 from qa.ingest.uploads import megabytes
+from tests.fakes import NEW_DOC
 
 CHROMIUM = Path("/usr/bin/chromium")
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -27,12 +28,6 @@ HOSTILE = (
     "某县质量强县工作意见\n一、主要目标\n到2019年，某县产品监督抽查合格率达到93%以上"
     '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
     "，新增名牌产品5个。\n"
-)
-NEW_DOC = (
-    "丙县人民政府关于推进质量强县的实施方案\n一、发展目标\n"
-    "到2021年，全县茶叶产品抽检合格率达到99%以上，新增地理标志产品3个。\n"
-    "二、重点工作\n(一)发展特色产业。围绕茶叶、竹木加工等特色产业，建设标准化生产基地10个。"
-    "(牵头部门:县农业局)\n"
 )
 XIAMEN = "厦门到2018年森林覆盖率要达到多少?"
 COMPARE = "各地监督抽查合格率的目标分别是多少?"

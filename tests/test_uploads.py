@@ -19,7 +19,7 @@ from qa.errors import DocumentError, DuplicateDocumentError
 from qa.ingest.readers import format_for
 from qa.ingest.uploads import safe_file_name, staged_upload
 from tests.conftest import index_folder
-from tests.fakes import FakeEmbedder
+from tests.fakes import NEW_DOC, FakeEmbedder
 
 DOC_A = """甲市人民政府关于实施质量强市战略的意见
 一、总体目标
@@ -32,12 +32,6 @@ DOC_B = """乙市质量发展行动计划
 一、主要任务
 (一)提升服务质量。到2018年，服务业顾客满意度达到85以上，旅游服务质量投诉处理率达到100%。
 (二)提升工程质量。大中型工程项目一次验收合格率达到100%，住宅工程质量投诉率逐年下降。
-"""
-NEW_DOC = """丙县人民政府关于推进质量强县的实施方案
-一、发展目标
-到2021年，全县茶叶产品抽检合格率达到99%以上，新增地理标志产品3个。
-二、重点工作
-(一)发展特色产业。围绕茶叶、竹木加工等特色产业，建设标准化生产基地10个。(牵头部门:县农业局)
 """
 
 

@@ -20,14 +20,7 @@ from qa.ingest.uploads import megabytes
 from qa.present.briefing import entries
 from qa.present.briefing_docx import chinese_number
 from qa.web.upload import limits_text
-from tests.fakes import FakeEmbedder
-
-NEW_DOC = (
-    "丙县人民政府关于推进质量强县的实施方案\n一、发展目标\n"
-    "到2021年，全县茶叶产品抽检合格率达到99%以上，新增地理标志产品3个。\n"
-    "二、重点工作\n(一)发展特色产业。围绕茶叶、竹木加工等特色产业，建设标准化生产基地10个。"
-    "(牵头部门:县农业局)\n"
-)
+from tests.fakes import NEW_DOC, FakeEmbedder
 
 
 def open_handlers(home: Path, **overrides: object) -> app.Handlers:
