@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fake_assistant_over
+from conftest import CHROMIUM, fake_assistant_over
 
 from qa.assistant import Assistant
 from qa.ingest.readers import formats
 from qa.ingest.uploads import megabytes
 from tests.fakes import NEW_DOC
 
-CHROMIUM = Path("/usr/bin/chromium")
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -47,19 +46,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Assist
     shutil.copytree(CORPUS, root / "corpus")
     (root / "corpus" / "hostile-county.txt").write_text(HOSTILE, encoding="utf-8")
     return serve_app(fake_assistant_over(root / "corpus", root / "index"))
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def open_page(browser: Any, server: str, viewport: dict[str, int]) -> Page:

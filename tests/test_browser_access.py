@@ -16,10 +16,9 @@ from qa.assistant import Assistant
 from qa.config import Settings
 from qa.users import set_user
 from qa.web.access import AccessPolicy
-from tests.conftest import index_folder
+from tests.conftest import CHROMIUM, index_folder
 from tests.fakes import FakeEmbedder
 
-CHROMIUM = Path("/usr/bin/chromium")
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 PASSWORDS = {"duzhe": "reader-pass-1", "weihu": "maintainer-pass-1"}
 pytestmark = [
@@ -56,19 +55,6 @@ def launch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., s
     yield start
     for demo in demos:
         demo.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
 
 
 def sign_in(browser: Any, url: str, name: str, password: str) -> Any:

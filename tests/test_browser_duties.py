@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM, ask, browser, page, server  # noqa: F401  (fixtures reused)
+from conftest import CHROMIUM
+from test_browser import ask, page, server  # noqa: F401  (fixtures reused)
 
 SHOT = os.environ.get("DUTY_SHOT", "")  # also save a screenshot here (for a human to look)
 pytestmark = [
