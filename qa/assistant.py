@@ -259,6 +259,17 @@ class Assistant:
         answer = self.generator.answer(request)
         return self._finish(_resolved(answer, request), ranking, started, t)
 
+    def answer_request(
+        self,
+        question: str,
+        k: int | None = None,
+        mode: str = "full",
+        history: Sequence[str] = (),
+    ) -> AnswerRequest:
+        """What the answer generator receives for a question (for fitting and inspection:
+        eval/fit_evidence.py scores its sentences)."""
+        return self._request(question, k, None, mode, history)[0]
+
     def _duty_answer(
         self, question: str, doc_filter: str | Sequence[str] | None, history: Sequence[str]
     ) -> Answer | None:

@@ -77,12 +77,10 @@ class Settings:
     # and eval/qa.jsonl (0.970 -> 0.980); strict accuracy -1 / 0 questions.
     vocabulary_weighting: bool = True
     # Weight of the embedded model's sentence-to-question similarity when the answering
-    # sentence is chosen (0 = keyword and structure evidence only). Measured on both
-    # tuning sets (v2 dev / eval/qa.jsonl, strict accuracy): 0 -> 0.765 / 0.874,
-    # 0.2 -> 0.777 / 0.856, 0.5 -> 0.759 / 0.842. It gains two reworded dev questions
-    # and loses four v1 ones, and costs one more encode per question, so it is off by
-    # default; QA_SENTENCE_SIMILARITY=0.2 turns it on.
-    sentence_similarity: float = 0.0
+    # sentence is chosen. None = the weight fitted with the others
+    # (qa.answer.evidence.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and
+    # structure evidence only, which also saves one encode per question.
+    sentence_similarity: float | None = None
     # Above this many chunks FAISS switches from exact (flat) to HNSW search.
     exact_search_limit: int = 20000
     # Where the index lives: "faiss" (plain files under index_dir) or another

@@ -8,11 +8,12 @@ the table of the asked indicator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from qa.answer.base import GENERATORS, AnswerRequest
 from qa.answer.cited_figures import on_indicator, relevant_figures
 from qa.answer.evidence import (
+    EVIDENCE_WEIGHTS,
     Evidence,
     choose_evidence,
     score_evidence,
@@ -35,20 +36,31 @@ DENSE_SENTENCES = 24
 class ExtractiveGenerator:
     name = "extractive"
 
-    def __init__(self, dense_weight: float = 0.0) -> None:
-        self.dense_weight = dense_weight
+    def __init__(self, evidence_weights: Mapping[str, float] = EVIDENCE_WEIGHTS) -> None:
+        self.evidence_weights = evidence_weights
+
+    def evidence(self, request: AnswerRequest, *, similarity: bool | None = None) -> list[Evidence]:
+        """Every sentence of the passages, scored, best first. The embedded model's
+        similarity is computed when its weight is not 0 (or ``similarity`` says so)."""
+        analysis, passages, index = request.analysis, request.passages, request.index
+        figures_by_rank = {p.rank: index.chunk_figures.get(p.chunk.chunk_id, []) for p in passages}
+        idf = index.keyword.idf(analysis.content_tokens)
+        weights = self.evidence_weights
+        evidence = score_evidence(analysis, passages, figures_by_rank, idf, weights)
+        if similarity is None:
+            similarity = bool(weights.get("similarity"))
+        if request.similarity is not None and similarity:
+            candidates = [e for e in evidence if e.passage_rank <= DENSE_PASSAGES]
+            candidates = sorted(candidates, key=lambda e: -e.score)[:DENSE_SENTENCES]
+            cosines = request.similarity([e.text for e in candidates])
+            by_span = {e.span: float(c) for e, c in zip(candidates, cosines, strict=True)}
+            evidence = with_similarity(evidence, by_span, weights)
+        return evidence
 
     def answer(self, request: AnswerRequest) -> Answer:
         analysis, passages, index = request.analysis, request.passages, request.index
         figures_by_rank = {p.rank: index.chunk_figures.get(p.chunk.chunk_id, []) for p in passages}
-        idf = index.keyword.idf(analysis.content_tokens)
-        evidence = score_evidence(analysis, passages, figures_by_rank, idf)
-        if request.similarity is not None and self.dense_weight:
-            candidates = [e for e in evidence if e.passage_rank <= DENSE_PASSAGES]
-            candidates = sorted(candidates, key=lambda e: -e.score)[:DENSE_SENTENCES]
-            cosines = request.similarity([e.text for e in candidates])
-            similarity = {e.span: float(c) for e, c in zip(candidates, cosines, strict=True)}
-            evidence = with_similarity(evidence, similarity, self.dense_weight)
+        evidence = self.evidence(request)
         labels = {d.doc_id: d.region or d.title for d in index.documents.values()}
         per_document: list[str] = []
         if analysis.across_documents:
@@ -155,8 +167,11 @@ def not_found_reason(
     )
 
 
-def _extractive(settings: Settings) -> ExtractiveGenerator:
-    return ExtractiveGenerator(settings.sentence_similarity)
+def extractive_for(settings: Settings) -> ExtractiveGenerator:
+    """The extractive generator with the settings' sentence-similarity weight, if set."""
+    if settings.sentence_similarity is None:
+        return ExtractiveGenerator(EVIDENCE_WEIGHTS)
+    return ExtractiveGenerator({**EVIDENCE_WEIGHTS, "similarity": settings.sentence_similarity})
 
 
-GENERATORS.register("extractive", _extractive)
+GENERATORS.register("extractive", extractive_for)

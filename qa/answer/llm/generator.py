@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from qa.answer.base import GENERATORS, AnswerRequest
-from qa.answer.extractive import ExtractiveGenerator
+from qa.answer.extractive import extractive_for
 from qa.answer.llm.client import ChatBackend, ChatClient, GenerationError, note
 from qa.answer.llm.prompt import build_messages
 from qa.answer.text import answer_text
@@ -42,7 +42,7 @@ class GeneratedAnswerGenerator:
 
     def __init__(self, settings: Settings, client: ChatBackend | None = None) -> None:
         self.settings = settings
-        self.extractive = ExtractiveGenerator(settings.sentence_similarity)
+        self.extractive = extractive_for(settings)
         if client is None and settings.llm_url:
             client = ChatClient(settings)
         self.client = client
