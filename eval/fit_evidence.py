@@ -73,7 +73,8 @@ def objective(weights: np.ndarray, data: Sequence[Candidates]) -> float:
     for c in data:
         scores = c.features @ weights
         best_gold = scores[c.gold].max()
-        total += 1.0 / (1 + int((scores > best_gold).sum()))
+        # A tie with a wrong sentence counts against: equal weights must not score 1.
+        total += 1.0 / (1 + int((scores[~c.gold] >= best_gold).sum()))
     return total / max(len(data), 1)
 
 

@@ -240,3 +240,28 @@ def test_definition_subject_and_defining_sentences() -> None:
     assert defines("本规定所称家用汽车产品（以下简称家用汽车），是指乘用车", "家用汽车产品")
     assert not defines("国家标准分为强制性标准、推荐性标准", "标准")
     assert not defines("标准包括国家标准", "")
+
+
+def test_a_term_defined_with_a_bare_zhi_is_the_definition() -> None:
+    # X，指… carries no cue word (是指, 包括); the sentence defining the asked term still
+    # wins over a neighbour that defines another term with a cue word in it.
+    text = (
+        "第四十条 本规定下列用语的含义：\n"
+        "严重安全性能故障，指家用汽车产品存在的危及人身安全的质量问题，包括起火等情形。\n"
+        "家用汽车产品，指消费者为生活消费需要而购买和使用的乘用车和皮卡车。"
+    )
+    assert _chosen("规定里的家用汽车产品指什么?", text) == [
+        "家用汽车产品，指消费者为生活消费需要而购买和使用的乘用车和皮卡车。"
+    ]
+
+
+def test_an_exception_clause_comes_with_the_rule_it_qualifies() -> None:
+    text = (
+        "第二条 建设工程不适用本法规定；但是，建设工程使用的建筑材料、建筑构配件和设备，"
+        "属于前款规定的产品范围的，适用本法规定。"
+    )
+    # The 但是 clause holds the question's words, but it qualifies the rule before it.
+    for question in ("产品质量法适用于建设工程吗?", "建设工程使用的建筑材料适用产品质量法吗?"):
+        (answer,) = _chosen(question, text)
+        assert "建设工程不适用本法规定；但是" in answer
+        assert answer.endswith("适用本法规定。")
