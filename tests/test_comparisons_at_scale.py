@@ -73,3 +73,22 @@ def test_question_without_a_place_lists_other_documents_with_the_indicator(
         passage = answer.passages[cited.passage_rank - 1]
         assert passage.chunk.doc_id == cited.figure.doc_id
         assert cited.figure.text in passage.chunk.text
+
+
+def test_a_document_naming_the_indicator_without_a_figure_stays_in_the_comparison(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    targets = {
+        "海川市": "到2020年，城市空气质量优良天数比例达到85%以上。",
+        "云岭市": "到2020年，城市空气质量优良天数比例达到80%以上。",
+        "丙县": "空气质量按现行标准达到国家二级标准，并满足省环保部门的要求。",
+    }
+    for number, (place, target) in enumerate(targets.items()):
+        text = f"{place}人民政府关于推进质量强{place[-1]}的意见\n一、总体目标\n{target}\n"
+        (corpus / f"doc{number:02d}.txt").write_text(text, encoding="utf-8")
+    answer = fake_assistant_over(corpus, tmp_path / "index").ask("各地对空气质量分别提了什么目标?")
+    answered = {c.doc_id for s in answer.sentences for c in s.citations}
+    assert answered == {"doc00", "doc01", "doc02"}
+    assert any("85%" in s.text for s in answer.sentences)

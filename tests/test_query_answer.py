@@ -105,6 +105,16 @@ def test_clause_window_keeps_the_answering_clauses_of_a_long_sentence() -> None:
     assert hi - lo <= 40
 
 
+def test_clause_window_for_a_figure_question_keeps_the_clause_stating_the_number() -> None:
+    filler = "，".join("加强大气污染防治工作" for _ in range(30))
+    text = f"提升空气质量，{filler}，城市空气质量达标率达到65%以上，{filler}。"
+    weights = {"空气质量": 4.0}
+    lo, hi = clause_window(text, weights, limit=60)
+    assert text[lo:hi] == "提升空气质量"  # the shortest run with the word
+    lo, hi = clause_window(text, weights, limit=60, wants_figure=True)
+    assert "城市空气质量达标率达到65%以上" in text[lo:hi]
+
+
 def test_figures_shown_are_verbatim_in_their_passage() -> None:
     text = "到2018年，森林覆盖率达到45%以上。"
     passage = _passage(1, text, start=10)

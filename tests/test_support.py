@@ -182,3 +182,12 @@ def test_a_fine_stated_as_a_share_of_the_goods_value_is_an_amount() -> None:
     assert "金额" in unsupported_reason(a, _passages(LAW_TEXT, "pq"), LAW_CORPUS, [])
     how = analyse("货值金额怎么计算?", [*DOCS, LAW])
     assert not how.asks_money
+
+
+def test_an_answer_from_passages_sharing_no_word_with_the_question_is_a_guess() -> None:
+    a = analyse("孩子上学的学区怎么划分?", DOCS)
+    unrelated = _passages(TY_TEXT, "ty")
+    assert unsupported_reason(a, unrelated, CORPUS + "学区", answer_passages=unrelated)
+    # One shared word (here in the passage, not the sentence) is enough to answer.
+    related = _passages("合理划分义务教育学区。", "ty")
+    assert unsupported_reason(a, related, CORPUS + "学区", answer_passages=related) == ""

@@ -67,6 +67,9 @@ HAND_WEIGHTS: Mapping[str, float] = {
 # (four shuffles), so the hand weights stay.
 EVIDENCE_WEIGHTS: Mapping[str, float] = {**HAND_WEIGHTS, "similarity": 0.05}
 _CLAUSE_END = re.compile(r"[，,、：:]")
+_NUMBER = re.compile(r"\d")
+# Above the length penalty of any window (0.001 a character), below any question word.
+FIGURE_WINDOW_BONUS = 0.5
 # In search form (simplified, NFKC). A sentence naming who leads or answers for a task.
 DEPARTMENT_CUE = re.compile(r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合落实|监督管理工作|职责")
 # A sentence that defines or enumerates (什么是X / X包括哪些).
@@ -149,9 +152,14 @@ def _bigrams(form: str) -> set[str]:
 
 
 def clause_window(
-    text: str, weights: Mapping[str, float], limit: int = MAX_SENTENCE_CHARS
+    text: str,
+    weights: Mapping[str, float],
+    limit: int = MAX_SENTENCE_CHARS,
+    wants_figure: bool = False,
 ) -> tuple[int, int]:
-    """The best run of clauses (offsets in ``text``) of at most ``limit`` characters."""
+    """The best run of clauses (offsets in ``text``) of at most ``limit`` characters.
+    With ``wants_figure``, of the runs holding the same question words, one stating a
+    number (提升空气质量… 达标率达到65%以上, not 提升空气质量 alone)."""
     if len(text) <= limit:
         return 0, len(text)
     bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
@@ -165,6 +173,8 @@ def clause_window(
             score = sum(w for t, w in weights.items() if t in form) - 0.001 * (
                 bounds[j] - bounds[i]
             )
+            if wants_figure and _NUMBER.search(form):
+                score += FIGURE_WINDOW_BONUS
             if score > best_score:
                 best, best_score = (bounds[i], bounds[j]), score
     start, end = best
@@ -215,7 +225,7 @@ def score_evidence(
         figure_spans = [f.span for f in figures_by_rank.get(passage.rank, ())]
         for start, end in split_sentences(chunk.text, offset=chunk.span[0]):
             text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
-            lo, hi = clause_window(text, weights)
+            lo, hi = clause_window(text, weights, wants_figure=analysis.wants_figure)
             start, end, text = start + lo, start + hi, text[lo:hi]
             form = search_form(text)
             if len(form) < 2 or form.startswith("#"):

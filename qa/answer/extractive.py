@@ -23,7 +23,7 @@ from qa.answer.evidence import (
 from qa.answer.support import unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
-from qa.indicators import also_stated, documents_stating
+from qa.indicators import also_stated, documents_stating, names_every_term
 from qa.store.index import SearchIndex
 from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
 
@@ -71,9 +71,15 @@ class ExtractiveGenerator:
         if per_document and analysis.wants_figure:
             # When some documents state the asked indicator, a document that does not
             # has nothing to compare (its best sentence only shares a word).
+            # A sentence naming the whole asked indicator answers without a figure
+            # (空气质量按现行标准达到国家二级标准天数).
             stating = set(documents_stating(index.figures, analysis.topic_terms))
             if stating & {e.doc_id for e in chosen}:
-                chosen = [e for e in chosen if e.doc_id in stating]
+                chosen = [
+                    e
+                    for e in chosen
+                    if e.doc_id in stating or names_every_term(e.text, analysis.topic_terms)
+                ]
         limit = max(12, 3 * len(per_document))  # a comparison shows every document's figures
         figures = relevant_figures(chosen, figures_by_rank, analysis, passages, limit)
         # Figures stated by the best answering sentence (of each document when per document).

@@ -23,6 +23,9 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    奖励多少万元);
 7. a question asking when (几月, 什么时候, 截止时间) whose best answer sentence states no
    time or period;
+8. an answer whose passages (with their titles and headings) share no word of two or
+   more characters with the question: whatever sentence was picked is a guess
+   (孩子上学的学区怎么划分? answered from the standardisation law).
 
 Pure function over the analysis, the passages and the corpus text.
 """
@@ -142,6 +145,11 @@ def unsupported_reason(
     anchorless = [t for t in unknown if len(t) >= 3]
     if anchorless and not analysis.doc_ids:
         return f"文件中没有提到“{'、'.join(anchorless)}”。"
+    words = [t for t in analysis.content_tokens if len(t) >= 2]
+    if words and answer_passages:
+        source = search_form("".join(_cited_text(p) for p in answer_passages))
+        if not any(w in source for w in words):
+            return "相关段落与问题没有共同的词语，无法确定答案。"
     if analysis.asks_money and not any(_money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
     if analysis.asks_when and answer_text and not _TIME.search(search_form(answer_text)):
