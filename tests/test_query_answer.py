@@ -275,3 +275,19 @@ def test_an_exception_clause_comes_with_the_rule_it_qualifies() -> None:
         (answer,) = _chosen(question, text)
         assert "建设工程不适用本法规定；但是" in answer
         assert answer.endswith("适用本法规定。")
+
+
+def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:
+    question = "阿拉善提升环境质量最终要全面打造什么?"
+    answer = "推进节能减排，削减主要污染物排放总量，全面打造北疆亮丽风景线。"
+    # 打造 is the rare word: the answer is the best sentence; 环境质量, common, is only in
+    # the sentence before, which is added when short and left out when it would bury it.
+    idf = {"打造": 5.0, "全面": 2.0, "提升": 0.2, "环境": 0.2, "质量": 0.2}
+    a = analyse(question, DOCS)
+    for before, shown in (
+        ("提升环境质量。", ["提升环境质量。", answer]),
+        ("提升环境质量，" + "加大大气污染防治力度，组织实施主要污染物减排" * 6 + "。", [answer]),
+    ):
+        passages = [_passage(1, before + answer, "alxa", start=10)]
+        chosen = choose_evidence(score_evidence(a, passages, {}, idf), a, (), passages)
+        assert [e.text for e in chosen] == shown

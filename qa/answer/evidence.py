@@ -366,8 +366,11 @@ def choose_evidence(
         and not _is_heading(search_form(siblings[i].text), chunk, siblings[i].span[0])
     ]
     for other in neighbours:
-        if missing and any(t in search_form(other.text) for t in missing):
-            return sorted([best, other], key=lambda e: e.span)
+        if not missing or not any(t in search_form(other.text) for t in missing):
+            continue
+        if other.span < best.span and len(other.text) + len(best.text) > MAX_SENTENCE_CHARS:
+            continue  # a long sentence before the answer would bury it
+        return sorted([best, other], key=lambda e: e.span)
     return [best]
 
 
