@@ -76,6 +76,9 @@ class Settings:
     # dense ranking. Measured on v2 dev (hit@5 0.946 -> 0.966, reworded 0.65 -> 0.80)
     # and eval/qa.jsonl (0.970 -> 0.980); strict accuracy -1 / 0 questions.
     vocabulary_weighting: bool = True
+    # Terms the question quotes (“质量月”) are also searched verbatim, as a third ranking
+    # fused with the others at the keyword weight (qa.retrieve.stages.PhraseRanker).
+    phrase_matching: bool = True
     # Weight of the embedded model's sentence-to-question similarity when the answering
     # sentence is chosen. None = the weight fitted with the others
     # (qa.answer.evidence.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and

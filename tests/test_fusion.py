@@ -130,7 +130,7 @@ def test_the_keyword_weight_follows_the_question_s_known_words(
         given = first_pass.weights_for(analyse(question, documents), index)
         return {r.name: w for r, w in zip(first_pass.rankers, given, strict=True)}
 
-    assert weights("厦门森林覆盖率目标是多少?") == {"dense": 1.0, "keyword": 2.0}
+    assert weights("厦门森林覆盖率目标是多少?") == {"dense": 1.0, "keyword": 2.0, "phrase": 2.0}
     everyday = weights("厦门看病排队咋整?")
     assert everyday["dense"] == 1.0 and everyday["keyword"] < 2.0
     plain = RetrievalConfig.for_mode("hybrid", Settings(vocabulary_weighting=True))

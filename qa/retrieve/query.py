@@ -126,6 +126,8 @@ _PERMISSION_QUESTION = re.compile(
 _ASKING = re.compile(r"哪|什么|怎么|怎样|多少|几|谁|吗|是否|如何|为何|为什么")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
+# A term in quotation marks (search form turns “” and 「」 into ASCII quotes or keeps them).
+_QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
 
 
 def place_aliases(region: str) -> set[str]:
@@ -173,6 +175,8 @@ class QuestionAnalysis:
     unknown_documents: tuple[str, ...] = ()  # laws the question names that are not indexed
     topic_nouns: tuple[str, ...] = ()  # the topic terms tagged as nouns (not 花钱买, 完工后)
     stated_figures: tuple[str, ...] = ()  # figures the question itself states (100万元)
+    # Terms the question quotes (“质量月”, "三证合一"), in search form: asked verbatim.
+    quoted_phrases: tuple[str, ...] = ()
 
 
 # Part-of-speech tags (jieba) of words that name what a question is about.
@@ -335,6 +339,9 @@ def analyse(question: str, documents: Sequence[Document]) -> QuestionAnalysis:
             name for name in law_names(form) if not any(name in t or t in name for t in titles)
         ),
         stated_figures=tuple(dict.fromkeys(_STATED_FIGURE.findall(form))),
+        quoted_phrases=tuple(
+            dict.fromkeys(search_form(q).strip() for q in _QUOTED_TERM.findall(question))
+        ),
     )
 
 

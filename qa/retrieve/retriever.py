@@ -49,7 +49,13 @@ class RetrievalConfig:
             raise InputError(f"Unknown retrieval mode {mode!r}.", f"Use one of {', '.join(MODES)}.")
         full = mode == "full"
         return cls(
-            rankers=("dense", "keyword") if mode in ("hybrid", "full") else (mode,),
+            rankers=(
+                ("dense", "keyword", "phrase")
+                if full and settings.phrase_matching
+                else ("dense", "keyword")
+                if mode in ("hybrid", "full")
+                else (mode,)
+            ),
             keyword_weight=settings.keyword_weight,
             rrf_k=settings.rrf_k,
             candidates=settings.candidates,
@@ -67,7 +73,10 @@ class Retriever:
         self.config = config
         self.embedder = embedder
         rankers = [RANKERS[name]() for name in config.rankers]
-        weights = [config.keyword_weight if r.name == "keyword" else 1.0 for r in rankers]
+        # A quoted phrase counts as much as the keyword ranking (it is an exact keyword).
+        weights = [
+            config.keyword_weight if r.name in ("keyword", "phrase") else 1.0 for r in rankers
+        ]
         self.first_pass = FirstPass(rankers, weights, config.rrf_k, config.vocabulary_weighting)
         self.stages: list[Stage] = []
         if config.document_shares:

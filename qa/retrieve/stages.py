@@ -82,7 +82,31 @@ class KeywordRanker:
         return hits
 
 
-RANKERS: dict[str, Callable[[], Ranker]] = {"dense": DenseRanker, "keyword": KeywordRanker}
+class PhraseRanker:
+    """Chunks holding the terms the question quotes (“质量月”, “三证合一”) verbatim, those
+    holding more of them first: a quoted term of art is asked as written, and keyword
+    search splits it into common words (质量 + 月)."""
+
+    name = "phrase"
+
+    def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]:
+        phrases = query.analysis.quoted_phrases
+        if not phrases:
+            return []
+        held: dict[str, int] = {}
+        for phrase in phrases:
+            for chunk_id in query.index.phrase_chunks(phrase, doc_ids):
+                held[chunk_id] = held.get(chunk_id, 0) + 1
+        order = query.index.order
+        best = sorted(held, key=lambda c: (-held[c], order[c]))[: query.depth]
+        return [Hit(chunk_id, float(held[chunk_id])) for chunk_id in best]
+
+
+RANKERS: dict[str, Callable[[], Ranker]] = {
+    "dense": DenseRanker,
+    "keyword": KeywordRanker,
+    "phrase": PhraseRanker,
+}
 
 
 class FirstPass:

@@ -68,14 +68,45 @@ class SearchIndex:
     def document_forms(self) -> dict[str, str]:
         """Each document's chunk text in search form."""
         parts: dict[str, list[str]] = defaultdict(list)
-        for chunk in self.chunks.values():
-            parts[chunk.doc_id].append(search_form(chunk.text))
+        for chunk, form in zip(self.chunks.values(), self.chunk_forms, strict=True):
+            parts[chunk.doc_id].append(form)
         return {doc_id: "\n".join(texts) for doc_id, texts in parts.items()}
+
+    @cached_property
+    def chunk_forms(self) -> list[str]:
+        """Each chunk's text in search form, in corpus order."""
+        return [search_form(c.text) for c in self.chunks.values()]
 
     @cached_property
     def corpus_form(self) -> str:
         """All chunk text in search form: tells whether the corpus uses a term at all."""
-        return "\n".join(search_form(c.text) for c in self.chunks.values())
+        return "\n".join(self.chunk_forms)
+
+    @cached_property
+    def _chunk_starts(self) -> list[int]:
+        """Where each chunk (in corpus order) starts in ``corpus_form``."""
+        starts, at = [], 0
+        for form in self.chunk_forms:
+            starts.append(at)
+            at += len(form) + 1
+        return starts
+
+    def phrase_chunks(self, phrase: str, doc_ids: Collection[str] | None = None) -> list[str]:
+        """Chunks whose text holds ``phrase`` (search form) verbatim, in corpus order."""
+        if not phrase:
+            return []
+        ids = list(self.chunks)
+        starts = self._chunk_starts
+        found: list[str] = []
+        at = self.corpus_form.find(phrase)
+        while at >= 0:
+            chunk_id = ids[bisect.bisect_right(starts, at) - 1]
+            if (doc_ids is None or self.chunks[chunk_id].doc_id in doc_ids) and (
+                not found or found[-1] != chunk_id
+            ):
+                found.append(chunk_id)
+            at = self.corpus_form.find(phrase, at + 1)
+        return found
 
 
 def figures_by_chunk(chunks: Iterable[Chunk], figures: Sequence[Figure]) -> dict[str, list[Figure]]:

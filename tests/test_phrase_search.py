@@ -1,0 +1,48 @@
+"""Quoted terms (“质量月”) are searched verbatim, as a third ranking in full mode."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from qa.assistant import Assistant
+from qa.retrieve.query import analyse
+from tests.conftest import index_folder
+from tests.fakes import FakeEmbedder
+
+FILLER = "".join(
+    f"（{n}）加强质量工作，推进月度质量分析，提高质量管理水平。\n" for n in "一二三四五六"
+)
+
+
+def _assistant(tmp_path: Path, phrase_matching: bool) -> Assistant:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir(exist_ok=True)
+    text = (
+        "海川市人民政府关于推进质量强市的意见\n一、主要任务\n"
+        f"{FILLER}（七）开展群众性活动。精心组织全国“质量月”活动。\n"
+    )
+    (corpus / "haichuan.txt").write_text(text, encoding="utf-8")
+    settings = index_folder(corpus, tmp_path / "index")
+    return Assistant(replace(settings, phrase_matching=phrase_matching), FakeEmbedder())
+
+
+def test_quoted_terms_are_read_from_the_question_in_search_form() -> None:
+    a = analyse("厦门对「質量月」和“三证合一”怎么安排?", [])
+    assert a.quoted_phrases == ("质量月", "三证合一")
+    assert analyse("《产品质量法》怎么规定?", []).quoted_phrases == ()
+
+
+def test_phrase_chunks_finds_the_chunks_holding_the_phrase(tmp_path: Path) -> None:
+    index = _assistant(tmp_path, True).index
+    (chunk_id,) = index.phrase_chunks("质量月")
+    assert "“质量月”" in index.chunks[chunk_id].text
+    assert index.phrase_chunks("质量月", doc_ids=("elsewhere",)) == []
+    assert index.phrase_chunks("没有的词") == []
+
+
+def test_a_quoted_term_brings_its_passage_to_the_top(tmp_path: Path) -> None:
+    question = "海川市的“质量月”怎么安排?"
+    for phrase_matching, expected in ((True, True), (False, False)):
+        answer = _assistant(tmp_path, phrase_matching).ask(question, k=1)
+        assert ("质量月" in answer.passages[0].chunk.text) is expected
