@@ -15,12 +15,11 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
 from qa.config import Settings
 from qa.duties.answer import duty_answer
 from qa.embed import Embedder, load_embedder
+from qa.embed.sentence_cache import SentenceVectors
 from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
 from qa.ingest.pages import ocr_confidence, span_pages
@@ -32,8 +31,6 @@ from qa.retrieve.stages import Ranking
 from qa.store import BuildSummary, IndexBackend, Progress, SearchIndex, open_backend
 from qa.textnorm import normalize_question, search_form
 from qa.types import Answer, AnswerProgress, Document, Figure, Passage
-
-SENTENCE_CACHE = 50_000  # sentence vectors kept between questions (~80 MB at 384 floats)
 
 
 class Assistant:
@@ -58,9 +55,11 @@ class Assistant:
         self._checked_at = time.monotonic()
         self._write_lock = threading.Lock()
         self._swap_lock = threading.Lock()
-        self._sentence_cache: dict[str, np.ndarray] = {}
+        self._sentence_vectors = SentenceVectors(embedder)
         self.retrievers = {
-            mode: Retriever(RetrievalConfig.for_mode(mode, settings), embedder, settings)
+            mode: Retriever(
+                RetrievalConfig.for_mode(mode, settings), embedder, settings, self._sentence_vectors
+            )
             for mode in MODES
         }
         self.generator: AnswerGenerator = GENERATORS.get(settings.answer_mode)(settings)
@@ -222,19 +221,6 @@ class Assistant:
             tuple(self.resolve_documents(doc_filter)),
         )
         return request, ranking
-
-    def _sentence_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """Passage-side vectors of answer sentences, cached: the same passages come back
-        question after question."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._sentence_cache]
-        if missing:
-            vectors = self.embedder.embed_passages(missing, batch_size=len(missing))
-            with self._swap_lock:
-                if len(self._sentence_cache) > SENTENCE_CACHE:
-                    self._sentence_cache.clear()
-                self._sentence_cache.update(zip(missing, vectors, strict=True))
-        dimension = self.embedder.dimension
-        return np.array([self._sentence_cache.get(t, np.zeros(dimension)) for t in texts])
 
     def _finish(self, answer: Answer, ranking: Ranking, started: float, t: float) -> Answer:
         answer.timings_ms.update(ranking.timings_ms)

@@ -79,6 +79,13 @@ class Settings:
     # Terms the question quotes (“质量月”) are also searched verbatim, as a third ranking
     # fused with the others at the keyword weight (qa.retrieve.stages.PhraseRanker).
     phrase_matching: bool = True
+    # Weight of the sentence rerank (qa.retrieve.stages.SentenceRerank): the top ten
+    # passages reordered by their best sentence's similarity to the question, fused with
+    # their order. It lifts hit@1 (v2 dev 0.721 -> 0.755 at 0.5, eval/qa.jsonl 0.864 ->
+    # 0.869) but not the answers (strict, dev / eval/qa.jsonl: 0 -> 0.837 / 0.869,
+    # 0.25 -> 0.831 / 0.874, 0.5 -> 0.837 / 0.869, 1.0 -> 0.843 / 0.865) and costs an
+    # encode of ~50 sentences per new question, so it is off (0).
+    sentence_rerank: float = 0.0
     # Weight of the embedded model's sentence-to-question similarity when the answering
     # sentence is chosen. None = the weight fitted with the others
     # (qa.answer.evidence.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and

@@ -60,3 +60,19 @@ def interleave(groups: Sequence[Sequence[tuple[str, float]]], limit: int) -> Ran
                 if len(out) >= limit:
                     return out
     return out
+
+
+def sentence_rerank(
+    head: Sequence[tuple[str, float]],
+    best_sentence: Mapping[str, float],
+    weight: float,
+    k: int,
+    order: Mapping[str, int],
+) -> Ranked:
+    """``head`` (the top of a ranking) fused by weighted reciprocal rank with its order
+    by each passage's best sentence similarity to the question: a long passage whose
+    one sentence answers is not outranked by one that is vaguely about everything."""
+    by_sentence = sorted(
+        (chunk_id for chunk_id, _ in head), key=lambda c: (-best_sentence.get(c, -1.0), order[c])
+    )
+    return rrf_fuse([[c for c, _ in head], by_sentence], order, k=k, weights=[1.0, weight])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from qa.config import Settings
 from qa.embed.base import Embedder
+from qa.embed.sentence_cache import SentenceVectors
 from qa.errors import InputError
 from qa.retrieve.query import QuestionAnalysis
 from qa.retrieve.stages import (
@@ -24,11 +25,13 @@ from qa.retrieve.stages import (
     FirstPass,
     Query,
     Ranking,
+    SentenceRerank,
     Stage,
 )
 from qa.store.index import SearchIndex
 
 MODES = ("keyword", "dense", "hybrid", "full")
+SENTENCE_RERANK_DEPTH = 10  # passages the sentence rerank reorders
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class RetrievalConfig:
     reranker: str = ""
     # The keyword weight scaled by the share of the question's words the corpus uses.
     vocabulary_weighting: bool = False
+    sentence_rerank: float = 0.0  # weight of the best-sentence order; 0 = off
 
     @classmethod
     def for_mode(cls, mode: str, settings: Settings) -> RetrievalConfig:
@@ -63,15 +67,21 @@ class RetrievalConfig:
             figure_boost=settings.figure_boost if full else 1.0,
             reranker=settings.reranker if full else "",
             vocabulary_weighting=full and settings.vocabulary_weighting,
+            sentence_rerank=settings.sentence_rerank if full else 0.0,
         )
 
 
 class Retriever:
     def __init__(
-        self, config: RetrievalConfig, embedder: Embedder, settings: Settings | None = None
+        self,
+        config: RetrievalConfig,
+        embedder: Embedder,
+        settings: Settings | None = None,
+        sentence_vectors: SentenceVectors | None = None,
     ) -> None:
         self.config = config
         self.embedder = embedder
+        self.sentence_vectors = sentence_vectors or SentenceVectors(embedder)
         rankers = [RANKERS[name]() for name in config.rankers]
         # A quoted phrase counts as much as the keyword ranking (it is an exact keyword).
         weights = [
@@ -83,6 +93,10 @@ class Retriever:
             self.stages.append(DocumentShares())
         if config.figure_boost != 1.0:
             self.stages.append(FigureBoost(config.figure_boost))
+        if config.sentence_rerank and "dense" in config.rankers:
+            self.stages.append(
+                SentenceRerank(config.sentence_rerank, SENTENCE_RERANK_DEPTH, config.rrf_k)
+            )
         if config.reranker:
             self.stages.append(RERANKERS.get(config.reranker)(settings or Settings()))
 
@@ -110,6 +124,7 @@ class Retriever:
             doc_filter=tuple(doc_filter) if doc_filter else None,
             ranking=ranking,
             weights=self.first_pass.weights_for(analysis, index),
+            sentence_vectors=self.sentence_vectors,
         )
         t = time.perf_counter()
         items = self.first_pass(query, query.doc_filter)

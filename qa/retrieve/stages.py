@@ -18,10 +18,18 @@ import numpy as np
 from qa.config import Settings
 from qa.indicators import documents_stating
 from qa.registry import Registry
-from qa.retrieve.fusion import Ranked, boost, interleave, rrf_fuse, vocabulary_coverage
+from qa.retrieve.fusion import (
+    Ranked,
+    boost,
+    interleave,
+    rrf_fuse,
+    sentence_rerank,
+    vocabulary_coverage,
+)
 from qa.retrieve.query import QuestionAnalysis
 from qa.store.base import Hit
 from qa.store.index import SearchIndex
+from qa.textnorm import split_sentences
 
 # A question across documents that names no indicator (各地…有哪些措施) shares the
 # results among at most this many documents of the best hits.
@@ -53,6 +61,8 @@ class Query:
     # Fusion weight of each ranker for this question (FirstPass.weights_for, computed
     # once per question); empty = the configured weights.
     weights: tuple[float, ...] = ()
+    # Passage-side vectors of sentences (cached), for the sentence rerank.
+    sentence_vectors: Callable[[Sequence[str]], np.ndarray] | None = None
 
 
 class Ranker(Protocol):
@@ -194,6 +204,43 @@ class FigureBoost:
         if not query.analysis.wants_figure:
             return items
         return boost(items, query.index.has_figure, self.factor, query.index.order)
+
+
+@dataclass(frozen=True)
+class SentenceRerank:
+    """The top ``depth`` passages reordered by fusing their order with the order of each
+    one's best sentence similarity to the question (the embedded model, sentence by
+    sentence). Questions across documents keep their per-document shares untouched."""
+
+    weight: float
+    depth: int
+    rrf_k: int
+
+    def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked:
+        analysis = query.analysis
+        if (
+            query.vector is None
+            or query.sentence_vectors is None
+            or analysis.across_documents
+            or len(analysis.doc_ids) > 1
+        ):
+            return items
+        head = list(items[: self.depth])
+        texts: list[str] = []
+        owners: list[str] = []
+        for chunk_id, _ in head:
+            text = query.index.chunks[chunk_id].text
+            for start, end in split_sentences(text):
+                texts.append(text[start:end])
+                owners.append(chunk_id)
+        if not texts:
+            return items
+        similarity = query.sentence_vectors(texts) @ np.asarray(query.vector).reshape(-1)
+        best: dict[str, float] = {}
+        for chunk_id, value in zip(owners, similarity, strict=True):
+            best[chunk_id] = max(best.get(chunk_id, -1.0), float(value))
+        reranked = sentence_rerank(head, best, self.weight, self.rrf_k, query.index.order)
+        return [*reranked, *items[self.depth :]]
 
 
 # Rerankers: name -> factory from Settings. None ships: no Chinese cross-encoder exists
