@@ -171,6 +171,9 @@ class Assistant:
         documents = list(index.documents.values())
         text = self.resolve(question, history, documents)
         analysis = analyse(text, documents)
+        if history and text != normalize_question(question):
+            asked = analyse(normalize_question(question), documents).content_tokens
+            analysis = replace(analysis, asked_tokens=asked)
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
         # A comparison cites one passage per document it compares, however many.

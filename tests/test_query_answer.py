@@ -5,6 +5,7 @@ from conftest import make_document
 from qa.answer.cited_figures import relevant_figures
 from qa.answer.evidence import Evidence, choose_evidence, clause_window, score_evidence
 from qa.answer.text import sentences_text
+from qa.ingest.figures import extract_figures
 from qa.retrieve.query import analyse, place_aliases
 from qa.types import AnswerSentence, Chunk, Citation, Document, Figure, Passage
 
@@ -291,3 +292,27 @@ def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:
         passages = [_passage(1, before + answer, "alxa", start=10)]
         chosen = choose_evidence(score_evidence(a, passages, {}, idf), a, (), passages)
         assert [e.text for e in chosen] == shown
+
+
+def test_a_completed_follow_up_is_answered_by_the_words_just_asked() -> None:
+    from dataclasses import replace
+
+    # 消费者权益保护法 第五十五条, and the idf its words have in the v2 evaluation index.
+    text = (
+        "第五十五条 经营者提供商品或者服务有欺诈行为的，应当按照消费者的要求增加赔偿其受到的"
+        "损失，增加赔偿的金额为消费者购买商品的价款或者接受服务的费用的三倍；"
+        "增加赔偿的金额不足五百元的，为五百元。法律另有规定的，依照其规定。\n"
+        "经营者明知商品或者服务存在缺陷，仍然向消费者提供，造成消费者或者其他受害人死亡或者"
+        "健康严重损害的，受害人有权要求经营者依照本法第四十九条、第五十一条等法律规定赔偿损失，"
+        "并有权要求所受损失二倍以下的惩罚性赔偿。"
+    )
+    idf = {"经营": 1.3, "经营者": 2.0, "欺诈": 6.1, "行为": 2.4, "增加": 5.0, "赔偿": 3.0}
+    idf |= {"金额": 3.8, "明知": 5.0, "商品": 2.8, "缺陷": 3.1, "还": 4.2, "结果": 3.1, "人": 3.9}
+    resolved = "经营者有欺诈行为的，增加赔偿的金额是多少?要是明知商品有缺陷还卖，结果把人害死了呢?"
+    asked = analyse("要是明知商品有缺陷还卖，结果把人害死了呢?", DOCS).content_tokens
+    passages = [_passage(1, text, "xm", start=0)]
+    figures = {1: extract_figures(make_document(text=text, doc_id="xm"))}  # 三倍 is no figure
+    whole = analyse(resolved, DOCS)
+    follow_up = replace(whole, asked_tokens=asked)
+    assert "惩罚性赔偿" in score_evidence(follow_up, passages, figures, idf)[0].text
+    assert "三倍" in score_evidence(whole, passages, figures, idf)[0].text  # the frame alone

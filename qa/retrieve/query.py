@@ -177,6 +177,9 @@ class QuestionAnalysis:
     stated_figures: tuple[str, ...] = ()  # figures the question itself states (100万元)
     # Terms the question quotes (“质量月”, "三证合一"), in search form: asked verbatim.
     quoted_phrases: tuple[str, ...] = ()
+    # A follow-up completed from the conversation: the words of the question as asked
+    # (要是…把人害死了呢? after 增加赔偿的金额是多少?); empty when it was asked whole.
+    asked_tokens: tuple[str, ...] = ()
 
 
 # Part-of-speech tags (jieba) of words that name what a question is about.
