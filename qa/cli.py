@@ -251,10 +251,15 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def render_answer(answer: Any) -> str:
+    from qa.present.related import also_stated_text
+
     lines = [f"问：{answer.question}"]
     lines += [f"注：{note}" for note in answer.notes]
     generated = " (模型生成，已核对出处和数字)" if answer.mode != "extractive" else ""
-    lines += [f"答{generated}：{answer.answer}", ""]
+    lines += [f"答{generated}：{answer.answer}"]
+    if answer.found and answer.also_stated:
+        lines.append(f"另见：{also_stated_text(answer)}")
+    lines.append("")
     for p in answer.passages:
         path = " > ".join(p.chunk.section_path) or "(前言)"
         lines.append(f"[{p.rank}] 《{p.doc_title}》 {path}  (score {p.score:.3f})")

@@ -170,6 +170,17 @@ def test_comparison_names_who_states_nothing_and_related_rows_link(page: Page) -
     assert in_viewport(page, page.locator(target))
 
 
+def test_a_question_naming_no_place_shows_the_other_documents_stating_it(page: Page) -> None:
+    turn = ask(page, "森林覆盖率目标是多少?")
+    also = turn.locator(".qa-also")
+    assert "其他文件也提出了这一指标" in also.inner_text()
+    assert "42.9%" in also.inner_text()
+    link = also.locator("a.qa-cite").first
+    target = link.get_attribute("href")
+    link.click()
+    assert in_viewport(page, page.locator(target))
+
+
 def test_document_markup_is_shown_as_text_not_run(page: Page) -> None:
     turn = ask(page, "产品监督抽查合格率达到多少?", document="某县质量强县工作意见")
     assert "<script>window.__pwned = 1</script>" in turn.inner_text()

@@ -26,7 +26,13 @@ from qa.present.html import (
     page_note,
     value_spans,
 )
-from qa.present.related import missing_from_comparison, related_figures
+from qa.present.related import (
+    ALSO_STATED,
+    also_stated_items,
+    also_stated_text,
+    missing_from_comparison,
+    related_figures,
+)
 from qa.types import Answer, AnswerSentence, CitedFigure, Document, Passage
 
 CLOSEST_HEADING = "最接近的段落（仅供参考）"
@@ -107,6 +113,17 @@ def comparison_html(turn: int, answer: Answer) -> str:
     return _table(head, rows, "qa-compare")
 
 
+def also_stated_html(turn: int, answer: Answer) -> str:
+    """A place-less answer names the other documents that state the same indicator."""
+    items = also_stated_items(answer)
+    if not items:
+        return ""
+    parts = "；".join(
+        f"{esc(where)}：{esc(text)}{_cite(turn, rank)}" for where, text, rank in items
+    )
+    return f'<div class="qa-also">{ALSO_STATED}{parts}。</div>'
+
+
 def missing_html(answer: Answer, documents: Mapping[str, Document]) -> str:
     missing = missing_from_comparison(answer, documents)
     if not missing:
@@ -145,6 +162,8 @@ def plain_text(answer: Answer) -> str:
     """What "复制回答" copies: the answer, then one line per cited passage."""
     if answer.found:
         lines = [answer.answer.strip()]
+        if answer.also_stated:
+            lines.append(also_stated_text(answer))
     else:
         lines = [f"{NOT_FOUND}{answer.not_found_reason}".strip()]
     if answer.passages:
@@ -198,6 +217,7 @@ def answer_block(turn: int, answer: Answer, documents: Mapping[str, Document]) -
             f"{_sentences(turn, answer.sentences, first)}</div>"
             + comparison_html(turn, answer)
             + missing_html(answer, documents)
+            + also_stated_html(turn, answer)
         )
     else:
         # One statement of the fact and its reason; the cards' heading says the rest.

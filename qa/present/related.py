@@ -61,3 +61,25 @@ def missing_from_comparison(answer: Answer, documents: Mapping[str, Document]) -
         return []
     present = {c.figure.doc_id for c in answer.table}
     return [d for d in compared_documents(answer, documents) if d.doc_id not in present]
+
+
+ALSO_STATED = "其他文件也提出了这一指标："
+
+
+def also_stated_items(answer: Answer) -> list[tuple[str, str, int]]:
+    """(region or title, the figure's own words, passage rank) for each other document
+    stating the indicator the answer states, for a question naming no place."""
+    if not answer.found:
+        return []
+    label = {p.rank: p.region or p.doc_title for p in answer.passages}
+    return [
+        (label.get(c.passage_rank, ""), c.figure.text, c.passage_rank) for c in answer.also_stated
+    ]
+
+
+def also_stated_text(answer: Answer) -> str:
+    """The same as one line of text ("" when there is none)."""
+    items = also_stated_items(answer)
+    if not items:
+        return ""
+    return ALSO_STATED + "；".join(f"{where}：{text}[{rank}]" for where, text, rank in items) + "。"

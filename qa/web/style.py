@@ -33,6 +33,8 @@ PAGE_CSS = (
 .qa-flash { outline: 3px solid #f0a020; outline-offset: 2px; transition: outline-color .3s; }
 .qa-missing { background: #fff8e6; border-left: 4px solid #f0a020; padding: .4rem .8rem;
   margin: .4rem 0; font-size: .95rem; }
+.qa-also { background: #eef5ff; border-left: 4px solid #1a5fb4; padding: .4rem .8rem;
+  margin: .4rem 0; font-size: .95rem; }
 .qa-empty, .qa-hint { color: #555; padding: .6rem .2rem; }
 .qa-doc-title { font-weight: 700; font-size: 1.05rem; margin-bottom: .2rem; }
 .qa-doc-meta { display: flex; flex-wrap: wrap; gap: .3rem 1rem; color: #444; font-size: .9rem;
