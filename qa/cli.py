@@ -257,9 +257,8 @@ def render_answer(answer: Any) -> str:
     lines += [f"注：{note}" for note in answer.notes]
     generated = " (模型生成，已核对出处和数字)" if answer.mode != "extractive" else ""
     lines += [f"答{generated}：{answer.answer}"]
-    if answer.found and answer.also_stated:
-        lines.append(f"另见：{also_stated_text(answer)}")
-    lines.append("")
+    also = also_stated_text(answer)  # "" unless a place-less answer has others to name
+    lines += [f"另见：{also}", ""] if also else [""]
     for p in answer.passages:
         path = " > ".join(p.chunk.section_path) or "(前言)"
         lines.append(f"[{p.rank}] 《{p.doc_title}》 {path}  (score {p.score:.3f})")

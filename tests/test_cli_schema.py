@@ -11,41 +11,7 @@ from qa import cli
 from qa.assistant import Assistant
 from qa.present.records import answer_to_record
 from tests.fakes import FakeEmbedder
-
-# The first version's keys, and the fields the structured answer added after it.
-ANSWER_KEYS = {"question", "found", "answer", "passages", "figures", "timings_ms"} | {
-    "answer_mode",
-    "sentences",
-    "table",
-    "not_found_reason",
-    "notes",
-    "resolved_question",
-    "also_stated",
-}
-PASSAGE_KEYS = {
-    "rank",
-    "doc_id",
-    "doc_title",
-    "region",
-    "section_path",
-    "text",
-    "span",
-    "score",
-} | {
-    "pages",
-    "ocr",
-    "ocr_confidence",
-}
-FIGURE_KEYS = {
-    "indicator",
-    "value",
-    "unit",
-    "comparator",
-    "target_year",
-    "lead_department",
-    "text",
-    "passage_rank",
-}
+from tests.schema import ANSWER_KEYS, FIGURE_KEYS, PASSAGE_KEYS
 
 
 def test_answer_record_schema_and_verbatim_figures(fake_assistant: Assistant) -> None:

@@ -63,16 +63,28 @@ def test_comparison_names_the_documents_that_state_nothing(tmp_path: Path) -> No
 def test_question_without_a_place_lists_other_documents_with_the_indicator(
     tmp_path: Path,
 ) -> None:
+    from qa.cli import render_answer
+    from qa.present.conversation import answer_block, plain_text
+
     assistant = _corpus(tmp_path, 6)
     answer = assistant.ask("产品监督抽查合格率的目标是多少?")
     assert answer.found
     first = answer.sentences[0].citations[0].doc_id
     others = {c.figure.doc_id for c in answer.also_stated}
     assert others and first not in others and len(others) <= 5
+    # Shown with the answer on the page (linked to their cards), in the copied text, in
+    # the CLI; a question naming its place lists none.
+    html = answer_block(1, answer, assistant.index.documents)
     for cited in answer.also_stated:
         passage = answer.passages[cited.passage_rank - 1]
         assert passage.chunk.doc_id == cited.figure.doc_id
         assert cited.figure.text in passage.chunk.text
+        assert passage.region in html and cited.figure.text in html
+        assert f'href="#qa-t1-card-{cited.passage_rank}"' in html
+    assert "其他文件也提出了这一指标" in plain_text(answer)
+    assert "另见：其他文件也提出了这一指标" in render_answer(answer)
+    named = assistant.ask("海川市产品监督抽查合格率的目标是多少?")
+    assert not named.also_stated and "其他文件也提出" not in plain_text(named)
 
 
 def test_a_document_naming_the_indicator_without_a_figure_stays_in_the_comparison(
@@ -92,23 +104,3 @@ def test_a_document_naming_the_indicator_without_a_figure_stays_in_the_compariso
     answered = {c.doc_id for s in answer.sentences for c in s.citations}
     assert answered == {"doc00", "doc01", "doc02"}
     assert any("85%" in s.text for s in answer.sentences)
-
-
-def test_the_other_documents_stating_the_indicator_are_shown_with_the_answer(
-    tmp_path: Path,
-) -> None:
-    from qa.cli import render_answer
-    from qa.present.conversation import answer_block, plain_text
-
-    assistant = _corpus(tmp_path, 6)
-    answer = assistant.ask("产品监督抽查合格率的目标是多少?")
-    assert answer.also_stated
-    html = answer_block(1, answer, assistant.index.documents)
-    for cited in answer.also_stated:
-        passage = answer.passages[cited.passage_rank - 1]
-        assert passage.region in html and cited.figure.text in html
-        assert f'href="#qa-t1-card-{cited.passage_rank}"' in html
-    assert "其他文件也提出了这一指标" in plain_text(answer)
-    assert "另见：其他文件也提出了这一指标" in render_answer(answer)
-    named = assistant.ask("海川市产品监督抽查合格率的目标是多少?")
-    assert not named.also_stated and "其他文件也提出" not in plain_text(named)

@@ -175,9 +175,10 @@ def not_found_reason(
 
 def extractive_for(settings: Settings) -> ExtractiveGenerator:
     """The extractive generator with the settings' sentence-similarity weight, if set."""
-    if settings.sentence_similarity is None:
-        return ExtractiveGenerator(EVIDENCE_WEIGHTS)
-    return ExtractiveGenerator({**EVIDENCE_WEIGHTS, "similarity": settings.sentence_similarity})
+    weight = settings.sentence_similarity
+    return ExtractiveGenerator(
+        EVIDENCE_WEIGHTS if weight is None else {**EVIDENCE_WEIGHTS, "similarity": weight}
+    )
 
 
 GENERATORS.register("extractive", extractive_for)

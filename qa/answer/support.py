@@ -103,14 +103,15 @@ def unsupported_reason(
     ``answer_passages``: the passages those sentences come from.
     """
     evidence = search_form("".join(_cited_text(p) for p in passages))
+    # What the answer rests on: the passages it comes from (all of them when not given).
+    source = (
+        search_form("".join(_cited_text(p) for p in answer_passages))
+        if answer_passages
+        else evidence
+    )
     if analysis.unknown_places and not analysis.doc_ids:
         # A place no document is about must be where the answer comes from: in a large
         # corpus some other passage nearly always mentions 杭州 or 北京 in passing.
-        source = (
-            search_form("".join(_cited_text(p) for p in answer_passages))
-            if answer_passages
-            else evidence
-        )
         absent = [p for p in analysis.unknown_places if search_form(p) not in source]
         if absent:
             return f"现有文件中没有关于“{'、'.join(absent)}”的文件。"
@@ -146,10 +147,8 @@ def unsupported_reason(
     if anchorless and not analysis.doc_ids:
         return f"文件中没有提到“{'、'.join(anchorless)}”。"
     words = [t for t in analysis.content_tokens if len(t) >= 2]
-    if words and answer_passages:
-        source = search_form("".join(_cited_text(p) for p in answer_passages))
-        if not any(w in source for w in words):
-            return "相关段落与问题没有共同的词语，无法确定答案。"
+    if words and answer_passages and not any(w in source for w in words):
+        return "相关段落与问题没有共同的词语，无法确定答案。"
     if analysis.asks_money and not any(_money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
     if analysis.asks_when and answer_text and not _TIME.search(search_form(answer_text)):

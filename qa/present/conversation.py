@@ -161,9 +161,8 @@ def figures_html(turn: int, answer: Answer, figures: Sequence[CitedFigure]) -> s
 def plain_text(answer: Answer) -> str:
     """What "复制回答" copies: the answer, then one line per cited passage."""
     if answer.found:
-        lines = [answer.answer.strip()]
-        if answer.also_stated:
-            lines.append(also_stated_text(answer))
+        also = also_stated_text(answer)  # "" unless a place-less answer names others
+        lines = [answer.answer.strip(), also] if also else [answer.answer.strip()]
     else:
         lines = [f"{NOT_FOUND}{answer.not_found_reason}".strip()]
     if answer.passages:

@@ -63,6 +63,8 @@ class Query:
     weights: tuple[float, ...] = ()
     # Passage-side vectors of sentences (cached), for the sentence rerank.
     sentence_vectors: Callable[[Sequence[str]], np.ndarray] | None = None
+    # Chunk id -> how many of the quoted phrases it holds (PhraseRanker, per question).
+    phrase_counts: dict[str, int] | None = None
 
 
 class Ranker(Protocol):
@@ -103,10 +105,20 @@ class PhraseRanker:
         phrases = query.analysis.quoted_phrases
         if not phrases:
             return []
-        held: dict[str, int] = {}
-        for phrase in phrases:
-            for chunk_id in query.index.phrase_chunks(phrase, doc_ids):
-                held[chunk_id] = held.get(chunk_id, 0) + 1
+        if query.phrase_counts is None:
+            # Once per question: per-document shares call every ranker once a document,
+            # and each search is a scan of the whole corpus text.
+            counts: dict[str, int] = {}
+            for phrase in phrases:
+                for chunk_id in query.index.phrase_chunks(phrase):
+                    counts[chunk_id] = counts.get(chunk_id, 0) + 1
+            query.phrase_counts = counts
+        chunks = query.index.chunks
+        held = {
+            c: n
+            for c, n in query.phrase_counts.items()
+            if doc_ids is None or chunks[c].doc_id in doc_ids
+        }
         order = query.index.order
         best = sorted(held, key=lambda c: (-held[c], order[c]))[: query.depth]
         return [Hit(chunk_id, float(held[chunk_id])) for chunk_id in best]
