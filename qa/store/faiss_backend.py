@@ -34,7 +34,7 @@ from qa.store.files import (
     write_jsonl,
     writer_lock,
 )
-from qa.store.index import IndexInfo, SearchIndex
+from qa.store.index import SearchIndex
 from qa.store.keyword import Bm25KeywordIndex
 from qa.store.records import (
     chunk_from_record,
@@ -106,13 +106,7 @@ class FaissBackend:
                 REBUILD_HINT,
             )
         return SearchIndex(
-            info=IndexInfo(
-                build_id=manifest.build_id,
-                model=manifest.model,
-                dimension=manifest.dimension,
-                corpus_hash=manifest.corpus_hash,
-                store_kind=manifest.store_kind,
-            ),
+            info=manifest.index_info("faiss"),
             documents={p.document.doc_id: p.document for p in parsed},
             chunks=chunks,
             figures=[f for p in parsed for f in p.figures],

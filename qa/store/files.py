@@ -22,6 +22,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from qa.errors import IndexCorruptError, IndexLockedError, IndexMissingError
+from qa.store.index import BuildRecord
 from qa.store.layout import BUILDS, LOCK, MANIFEST
 
 # 2: records keyed by chunk id (vector_ids.tsv, keyword ids), document texts and
@@ -31,15 +32,7 @@ REBUILD_HINT = "Rebuild it with `python -m qa build --force` (or `make index`)."
 
 
 @dataclass(frozen=True)
-class Manifest:
-    build_id: str
-    model: str
-    dimension: int
-    chunk_count: int
-    corpus_hash: str
-    store_kind: str
-    code_version: str
-    created: str
+class Manifest(BuildRecord):
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
 

@@ -30,6 +30,26 @@ class IndexInfo:
     backend: str = "faiss"
 
 
+@dataclass(frozen=True)
+class BuildRecord:
+    """What every backend records of a build, whatever else it adds (the FAISS
+    manifest's files, the Milvus build's document order)."""
+
+    build_id: str
+    model: str
+    dimension: int
+    chunk_count: int
+    corpus_hash: str
+    store_kind: str
+    code_version: str
+    created: str
+
+    def index_info(self, backend: str) -> IndexInfo:
+        return IndexInfo(
+            self.build_id, self.model, self.dimension, self.corpus_hash, self.store_kind, backend
+        )
+
+
 @dataclass
 class SearchIndex:
     info: IndexInfo

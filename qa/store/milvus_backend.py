@@ -34,7 +34,7 @@ from qa.ingest.corpus import check_new_documents, corpus_hash
 from qa.store.base import STORES, BuildSummary, Progress
 from qa.store.embed_cache import EmbeddingCache, cache_folder, embed_chunks
 from qa.store.faiss_vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
-from qa.store.index import IndexInfo, SearchIndex
+from qa.store.index import SearchIndex
 from qa.store.milvus_builds import (
     create_collection,
     current_collection,
@@ -150,14 +150,7 @@ class MilvusBackend:
                 self.client, self.uri, collection, len(chunks), records.document_frequency
             )
         return SearchIndex(
-            info=IndexInfo(
-                build_id=info.build_id,
-                model=info.model,
-                dimension=info.dimension,
-                corpus_hash=info.corpus_hash,
-                store_kind=info.store_kind,
-                backend="milvus",
-            ),
+            info=info.index_info("milvus"),
             documents=records.documents,
             chunks={c.chunk_id: c for c in chunks},
             figures=[f for doc_id in records.documents for f in records.figures[doc_id]],

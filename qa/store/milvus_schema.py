@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from qa.store.index import BuildRecord
 from qa.store.records import (
     chunk_from_record,
     document_from_record,
@@ -228,17 +229,9 @@ def oversized(chunk: Chunk) -> str:
 
 # -- records -------------------------------------------------------------------------
 @dataclass(frozen=True)
-class BuildInfo:
+class BuildInfo(BuildRecord):
     """The build's own record: what it was built from (the FAISS manifest's role)."""
 
-    build_id: str
-    model: str
-    dimension: int
-    chunk_count: int
-    corpus_hash: str
-    store_kind: str
-    code_version: str
-    created: str
     doc_order: list[str]
     format_version: int = FORMAT_VERSION
 
