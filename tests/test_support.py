@@ -2,7 +2,7 @@
 
 from conftest import make_document
 
-from qa.answer.support import unsupported_reason
+from qa.answer.support import sharing_ranks, unsupported_reason
 from qa.retrieve.query import analyse, topic_terms
 from qa.textnorm import search_form
 from qa.types import Chunk, Document, Figure, Passage
@@ -191,3 +191,26 @@ def test_an_answer_from_passages_sharing_no_word_with_the_question_is_a_guess() 
     # One shared word (here in the passage, not the sentence) is enough to answer.
     related = _passages("合理划分义务教育学区。", "ty")
     assert unsupported_reason(a, related, CORPUS + "学区", answer_passages=related) == ""
+
+
+def test_a_term_whose_words_stand_in_the_named_documents_passages_is_a_rewording() -> None:
+    # 服务行业 is another document's word; 厦门's passage says 服务业 and 行业自律: the
+    # question rewords what it says, it does not ask about something it lacks.
+    xm = "将厦门优质品牌评价范围拓展至服务业，行业自律能力明显增强。"
+    corpus = CORPUS + search_form(xm + "生活性服务行业")
+    a = analyse("厦门会不会把服务行业纳入品牌评价?", DOCS)
+    assert "服务行业" in a.topic_terms
+    assert unsupported_reason(a, _passages(xm, "xm"), corpus) == ""
+    # Without 行业 in the passage, the term is absent from 厦门's document.
+    lacking = "将厦门优质品牌评价范围拓展至服务业。"
+    assert "服务行业" in unsupported_reason(a, _passages(lacking, "xm"), corpus)
+
+
+def test_sharing_ranks_are_the_passages_with_a_word_of_the_question() -> None:
+    a = analyse("孩子上学的学区怎么划分?", DOCS)
+    unrelated = _passages(TY_TEXT, "ty")[0]
+    related = Passage(2, Chunk("xm:1", "xm", (), (), "合理划分学区。", (0, 7)), "t", "r", 0.5)
+    assert sharing_ranks(a, [unrelated, related]) == {2}
+    assert sharing_ranks(a, [unrelated]) == set()
+    wordless = analyse("吗?", DOCS)
+    assert sharing_ranks(wordless, [unrelated, related]) == {1, 2}

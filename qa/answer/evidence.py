@@ -91,11 +91,11 @@ _SUBJECT_BEFORE = re.compile(
     r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围)"
 )
 _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
-LIST_LIMIT = 400
+LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
 # The weight of the words just asked in a follow-up completed from the conversation
 # (v2 dev strict 0.837 -> 0.843, eval/qa.jsonl unchanged: it has no follow-ups).
 FOLLOWUP_FOCUS = 2.0
-KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought  # characters of a list's items shown with its introducing sentence
+KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 
 

@@ -20,7 +20,7 @@ from qa.answer.evidence import (
     states,
     with_similarity,
 )
-from qa.answer.support import unsupported_reason
+from qa.answer.support import sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
 from qa.indicators import also_stated, documents_stating, names_every_term
@@ -61,6 +61,10 @@ class ExtractiveGenerator:
         analysis, passages, index = request.analysis, request.passages, request.index
         figures_by_rank = {p.rank: index.chunk_figures.get(p.chunk.chunk_id, []) for p in passages}
         evidence = self.evidence(request)
+        # An answer rests on a passage sharing a word with the question when one does:
+        # the best sentence of one that shares none is a guess (rule 8 of not-found).
+        sharing = sharing_ranks(analysis, passages)
+        evidence = [e for e in evidence if e.passage_rank in sharing] or evidence
         labels = {d.doc_id: d.region or d.title for d in index.documents.values()}
         per_document: list[str] = []
         if analysis.across_documents:

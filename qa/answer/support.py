@@ -86,6 +86,16 @@ def _cited_text(passage: Passage) -> str:
     return passage.doc_title + "".join(passage.chunk.section_path) + passage.chunk.text
 
 
+def sharing_ranks(analysis: QuestionAnalysis, passages: Sequence[Passage]) -> set[int]:
+    """The ranks of the passages that share a word of two or more characters with the
+    question (with their titles and headings); every rank when the question has no
+    such word. Rule 8: an answer resting on none of them is a guess."""
+    words = [t for t in analysis.content_tokens if len(t) >= 2]
+    if not words:
+        return {p.rank for p in passages}
+    return {p.rank for p in passages if any(w in search_form(_cited_text(p)) for w in words)}
+
+
 def unsupported_reason(
     analysis: QuestionAnalysis,
     passages: Sequence[Passage],
@@ -128,7 +138,9 @@ def unsupported_reason(
     if analysis.doc_ids:
         # A named document that lacks the topic other documents state (太原的森林覆盖率):
         # words missing from its passages that it never uses at all, while others do.
-        missing = [t for t in analysis.topic_terms if t not in top]
+        # A term whose words all stand in the passages is a rewording of what they say
+        # (服务行业 beside 服务业 and 行业自律), as rule 5 treats unknown terms.
+        missing = [t for t in analysis.topic_terms if _unknown(t, top)]
         known_elsewhere = [
             t
             for t in missing
