@@ -24,7 +24,7 @@ from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
 from qa.ingest.pages import ocr_confidence, span_pages
 from qa.ingest.parse import parse_file
-from qa.retrieve.followup import resolve_followup
+from qa.retrieve.followup import missing_context, resolve_followup
 from qa.retrieve.query import QuestionAnalysis, analyse, names_document
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
@@ -240,6 +240,9 @@ class Assistant:
         history: Sequence[str] = (),
     ) -> Answer:
         started = time.perf_counter()
+        incomplete = self._incomplete_answer(question, history)
+        if incomplete is not None:
+            return incomplete
         duty = self._duty_answer(question, doc_filter, history)
         if duty is not None:
             return duty
@@ -258,6 +261,17 @@ class Assistant:
         """What the answer generator receives for a question (for fitting and inspection:
         eval/fit_evidence.py scores its sentences)."""
         return self._request(question, k, None, mode, history)[0]
+
+    def _incomplete_answer(self, question: str, history: Sequence[str]) -> Answer | None:
+        """A follow-up asked with no question before it (厦门呢?): ask for the whole
+        question instead of answering a guess."""
+        if any(not isinstance(h, str) or h.strip() for h in history or ()):
+            return None  # a conversation to complete it from (checked by ``resolve``)
+        text = self.validate(question)
+        reason = missing_context(text, list(self.index.documents.values()))
+        if not reason:
+            return None
+        return Answer(question=text, found=False, answer=reason, not_found_reason=reason)
 
     def _duty_answer(
         self, question: str, doc_filter: str | Sequence[str] | None, history: Sequence[str]
@@ -285,9 +299,11 @@ class Assistant:
         lock is held while the model writes.
         """
         started = time.perf_counter()
-        duty = self._duty_answer(question, doc_filter, history)
-        if duty is not None:
-            return iter([AnswerProgress(answer=duty)])
+        done = self._incomplete_answer(question, history) or self._duty_answer(
+            question, doc_filter, history
+        )
+        if done is not None:
+            return iter([AnswerProgress(answer=done)])
         request, ranking = self._request(question, k, doc_filter, mode, history)
         return self._stream(request, ranking, started)
 

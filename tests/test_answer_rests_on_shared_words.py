@@ -21,7 +21,9 @@ def test_the_answer_comes_from_the_passage_sharing_a_word_not_from_a_guess(
     # The top passage echoes the question's characters (谁, 量, 数为) but none of its
     # words; the second holds 为准, the question's own word, in its heading only.
     guess = _passage(1, "第二十五条", "各家为秤，以谁量的数为。", doc_id)
-    rule = _passage(2, "第二十一条 以何为准", "处理计量纠纷，以国家计量基准器具检定的数据。", doc_id)
+    rule = _passage(
+        2, "第二十一条 以何为准", "处理计量纠纷，以国家计量基准器具检定的数据。", doc_id
+    )
     request = replace(
         fake_assistant.answer_request(QUESTION), passages=(guess, rule), similarity=None
     )

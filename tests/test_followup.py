@@ -3,8 +3,10 @@
 import pytest
 from conftest import make_document
 
+from qa.answer.text import NOT_FOUND
 from qa.assistant import Assistant
-from qa.retrieve.followup import resolve_followup
+from qa.present.conversation import answer_block, plain_text
+from qa.retrieve.followup import missing_context, resolve_followup
 
 DOCS = [
     make_document(doc_id="xm", region="厦门市"),
@@ -59,3 +61,66 @@ def test_bad_history_is_a_readable_error(fake_assistant: Assistant) -> None:
 
     with pytest.raises(InputError, match="历史"):
         fake_assistant.ask("太原呢?", history=[3])  # type: ignore[list-item]
+
+
+@pytest.mark.parametrize(
+    ("previous", "question", "resolved"),
+    [
+        # Either script, and one script after the other: the places are the documents'.
+        ("太原市食品安全抽检合格率目标?", "廈門呢？", "廈門食品安全抽檢合格率目標?"),
+        ("廈門市森林覆蓋率目標是多少？", "那太原的呢?", "太原森林覆盖率目标是多少?"),
+        ("廈門市森林覆蓋率目標是多少？", "太原呢？", "太原森林覆盖率目标是多少?"),
+    ],
+)
+def test_follow_ups_across_scripts(previous: str, question: str, resolved: str) -> None:
+    assert resolve_followup(question, [previous], DOCS) == resolved
+
+
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("厦门呢?", "只说了地区"),
+        ("那太原的呢？", "只说了地区"),
+        ("廈門呢？", "廈門的森林覆蓋率"),
+        ("东莞", "只说了地区"),
+        ("那牵头部门是谁?", "质量强市工作的牵头部门是谁"),
+        ("那责任单位有哪些?", "接着上一个问题"),
+    ],
+)
+def test_a_follow_up_with_no_question_before_it_is_named(question: str, says: str) -> None:
+    assert says in missing_context(question, DOCS)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "厦门到2018年森林覆盖率要达到多少?",
+        "牵头部门是谁?",  # no follow-up marker: answered as asked
+        "新型科研机构呢?",  # an item, not only a place
+        "那厦门的森林覆盖率目标是多少?",
+        "各地呢?",
+    ],
+)
+def test_questions_that_stand_alone_need_no_context(question: str) -> None:
+    assert missing_context(question, DOCS) == ""
+
+
+def test_the_assistant_asks_for_the_whole_question_instead_of_guessing(
+    fake_assistant: Assistant,
+) -> None:
+    alone = fake_assistant.ask("厦门呢?")
+    assert not alone.found and not alone.passages
+    assert "上一个问题" in alone.answer and alone.not_found_reason == alone.answer
+    # The page and the copied text ask for the question; they do not say "not found
+    # in the documents", which were never searched.
+    page = answer_block(1, alone, fake_assistant.index.documents)
+    assert alone.answer in plain_text(alone) and NOT_FOUND not in plain_text(alone)
+    assert "上一个问题" in page and NOT_FOUND not in page
+    streamed = list(fake_assistant.ask_stream("厦门呢?"))
+    assert [p.answer for p in streamed] == [alone]
+    # Blank history is no conversation; a real one completes the question.
+    assert not fake_assistant.ask("厦门呢?", history=["  "]).found
+    followed = fake_assistant.ask(
+        "厦门呢?", history=["太原到2014年底主要农产品抽查合格率要达到多少?"]
+    )
+    assert followed.passages and "上一个问题" not in followed.answer

@@ -158,13 +158,19 @@ def figures_html(turn: int, answer: Answer, figures: Sequence[CitedFigure]) -> s
     return "<h4>相关数据</h4>" + _table(head, rows, "qa-figures")
 
 
+def _not_found_lead(answer: Answer) -> str:
+    """ "Not found in the documents", unless the question was never searched (a
+    follow-up with no question before it: its reason says what to ask instead)."""
+    return NOT_FOUND if answer.answer.startswith(NOT_FOUND) else ""
+
+
 def plain_text(answer: Answer) -> str:
     """What "复制回答" copies: the answer, then one line per cited passage."""
     if answer.found:
         also = also_stated_text(answer)  # "" unless a place-less answer names others
         lines = [answer.answer.strip(), also] if also else [answer.answer.strip()]
     else:
-        lines = [f"{NOT_FOUND}{answer.not_found_reason}".strip()]
+        lines = [f"{_not_found_lead(answer)}{answer.not_found_reason}".strip()]
     if answer.passages:
         lines += ["", "出处："]
         lines += [
@@ -221,7 +227,7 @@ def answer_block(turn: int, answer: Answer, documents: Mapping[str, Document]) -
     else:
         # One statement of the fact and its reason; the cards' heading says the rest.
         top = (
-            f'<div class="qa-notfound" id="qa-t{turn}-answer"><b>{NOT_FOUND}</b>'
+            f'<div class="qa-notfound" id="qa-t{turn}-answer"><b>{_not_found_lead(answer)}</b>'
             f"{esc(answer.not_found_reason)}</div>"
         )
     plain = f'<textarea class="qa-plain" id="qa-t{turn}-plain" hidden readonly>{esc(plain_text(answer))}</textarea>'

@@ -12,6 +12,11 @@ Deterministic rules over the text (no model), applied before retrieval:
    item + the previous question's attribute (the words after its last 的) and question
    part (要达到多少家, 是几年 …).
 A question that names its own topic and is not elliptic is left as it is.
+
+Without a question before it, a question of shape 1 (a place and nothing else), or of
+shape 2 marked as a follow-up (那牵头部门是谁? / 责任单位呢?), asks nothing yet:
+``missing_context`` says so, and the assistant asks for the whole question rather than
+answering a guess (厦门呢? alone used to get a random sentence of 厦门's document).
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ import re
 from collections.abc import Sequence
 
 from qa.retrieve.query import place_aliases
-from qa.textnorm import normalize_question
+from qa.textnorm import detect_script, normalize_question, to_simplified, to_traditional
 from qa.types import Document
 
 _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,、\s]*")
+# Words that mark a question as continuing the one before (请问 does not).
+_CONTINUES = re.compile(r"^(那么|那|还有|另外)|呢[?？!！。.\s]*$")
 _TRAIL = re.compile(r"[?？!！。.\s]+$")
 _ELLIPTIC_END = re.compile(r"(的情况|的呢|呢|怎么样|如何)$")
 # Where the question part of a question starts: an interrogative, with the verbs and
@@ -40,7 +47,9 @@ _LONG_ITEM = 12
 
 
 def _strip(question: str) -> str:
-    return _TRAIL.sub("", _LEAD.sub("", normalize_question(question)))
+    # In simplified script: the documents' places are matched, and a question in one
+    # script completes one in the other (廈門呢? after 太原市…?).
+    return _TRAIL.sub("", _LEAD.sub("", to_simplified(normalize_question(question))))
 
 
 def _places(text: str, documents: Sequence[Document]) -> list[str]:
@@ -70,7 +79,15 @@ def _is_aspect(words: str) -> bool:
 
 
 def resolve_followup(question: str, history: Sequence[str], documents: Sequence[Document]) -> str:
-    """The question to retrieve and answer for ``question`` after ``history``."""
+    """The question to retrieve and answer for ``question`` after ``history``, in the
+    script the follow-up was asked in."""
+    resolved = _resolve(question, history, documents)
+    if resolved == question or detect_script(question) != "traditional":
+        return resolved
+    return to_traditional(resolved)
+
+
+def _resolve(question: str, history: Sequence[str], documents: Sequence[Document]) -> str:
     previous = next((h for h in reversed(history) if h and h.strip()), "")
     if not previous:
         return question
@@ -110,3 +127,40 @@ def resolve_followup(question: str, history: Sequence[str], documents: Sequence[
         joined = f"{item}的{attribute}" if attribute and attribute not in item else item
         return f"{joined}{ask or '是什么'}?"
     return question
+
+
+def missing_context(question: str, documents: Sequence[Document]) -> str:
+    """Why ``question``, asked with no question before it, cannot be answered: it only
+    continues a previous question (厦门呢?, 那牵头部门是谁?). "" when it stands alone."""
+    core = _strip(question)
+    if not core or len(core) > _MAX_ELLIPTIC:
+        return ""
+    places = _places(core, documents)
+    rest = core
+    for place in places:
+        rest = rest.replace(place, "", 1)
+    rest = _ELLIPTIC_END.sub("", rest.strip("的，, ")).strip("的，, ")
+    asked = _ASK.search(rest)
+    only_place = bool(places) and not rest
+    only_aspect = (
+        not places
+        and asked is not None
+        and bool(rest[: asked.start()].strip("的，, "))
+        and _is_aspect(rest[: asked.start()])
+        and bool(_CONTINUES.search(normalize_question(question)))
+    )
+    if not only_place and not only_aspect:
+        return ""
+    example = f"{places[0]}的森林覆盖率目标是多少?" if places else f"质量强市工作的{rest}?"
+    if detect_script(question) == "traditional":
+        example = to_traditional(example)
+    asked_text = normalize_question(question)
+    if only_place:
+        return (
+            f"“{asked_text}”只说了地区，没有说要问什么，对话中也没有上一个问题可以接着问。"
+            f"请把问题问完整，例如：{example}"
+        )
+    return (
+        f"“{asked_text}”接着上一个问题，但对话中没有上一个问题。"
+        f"请说明问的是哪项工作，例如：{example}"
+    )
