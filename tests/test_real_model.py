@@ -53,6 +53,19 @@ def test_real_not_found(real_assistant: Assistant) -> None:
     assert not answer.found and answer.passages
 
 
+def test_real_amount_comparison_quotes_only_amounts(real_assistant: Assistant) -> None:
+    answer = real_assistant.ask("各地对质量奖的奖励金额分别是多少？")
+    assert answer.found and answer.sentences
+    assert all("元" in s.text for s in answer.sentences)
+    assert any("没有给出这方面的金额" in note for note in answer.notes)
+
+
+def test_real_follow_up_alone_asks_for_the_question(real_assistant: Assistant) -> None:
+    assert "上一个问题" in real_assistant.ask("厦门呢?").answer
+    followed = real_assistant.ask("廈門呢？", history=["太原市的森林覆盖率目标是多少?"])
+    assert followed.resolved_question.startswith("廈門")
+
+
 def test_real_figures_are_verbatim_in_their_passages(real_assistant: Assistant) -> None:
     record = answer_to_record(real_assistant.ask("各地监督抽查合格率的目标分别是多少?"))
     texts = {p["rank"]: p["text"] for p in record["passages"]}

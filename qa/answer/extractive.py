@@ -20,10 +20,11 @@ from qa.answer.evidence import (
     states,
     with_similarity,
 )
-from qa.answer.support import sharing_ranks, unsupported_reason
+from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
 from qa.indicators import also_stated, documents_stating, names_every_term
+from qa.retrieve.query import QuestionAnalysis
 from qa.store.index import SearchIndex
 from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
 
@@ -84,6 +85,8 @@ class ExtractiveGenerator:
                     for e in chosen
                     if e.doc_id in stating or names_every_term(e.text, analysis.topic_terms)
                 ]
+        if per_document and analysis.asks_money:
+            chosen = stating_amounts(chosen, figures_by_rank, analysis)
         limit = max(12, 3 * len(per_document))  # a comparison shows every document's figures
         figures = relevant_figures(chosen, figures_by_rank, analysis, passages, limit)
         # Figures stated by the best answering sentence (of each document when per document).
@@ -107,7 +110,8 @@ class ExtractiveGenerator:
             silent = [labels[d] for d in per_document if d not in answered]
             if silent:
                 topic = "、".join(analysis.topic_terms) or "这一问题"
-                notes = (f"以下文件没有提到“{topic}”：{'、'.join(silent)}。",)
+                missing = "没有给出这方面的金额" if analysis.asks_money else f"没有提到“{topic}”"
+                notes = (f"以下文件{missing}：{'、'.join(silent)}。",)
         passages_out = passages
         also: tuple[CitedFigure, ...] = ()
         if not per_document and not analysis.doc_ids and not request.doc_filter and answer_figures:
@@ -133,6 +137,26 @@ class ExtractiveGenerator:
             notes=notes,
             also_stated=also,
         )
+
+
+def stating_amounts(
+    chosen: Sequence[Evidence],
+    figures_by_rank: Mapping[int, Sequence[Figure]],
+    analysis: QuestionAnalysis,
+) -> list[Evidence]:
+    """Amounts compared: the documents' sentences that state an amount of money about
+    what is asked; one that does not (its 质量奖 sentence without the 奖励) joins the
+    silent documents. All of them when none states one (then rule 6 of not-found)."""
+    stating = [
+        e
+        for e in chosen
+        if any(
+            money_about(f, analysis)
+            for f in figures_by_rank.get(e.passage_rank, [])
+            if e.span[0] <= f.span[0] and f.span[1] <= e.span[1]
+        )
+    ]
+    return stating or list(chosen)
 
 
 def _also_stated(

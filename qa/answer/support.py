@@ -56,7 +56,7 @@ _TIME = re.compile(
 _MONEY_VERBS = frozenset({"罚", "奖", "赔", "补", "奖励", "罚款", "赔偿", "补贴", "补助", "资助"})
 
 
-def _money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
+def money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
     """A money figure about what is asked: the question's money verb (罚, 奖励) in its
     clause, or else a word of the question in its indicator (年销售收入超百亿元 does not
     answer 奖励多少万元)."""
@@ -161,7 +161,7 @@ def unsupported_reason(
     words = [t for t in analysis.content_tokens if len(t) >= 2]
     if words and answer_passages and not any(w in source for w in words):
         return "相关段落与问题没有共同的词语，无法确定答案。"
-    if analysis.asks_money and not any(_money_about(f, analysis) for f in answer_figures):
+    if analysis.asks_money and not any(money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
     if analysis.asks_when and answer_text and not _TIME.search(search_form(answer_text)):
         return "相关段落中没有给出这方面的时间。"

@@ -99,7 +99,9 @@ _DEPARTMENT_QUESTION = re.compile(
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 # Asking for an amount of money (not "how is the amount computed").
 _MONEY_QUESTION = re.compile(
-    r"多少钱|多少(万|亿)?元|几(万|亿)?元|奖金|金额(是|为|有)?多少|罚(款)?多少|赔(偿)?多少|奖励多少"
+    r"多少钱|多少(万|亿)?元|几(万|亿)?元|奖金|罚(款)?多少|赔(偿)?多少"
+    # 金额是多少, 奖励金额分别是多少, 罚款数额各是多少
+    r"|(金额|数额|奖励|罚款|赔偿)(分别|各|又|大概|一般)?(是|为|有)?多少"
 )
 # A law or regulation the question names: 电子商务法, 食品安全法实施条例.
 _LAW_NAME = re.compile(

@@ -1,0 +1,43 @@
+"""A comparison of amounts of money compares amounts (各地…奖励金额分别是多少)."""
+
+import pytest
+from conftest import make_document
+
+from qa.answer.evidence import Evidence
+from qa.answer.extractive import stating_amounts
+from qa.ingest.figures import extract_figures
+from qa.retrieve.query import analyse
+
+
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("各地对质量奖的奖励金额分别是多少？", True),
+        ("违法生产的罚款数额各是多少?", True),
+        ("获奖企业奖励多少?", True),
+        ("货值金额怎么计算?", False),
+        ("各地森林覆盖率的目标分别是多少?", False),
+    ],
+)
+def test_questions_asking_for_amounts(question: str, money: bool) -> None:
+    assert analyse(question, []).asks_money is money
+
+
+def test_documents_stating_no_amount_are_left_out_of_an_amount_comparison() -> None:
+    question = analyse("各地对质量奖的奖励金额分别是多少？", [])
+    alxa = "設立實施盟長質量獎,對每家獲獎企業獎勵20萬元。"
+    ty = "做好第二届太原市政府质量奖启动评选工作。"
+    fj = "到2015年,年销售收入超100亿元的名牌产品生产企业达50家。"  # money, not a reward
+    figures = {
+        1: extract_figures(make_document(alxa, "traditional", doc_id="alxa")),
+        2: extract_figures(make_document(text=ty, doc_id="ty")),
+        3: extract_figures(make_document(text=fj, doc_id="fj")),
+    }
+    chosen = [
+        Evidence(1, "alxa", (0, len(alxa)), alxa, 1.0),
+        Evidence(2, "ty", (0, len(ty)), ty, 0.9),
+        Evidence(3, "fj", (0, len(fj)), fj, 0.8),
+    ]
+    assert [e.doc_id for e in stating_amounts(chosen, figures, question)] == ["alxa"]
+    # When no document states an amount, the choice stands (and not-found decides).
+    assert stating_amounts(chosen[1:], figures, question) == chosen[1:]
