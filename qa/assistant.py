@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
+from qa.answer.document_facts import MAX_LISTED, fact_answer, fact_asked
 from qa.config import Settings
 from qa.duties.answer import duty_answer
 from qa.embed import Embedder, load_embedder
@@ -240,9 +241,11 @@ class Assistant:
         history: Sequence[str] = (),
     ) -> Answer:
         started = time.perf_counter()
-        incomplete = self._incomplete_answer(question, history)
-        if incomplete is not None:
-            return incomplete
+        done = self._incomplete_answer(question, history) or self._fact_answer(
+            question, doc_filter, history
+        )
+        if done is not None:
+            return done
         duty = self._duty_answer(question, doc_filter, history)
         if duty is not None:
             return duty
@@ -273,6 +276,26 @@ class Assistant:
             return None
         return Answer(question=text, found=False, answer=reason, not_found_reason=reason)
 
+    def _fact_answer(
+        self, question: str, doc_filter: str | Sequence[str] | None, history: Sequence[str]
+    ) -> Answer | None:
+        """When or by whom a document was issued: from its metadata, quoted where its
+        text states it (qa.answer.document_facts)."""
+        index = self.index
+        documents = list(index.documents.values())
+        text = self.resolve(question, history, documents)
+        fact = fact_asked(text)
+        if fact is None:
+            return None
+        doc_ids = list(analyse(text, documents).doc_ids) or self.resolve_documents(doc_filter)
+        if not doc_ids and len(documents) > MAX_LISTED:
+            return None  # not about "the" document; ordinary retrieval answers
+        asked = [index.documents[d] for d in doc_ids] if doc_ids else documents
+        answer = fact_answer(text, fact, asked, index.chunks.values())
+        if text == normalize_question(question):
+            return answer
+        return replace(answer, resolved_question=text)
+
     def _duty_answer(
         self, question: str, doc_filter: str | Sequence[str] | None, history: Sequence[str]
     ) -> Answer | None:
@@ -299,8 +322,10 @@ class Assistant:
         lock is held while the model writes.
         """
         started = time.perf_counter()
-        done = self._incomplete_answer(question, history) or self._duty_answer(
-            question, doc_filter, history
+        done = (
+            self._incomplete_answer(question, history)
+            or self._fact_answer(question, doc_filter, history)
+            or self._duty_answer(question, doc_filter, history)
         )
         if done is not None:
             return iter([AnswerProgress(answer=done)])

@@ -23,7 +23,7 @@ Decisions:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -179,6 +179,14 @@ def _is_title_like(line: str) -> bool:
 def _find_doc_number(head_text: str) -> str:
     m = _DOC_NUMBER.search(head_text)
     return re.sub(r"\s+", "", m.group(1)).replace("號", "号") if m else ""
+
+
+def date_mentions(text: str) -> Iterator[tuple[tuple[int, int], str]]:
+    """(span, ISO date) of every full date written in ``text`` (2015年4月27日,
+    二〇一五年四月二十七日), in order."""
+    for m in _DATE.finditer(text):
+        if iso := _iso_date(m):
+            yield (m.start(), m.end()), iso
 
 
 def _iso_date(m: re.Match[str]) -> str:

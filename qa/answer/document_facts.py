@@ -1,0 +1,165 @@
+"""Questions about a document itself: when it was signed, who issued it.
+
+"厦门的意见是什么时候印发的?" is not answered by any sentence of the body, and
+retrieval used to quote one that merely says 印发 (现印发给你们). The answer comes
+from the document's metadata (qa.ingest.metadata: the signature block, the head, or
+corpus/metadata.toml), quoted where the text states it: the date line or the issuer's
+name, cited to the chunk holding it. A date the text does not state is said to be
+missing, never guessed. Pure functions over the question and the index's documents and
+chunks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from qa.answer.text import NOT_FOUND, answer_text
+from qa.ingest.metadata import date_mentions
+from qa.textnorm import search_form
+from qa.types import Answer, AnswerSentence, Chunk, Citation, Document, Passage
+
+Fact = Literal["date", "issuer"]
+
+_ISSUING = r"(印发|发布|出台|颁布|公布|下发|发文|成文|签发|制发|制定|通过)"
+_WHEN = r"(什么时候|何时|哪天|哪一天|哪年|哪一年|几月几日|几号)"
+# The question ends on the issuing (…是什么时候印发的) or on the fact's name (…的发布日期):
+# "什么时候出台计量发展规划" asks about a plan the document announces, not the document.
+_DATE_QUESTION = re.compile(
+    rf"(?:{_WHEN}.{{0,3}}{_ISSUING}(?:的|了)?"
+    rf"|{_ISSUING}(?:的)?(?:日期|时间)(?:是|为)?(?:什么|哪天|哪一天|何时)?"
+    rf"|(?:成文|发文|落款)日期(?:是|为)?(?:什么|哪天|哪一天|何时)?)$"
+)
+_ISSUER_QUESTION = re.compile(
+    rf"(?:(?:哪个|哪些|什么|哪一个|哪家)(?:部门|单位|机关|机构|政府)?{_ISSUING}(?:的|了)?"
+    rf"|谁{_ISSUING}(?:的|了)?"
+    rf"|(?:发文|制发|发布|印发)(?:机关|单位|部门)(?:是|为)?(?:什么|哪个|哪家|谁)?)$"
+)
+# What the question is about must be a document (意见, 方案, 这份文件), not a prize.
+_DOCUMENT_WORD = re.compile(
+    r"文件|意见|方案|计划|通知|纲要|条例|办法|规定|决定|法|这份|本文|该文|文号"
+)
+_TRAILING = re.compile(r"[?？!！。.\s呢吗啊]+$")
+# More documents than this and a question naming none of them is not about "the" document.
+MAX_LISTED = 10
+
+
+def fact_asked(question: str) -> Fact | None:
+    """Which fact of a document the question asks for, if it asks about the document."""
+    form = _TRAILING.sub("", search_form(question))
+    if not _DOCUMENT_WORD.search(form):
+        return None
+    if _DATE_QUESTION.search(form):
+        return "date"
+    if _ISSUER_QUESTION.search(form):
+        return "issuer"
+    return None
+
+
+def _stated_at(document: Document, fact: Fact) -> list[tuple[int, int]]:
+    """Where the text states the fact, last first (the signature block comes last): the
+    signing date as written, or the issuer's name."""
+    if fact == "date":
+        if not document.date:
+            return []
+        spans = [span for span, iso in date_mentions(document.text) if iso == document.date]
+    elif document.issuer:
+        name = re.escape(document.issuer)
+        spans = [m.span() for m in re.finditer(name, document.text)]
+    else:
+        return []
+    return spans[::-1]
+
+
+def _cited(
+    chunks: Sequence[Chunk], doc_id: str, spans: Sequence[tuple[int, int]]
+) -> tuple[tuple[int, int], Chunk] | None:
+    """The first of ``spans`` that a chunk of the document holds, with that chunk (a
+    signature line after the last section may be in none)."""
+    own = [c for c in chunks if c.doc_id == doc_id]
+    for span in spans:
+        for chunk in own:
+            if chunk.span[0] <= span[0] and span[1] <= chunk.span[1]:
+                return span, chunk
+    return None
+
+
+def _line(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The line around ``span``, without its surrounding blanks and brackets."""
+    start = text.rfind("\n", 0, span[0]) + 1
+    end = text.find("\n", span[1])
+    end = len(text) if end < 0 else end
+    while start < span[0] and text[start] in " \t\u3000（(":
+        start += 1
+    while end > span[1] and text[end - 1] in " \t\u3000\r）)":
+        end -= 1
+    return start, end
+
+
+def _dated_lines(text: str, span: tuple[int, int], limit: int) -> list[tuple[int, int]]:
+    """The line of the date at ``span`` and the lines right after it (before ``limit``)
+    that open with a date too."""
+    lines = [_line(text, span)]
+    while True:
+        end = text.find("\n", lines[-1][1])
+        start = end + 1 if end >= 0 else len(text)
+        while start < limit and text[start] in " \t\u3000\r\n（(":
+            start += 1
+        following = next(iter(date_mentions(text[start : start + 20])), None)
+        if following is None or following[0][0] != 0 or start >= limit:
+            return lines
+        line = _line(text, (start, start + following[0][1]))
+        if line[1] > limit:
+            return lines
+        lines.append(line)
+
+
+def _unstated_reason(document: Document, fact: Fact, label: str) -> str:
+    """The fact is not quoted from the text; what the document's record says, if any
+    (corpus/metadata.toml, or a line outside every chunk such as a closing signature)."""
+    registered = document.date if fact == "date" else document.issuer
+    where = f"《{document.title}》的正文中没有可以引用的{label}"
+    return f"{where}（文件信息登记为：{registered}）。" if registered else f"{where}。"
+
+
+def fact_answer(
+    question: str, fact: Fact, documents: Sequence[Document], chunks: Iterable[Chunk]
+) -> Answer:
+    """The documents' date or issuer as their texts state it, one line per document.
+
+    Not found, with what the documents' records say, when no chunk of theirs states it.
+    """
+    chunk_list = list(chunks)
+    label = "成文日期" if fact == "date" else "发文机关"
+    sentences: list[AnswerSentence] = []
+    passages: list[Passage] = []
+    unstated: list[str] = []
+    for document in documents:
+        cited = _cited(chunk_list, document.doc_id, _stated_at(document, fact))
+        if cited is None:
+            unstated.append(document.region or document.title)
+            continue
+        span, chunk = cited
+        rank = len(passages) + 1
+        passages.append(Passage(rank, chunk, document.title, document.region, 1.0))
+        # The whole line that holds the date, and the dated lines after it: a law's
+        # head gives its adoption and every amendment (…通过, …修订, …修正).
+        spans = _dated_lines(document.text, span, chunk.span[1]) if fact == "date" else [span]
+        for line in spans:
+            text = document.text[line[0] : line[1]]
+            kind = label if fact == "issuer" or len(text) <= len(document.date) + 2 else "日期"
+            name = (document.region or document.title) if len(documents) > 1 else kind
+            sentences.append(AnswerSentence(text, (Citation(rank, document.doc_id, line),), name))
+    if not sentences:
+        reason = "".join(_unstated_reason(d, fact, label) for d in documents)
+        return Answer(question, False, NOT_FOUND + reason, not_found_reason=reason)
+    notes = (f"以下文件的正文中没有可以引用的{label}：{'、'.join(unstated)}。",) if unstated else ()
+    return Answer(
+        question=question,
+        found=True,
+        answer=answer_text(sentences),
+        passages=tuple(passages),
+        sentences=tuple(sentences),
+        notes=notes,
+    )
