@@ -316,3 +316,17 @@ def test_a_completed_follow_up_is_answered_by_the_words_just_asked() -> None:
     follow_up = replace(whole, asked_tokens=asked)
     assert "惩罚性赔偿" in score_evidence(follow_up, passages, figures, idf)[0].text
     assert "三倍" in score_evidence(whole, passages, figures, idf)[0].text  # the frame alone
+
+
+def test_a_cover_line_names_its_document_and_answers_nothing() -> None:
+    cover = "关于印发《东莞市创建全国质量强市示范城市工作方案》的通知"
+    body = "到2014年，创建工作顺利通过全国质量强市示范城市验收考核。"
+    a = analyse("什么是质量强市示范城市?", DOCS)
+    passages = [_passage(1, cover + "\n" + body, "xm", start=0)]
+    evidence = score_evidence(a, passages, {}, {})
+    assert evidence[0].text == body
+    # With its document number it answers a 文号 question.
+    numbered = "东府办〔2013〕3号" + cover
+    a = analyse("东莞方案的文号是什么?", DOCS)
+    evidence = score_evidence(a, [_passage(1, numbered + "\n" + body, "xm", start=0)], {}, {})
+    assert evidence[0].text.startswith("东府办〔2013〕3号")

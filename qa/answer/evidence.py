@@ -90,6 +90,11 @@ _SUBJECT_AFTER = re.compile(r"什么(?:是|叫)(.{2,16}?)[?？。]?$")
 _SUBJECT_BEFORE = re.compile(
     r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围)"
 )
+# The cover line of a 公文 names the document it issues; it answers nothing itself
+# (its document number, when it has one, answers 文号 questions: not matched here).
+_COVER_LINE = re.compile(
+    r"[^〔\[]{0,30}关于(?:印发|转发|下发|发布)[^〔\[]{2,120}的?(?:通知|决定)》?"
+)
 _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
 LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
 # The weight of the words just asked in a follow-up completed from the conversation
@@ -241,7 +246,7 @@ def score_evidence(
             if len(form) < 2 or form.startswith("#"):
                 continue  # a Markdown title line names the document, it answers nothing
             held = {t for t in weights if t in form}
-            heading = _is_heading(form, chunk, start - lo)
+            heading = _is_heading(form, chunk, start - lo) or bool(_COVER_LINE.fullmatch(form))
             department = analysis.asks_department and bool(DEPARTMENT_CUE.search(form))
             doc_number = (
                 not analysis.asks_department
