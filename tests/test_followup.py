@@ -28,6 +28,16 @@ DOCS = [
         ),
         ("太原的食品安全工作有什么要求?", "牵头部门是谁?", "太原的食品安全工作，牵头部门是谁?"),
         ("建设工程屋面防水的最低保修期是几年?", "供热系统呢?", "供热系统的最低保修期是几年?"),
+        # Another aspect of the same thing; another indicator of the same place.
+        ("家用汽车的包修期是多久？", "三包有效期呢？", "家用汽车的三包有效期是多久?"),
+        ("厦门的森林覆盖率目标是多少?", "绿化覆盖率呢?", "厦门的绿化覆盖率目标是多少?"),
+        # An item inside a clause (商品 of 提供商品): the previous question frames it;
+        # 为 of 行为 is not where the question part starts.
+        (
+            "经营者提供商品有欺诈行为要怎么赔偿？",
+            "那服务呢？",
+            "经营者提供商品有欺诈行为要怎么赔偿？服务呢?",
+        ),
     ],
 )
 def test_follow_ups_take_the_missing_part_from_the_previous_question(

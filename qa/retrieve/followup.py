@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.retrieve.query import place_aliases
+from qa.retrieve.query import place_aliases, tagged_words
 from qa.textnorm import detect_script, normalize_question, to_simplified, to_traditional
 from qa.types import Document
 
@@ -36,12 +36,13 @@ _ELLIPTIC_END = re.compile(r"(的情况|的呢|呢|怎么样|如何)$")
 # Where the question part of a question starts: an interrogative, with the verbs and
 # auxiliaries right before it (要达到多少家, 是几年, 由哪个部门负责).
 _ASK = re.compile(
-    r"(?:(?:要|应|应当|需要|能|可以|将|会|是|为|由|在|有|达到|提高到|作出|完成)+)?"
-    r"(?:多少|几|哪|什么|怎么|怎样|如何|是否|谁|何时|何|吗)"
+    # 为 of 行为/作为/认为 is not the verb before the question (欺诈行为要怎么赔偿).
+    r"(?:(?:要|应|应当|需要|能|可以|将|会|是|(?<![行作认成因])为|由|在|有|达到|提高到|作出|完成)+)?"
+    r"(?:多少|多久|多长|多大|多高|几|哪|什么|怎么|怎样|如何|是否|谁|何时|何|吗)"
 )
 _MAX_ELLIPTIC = 24
 # What a question asks of its subject; a follow-up asking another one replaces it.
-_ASPECT = re.compile(r"(部门|单位|目标|时间|期限|时限|标准|措施|要求|任务|金额|比例|数量|人员)$")
+_ASPECT = re.compile(r"(部门|单位|目标|时间|期限|时限|期|标准|措施|要求|任务|金额|比例|数量|人员)$")
 # Longer than this, a 呢 follow-up describes a new case rather than naming an item.
 _LONG_ITEM = 12
 
@@ -70,6 +71,12 @@ def _split_ask(question: str) -> tuple[str, str]:
     if match is None or match.start() == 0:
         return question, ""
     return question[: match.start()].rstrip("，,的 "), question[match.start() :]
+
+
+def _is_clause(subject: str) -> bool:
+    """A subject with a verb of its own (经营者提供商品), not a noun phrase (阿拉善盟
+    自治区级研发机构) that a new item can replace whole."""
+    return any(flag == "v" for word, flag in tagged_words(subject) if len(word) >= 2)
 
 
 def _is_aspect(words: str) -> bool:
@@ -123,6 +130,21 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
     if elliptic:  # rule 3: a new item in the same frame
         attribute = subject.rsplit("的", 1)[1] if "的" in subject else ""
         attribute = attribute if 0 < len(attribute) <= 8 else ""
+        if attribute and not new_places and _is_aspect(rest):
+            # 三包有效期呢? after 家用汽车的包修期是多久: another aspect of the same thing.
+            return f"{subject.rsplit('的', 1)[0]}的{rest}{ask or '是什么'}?"
+        head = subject.rsplit("的", 1)[0] if attribute else ""
+        if attribute and head in old_places and not new_places:
+            # 建成区绿化覆盖率呢? after 厦门的森林覆盖率目标是多少: the place stays, the
+            # new indicator takes the old one's place, before its aspect (目标).
+            aspect = _ASPECT.search(attribute)
+            tail = aspect.group(0) if aspect and aspect.start() > 0 else ""
+            tail = "" if rest.endswith(tail) else tail
+            return f"{head}的{rest}{tail}{ask or '是什么'}?"
+        if not attribute and _is_clause(subject):
+            # 经营者提供商品有欺诈行为: the item (服务) replaces one word of a clause,
+            # which one is not known; the previous question frames the new one.
+            return f"{prior}？{core}?"
         item = rest if not place or rest.startswith(place) else place + rest
         joined = f"{item}的{attribute}" if attribute and attribute not in item else item
         return f"{joined}{ask or '是什么'}?"

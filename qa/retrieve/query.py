@@ -229,7 +229,8 @@ _GOVERNMENT = re.compile(r"(人民政府|政府|特区政府|行政公署|行署
 
 
 @lru_cache(maxsize=4096)
-def _tagged(question_form: str) -> tuple[tuple[str, str], ...]:
+def tagged_words(question_form: str) -> tuple[tuple[str, str], ...]:
+    """(word, part-of-speech flag) of the question, by jieba's tagger."""
     return tuple((w.word, w.flag) for w in jieba.posseg.cut(question_form))
 
 
@@ -237,7 +238,7 @@ def _place_words(question_form: str) -> tuple[str, ...]:
     """Place names the question names: from the gazetteer of administrative divisions
     (qa.gazetteer), including those inside a government's name (深圳市政府 -> 深圳市).
     The tagger's "ns" guesses are not trusted (it tags 东西 as a place)."""
-    words = tuple(word for word, _ in _tagged(question_form))
+    words = tuple(word for word, _ in tagged_words(question_form))
     return tuple(gazetteer().names_in(question_form, words))
 
 
@@ -278,7 +279,7 @@ def topic_terms(
     return tuple(
         dict.fromkeys(
             word
-            for word, flag in _compounds(_tagged(search_form(question)))
+            for word, flag in _compounds(tagged_words(search_form(question)))
             if (_is_noun(word, flag) if nouns_only else flag in _TOPIC_FLAGS)
             and len(word) >= 2
             and word not in _GENERIC_TOPICS
