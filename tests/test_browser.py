@@ -114,6 +114,18 @@ def test_conversation_keeps_past_questions_and_answers_follow_ups(page: Page) ->
     assert page.locator("#conversation .qa-turn").count() == 2 and first.is_visible()
 
 
+def test_a_follow_up_opening_the_conversation_asks_for_the_whole_question(page: Page) -> None:
+    page.get_by_label("问题").fill("阿拉善盟呢?")
+    page.locator("#ask-button").click()
+    answer = page.locator("#qa-t1-answer")
+    answer.wait_for()
+    assert "上一个问题" in answer.inner_text() and "没有找到" not in answer.inner_text()
+    assert page.locator("#conversation .qa-card").count() == 0
+    # Then asked in full, and followed up, it is answered.
+    ask(page, XIAMEN)
+    assert "理解为" in ask(page, "阿拉善盟呢?").inner_text()
+
+
 def test_copy_button_puts_the_answer_and_its_sources_on_the_clipboard(page: Page) -> None:
     turn = ask(page, XIAMEN)
     turn.get_by_role("button", name="复制回答").click()
