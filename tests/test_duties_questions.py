@@ -71,6 +71,11 @@ def rows(question: str, matrix: DutyMatrix) -> list[tuple[str, str]]:
         ("市财政局的任务有哪些?", "all_tasks", "市财政局"),
         ("哪些部门参与质量诚信体系建设?", "participants", "质量诚信体系建设"),
         ("标准化工作由哪些部门负责?", "participants", "标准化"),
+        # As people ask it: 了, no 工作, the verb before 的.
+        ("太原市质监局牵头了哪些工作？", "lead_tasks", "太原市质监局"),
+        ("质监局都牵头什么?", "lead_tasks", "质监局"),
+        ("市质监局牵头的工作有哪些?", "lead_tasks", "市质监局"),
+        ("市财政局配合哪些?", "cooperating_tasks", "市财政局"),
     ],
 )
 def test_detects_duty_questions(question: str, kind: str, subject: str) -> None:
@@ -86,6 +91,8 @@ def test_detects_duty_questions(question: str, kind: str, subject: str) -> None:
         "厦门四大领域质量工作的牵头部门是哪几个?",
         "厦门到2018年森林覆盖率要达到多少?",
         "谁负责哪些工作?",
+        "厦门有什么?",  # 有 asks about anything
+        "厦门有什么目标?",
         "",
     ],
 )

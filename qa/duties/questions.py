@@ -31,9 +31,15 @@ _WORK = r"(?:工作|任务|事项|职责|事情|分工)"
 _DEPT_TASKS = re.compile(
     r"^(?P<subject>.{2,40}?)(?:在(?P<scope>.{1,24}?)(?:里|中|内|当中))?"
     r"(?:需要|要|应当|应|都|主要|一共|共|分别|具体)?"
-    rf"(?P<verb>牵头负责|负责牵头|牵头|负责|主抓|主管|配合|协助|参与|承担|有){_WHICH}{_WORK}$"
+    rf"(?:(?P<verb>牵头负责|负责牵头|牵头|负责|主抓|主管|配合|协助|参与|承担|有)(?:了|过)?{_WHICH}{_WORK}"
+    # 质监局都牵头什么? (not 有什么: 厦门有什么 asks about anything)
+    r"|(?P<bare>牵头负责|负责牵头|牵头|负责|主抓|主管|配合|协助|参与|承担)(?:了|过)?(?:哪些|什么))$"
 )
 _DEPT_OWN = re.compile(rf"^(?P<subject>.{{2,40}}?)的(?P<verb>牵头)?{_WORK}(?:有|是|包括){_WHICH}$")
+# 市质监局牵头的工作有哪些: the verb before 的.
+_DEPT_OWN_VERB = re.compile(
+    rf"^(?P<subject>.{{2,40}}?)(?P<verb>牵头|负责|配合|参与|承担)的{_WORK}(?:有|是|包括){_WHICH}$"
+)
 _UNITS = r"(?:部门|单位|机构)"
 _VERB = r"(?P<verb>参与|负责|牵头|配合|承担|落实)"
 _PARTICIPANTS = (
@@ -89,9 +95,10 @@ def parse_duty_question(question: str) -> DutyQuestion | None:
         if m := pattern.match(form):
             _, role = _VERB_ROLE[m.group("verb")]
             return DutyQuestion("participants", m.group("topic"), role)
-    for pattern in (_DEPT_TASKS, _DEPT_OWN):
+    for pattern in (_DEPT_OWN_VERB, _DEPT_TASKS, _DEPT_OWN):
         if m := pattern.match(form):
-            verb = m.group("verb") or "有"
+            groups = m.groupdict()
+            verb = groups.get("verb") or groups.get("bare") or "有"
             kind, role = _VERB_ROLE[verb]
             subject = m.group("subject")
             if subject.startswith(("哪些", "哪个", "什么", "谁")):
