@@ -137,8 +137,8 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
         if attribute and head in old_places and not new_places:
             # 建成区绿化覆盖率呢? after 厦门的森林覆盖率目标是多少: the place stays, the
             # new indicator takes the old one's place, before its aspect (目标).
-            aspect = _ASPECT.search(attribute)
-            tail = aspect.group(0) if aspect and aspect.start() > 0 else ""
+            old_aspect = _ASPECT.search(attribute)
+            tail = old_aspect.group(0) if old_aspect and old_aspect.start() > 0 else ""
             tail = "" if rest.endswith(tail) else tail
             return f"{head}的{rest}{tail}{ask or '是什么'}?"
         if not attribute and _is_clause(subject):
