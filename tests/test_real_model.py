@@ -60,6 +60,13 @@ def test_real_amount_comparison_quotes_only_amounts(real_assistant: Assistant) -
     assert any("没有给出这方面的金额" in note for note in answer.notes)
 
 
+def test_real_outline_questions_list_the_sub_headings(real_assistant: Assistant) -> None:
+    stages = real_assistant.ask("质量强市示范城市创建分几个阶段？")
+    assert stages.sentences[0].label == "四、进度安排" and len(stages.sentences) == 4
+    fields = real_assistant.ask("厦门的意见从哪几个方面提升质量水平？")
+    assert [s.text for s in fields.sentences][-1] == "(四)改善环境质量"
+
+
 def test_real_follow_up_alone_asks_for_the_question(real_assistant: Assistant) -> None:
     assert "上一个问题" in real_assistant.ask("厦门呢?").answer
     followed = real_assistant.ask("廈門呢？", history=["太原市的森林覆盖率目标是多少?"])

@@ -8,7 +8,7 @@ the table of the asked indicator.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from qa.answer.base import GENERATORS, AnswerRequest
 from qa.answer.cited_figures import on_indicator, relevant_figures
@@ -20,13 +20,14 @@ from qa.answer.evidence import (
     states,
     with_similarity,
 )
+from qa.answer.outline_list import outline_answer, outline_list
 from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
 from qa.indicators import also_stated, documents_stating, names_every_term
 from qa.retrieve.query import QuestionAnalysis
 from qa.store.index import SearchIndex
-from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
+from qa.types import Answer, AnswerSentence, Chunk, Citation, CitedFigure, Figure, Passage
 
 # The embedded model's similarity of sentences to the question joins the keyword
 # evidence for the best sentences of the top passages (measured on the v2 dev split).
@@ -61,6 +62,10 @@ class ExtractiveGenerator:
     def answer(self, request: AnswerRequest) -> Answer:
         analysis, passages, index = request.analysis, request.passages, request.index
         figures_by_rank = {p.rank: index.chunk_figures.get(p.chunk.chunk_id, []) for p in passages}
+        chunks_of = _document_chunks(index)
+        listing = outline_list(analysis, passages, chunks_of)
+        if listing is not None:
+            return outline_answer(request.question, listing, index.documents[listing.doc_id])
         evidence = self.evidence(request)
         # An answer rests on a passage sharing a word with the question when one does:
         # the best sentence of one that shares none is a guess (rule 8 of not-found).
@@ -137,6 +142,18 @@ class ExtractiveGenerator:
             notes=notes,
             also_stated=also,
         )
+
+
+def _document_chunks(index: SearchIndex) -> Callable[[str], Sequence[Chunk]]:
+    """A document's chunks in order, each document looked up once per question."""
+    cache: dict[str, Sequence[Chunk]] = {}
+
+    def chunks_of(doc_id: str) -> Sequence[Chunk]:
+        if doc_id not in cache:
+            cache[doc_id] = index.document_chunks([doc_id])
+        return cache[doc_id]
+
+    return chunks_of
 
 
 def stating_amounts(

@@ -31,7 +31,10 @@ def markers(sentence: AnswerSentence) -> str:
 def sentences_text(sentences: Sequence[AnswerSentence]) -> str:
     """Per-document answers (sentences with labels) one per line; others run on."""
     if any(s.label for s in sentences):
-        return "\n".join(f"{s.label}：{s.text}{markers(s)}" for s in sentences)
+        return "\n".join(
+            f"{s.label}：{s.text}{markers(s)}" if s.label else f"{s.text}{markers(s)}"
+            for s in sentences
+        )
     return "".join(f"{s.text}{markers(s)}" for s in sentences)
 
 
