@@ -26,7 +26,7 @@ PLAN = """东莞市创建质量强市示范城市工作方案
 （二）全面推进阶段（2013年1月至2014年6月）
 落实各项任务。
 """
-LAW = """中华人民共和国某法
+LAW = """中华人民共和国测试法
 第一章 总则
 第一条 为了保障质量，制定本法。
 第二条 本法适用于产品。
@@ -35,7 +35,7 @@ LAW = """中华人民共和国某法
 第四条 消费者享有知情权。
 """
 DOCUMENT = make_document(PLAN, doc_id="dg", region="东莞市", title=PLAN.splitlines()[0])
-LAW_DOCUMENT = make_document(LAW, doc_id="law", title="中华人民共和国某法")
+LAW_DOCUMENT = make_document(LAW, doc_id="law", title="中华人民共和国测试法")
 
 
 def _chunks(document=DOCUMENT) -> list[Chunk]:  # type: ignore[no-untyped-def]
@@ -71,6 +71,16 @@ def test_the_parts_of_a_document_named_alone() -> None:
     listing = outline_list(analysis, _passages(chunks, "主要措施"), lambda _: chunks)
     assert listing is not None and listing.parent == ()
     assert [label[:2] for label, _ in listing.items] == ["一、", "二、", "三、"]
+
+
+def test_a_law_named_alone_lists_its_chapters() -> None:
+    chunks = _chunks(LAW_DOCUMENT)
+    analysis = analyse("测试法分为几章?", [LAW_DOCUMENT])
+    assert analysis.doc_ids == ("law",)
+    passages = _passages(chunks, "消费者的权利", LAW_DOCUMENT)
+    listing = outline_list(analysis, passages, lambda _: chunks)
+    assert listing is not None and listing.parent == ()
+    assert [label[:3] for label, _ in listing.items] == ["第一章", "第二章"]
 
 
 def test_ordinary_list_questions_are_left_to_the_sentences() -> None:

@@ -21,12 +21,35 @@ from qa.textnorm import search_form
 from qa.types import Answer, AnswerSentence, Chunk, Citation, Document, Passage
 
 _STRUCTURE_QUESTION = re.compile(
-    r"哪些|哪几|几个|几部分|几方面|几项|几类|几大|哪[两二三四五六七八九十]|分为|包括哪|包含哪"
+    r"哪些|哪几|几个|几部分|几方面|几项|几类|几大|几章|几节|哪[两二三四五六七八九十]|分为|包括哪|包含哪"
 )
 # Words that count or frame the items (哪几个方面, 主要) rather than name them.
 _ENUMERATING = frozenset(
-    ["哪些", "哪几", "几个", "哪几个", "方面", "部分", "包括", "包含", "分", "分为", "主要", "内容"]
-) | frozenset(["两大", "三大", "四大", "几大", "哪两", "哪三", "哪四"])
+    [
+        "哪些",
+        "哪几",
+        "几个",
+        "哪几个",
+        "方面",
+        "部分",
+        "包括",
+        "包含",
+        "分",
+        "分为",
+        "主要",
+        "内容",
+        "几章",
+        "哪几章",
+        "几节",
+        "章",
+        "节",
+        "两大",
+        "三大",
+        "四大",
+        "几大",
+        "哪两",
+    ]
+)
 # Words naming the document the question is about (东莞方案, 太原行动计划).
 _DOCUMENT_WORDS = frozenset(["方案", "意见", "文件", "计划", "行动", "行动计划", "通知", "纲要"])
 _MARKER = re.compile(
@@ -93,7 +116,9 @@ def outline_list(
         path = chunk.section_path
         for depth in range(len(path) + 1):
             parent = path[:depth]
-            if not parent and (words or chunk.doc_id not in analysis.doc_ids):
+            if not parent and (
+                chunk.doc_id not in analysis.doc_ids or not all(w in title for w in words)
+            ):
                 continue  # the whole document only when asked for by name alone
             items = [(label, c) for label, c in sub_sections(chunks_of(chunk.doc_id), parent)]
             if not MIN_ITEMS <= len(items) <= MAX_ITEMS or not all(_named(x) for x, _ in items):
@@ -107,7 +132,7 @@ def outline_list(
             found = OutlineList(chunk.doc_id, parent, tuple(items))
             if best is None or (own, -passage.rank) > best[:2]:
                 best = (own, -passage.rank, found)
-    if best is None or (words and best[0] == 0):
+    if best is None or (words and best[0] == 0 and best[2].parent):
         return None
     return best[2]
 
