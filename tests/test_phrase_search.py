@@ -46,3 +46,29 @@ def test_a_quoted_term_brings_its_passage_to_the_top(tmp_path: Path) -> None:
     for phrase_matching, expected in ((True, True), (False, False)):
         answer = _assistant(tmp_path, phrase_matching).ask(question, k=1)
         assert ("质量月" in answer.passages[0].chunk.text) is expected
+
+
+def test_a_comparison_asks_every_document_for_its_topic_as_written() -> None:
+    from qa.retrieve.stages import asked_phrases
+
+    assert asked_phrases(analyse("关于质量奖，各地有什么规定?", [])) == ("质量奖",)
+    assert asked_phrases(analyse("各地对“质量月”怎么安排?", [])) == ("质量月",)
+    # One document's question: its topic is left to keyword and dense search.
+    assert asked_phrases(analyse("海川市对质量奖有什么规定?", [])) == ()
+
+
+def test_a_comparison_cites_each_documents_passage_holding_the_topic(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, city in (("haichuan", "海川市"), ("shanlin", "山林市")):
+        text = (
+            f"{city}人民政府关于推进质量强市的意见\n一、主要任务\n{FILLER}"
+            f"（七）完善激励机制。设立{city}政府质量奖。\n"
+        )
+        (corpus / f"{name}.txt").write_text(text, encoding="utf-8")
+    settings = index_folder(corpus, tmp_path / "index")
+    for phrase_matching, expected in ((True, True), (False, False)):
+        assistant = Assistant(replace(settings, phrase_matching=phrase_matching), FakeEmbedder())
+        answer = assistant.ask("关于质量奖，各地有什么规定?", k=2)
+        held = [("质量奖" in p.chunk.text) for p in answer.passages]
+        assert (held == [True, True]) is expected

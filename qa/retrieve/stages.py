@@ -94,6 +94,18 @@ class KeywordRanker:
         return hits
 
 
+def asked_phrases(analysis: QuestionAnalysis) -> tuple[str, ...]:
+    """The terms searched verbatim: those the question quotes; in a question across
+    documents, its topic terms of three or more characters too, since each document is
+    asked for the same thing as written (各地对质量奖有什么规定: keyword search of 东莞's
+    passages missed its 质量奖, split differently by the segmenter)."""
+    if analysis.quoted_phrases:
+        return analysis.quoted_phrases
+    if analysis.across_documents:
+        return tuple(t for t in analysis.topic_terms if len(t) >= 3)
+    return ()
+
+
 class PhraseRanker:
     """Chunks holding the terms the question quotes (“质量月”, “三证合一”) verbatim, those
     holding more of them first: a quoted term of art is asked as written, and keyword
@@ -102,7 +114,7 @@ class PhraseRanker:
     name = "phrase"
 
     def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]:
-        phrases = query.analysis.quoted_phrases
+        phrases = asked_phrases(query.analysis)
         if not phrases:
             return []
         if query.phrase_counts is None:
