@@ -41,3 +41,18 @@ def test_documents_stating_no_amount_are_left_out_of_an_amount_comparison() -> N
     assert [e.doc_id for e in stating_amounts(chosen, figures, question)] == ["alxa"]
     # When no document states an amount, the choice stands (and not-found decides).
     assert stating_amounts(chosen[1:], figures, question) == chosen[1:]
+
+
+def test_a_document_is_said_not_to_mention_the_topic_only_when_its_text_does_not() -> None:
+    from qa.answer.extractive import silent_notes
+
+    question = analyse("各地对首席质量官有什么规定?", [])
+    assert question.topic_terms == ("首席", "质量官")
+    forms = {"ty": "推行首席质量官制度。", "dg": "加强计量工作。"}
+    labels = {"ty": "太原市", "dg": "东莞市"}
+    notes = silent_notes(["ty", "dg"], question, forms, labels)
+    assert notes == (
+        "以下文件没有提到“首席、质量官”：东莞市。",
+        "以下文件提到了“首席、质量官”，但找到的段落没有回答这个问题：太原市。",
+    )
+    assert silent_notes([], question, forms, labels) == ()

@@ -112,11 +112,8 @@ class ExtractiveGenerator:
         notes: tuple[str, ...] = ()
         if per_document:
             answered = {e.doc_id for e in chosen}
-            silent = [labels[d] for d in per_document if d not in answered]
-            if silent:
-                topic = "、".join(analysis.topic_terms) or "这一问题"
-                missing = "没有给出这方面的金额" if analysis.asks_money else f"没有提到“{topic}”"
-                notes = (f"以下文件{missing}：{'、'.join(silent)}。",)
+            silent = [d for d in per_document if d not in answered]
+            notes = silent_notes(silent, analysis, index.document_forms, labels)
         passages_out = passages
         also: tuple[CitedFigure, ...] = ()
         if not per_document and not analysis.doc_ids and not request.doc_filter and answer_figures:
@@ -154,6 +151,29 @@ def _document_chunks(index: SearchIndex) -> Callable[[str], Sequence[Chunk]]:
         return cache[doc_id]
 
     return chunks_of
+
+
+def silent_notes(
+    silent: Sequence[str],
+    analysis: QuestionAnalysis,
+    document_forms: Mapping[str, str],
+    labels: Mapping[str, str],
+) -> tuple[str, ...]:
+    """What a comparison says of the documents it does not quote: that they never
+    mention the topic only when their whole text does not (a document whose passages
+    missed it is said to mention it without an answer found)."""
+    topic = "、".join(analysis.topic_terms) or "这一问题"
+    terms = analysis.topic_terms
+    mentioning = [d for d in silent if terms and all(t in document_forms.get(d, "") for t in terms)]
+    absent = [labels[d] for d in silent if d not in mentioning]
+    notes = []
+    if absent:
+        missing = "没有给出这方面的金额" if analysis.asks_money else f"没有提到“{topic}”"
+        notes.append(f"以下文件{missing}：{'、'.join(absent)}。")
+    if mentioning:
+        named = "、".join(labels[d] for d in mentioning)
+        notes.append(f"以下文件提到了“{topic}”，但找到的段落没有回答这个问题：{named}。")
+    return tuple(notes)
 
 
 def stating_amounts(
