@@ -60,6 +60,10 @@ def test_target_sentence_gives_every_field() -> None:
         ("PM2.5年均浓度值下降5%。", "decrease_by"),
         ("重点监控设备使用单位300余家。", "more_than"),
         ("科技名牌产品15个。", ""),
+        # A law's prohibitions: 不得少于 is at least, 不得超过 at most.
+        ("记录和凭证保存期限不得少于二年。", "at_least"),
+        ("修理记录保存期限不得低于6年。", "at_least"),
+        ("罚款不得超过五万元。", "at_most"),
     ],
 )
 def test_comparator_words(sentence: str, comparator: str) -> None:
