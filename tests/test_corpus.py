@@ -119,6 +119,28 @@ def test_markdown_title_and_promulgation_date() -> None:
     assert meta.title == "中华人民共和国某某法" and meta.date == "2009-02-28"
 
 
+def test_who_adopted_or_promulgated_a_law_is_its_issuer() -> None:
+    law = (
+        "# 中华人民共和国某某法\n\n2009年2月28日 第十一届全国人民代表大会常务委员会第七次会议通过\n\n"
+        "2015年4月24日 第十二届全国人民代表大会常务委员会第十四次会议修订\n\n"
+        "<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 甲。\n"
+    )
+    meta = extract_metadata(law)
+    assert (meta.issuer, meta.doc_number, meta.region) == ("全国人民代表大会常务委员会", "", "")
+    regulation = (
+        "# 某某管理条例\n\n2000年1月30日 中華人民共和國國務院令第279號發布\n\n"
+        "<!-- INFO END -->\n\n第一条 甲。\n"
+    )
+    meta = extract_metadata(regulation)
+    # As written (traditional here); the order is the document number.
+    assert (
+        meta.issuer == "中華人民共和國國務院" and meta.doc_number == "中華人民共和國國務院令第279號"
+    )
+    # A 公文's own signature still wins over a meeting it mentions.
+    notice = "某市关于质量工作的意见\n经市政府第76次常务会议通过。\n某市人民政府\n2015年4月27日\n一、总则\n正文。\n"
+    assert extract_metadata(notice).issuer == "某市人民政府"
+
+
 def test_region_rules() -> None:
     assert find_region("内蒙古自治区人民政府", "") == "内蒙古自治区"
     assert find_region("", "东莞市创建全国质量强市示范城市工作方案") == "东莞市"

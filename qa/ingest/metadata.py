@@ -90,12 +90,16 @@ def extract_metadata(text: str, overrides: Mapping[str, str] | None = None) -> M
     signer, signed = _signature_block([ln.content(text) for ln in lines[-_SIGNATURE_LINES:]])
     if not date:
         date = signed
+    promulgator, order_number = _promulgation(contents[:head])
     issuer = (
         overrides.get("issuer")
         or _find_issuer(simplified, contents, raw_lines, date_index, title)
         or signer
+        or promulgator
     )
-    doc_number = overrides.get("doc_number", _find_doc_number("\n".join(contents[:head])))
+    doc_number = overrides.get(
+        "doc_number", _find_doc_number("\n".join(contents[:head])) or order_number
+    )
     region = overrides.get("region") or find_region(issuer, title)
     meta = Metadata(
         title=title,
@@ -179,6 +183,32 @@ def _is_title_like(line: str) -> bool:
 def _find_doc_number(head_text: str) -> str:
     m = _DOC_NUMBER.search(head_text)
     return re.sub(r"\s+", "", m.group(1)).replace("號", "号") if m else ""
+
+
+# A law's head line: the date, then who adopted or promulgated it (第十一届全国人民代表大会
+# 常务委员会第七次会议通过 / 中华人民共和国国务院令第390号公布 / 国家市场监督管理总局令第43号).
+_PROMULGATION = re.compile(
+    rf"^\s*{_DATE.pattern}\s*(?:第[{_CN_DIGITS}]+届)?"
+    r"(?P<body>全国人民代表大会常务委员会|全国人民代表大会|(?:中华人民共和国)?国务院"
+    r"|[\u4e00-\u9fff]{2,20}?(?:总局|部|委员会|局|署|院))"
+    rf"(?P<order>令第[\d{_CN_DIGITS}百]+号)?(?:第[\d{_CN_DIGITS}]+次(?:常务)?会议)?"
+    r"\S{0,40}?(?:通过|公布|发布|修订|施行)"
+)
+
+
+def _promulgation(head: list[str]) -> tuple[str, str]:
+    """(issuer, order number) from the first head line of a law or regulation that
+    says who adopted or promulgated it, as written; ("", "") when none does."""
+    issuer = order = ""
+    for line in head:
+        m = _PROMULGATION.match(to_simplified(line))
+        if m:
+            start, end = m.span("body")
+            issuer = issuer or line[start:end]
+            order = order or (line[start : m.end("order")] if m.group("order") else "")
+        if issuer and order:
+            break
+    return issuer, order
 
 
 def date_mentions(text: str) -> Iterator[tuple[tuple[int, int], str]]:
