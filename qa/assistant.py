@@ -16,7 +16,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
-from qa.answer.document_facts import MAX_LISTED, fact_answer, fact_asked
+from qa.answer.document_facts import (
+    MAX_LISTED,
+    fact_answer,
+    fact_asked,
+    names_something,
+    which_document,
+)
 from qa.config import Settings
 from qa.duties.answer import duty_answer
 from qa.embed import Embedder, load_embedder
@@ -287,9 +293,14 @@ class Assistant:
         fact = fact_asked(text)
         if fact is None:
             return None
-        doc_ids = list(analyse(text, documents).doc_ids) or self.resolve_documents(doc_filter)
+        analysis = analyse(text, documents)
+        doc_ids = list(analysis.doc_ids) or self.resolve_documents(doc_filter)
+        if not doc_ids and names_something(analysis):
+            # 家用汽车三包规定是哪个部门发布的: the document retrieval finds first.
+            passages = self.rank(text, k=1, doc_filter=doc_filter, index=index)[2]
+            doc_ids = [p.chunk.doc_id for p in passages[:1]]
         if not doc_ids and len(documents) > MAX_LISTED:
-            return None  # not about "the" document; ordinary retrieval answers
+            return which_document(text, fact, len(documents))
         asked = [index.documents[d] for d in doc_ids] if doc_ids else documents
         answer = fact_answer(text, fact, asked, index.chunks.values())
         if text == normalize_question(question):

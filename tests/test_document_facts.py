@@ -1,13 +1,15 @@
 """Questions about a document itself: its signing date and its issuer, quoted."""
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
-from conftest import make_document
+from conftest import index_folder, make_document
 
-from qa.answer.document_facts import fact_answer, fact_asked
+from qa.answer.document_facts import MAX_LISTED, fact_answer, fact_asked
 from qa.assistant import Assistant
 from qa.types import Chunk, Document
+from tests.fakes import FakeEmbedder
 
 NOTICE = (
     "厦门市人民政府关于进一步实施质量强市战略的意见\n"
@@ -101,3 +103,50 @@ def test_the_assistant_answers_from_the_documents_record(fake_assistant: Assista
     # A question about what the document announces is answered from its text.
     content = fake_assistant.ask("厦门在计量方面要研究出台什么文件?")
     assert content.found and "计量" in content.answer
+
+
+def test_the_document_number_and_the_promulgator_of_a_regulation() -> None:
+    regulation = (
+        "# 某某管理条例\n\n2000年1月30日 中华人民共和国国务院令第279号发布\n\n"
+        "<!-- INFO END -->\n\n## 第一章 总则\n\n第一条 中华人民共和国国务院有关部门负责监督。\n"
+    )
+    document, _ = _document(NOTICE, "n")
+    document = replace(
+        document,
+        text=regulation,
+        issuer="中华人民共和国国务院",
+        doc_number="中华人民共和国国务院令第279号",
+    )
+    head = regulation.index("## ")
+    chunks = [
+        Chunk("r:0", "n", (), (), regulation[:head], (0, head)),
+        Chunk("r:1", "n", ("第一章 总则",), (), regulation[head:], (head, len(regulation))),
+    ]
+    number = fact_answer("?", "number", [document], chunks)
+    assert [s.text for s in number.sentences] == ["中华人民共和国国务院令第279号"]
+    # Its promulgation line, not the article naming it again in another role.
+    issuer = fact_answer("?", "issuer", [document], chunks)
+    assert issuer.passages[0].chunk.chunk_id == "r:0"
+    assert fact_asked("建设工程质量管理条例的文号是什么?") == "number"
+
+
+def test_a_fact_of_one_document_among_many_names_it_or_asks_which(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(MAX_LISTED + 1):
+        city = f"{'甲乙丙丁戊己庚辛壬癸子丑'[n]}城市"
+        text = (
+            f"{city}人民政府关于质量工作的意见\n{city}人民政府\n2015年4月{n + 1}日\n"
+            f"一、目标\n{city}推进第{n}号质量工程。\n"
+        )
+        (corpus / f"c{n}.txt").write_text(text, encoding="utf-8")
+    settings = index_folder(corpus, tmp_path / "index")
+    assistant = Assistant(settings, FakeEmbedder())
+    which = assistant.ask("这份文件是什么时候印发的?")
+    assert not which.found and "哪份文件" in which.answer
+    # Named by what it is about, the document retrieval finds first is the one.
+    named = assistant.ask("第3号质量工程的文件是什么时候印发的?")
+    assert named.found and named.sentences[0].text == "2015年4月4日"
+    # Told which document, it answers.
+    chosen = assistant.ask("这份文件是什么时候印发的?", doc_filter="c5")
+    assert chosen.found and chosen.sentences[0].text == "2015年4月6日"

@@ -17,10 +17,11 @@ from typing import Literal
 
 from qa.answer.text import NOT_FOUND, answer_text
 from qa.ingest.metadata import date_mentions
+from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form
 from qa.types import Answer, AnswerSentence, Chunk, Citation, Document, Passage
 
-Fact = Literal["date", "issuer"]
+Fact = Literal["date", "issuer", "number"]
 
 _ISSUING = r"(印发|发布|出台|颁布|公布|下发|发文|成文|签发|制发|制定|通过)"
 _WHEN = r"(什么时候|何时|哪天|哪一天|哪年|哪一年|几月几日|几号)"
@@ -35,6 +36,9 @@ _ISSUER_QUESTION = re.compile(
     rf"(?:(?:哪个|哪些|什么|哪一个|哪家)(?:部门|单位|机关|机构|政府)?{_ISSUING}(?:的|了)?"
     rf"|谁{_ISSUING}(?:的|了)?"
     rf"|(?:发文|制发|发布|印发)(?:机关|单位|部门)(?:是|为)?(?:什么|哪个|哪家|谁)?)$"
+)
+_NUMBER_QUESTION = re.compile(
+    r"(?:文号|发文字号|发文号|文件号|令号|编号)(?:是|为)?(?:什么|多少|哪个|几号)?$|第几号令?$"
 )
 # What the question is about must be a document (意见, 方案, 这份文件), not a prize.
 _DOCUMENT_WORD = re.compile(
@@ -54,7 +58,26 @@ def fact_asked(question: str) -> Fact | None:
         return "date"
     if _ISSUER_QUESTION.search(form):
         return "issuer"
+    if _NUMBER_QUESTION.search(form):
+        return "number"
     return None
+
+
+# Words of the fact itself, not of the document asked about.
+_FACT_WORDS = frozenset(
+    ["发文", "机关", "印发", "发布", "文号", "日期", "时间", "部门", "单位", "成文", "落款", "编号"]
+)
+
+
+def names_something(analysis: QuestionAnalysis) -> bool:
+    """The question names what document it asks about (家用汽车三包规定), beyond the
+    fact's own words (这份文件的发文机关)."""
+    return any(t not in _FACT_WORDS for t in analysis.topic_terms)
+
+
+def _registered(document: Document, fact: Fact) -> str:
+    """The fact as the document's record holds it ("" when unknown)."""
+    return {"date": document.date, "issuer": document.issuer, "number": document.doc_number}[fact]
 
 
 def _stated_at(document: Document, fact: Fact) -> list[tuple[int, int]]:
@@ -64,9 +87,15 @@ def _stated_at(document: Document, fact: Fact) -> list[tuple[int, int]]:
         if not document.date:
             return []
         spans = [span for span, iso in date_mentions(document.text) if iso == document.date]
-    elif document.issuer:
-        name = re.escape(document.issuer)
-        spans = [m.span() for m in re.finditer(name, document.text)]
+    elif registered := _registered(document, fact):
+        spans = [m.span() for m in re.finditer(re.escape(registered), document.text)]
+        # The issuer as signer or promulgator: on a dated line or the line above one
+        # (a law names its promulgator again in its articles, in another role).
+        dated = {document.text.count("\n", 0, span[0]) for span, _ in date_mentions(document.text)}
+        signing = [
+            s for s in spans if {document.text.count("\n", 0, s[0]) + d for d in (0, 1)} & dated
+        ]
+        return signing[::-1] + [s for s in spans[::-1] if s not in signing]
     else:
         return []
     return spans[::-1]
@@ -115,10 +144,22 @@ def _dated_lines(text: str, span: tuple[int, int], limit: int) -> list[tuple[int
         lines.append(line)
 
 
+def which_document(question: str, fact: Fact, documents: int) -> Answer:
+    """A fact asked of "the" document among many: which one is asked back."""
+    example = {"date": "是什么时候印发的", "issuer": "是哪个部门印发的", "number": "的文号是什么"}[
+        fact
+    ]
+    reason = (
+        f"问题没有说明是哪份文件（现有 {documents} 份）。请写明文件名称或地区，"
+        f"或在“限定文件”中选定一份，例如：食品安全法{example}?"
+    )
+    return Answer(question=question, found=False, answer=reason, not_found_reason=reason)
+
+
 def _unstated_reason(document: Document, fact: Fact, label: str) -> str:
     """The fact is not quoted from the text; what the document's record says, if any
     (corpus/metadata.toml, or a line outside every chunk such as a closing signature)."""
-    registered = document.date if fact == "date" else document.issuer
+    registered = _registered(document, fact)
     where = f"《{document.title}》的正文中没有可以引用的{label}"
     return f"{where}（文件信息登记为：{registered}）。" if registered else f"{where}。"
 
@@ -131,7 +172,7 @@ def fact_answer(
     Not found, with what the documents' records say, when no chunk of theirs states it.
     """
     chunk_list = list(chunks)
-    label = "成文日期" if fact == "date" else "发文机关"
+    label = {"date": "成文日期", "issuer": "发文机关", "number": "文号"}[fact]
     sentences: list[AnswerSentence] = []
     passages: list[Passage] = []
     unstated: list[str] = []
@@ -148,7 +189,7 @@ def fact_answer(
         spans = _dated_lines(document.text, span, chunk.span[1]) if fact == "date" else [span]
         for line in spans:
             text = document.text[line[0] : line[1]]
-            kind = label if fact == "issuer" or len(text) <= len(document.date) + 2 else "日期"
+            kind = label if fact != "date" or len(text) <= len(document.date) + 2 else "日期"
             name = (document.region or document.title) if len(documents) > 1 else kind
             sentences.append(AnswerSentence(text, (Citation(rank, document.doc_id, line),), name))
     if not sentences:
