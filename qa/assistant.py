@@ -303,7 +303,7 @@ class Assistant:
             return which_document(text, fact, len(documents))
         asked = [index.documents[d] for d in doc_ids] if doc_ids else documents
         answer = fact_answer(text, fact, asked, index.chunks.values())
-        if text == normalize_question(question):
+        if answer is None or text == normalize_question(question):
             return answer
         return replace(answer, resolved_question=text)
 

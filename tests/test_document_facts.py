@@ -150,3 +150,11 @@ def test_a_fact_of_one_document_among_many_names_it_or_asks_which(tmp_path: Path
     # Told which document, it answers.
     chosen = assistant.ask("这份文件是什么时候印发的?", doc_filter="c5")
     assert chosen.found and chosen.sentences[0].text == "2015年4月6日"
+
+
+def test_a_number_or_issuer_on_no_record_is_left_to_retrieval() -> None:
+    unknown, chunks = _document(NOTICE, "u", region="厦门市")  # no issuer, no number on record
+    assert fact_answer("?", "issuer", [unknown], chunks) is None
+    assert fact_answer("?", "number", [unknown], chunks) is None
+    # A number of a document it cites is not its own.
+    assert fact_asked("阿拉善盟这份实施意见依据的自治区文件文号是什么?") is None

@@ -40,6 +40,10 @@ _ISSUER_QUESTION = re.compile(
 _NUMBER_QUESTION = re.compile(
     r"(?:文号|发文字号|发文号|文件号|令号|编号)(?:是|为)?(?:什么|多少|哪个|几号)?$|第几号令?$"
 )
+# 依据的自治区文件文号: the number of a document it cites, not its own.
+_ANOTHER_DOCUMENT = re.compile(
+    r"(依据|根据|按照|转发|贯彻|引用|提到)[^，,]{0,12}(文件|通知|意见|规定)"
+)
 # What the question is about must be a document (意见, 方案, 这份文件), not a prize.
 _DOCUMENT_WORD = re.compile(
     r"文件|意见|方案|计划|通知|纲要|条例|办法|规定|决定|法|这份|本文|该文|文号"
@@ -58,7 +62,7 @@ def fact_asked(question: str) -> Fact | None:
         return "date"
     if _ISSUER_QUESTION.search(form):
         return "issuer"
-    if _NUMBER_QUESTION.search(form):
+    if _NUMBER_QUESTION.search(form) and not _ANOTHER_DOCUMENT.search(form):
         return "number"
     return None
 
@@ -166,10 +170,11 @@ def _unstated_reason(document: Document, fact: Fact, label: str) -> str:
 
 def fact_answer(
     question: str, fact: Fact, documents: Sequence[Document], chunks: Iterable[Chunk]
-) -> Answer:
-    """The documents' date or issuer as their texts state it, one line per document.
+) -> Answer | None:
+    """The documents' date, issuer or number as their texts state it, one line each.
 
-    Not found, with what the documents' records say, when no chunk of theirs states it.
+    Not found, with what the documents' records say, when no chunk of theirs states
+    it; None (left to retrieval) for an issuer or number no record holds.
     """
     chunk_list = list(chunks)
     label = {"date": "成文日期", "issuer": "发文机关", "number": "文号"}[fact]
@@ -193,6 +198,8 @@ def fact_answer(
             name = (document.region or document.title) if len(documents) > 1 else kind
             sentences.append(AnswerSentence(text, (Citation(rank, document.doc_id, line),), name))
     if not sentences:
+        if fact != "date" and not any(_registered(d, fact) for d in documents):
+            return None  # nothing on record: the text may still say it (retrieval)
         reason = "".join(_unstated_reason(d, fact, label) for d in documents)
         return Answer(question, False, NOT_FOUND + reason, not_found_reason=reason)
     notes = (f"以下文件的正文中没有可以引用的{label}：{'、'.join(unstated)}。",) if unstated else ()
