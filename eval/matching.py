@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from qa.textnorm import search_form
 
+# The ``doc`` of a question whose file names no document: any document may answer it.
+ANY_DOCUMENT = "*"
+
 # Several expected documents are written "厦门|阿拉善" in the Q&A file.
 DOC_SEPARATOR = "|"
 
@@ -37,8 +40,11 @@ def doc_matches(expected: str, *, doc_id: str, title: str, region: str) -> bool:
     """Whether a document is one of those named by ``expected`` ("厦门", "厦门|阿拉善").
 
     A name matches when its normalised form is a substring of the document's normalised
-    region, title or doc_id; an empty ``expected`` matches nothing.
+    region, title or doc_id; an empty ``expected`` matches nothing, ``*`` any document
+    (a question whose file names no document).
     """
+    if expected.strip() == ANY_DOCUMENT:
+        return True
     haystacks = [normalize_for_match(value) for value in (region, title, doc_id) if value]
     for name in expected_docs(expected):
         needle = normalize_for_match(name)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.matching import ANY_DOCUMENT
 from qa.errors import InputError
 
 # The labels the shipped sets use; any other label is accepted and reported on its own.
@@ -30,11 +31,15 @@ KNOWN_TYPES = (
     "unanswerable",
 )
 COLUMNS = ("id", "question", "answers", "doc", "section", "type", "tags", "history", "note")
-_REQUIRED = ("id", "question", "answers", "doc", "type")
+_REQUIRED = ("question", "answers")
+# A file that leaves out id, doc or type gets them filled in: the row's number, any
+# document (ANY_DOCUMENT) when it has answer phrases, and this label.
+UNLABELLED = "unlabelled"
 _FORMAT_HINT = (
-    'Each question needs id, question, answers, doc and type, e.g. {"id": "q001", '
+    'Each question needs question and answers, e.g. {"id": "q001", '
     '"question": "…", "answers": ["…"], "doc": "厦门", "section": "二、（四）", '
-    '"type": "figure"}; see eval/README.md, section "The Q&A file format".'
+    '"type": "figure"} (id, doc and type may be left out); see eval/README.md, '
+    'section "The Q&A file format".'
 )
 
 
@@ -156,12 +161,12 @@ def _check_header(path: Path, header: Sequence[str]) -> None:
     if missing:
         raise InputError(
             f"{path}: the first row lacks the column(s) {', '.join(missing)}.",
-            f"Name the columns {', '.join(COLUMNS)} (section, tags, history, note optional).",
+            f"Name the columns {', '.join(COLUMNS)} (only question and answers are needed).",
         )
 
 
 def _table_record(row: Mapping[str, Any]) -> dict[str, Any]:
-    record = {k: (v or "").strip() for k, v in row.items() if k}
+    record: dict[str, Any] = {k: ("" if v is None else str(v)).strip() for k, v in row.items() if k}
     for key in ("answers", "tags", "history"):
         record[key] = split_list(record.get(key, ""), allow_comma=key == "tags")
     return record
@@ -191,6 +196,7 @@ def parse_record(raw: Mapping[str, Any], *, where: str) -> QAItem:
     missing = [key for key in _REQUIRED if key not in raw]
     if missing:
         raise InputError(f"{where}: missing field(s) {', '.join(missing)}.", _FORMAT_HINT)
+    raw = _with_defaults(raw, where)
     for key in ("id", "question", "doc", "type", "section", "note"):
         if key in raw and not isinstance(raw[key], str):
             raise InputError(
@@ -216,6 +222,20 @@ def parse_record(raw: Mapping[str, Any], *, where: str) -> QAItem:
     )
     _check_consistency(item, where)
     return item
+
+
+def _with_defaults(raw: Mapping[str, Any], where: str) -> Mapping[str, Any]:
+    """id, doc and type for a record that leaves them out (not for empty values: an
+    empty doc still means "unanswerable")."""
+    filled = dict(raw)
+    if "id" not in filled:
+        filled["id"] = f"row{where.rsplit(':', 1)[-1]}"
+    if "type" not in filled:
+        filled["type"] = UNLABELLED
+    if "doc" not in filled:
+        answers = filled.get("answers")
+        filled["doc"] = ANY_DOCUMENT if isinstance(answers, list) and answers else ""
+    return filled
 
 
 def parse_qa_line(line: str, *, where: str) -> QAItem:
@@ -251,7 +271,8 @@ def _check_consistency(item: QAItem, where: str) -> None:
     if not item.answerable and item.answers:
         raise InputError(
             f"{where}: question {item.id} has answer phrases but no expected doc.",
-            "Name the document(s) in 'doc', or empty 'answers' for an unanswerable question.",
+            "Name the document(s) in 'doc' (* for any document), or empty 'answers' for an "
+            "unanswerable question.",
         )
     if item.type == "unanswerable" and item.answerable:
         raise InputError(

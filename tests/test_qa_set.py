@@ -227,7 +227,7 @@ def test_load_qa_file_reads_good_lines_and_skips_blanks(tmp_path: Path) -> None:
         ("{not json", "not valid JSON"),
         ('["a list"]', "expected a JSON object"),
         (_line(answers=_DROP), "missing field(s) answers"),
-        (_line(question=_DROP, doc=_DROP), "missing field(s) question, doc"),
+        (_line(question=_DROP, doc=_DROP), "missing field(s) question"),
         (_line(answers="42.9%"), "'answers' must be a list of strings"),
         (_line(answers=[42.9]), "'answers' must be a list of strings"),
         (_line(doc=3), "'doc' must be a string"),
@@ -308,5 +308,22 @@ def test_csv_and_excel_files_have_the_same_columns(tmp_path: Path) -> None:
 def test_csv_without_required_columns_says_which(tmp_path: Path) -> None:
     path = tmp_path / "bad.csv"
     path.write_text("id,question\nq1,x\n", encoding="utf-8")
-    with pytest.raises(InputError, match="answers, doc, type"):
+    with pytest.raises(InputError, match=r"lacks the column\(s\) answers\."):
+        load_qa_file(path)
+
+
+def test_a_file_of_questions_and_answers_alone_is_enough(tmp_path: Path) -> None:
+    from eval.matching import ANY_DOCUMENT, doc_matches
+
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "question,answers\n厦门森林覆盖率目标?,42.9%\n上海的目标是什么?,\n", encoding="utf-8"
+    )
+    first, second = load_qa_file(path)
+    assert (first.id, first.type, first.doc) == ("row2", "unlabelled", ANY_DOCUMENT)
+    assert first.answerable and not second.answerable and second.doc == ""
+    assert doc_matches(first.doc, doc_id="xm", title="任何文件", region="")
+    # An empty doc still means the corpus does not answer: answers with it are an error.
+    path.write_text("question,answers,doc\n厦门?,42.9%,\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no expected doc"):
         load_qa_file(path)
