@@ -134,3 +134,14 @@ def test_the_assistant_asks_for_the_whole_question_instead_of_guessing(
         "厦门呢?", history=["太原到2014年底主要农产品抽查合格率要达到多少?"]
     )
     assert followed.passages and "上一个问题" not in followed.answer
+
+
+def test_the_briefing_asks_for_the_question_without_saying_not_found(
+    fake_assistant: Assistant,
+) -> None:
+    from qa.present.briefing import briefing_markdown
+
+    text = briefing_markdown([fake_assistant.ask("厦门呢?")], fake_assistant.index.documents)
+    assert "上一个问题" in text and NOT_FOUND not in text
+    searched = briefing_markdown([fake_assistant.ask("上海市的森林覆盖率目标是多少?")])
+    assert NOT_FOUND in searched

@@ -53,6 +53,13 @@ def not_found_text(reason: str) -> str:
     return f"{NOT_FOUND}{reason}{CLOSEST}"
 
 
+def not_found_lead(answer: str) -> str:
+    """ "Not found in the documents" before a not-found answer's reason, unless the
+    question was never searched (a follow-up with no question before it, a fact of an
+    unnamed document): its reason says what to ask instead."""
+    return NOT_FOUND if answer.startswith(NOT_FOUND) else ""
+
+
 def comparison_table(figures: Sequence[CitedFigure], region_of: Mapping[str, str]) -> str:
     """A Markdown table comparing figures across documents."""
     if not figures:

@@ -13,7 +13,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qa.answer.text import COMPARATOR_WORDS, NOT_FOUND
+from qa.answer.text import COMPARATOR_WORDS, not_found_lead
 from qa.present.related import missing_from_comparison, related_figures
 from qa.types import Answer, CitedFigure, Document
 
@@ -97,7 +97,7 @@ def entry(answer: Answer, documents: Mapping[str, Document]) -> Entry:
             for s in answer.sentences
         ) or (answer.answer,)
     else:
-        lines = (f"{NOT_FOUND}{answer.not_found_reason}",)
+        lines = (f"{not_found_lead(answer.answer)}{answer.not_found_reason}",)
     sources = []
     for p in answer.passages:
         document = documents.get(p.chunk.doc_id)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from qa.answer.text import NOT_FOUND
+from qa.answer.text import not_found_lead
 from qa.present.html import (
     DRAFT_LABEL,
     GENERATED_LABEL,
@@ -158,19 +158,13 @@ def figures_html(turn: int, answer: Answer, figures: Sequence[CitedFigure]) -> s
     return "<h4>相关数据</h4>" + _table(head, rows, "qa-figures")
 
 
-def _not_found_lead(answer: Answer) -> str:
-    """ "Not found in the documents", unless the question was never searched (a
-    follow-up with no question before it: its reason says what to ask instead)."""
-    return NOT_FOUND if answer.answer.startswith(NOT_FOUND) else ""
-
-
 def plain_text(answer: Answer) -> str:
     """What "复制回答" copies: the answer, then one line per cited passage."""
     if answer.found:
         also = also_stated_text(answer)  # "" unless a place-less answer names others
         lines = [answer.answer.strip(), also] if also else [answer.answer.strip()]
     else:
-        lines = [f"{_not_found_lead(answer)}{answer.not_found_reason}".strip()]
+        lines = [f"{not_found_lead(answer.answer)}{answer.not_found_reason}".strip()]
     if answer.passages:
         lines += ["", "出处："]
         lines += [
@@ -227,7 +221,7 @@ def answer_block(turn: int, answer: Answer, documents: Mapping[str, Document]) -
     else:
         # One statement of the fact and its reason; the cards' heading says the rest.
         top = (
-            f'<div class="qa-notfound" id="qa-t{turn}-answer"><b>{_not_found_lead(answer)}</b>'
+            f'<div class="qa-notfound" id="qa-t{turn}-answer"><b>{not_found_lead(answer.answer)}</b>'
             f"{esc(answer.not_found_reason)}</div>"
         )
     plain = f'<textarea class="qa-plain" id="qa-t{turn}-plain" hidden readonly>{esc(plain_text(answer))}</textarea>'
