@@ -321,10 +321,14 @@ def test_trainer_picks_questions_and_gets_word_and_slides(page: Page) -> None:
     ask(page, XIAMEN)
     ask(page, COMPARE)
     tab(page, "简报")
-    page.get_by_label(f"1. {XIAMEN}").uncheck()
+    first = page.get_by_label(f"1. {XIAMEN}")
+    first.uncheck()
+    assert not first.is_checked()
     page.locator("#briefing-button").click()
     preview = page.locator("#briefing-preview")
-    preview.locator("h2").first.wait_for()
+    # The preview comes with the Word and slide files, written first: on a loaded CI
+    # machine (the whole suite at once) that once took longer than a minute.
+    preview.locator("h2").first.wait_for(timeout=180_000)
     assert (
         preview.locator("table").count() >= 1
         and "地区" in preview.locator("table").first.inner_text()
