@@ -8,7 +8,7 @@ the table of the asked indicator.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from qa.answer.base import GENERATORS, AnswerRequest
 from qa.answer.cited_figures import on_indicator, relevant_figures
@@ -27,7 +27,7 @@ from qa.config import Settings
 from qa.indicators import also_stated, documents_stating, names_every_term
 from qa.retrieve.query import QuestionAnalysis
 from qa.store.index import SearchIndex
-from qa.types import Answer, AnswerSentence, Chunk, Citation, CitedFigure, Figure, Passage
+from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
 
 # The embedded model's similarity of sentences to the question joins the keyword
 # evidence for the best sentences of the top passages (measured on the v2 dev split).
@@ -62,8 +62,7 @@ class ExtractiveGenerator:
     def answer(self, request: AnswerRequest) -> Answer:
         analysis, passages, index = request.analysis, request.passages, request.index
         figures_by_rank = {p.rank: index.chunk_figures.get(p.chunk.chunk_id, []) for p in passages}
-        chunks_of = _document_chunks(index)
-        listing = outline_list(analysis, passages, chunks_of)
+        listing = outline_list(analysis, passages, lambda d: index.document_chunks([d]))
         if listing is not None:
             return outline_answer(request.question, listing, index.documents[listing.doc_id])
         evidence = self.evidence(request)
@@ -139,18 +138,6 @@ class ExtractiveGenerator:
             notes=notes,
             also_stated=also,
         )
-
-
-def _document_chunks(index: SearchIndex) -> Callable[[str], Sequence[Chunk]]:
-    """A document's chunks in order, each document looked up once per question."""
-    cache: dict[str, Sequence[Chunk]] = {}
-
-    def chunks_of(doc_id: str) -> Sequence[Chunk]:
-        if doc_id not in cache:
-            cache[doc_id] = index.document_chunks([doc_id])
-        return cache[doc_id]
-
-    return chunks_of
 
 
 def silent_notes(
