@@ -1,11 +1,12 @@
-"""Questions about a document itself: when it was signed, who issued it.
+"""Questions about a document itself: when it was signed, who issued it, its number.
 
 "厦门的意见是什么时候印发的?" is not answered by any sentence of the body, and
 retrieval used to quote one that merely says 印发 (现印发给你们). The answer comes
 from the document's metadata (qa.ingest.metadata: the signature block, the head, or
-corpus/metadata.toml), quoted where the text states it: the date line or the issuer's
-name, cited to the chunk holding it. A date the text does not state is said to be
-missing, never guessed. Pure functions over the question and the index's documents and
+corpus/metadata.toml), quoted where the text states it: the date line, the issuer's
+name or the document number, cited to the chunk holding it. A fact the text does not
+state is said to be missing, never guessed; when it is when the document takes effect
+(施行), an article says so and retrieval answers. Pure functions over the question and the index's documents and
 chunks.
 """
 
