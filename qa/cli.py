@@ -255,7 +255,10 @@ def render_answer(answer: Any) -> str:
 
     lines = [f"问：{answer.question}"]
     lines += [f"注：{note}" for note in answer.notes]
-    generated = " (模型生成，已核对出处和数字)" if answer.mode != "extractive" else ""
+    # As the page says it: only sentences a model wrote (a duty-matrix answer is quoted).
+    generated = (
+        " (模型生成，已核对出处和数字)" if any(s.generated for s in answer.sentences) else ""
+    )
     lines += [f"答{generated}：{answer.answer}"]
     also = also_stated_text(answer)  # "" unless a place-less answer has others to name
     lines += [f"另见：{also}", ""] if also else [""]

@@ -247,3 +247,15 @@ def test_no_benchmark_question_leaves_the_retrieval_path() -> None:
     ]
     assert len(questions) >= 500
     assert [q for q in questions if parse_duty_question(q) is not None] == []
+
+
+def test_the_command_line_does_not_call_a_matrix_answer_model_written() -> None:
+    from qa.cli import render_answer
+    from qa.types import Answer, AnswerSentence, Citation
+
+    quoted = AnswerSentence("市质监局牵头的任务共 7 项。", (Citation(1, "ty", (0, 5)),))
+    matrix = Answer("质监局牵头哪些工作?", True, quoted.text, sentences=(quoted,), mode="duties")
+    assert "模型生成" not in render_answer(matrix)
+    written = AnswerSentence("市质监局牵头。", (Citation(1, "ty", (0, 5)),), generated=True)
+    model = Answer("谁牵头?", True, written.text, sentences=(written,), mode="generated")
+    assert "模型生成" in render_answer(model)
