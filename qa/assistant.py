@@ -247,14 +247,9 @@ class Assistant:
         history: Sequence[str] = (),
     ) -> Answer:
         started = time.perf_counter()
-        done = self._incomplete_answer(question, history) or self._fact_answer(
-            question, doc_filter, history
-        )
-        if done is not None:
-            return done
-        duty = self._duty_answer(question, doc_filter, history)
-        if duty is not None:
-            return duty
+        direct = self._direct_answer(question, doc_filter, history)
+        if direct is not None:
+            return direct
         request, ranking = self._request(question, k, doc_filter, mode, history)
         t = time.perf_counter()
         answer = self.generator.answer(request)
@@ -271,52 +266,52 @@ class Assistant:
         eval/fit_evidence.py scores its sentences)."""
         return self._request(question, k, None, mode, history)[0]
 
-    def _incomplete_answer(self, question: str, history: Sequence[str]) -> Answer | None:
-        """A follow-up asked with no question before it (厦门呢?): ask for the whole
-        question instead of answering a guess."""
-        if any(not isinstance(h, str) or h.strip() for h in history or ()):
-            return None  # a conversation to complete it from (checked by ``resolve``)
-        text = self.validate(question)
-        reason = missing_context(text, list(self.index.documents.values()))
-        if not reason:
-            return None
-        return Answer(question=text, found=False, answer=reason, not_found_reason=reason)
-
-    def _fact_answer(
+    def _direct_answer(
         self, question: str, doc_filter: str | Sequence[str] | None, history: Sequence[str]
     ) -> Answer | None:
-        """When or by whom a document was issued: from its metadata, quoted where its
-        text states it (qa.answer.document_facts)."""
+        """Answers that need no passage retrieval, tried in order on the question as
+        completed from the conversation (resolved once): a follow-up with no question
+        before it (厦门呢?) is asked back; a document's own date, issuer or number comes
+        from its record (qa.answer.document_facts); who-does-what from the duty matrix
+        (qa.duties)."""
         index = self.index
         documents = list(index.documents.values())
         text = self.resolve(question, history, documents)
-        fact = fact_asked(text)
-        if fact is None:
-            return None
-        analysis = analyse(text, documents)
-        doc_ids = list(analysis.doc_ids) or self.resolve_documents(doc_filter)
-        if not doc_ids and names_something(analysis):
-            # 家用汽车三包规定是哪个部门发布的: the document retrieval finds first.
-            passages = self.rank(text, k=1, doc_filter=doc_filter, index=index)[2]
-            doc_ids = [p.chunk.doc_id for p in passages[:1]]
-        if not doc_ids and len(documents) > MAX_LISTED:
-            return which_document(text, fact, len(documents))
-        asked = [index.documents[d] for d in doc_ids] if doc_ids else documents
-        answer = fact_answer(text, fact, asked, index.chunks.values())
+        if not any(isinstance(h, str) and h.strip() for h in history or ()):
+            reason = missing_context(text, documents)
+            if reason:
+                return Answer(question=text, found=False, answer=reason, not_found_reason=reason)
+        doc_ids = self.resolve_documents(doc_filter)
+        answer = self._fact_answer(text, doc_ids, doc_filter, index) or duty_answer(
+            text, index, self.settings, doc_ids
+        )
         if answer is None or text == normalize_question(question):
             return answer
         return replace(answer, resolved_question=text)
 
-    def _duty_answer(
-        self, question: str, doc_filter: str | Sequence[str] | None, history: Sequence[str]
+    def _fact_answer(
+        self,
+        text: str,
+        doc_ids: Sequence[str],
+        doc_filter: str | Sequence[str] | None,
+        index: SearchIndex,
     ) -> Answer | None:
-        """Who-does-what questions: answered completely from the duty matrix (qa.duties)."""
-        index = self.index
-        text = self.resolve(question, history, list(index.documents.values()))
-        duty = duty_answer(text, index, self.settings, self.resolve_documents(doc_filter))
-        if duty is None or text == normalize_question(question):
-            return duty
-        return replace(duty, resolved_question=text)
+        """When, by whom or under which number a document was issued: from its record,
+        quoted where its text states it (qa.answer.document_facts)."""
+        fact = fact_asked(text)
+        if fact is None:
+            return None
+        documents = list(index.documents.values())
+        analysis = analyse(text, documents)
+        asked_ids = list(analysis.doc_ids) or list(doc_ids)
+        if not asked_ids and names_something(analysis):
+            # 家用汽车三包规定是哪个部门发布的: the document retrieval finds first.
+            passages = self.rank(text, k=1, doc_filter=doc_filter, index=index)[2]
+            asked_ids = [p.chunk.doc_id for p in passages[:1]]
+        if not asked_ids and len(documents) > MAX_LISTED:
+            return which_document(text, fact, len(documents))
+        asked = [index.documents[d] for d in asked_ids] if asked_ids else documents
+        return fact_answer(text, fact, asked, lambda d: index.document_chunks([d]))
 
     def ask_stream(
         self,
@@ -333,13 +328,9 @@ class Assistant:
         lock is held while the model writes.
         """
         started = time.perf_counter()
-        done = (
-            self._incomplete_answer(question, history)
-            or self._fact_answer(question, doc_filter, history)
-            or self._duty_answer(question, doc_filter, history)
-        )
-        if done is not None:
-            return iter([AnswerProgress(answer=done)])
+        direct = self._direct_answer(question, doc_filter, history)
+        if direct is not None:
+            return iter([AnswerProgress(answer=direct)])
         request, ranking = self._request(question, k, doc_filter, mode, history)
         return self._stream(request, ranking, started)
 
