@@ -1,5 +1,6 @@
 """Questions about a document itself: its signing date and its issuer, quoted."""
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -39,6 +40,11 @@ def _document(text: str, doc_id: str, **facts: str) -> tuple[Document, list[Chun
     return document, chunks
 
 
+def _of(chunks: list[Chunk]) -> Callable[[str], list[Chunk]]:
+    """A document's chunks, as the index gives them."""
+    return lambda doc_id: [c for c in chunks if c.doc_id == doc_id]
+
+
 @pytest.mark.parametrize(
     ("question", "fact"),
     [
@@ -64,19 +70,19 @@ def test_the_signing_date_and_issuer_are_quoted_where_the_text_states_them() -> 
         NOTICE, "xm", date="2015-04-27", issuer="厦门市人民政府", region="厦门市"
     )
     for fact, expected in (("date", "2015年4月27日"), ("issuer", "厦门市人民政府")):
-        answer = fact_answer("?", fact, [xm], chunks)  # type: ignore[arg-type]
+        answer = fact_answer("?", fact, [xm], _of(chunks))  # type: ignore[arg-type]
         assert answer.found and [s.text for s in answer.sentences] == [expected]
         (citation,) = answer.sentences[0].citations
         assert NOTICE[citation.span[0] : citation.span[1]] == expected
         assert answer.passages[0].chunk == chunks[0]  # the head, where it is written
     # The issuer's name also opens the title; the signature's is the one quoted.
-    issuer = fact_answer("?", "issuer", [xm], chunks)
+    issuer = fact_answer("?", "issuer", [xm], _of(chunks))
     assert issuer.sentences[0].citations[0].span[0] == NOTICE.rindex("厦门市人民政府")
 
 
 def test_a_law_gives_its_adoption_and_every_amendment() -> None:
     law, chunks = _document(LAW, "food", date="2009-02-28")
-    answer = fact_answer("?", "date", [law], chunks)
+    answer = fact_answer("?", "date", [law], _of(chunks))
     assert [s.text[:10] for s in answer.sentences] == ["2009年2月28日", "2015年4月24日"]
     assert all(s.text.endswith(("通过", "修订")) for s in answer.sentences)
 
@@ -84,12 +90,12 @@ def test_a_law_gives_its_adoption_and_every_amendment() -> None:
 def test_a_fact_no_chunk_states_is_not_found_with_what_the_record_says() -> None:
     xm, chunks = _document(NOTICE, "xm", date="2015-04-27", region="厦门市")
     body_only = chunks[1:]  # the head is in no chunk
-    answer = fact_answer("?", "date", [xm], body_only)
+    answer = fact_answer("?", "date", [xm], _of(body_only))
     assert not answer.found and "2015-04-27" in answer.not_found_reason
     unknown, chunks = _document(NOTICE.replace("2015年4月27日", ""), "u", date="")
-    assert "没有可以引用的成文日期。" in fact_answer("?", "date", [unknown], chunks).answer
+    assert "没有可以引用的成文日期。" in fact_answer("?", "date", [unknown], _of(chunks)).answer
     # Several documents: those stating it are quoted, the others named.
-    both = fact_answer("?", "date", [xm, unknown], [*chunks, *_document(NOTICE, "xm")[1]])
+    both = fact_answer("?", "date", [xm, unknown], _of([*chunks, *_document(NOTICE, "xm")[1]]))
     assert [s.label for s in both.sentences] == ["厦门市"]
     assert both.notes and "没有可以引用的成文日期" in both.notes[0]
 
@@ -122,10 +128,10 @@ def test_the_document_number_and_the_promulgator_of_a_regulation() -> None:
         Chunk("r:0", "n", (), (), regulation[:head], (0, head)),
         Chunk("r:1", "n", ("第一章 总则",), (), regulation[head:], (head, len(regulation))),
     ]
-    number = fact_answer("?", "number", [document], chunks)
+    number = fact_answer("?", "number", [document], _of(chunks))
     assert [s.text for s in number.sentences] == ["中华人民共和国国务院令第279号"]
     # Its promulgation line, not the article naming it again in another role.
-    issuer = fact_answer("?", "issuer", [document], chunks)
+    issuer = fact_answer("?", "issuer", [document], _of(chunks))
     assert issuer.passages[0].chunk.chunk_id == "r:0"
     assert fact_asked("建设工程质量管理条例的文号是什么?") == "number"
 
@@ -154,7 +160,7 @@ def test_a_fact_of_one_document_among_many_names_it_or_asks_which(tmp_path: Path
 
 def test_a_number_or_issuer_on_no_record_is_left_to_retrieval() -> None:
     unknown, chunks = _document(NOTICE, "u", region="厦门市")  # no issuer, no number on record
-    assert fact_answer("?", "issuer", [unknown], chunks) is None
-    assert fact_answer("?", "number", [unknown], chunks) is None
+    assert fact_answer("?", "issuer", [unknown], _of(chunks)) is None
+    assert fact_answer("?", "number", [unknown], _of(chunks)) is None
     # A number of a document it cites is not its own.
     assert fact_asked("阿拉善盟这份实施意见依据的自治区文件文号是什么?") is None

@@ -12,8 +12,9 @@ chunks.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 from qa.answer.text import NOT_FOUND, answer_text
@@ -96,10 +97,13 @@ def _stated_at(document: Document, fact: Fact) -> list[tuple[int, int]]:
         spans = [m.span() for m in re.finditer(re.escape(registered), document.text)]
         # The issuer as signer or promulgator: on a dated line or the line above one
         # (a law names its promulgator again in its articles, in another role).
-        dated = {document.text.count("\n", 0, span[0]) for span, _ in date_mentions(document.text)}
-        signing = [
-            s for s in spans if {document.text.count("\n", 0, s[0]) + d for d in (0, 1)} & dated
-        ]
+        breaks = [m.start() for m in re.finditer("\n", document.text)]
+
+        def line_of(at: int) -> int:
+            return bisect.bisect_left(breaks, at)
+
+        dated = {line_of(span[0]) for span, _ in date_mentions(document.text)}
+        signing = [s for s in spans if {line_of(s[0]), line_of(s[0]) + 1} & dated]
         return signing[::-1] + [s for s in spans[::-1] if s not in signing]
     else:
         return []
@@ -107,11 +111,10 @@ def _stated_at(document: Document, fact: Fact) -> list[tuple[int, int]]:
 
 
 def _cited(
-    chunks: Sequence[Chunk], doc_id: str, spans: Sequence[tuple[int, int]]
+    own: Sequence[Chunk], spans: Sequence[tuple[int, int]]
 ) -> tuple[tuple[int, int], Chunk] | None:
-    """The first of ``spans`` that a chunk of the document holds, with that chunk (a
-    signature line after the last section may be in none)."""
-    own = [c for c in chunks if c.doc_id == doc_id]
+    """The first of ``spans`` that one of the document's chunks ``own`` holds, with that
+    chunk (a signature line after the last section may be in none)."""
     for span in spans:
         for chunk in own:
             if chunk.span[0] <= span[0] and span[1] <= chunk.span[1]:
@@ -170,26 +173,28 @@ def _unstated_reason(document: Document, fact: Fact, label: str) -> str:
 
 
 def fact_answer(
-    question: str, fact: Fact, documents: Sequence[Document], chunks: Iterable[Chunk]
+    question: str,
+    fact: Fact,
+    documents: Sequence[Document],
+    chunks_of: Callable[[str], Sequence[Chunk]],
 ) -> Answer | None:
     """The documents' date, issuer or number as their texts state it, one line each.
 
     Not found, with what the documents' records say, when no chunk of theirs states
     it; None (left to retrieval) for an issuer or number no record holds.
     """
-    chunk_list = list(chunks)
     label = {"date": "成文日期", "issuer": "发文机关", "number": "文号"}[fact]
     sentences: list[AnswerSentence] = []
     passages: list[Passage] = []
     unstated: list[str] = []
     for document in documents:
-        cited = _cited(chunk_list, document.doc_id, _stated_at(document, fact))
+        cited = _cited(chunks_of(document.doc_id), _stated_at(document, fact))
         if cited is None:
             unstated.append(document.region or document.title)
             continue
         span, chunk = cited
         rank = len(passages) + 1
-        passages.append(Passage(rank, chunk, document.title, document.region, 1.0))
+        passages.append(Passage(rank, chunk, document.title, document.region, 0.0))
         # The whole line that holds the date, and the dated lines after it: a law's
         # head gives its adoption and every amendment (…通过, …修订, …修正).
         spans = _dated_lines(document.text, span, chunk.span[1]) if fact == "date" else [span]
