@@ -177,7 +177,7 @@ def stating_amounts(
         if any(
             money_about(f, analysis)
             for f in figures_by_rank.get(e.passage_rank, [])
-            if e.span[0] <= f.span[0] and f.span[1] <= e.span[1]
+            if states(e, CitedFigure(f, e.passage_rank))
         )
     ]
     return stating or list(chosen)

@@ -110,17 +110,21 @@ def outline_list(
         if len(t) >= 2 and t not in _ENUMERATING and t not in _DOCUMENT_WORDS
     ]
     best: tuple[int, int, OutlineList] | None = None
+    seen: set[tuple[str, tuple[str, ...]]] = set()  # passages of one section share parents
     for passage in passages[:5]:
         chunk = passage.chunk
         title = search_form(passage.doc_title)
         path = chunk.section_path
         for depth in range(len(path) + 1):
             parent = path[:depth]
+            if (chunk.doc_id, parent) in seen:
+                continue
+            seen.add((chunk.doc_id, parent))
             if not parent and (
                 chunk.doc_id not in analysis.doc_ids or not all(w in title for w in words)
             ):
                 continue  # the whole document only when asked for by name alone
-            items = [(label, c) for label, c in sub_sections(chunks_of(chunk.doc_id), parent)]
+            items = sub_sections(chunks_of(chunk.doc_id), parent)
             if not MIN_ITEMS <= len(items) <= MAX_ITEMS or not all(_named(x) for x, _ in items):
                 continue
             heading = search_form(parent[-1]) if parent else ""
@@ -155,8 +159,10 @@ def outline_answer(question: str, listing: OutlineList, document: Document) -> A
     lead = listing.parent[-1] if listing.parent else f"《{document.title}》"
     for rank, (label, chunk) in enumerate(listing.items, 1):
         passages.append(Passage(rank, chunk, document.title, document.region, 0.0))
-        span = heading_span(chunk, label) or chunk.span
-        text = document.text[span[0] : span[1]] if span != chunk.span else label
+        written = heading_span(chunk, label)
+        # Quoted as written; a heading its chunk does not repeat (a law's chapter line)
+        # is the label its passage card shows, cited to the whole section.
+        span, text = (written, document.text[slice(*written)]) if written else (chunk.span, label)
         citation = Citation(rank, document.doc_id, span)
         sentences.append(AnswerSentence(text, (citation,), lead if rank == 1 else ""))
     return Answer(

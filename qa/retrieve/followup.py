@@ -65,6 +65,16 @@ def _places(text: str, documents: Sequence[Document]) -> list[str]:
     return [alias for _, alias in sorted(found)]
 
 
+def _places_and_rest(core: str, documents: Sequence[Document]) -> tuple[list[str], str]:
+    """The documents' places a question names, and what it says besides them, without
+    its elliptic ending (那太原的呢 -> [太原], "")."""
+    places = _places(core, documents)
+    rest = core
+    for place in places:
+        rest = rest.replace(place, "", 1)
+    return places, _ELLIPTIC_END.sub("", rest.strip("的，, ")).strip("的，, ")
+
+
 def _split_ask(question: str) -> tuple[str, str]:
     """(subject, question part) of a question: 厦门森林覆盖率 | 要达到多少."""
     match = _ASK.search(question)
@@ -102,12 +112,8 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
     prior = _strip(previous)
     if not core or len(core) > _MAX_ELLIPTIC:
         return question
-    new_places = _places(core, documents)
+    new_places, rest = _places_and_rest(core, documents)
     old_places = _places(prior, documents)
-    rest = core
-    for place in new_places:
-        rest = rest.replace(place, "", 1)
-    rest = _ELLIPTIC_END.sub("", rest.strip("的，, ")).strip("的，, ")
     elliptic = bool(_ELLIPTIC_END.search(core)) or not rest
     subject, ask = _split_ask(prior)
     if new_places and not rest:  # rule 1: another place, same question
@@ -130,10 +136,10 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
     if elliptic:  # rule 3: a new item in the same frame
         attribute = subject.rsplit("的", 1)[1] if "的" in subject else ""
         attribute = attribute if 0 < len(attribute) <= 8 else ""
+        head = subject.rsplit("的", 1)[0] if attribute else ""
         if attribute and not new_places and _is_aspect(rest):
             # 三包有效期呢? after 家用汽车的包修期是多久: another aspect of the same thing.
-            return f"{subject.rsplit('的', 1)[0]}的{rest}{ask or '是什么'}?"
-        head = subject.rsplit("的", 1)[0] if attribute else ""
+            return f"{head}的{rest}{ask or '是什么'}?"
         if attribute and head in old_places and not new_places:
             # 建成区绿化覆盖率呢? after 厦门的森林覆盖率目标是多少: the place stays, the
             # new indicator takes the old one's place, before its aspect (目标).
@@ -157,11 +163,7 @@ def missing_context(question: str, documents: Sequence[Document]) -> str:
     core = _strip(question)
     if not core or len(core) > _MAX_ELLIPTIC:
         return ""
-    places = _places(core, documents)
-    rest = core
-    for place in places:
-        rest = rest.replace(place, "", 1)
-    rest = _ELLIPTIC_END.sub("", rest.strip("的，, ")).strip("的，, ")
+    places, rest = _places_and_rest(core, documents)
     asked = _ASK.search(rest)
     only_place = bool(places) and not rest
     only_aspect = (

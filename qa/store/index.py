@@ -83,9 +83,9 @@ class SearchIndex:
 
     def document_chunks(self, doc_ids: Collection[str]) -> list[Chunk]:
         """The chunks of these documents, in corpus order."""
-        if len(doc_ids) == 1:
-            return list(self._chunks_by_document.get(next(iter(doc_ids)), ()))
-        return [c for c in self.chunks.values() if c.doc_id in doc_ids]
+        grouped = self._chunks_by_document
+        chunks = [c for doc_id in dict.fromkeys(doc_ids) for c in grouped.get(doc_id, ())]
+        return sorted(chunks, key=lambda c: self.order[c.chunk_id])
 
     @cached_property
     def _chunks_by_document(self) -> dict[str, list[Chunk]]:
