@@ -35,6 +35,7 @@ from qa.retrieve.followup import missing_context, resolve_followup
 from qa.retrieve.query import QuestionAnalysis, analyse, names_document
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
+from qa.retrieve.thesaurus import load_thesaurus, read_as_terms
 from qa.store import BuildSummary, IndexBackend, Progress, SearchIndex, open_backend
 from qa.textnorm import normalize_question, search_form
 from qa.types import Answer, AnswerProgress, Document, Figure, Passage
@@ -70,6 +71,7 @@ class Assistant:
             for mode in MODES
         }
         self.generator: AnswerGenerator = GENERATORS.get(settings.answer_mode)(settings)
+        self.thesaurus = load_thesaurus(settings.thesaurus)
 
     @classmethod
     def open(
@@ -177,7 +179,7 @@ class Assistant:
         index = index or self.index
         documents = list(index.documents.values())
         text = self.resolve(question, history, documents)
-        analysis = analyse(text, documents)
+        analysis = analyse(text, documents, self.thesaurus)
         if history and text != normalize_question(question):
             asked = analyse(normalize_question(question), documents).content_tokens
             analysis = replace(analysis, asked_tokens=asked)
@@ -373,8 +375,10 @@ class Assistant:
 
 
 def _resolved(answer: Answer, request: AnswerRequest) -> Answer:
-    """Record the completed question when a follow-up was completed from the history."""
+    """Record how the question was read: completed from the history when it was a
+    follow-up; its everyday words read as the terms the cited passages use."""
     text = request.analysis.text
-    if text == normalize_question(request.question):
-        return answer
-    return replace(answer, resolved_question=text)
+    if text != normalize_question(request.question):
+        answer = replace(answer, resolved_question=text)
+    read_as = read_as_terms(request.analysis.expansions, answer.passages)
+    return replace(answer, read_as=read_as) if read_as else answer

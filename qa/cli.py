@@ -251,10 +251,13 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def render_answer(answer: Any) -> str:
+    from qa.answer.text import read_as_note
     from qa.present.related import also_stated_text
 
     lines = [f"问：{answer.question}"]
     lines += [f"注：{note}" for note in answer.notes]
+    lines += [f"理解为：{answer.resolved_question}"] if answer.resolved_question else []
+    lines += [f"注：{read_as_note(answer.read_as)}"] if answer.read_as else []
     # As the page says it: only sentences a model wrote (a duty-matrix answer is quoted).
     generated = (
         " (模型生成，已核对出处和数字)" if any(s.generated for s in answer.sentences) else ""

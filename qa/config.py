@@ -129,6 +129,10 @@ class Settings:
     duty_questions: bool = True
     # The maintained department alias table, per region (qa/duties/aliases.toml).
     duty_aliases: Path = PROJECT_ROOT / "qa" / "duties" / "aliases.toml"
+    # Everyday words -> the documents' words (商家 -> 经营者), qa/retrieve/thesaurus.toml:
+    # "default" is that file, "none" searches without one, anything else is a path to
+    # a file of the same layout.
+    thesaurus: str = "default"
     # Upload size limits are per file format (qa.ingest.readers).
     max_question_chars: int = 2000
     # The browser UI (app.py)

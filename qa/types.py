@@ -168,6 +168,9 @@ class Answer:
     # For a question that names no place: the same indicator in other documents, each
     # cited with a passage appended after the retrieved ones.
     also_stated: tuple[CitedFigure, ...] = ()
+    # Everyday words of the question searched as the documents' terms (商家 -> 经营者,
+    # 销售者; qa.retrieve.thesaurus), those terms that the cited passages use.
+    read_as: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ ANSWER_KEYS = FIRST_ANSWER_KEYS | {
     "notes",
     "resolved_question",
     "also_stated",
+    "read_as",
 }
 FIRST_PASSAGE_KEYS = {
     "rank",

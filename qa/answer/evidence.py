@@ -155,6 +155,10 @@ def _asked_words(analysis: QuestionAnalysis) -> tuple[str, ...]:
     return kept or analysis.content_tokens
 
 
+def _holds(form: str, words: Sequence[str]) -> bool:
+    return any(w in form for w in words)
+
+
 def _bigrams(form: str) -> set[str]:
     return {form[i : i + 2] for i in range(len(form) - 1)}
 
@@ -225,7 +229,13 @@ def score_evidence(
     def focus(t: str) -> float:
         return FOLLOWUP_FOCUS if t in analysis.asked_tokens else 1.0
 
-    weights = {t: max(idf.get(t, 0.0), 0.05) * len(t) * focus(t) for t in _asked_words(analysis)}
+    # An everyday word (商家) weighs as the documents' term for it (经营者) would, and a
+    # sentence holding that term holds the word.
+    alternatives = {t: analysis.alternatives(t) for t in _asked_words(analysis)}
+    weights = {
+        t: max(max(idf.get(a, 0.0), 0.05) * len(a) for a in alternatives[t]) * focus(t)
+        for t in alternatives
+    }
     topic_weights = {t: len(t) * focus(t) for t in analysis.topic_terms}
     total = sum(weights.values()) or 1.0
     topic_total = sum(topic_weights.values()) or 1.0
@@ -236,7 +246,7 @@ def score_evidence(
     for passage in passages:
         chunk = passage.chunk
         context_form = search_form(" ".join(chunk.section_path) + chunk.text)
-        in_context = {t for t in weights if t in context_form}
+        in_context = {t for t in weights if _holds(context_form, alternatives[t])}
         figure_spans = [f.span for f in figures_by_rank.get(passage.rank, ())]
         for start, end in split_sentences(chunk.text, offset=chunk.span[0]):
             text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
@@ -245,7 +255,7 @@ def score_evidence(
             form = search_form(text)
             if len(form) < 2 or form.startswith("#"):
                 continue  # a Markdown title line names the document, it answers nothing
-            held = {t for t in weights if t in form}
+            held = {t for t in weights if _holds(form, alternatives[t])}
             heading = _is_heading(form, chunk, start - lo) or bool(_COVER_LINE.fullmatch(form))
             department = analysis.asks_department and bool(DEPARTMENT_CUE.search(form))
             doc_number = (

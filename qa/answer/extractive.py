@@ -46,7 +46,7 @@ class ExtractiveGenerator:
         similarity is computed when its weight is not 0 (or ``similarity`` says so)."""
         analysis, passages, index = request.analysis, request.passages, request.index
         figures_by_rank = {p.rank: index.chunk_figures.get(p.chunk.chunk_id, []) for p in passages}
-        idf = index.keyword.idf(analysis.content_tokens)
+        idf = index.keyword.idf([*analysis.content_tokens, *analysis.expansion_terms()])
         weights = self.evidence_weights
         evidence = score_evidence(analysis, passages, figures_by_rank, idf, weights)
         if similarity is None:

@@ -81,6 +81,11 @@ def _unknown(term: str, corpus_form: str) -> bool:
     return not parts or not all(part in corpus_form for part in parts)
 
 
+def _unknown_all(analysis: QuestionAnalysis, term: str, corpus_form: str) -> bool:
+    """Unknown, and so are the documents' terms for it (过山车: 大型游乐设施)."""
+    return all(_unknown(a, corpus_form) for a in analysis.alternatives(term))
+
+
 def _cited_text(passage: Passage) -> str:
     """What a passage says, with where it says it (document title and section path)."""
     return passage.doc_title + "".join(passage.chunk.section_path) + passage.chunk.text
@@ -90,7 +95,7 @@ def sharing_ranks(analysis: QuestionAnalysis, passages: Sequence[Passage]) -> se
     """The ranks of the passages that share a word of two or more characters with the
     question (with their titles and headings); every rank when the question has no
     such word. Rule 8: an answer resting on none of them is a guess."""
-    words = [t for t in analysis.content_tokens if len(t) >= 2]
+    words = [a for t in analysis.content_tokens if len(t) >= 2 for a in analysis.alternatives(t)]
     if not words:
         return {p.rank for p in passages}
     return {p.rank for p in passages if any(w in search_form(_cited_text(p)) for w in words)}
@@ -140,7 +145,7 @@ def unsupported_reason(
         # words missing from its passages that it never uses at all, while others do.
         # A term whose words all stand in the passages is a rewording of what they say
         # (服务行业 beside 服务业 and 行业自律), as rule 5 treats unknown terms.
-        missing = [t for t in analysis.topic_terms if _unknown(t, top)]
+        missing = [t for t in analysis.topic_terms if _unknown_all(analysis, t, top)]
         known_elsewhere = [
             t
             for t in missing
@@ -151,14 +156,14 @@ def unsupported_reason(
         if len(known_elsewhere) >= 2 or any(len(t) >= 4 for t in known_elsewhere):
             return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"
     terms = analysis.topic_terms
-    unknown = [t for t in analysis.topic_nouns if _unknown(t, corpus_form)]
+    unknown = [t for t in analysis.topic_nouns if _unknown_all(analysis, t, corpus_form)]
     long_unknown = [t for t in unknown if len(t) >= 4]
     if len(terms) == 1 and long_unknown:
         return f"文件中没有提到“{long_unknown[0]}”。"
     anchorless = [t for t in unknown if len(t) >= 3]
     if anchorless and not analysis.doc_ids:
         return f"文件中没有提到“{'、'.join(anchorless)}”。"
-    words = [t for t in analysis.content_tokens if len(t) >= 2]
+    words = [a for t in analysis.content_tokens if len(t) >= 2 for a in analysis.alternatives(t)]
     if words and answer_passages and not any(w in source for w in words):
         return "相关段落与问题没有共同的词语，无法确定答案。"
     if analysis.asks_money and not any(money_about(f, analysis) for f in answer_figures):

@@ -49,6 +49,16 @@ def answer_text(
     return text
 
 
+def read_as_note(read_as: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """How everyday words were searched: 检索时把“商家”理解为“经营者”“销售者”。"""
+    if not read_as:
+        return ""
+    parts = "，".join(
+        f"“{asked}”理解为{'或'.join(f'“{m}”' for m in means)}" for asked, means in read_as
+    )
+    return f"检索时把{parts}。"
+
+
 def not_found_text(reason: str) -> str:
     return f"{NOT_FOUND}{reason}{CLOSEST}"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from qa.answer.text import not_found_lead
+from qa.answer.text import not_found_lead, read_as_note
 from qa.present.html import (
     DRAFT_LABEL,
     GENERATED_LABEL,
@@ -210,6 +210,8 @@ def answer_block(turn: int, answer: Answer, documents: Mapping[str, Document]) -
         notes += f'<div class="qa-mode">{GENERATED_LABEL}</div>'
     if answer.resolved_question:
         notes += f'<div class="qa-resolved">理解为：{esc(answer.resolved_question)}</div>'
+    if answer.read_as:
+        notes += f'<div class="qa-read-as">{esc(read_as_note(answer.read_as))}</div>'
     if answer.found:
         top = (
             f'<div class="qa-answer" id="qa-t{turn}-answer">'

@@ -75,6 +75,7 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         "notes": list(answer.notes),
         "resolved_question": answer.resolved_question,
         "also_stated": [cited_figure_to_record(c) for c in answer.also_stated],
+        "read_as": [{"asked": asked, "means": list(means)} for asked, means in answer.read_as],
     }
 
 

@@ -113,7 +113,7 @@ class Retriever:
         started = time.perf_counter()
         vector = None
         if "dense" in self.config.rankers:
-            vector = self.embedder.embed_queries([analysis.text])
+            vector = self.embedder.embed_queries([analysis.search_text()])
             timings["embed_query"] = _ms(started)
             ranking.vector = vector[0]
         query = Query(

@@ -88,7 +88,7 @@ class KeywordRanker:
 
     def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]:
         started = time.perf_counter()
-        hits = query.index.keyword.search(query.analysis.text, query.depth, doc_ids)
+        hits = query.index.keyword.search(query.analysis.search_text(), query.depth, doc_ids)
         query.ranking.timings_ms.setdefault("keyword", (time.perf_counter() - started) * 1000)
         query.ranking.keyword.update((h.chunk_id, h.score) for h in hits)
         return hits

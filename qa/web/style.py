@@ -24,7 +24,7 @@ PAGE_CSS = (
 .qa-q { background: #e8f0fe; border-radius: 12px; padding: .5rem .8rem; margin: .2rem 0 .6rem auto;
   width: fit-content; max-width: 90%; font-weight: 600; }
 .qa-q-number { color: #1a5fb4; margin-right: .5rem; font-size: .85rem; }
-.qa-resolved { color: #555; font-size: .9rem; margin-bottom: .3rem; }
+.qa-resolved, .qa-read-as { color: #555; font-size: .9rem; margin-bottom: .3rem; }
 .qa-actions { margin: .3rem 0 .6rem; }
 .qa-actions button, .qa-card-actions button { border: 1px solid #d0d7de; border-radius: 6px;
   padding: 2px 10px; background: #fff; cursor: pointer; font-size: .88rem; }

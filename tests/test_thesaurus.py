@@ -1,0 +1,182 @@
+"""Everyday words and the documents' words for them (qa.retrieve.thesaurus)."""
+
+from pathlib import Path
+
+import pytest
+
+from qa.answer.evidence import score_evidence
+from qa.answer.support import unsupported_reason
+from qa.answer.text import read_as_note
+from qa.assistant import Assistant
+from qa.cli import render_answer
+from qa.config import Settings
+from qa.errors import InputError
+from qa.present.conversation import answer_block
+from qa.present.records import answer_to_record
+from qa.retrieve.query import analyse
+from qa.retrieve.thesaurus import (
+    DEFAULT_THESAURUS,
+    EMPTY,
+    Expansion,
+    Thesaurus,
+    ThesaurusError,
+    load_thesaurus,
+    read_as_terms,
+)
+from qa.textnorm import search_form
+from qa.types import Chunk, Passage
+from tests.conftest import make_document
+from tests.fakes import FakeEmbedder
+
+
+def _thesaurus(tmp_path: Path, text: str) -> Thesaurus:
+    path = tmp_path / "thesaurus.toml"
+    path.write_text(text, encoding="utf-8")
+    return Thesaurus.load(path)
+
+
+def test_the_longest_everyday_word_wins_and_words_never_overlap(tmp_path: Path) -> None:
+    thesaurus = _thesaurus(
+        tmp_path,
+        '[[group]]\nasked = ["修车厂"]\nmeans = ["修理者"]\n'
+        '[[group]]\nasked = ["修车", "厂里"]\nmeans = ["维修", "企业"]\n',
+    )
+    # 修车厂 is taken whole; 修车 inside it is not matched again; 厂里 overlaps 修车厂.
+    assert thesaurus.expand("修车厂里的单据") == (Expansion("修车厂", ("修理者",)),)
+    assert thesaurus.expand("厂里的人会修车吗") == (
+        Expansion("厂里", ("维修", "企业")),
+        Expansion("修车", ("维修", "企业")),
+    )
+
+
+def test_terms_the_question_already_uses_are_not_added(tmp_path: Path) -> None:
+    thesaurus = _thesaurus(tmp_path, '[[group]]\nasked = ["商家"]\nmeans = ["经营者", "销售者"]\n')
+    assert thesaurus.expand("商家和销售者") == (Expansion("商家", ("经营者",)),)
+    assert thesaurus.expand("商家是经营者还是销售者") == ()
+    assert thesaurus.expand("生产者") == ()
+
+
+def test_traditional_questions_are_expanded_like_simplified_ones() -> None:
+    thesaurus = Thesaurus.load()
+    simplified = thesaurus.expand(search_form("商家不给退钱怎么办"))
+    assert simplified and simplified == thesaurus.expand(search_form("商家不給退錢怎麼辦"))
+    assert "经营者" in simplified[0].means
+
+
+def test_the_bundled_thesaurus_loads_and_keeps_its_own_rules() -> None:
+    thesaurus = Thesaurus.load(DEFAULT_THESAURUS)
+    assert len(thesaurus.entries) > 100
+    for asked, means in thesaurus.entries:
+        assert len(asked) >= 2 and asked == search_form(asked)
+        assert means and asked not in means
+    lengths = [len(asked) for asked, _ in thesaurus.entries]
+    assert lengths == sorted(lengths, reverse=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[[group]\n", "not valid UTF-8 TOML"),
+        ('[[group]]\nasked = ["商家"]\n', "needs `asked` and `means`"),
+        ('[[group]]\nasked = "商家"\nmeans = ["经营者"]\n', "needs `asked` and `means`"),
+        ('[[group]]\nasked = ["钱"]\nmeans = ["价款"]\n', "shorter than two characters"),
+    ],
+)
+def test_a_broken_thesaurus_says_what_to_fix(tmp_path: Path, text: str, says: str) -> None:
+    with pytest.raises(ThesaurusError, match=says):
+        _thesaurus(tmp_path, text)
+
+
+def test_the_setting_names_the_bundled_file_none_or_a_path(tmp_path: Path) -> None:
+    assert load_thesaurus("default") == Thesaurus.load(DEFAULT_THESAURUS)
+    assert load_thesaurus("none") is EMPTY
+    own = tmp_path / "own.toml"
+    own.write_text('[[group]]\nasked = ["老乡"]\nmeans = ["农民"]\n', encoding="utf-8")
+    assert load_thesaurus(str(own)).expand("老乡") == (Expansion("老乡", ("农民",)),)
+    with pytest.raises(InputError, match="QA_THESAURUS"):
+        load_thesaurus(str(tmp_path / "missing.toml"))
+
+
+def _passage(rank: int, text: str) -> Passage:
+    chunk = Chunk(f"t:{rank}", "law", ("第二十四条",), (), text, (0, len(text)))
+    return Passage(rank, chunk, "消费者权益保护法", "", 1.0)
+
+
+def test_a_sentence_in_the_documents_words_holds_the_everyday_word() -> None:
+    question = "商家不给退钱怎么办?"
+    passages = [
+        _passage(1, "消费者可以依照国家规定要求更换或者修理。"),
+        _passage(2, "经营者应当返还消费者支付的价款。"),
+    ]
+    idf = {"经营者": 2.0, "返还": 2.0, "价款": 2.0, "退货": 1.0, "商家": 0.0, "退钱": 0.0}
+    plain = score_evidence(analyse(question, []), passages, {}, idf)
+    expanded = score_evidence(analyse(question, [], Thesaurus.load()), passages, {}, idf)
+    # Without the thesaurus nothing of the question is in either sentence: rank decides.
+    assert plain[0].passage_rank == 1
+    assert expanded[0].passage_rank == 2
+    assert expanded[0].score > plain[0].score
+
+
+def test_an_everyday_word_is_not_unknown_when_the_corpus_uses_its_terms() -> None:
+    question = "过山车每天开门前要检查吗?"
+    corpus = search_form("大型游乐设施在每日投入使用前，运营使用单位应当进行试运行和例行安全检查。")
+    passage = _passage(1, corpus)
+    plain = unsupported_reason(analyse(question, []), [passage], corpus)
+    expanded = unsupported_reason(analyse(question, [], Thesaurus.load()), [passage], corpus)
+    assert "过山车" in plain
+    assert expanded == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        # 看病 is not the document's word; 医院 and 医疗 are.
+        ("厦门会不会想办法让看病的体验好一点?", "提升医院管理和医疗服务质量"),
+        # 卖到国外 is 出口, 东西 is 产品.
+        ("厦门对卖到国外的东西有什么要求?", "出口"),
+    ],
+)
+def test_questions_in_everyday_words_find_the_documents_passage(
+    fake_assistant: Assistant, question: str, gold: str
+) -> None:
+    with_thesaurus = fake_assistant.rank(question, k=10)[2]
+    settings = Settings.from_env(
+        {}, corpus_dir=fake_assistant.settings.corpus_dir,
+        index_dir=fake_assistant.settings.index_dir, thesaurus="none",
+    )  # fmt: skip
+    plain = Assistant(settings, FakeEmbedder(), index=fake_assistant.index)
+    without = plain.rank(question, k=10)[2]
+
+    def rank_of(passages: list[Passage]) -> int:
+        return next((p.rank for p in passages if gold in search_form(p.chunk.text)), 99)
+
+    assert rank_of(with_thesaurus) < rank_of(without)
+    assert rank_of(with_thesaurus) <= 3
+
+
+def test_an_unknown_term_stays_unknown_when_the_thesaurus_has_no_word_for_it() -> None:
+    document = make_document("食品生产经营者应当依法从事生产经营活动。", doc_id="food")
+    analysis = analyse("医美机构归谁管?", [document], Thesaurus.load())
+    assert analysis.alternatives("医美机构") == ("医美机构",)
+
+
+def test_the_reader_is_told_which_terms_an_everyday_word_was_read_as() -> None:
+    expansions = Thesaurus.load().expand(search_form("商家不给退钱怎么办"))
+    passages = [_passage(1, "经营者应当自收到退回商品之日起七日内返还消费者支付的商品价款。")]
+    read_as = read_as_terms(expansions, passages)
+    # Only the terms the cited passage uses; 销售者 and 退还 are not in it.
+    assert read_as == (("商家", ("经营者",)), ("退钱", ("返还", "价款")))
+    assert read_as_note(read_as) == "检索时把“商家”理解为“经营者”，“退钱”理解为“返还”或“价款”。"
+    assert read_as_terms(expansions, [_passage(1, "消费者可以要求修理。")]) == ()
+
+
+def test_an_answer_says_how_its_everyday_words_were_read(fake_assistant: Assistant) -> None:
+    answer = fake_assistant.ask("厦门会不会想办法让看病的体验好一点?")
+    assert any(asked == "看病" and "医疗" in means for asked, means in answer.read_as)
+    record = answer_to_record(answer)
+    assert {"asked": "看病", "means": list(dict(answer.read_as)["看病"])} in record["read_as"]
+    html = answer_block(1, answer, fake_assistant.index.documents)
+    assert "检索时把“看病”理解为" in html
+    assert "检索时把" in render_answer(answer)
+    plain = fake_assistant.ask("厦门到2018年森林覆盖率要达到多少?")
+    assert plain.read_as == () and "检索时把" not in render_answer(plain)
