@@ -56,6 +56,23 @@ def test_terms_the_question_already_uses_are_not_added(tmp_path: Path) -> None:
     assert thesaurus.expand("生产者") == ()
 
 
+def test_an_everyday_word_inside_a_longer_word_of_the_question_is_not_that_word(
+    tmp_path: Path,
+) -> None:
+    thesaurus = _thesaurus(
+        tmp_path,
+        '[[group]]\nasked = ["商户", "卖家"]\nmeans = ["经营者"]\n'
+        '[[group]]\nasked = ["物业"]\nmeans = ["物业服务单位"]\n',
+    )
+    # 商户 inside 工商户, 物业 inside 物业费: other things.
+    assert thesaurus.expand("个体工商户和物业费", ["个体", "工商户", "和", "物业费"]) == ()
+    # A word across the segmentation's boundaries is still found (说不 出卖 家).
+    assert thesaurus.expand("说不出卖家是谁", ["说不", "出卖", "家", "是", "谁"]) == (
+        Expansion("卖家", ("经营者",)),
+    )
+    assert analyse("个体工商户可以修理计量器具吗", [], Thesaurus.load()).expansions == ()
+
+
 def test_traditional_questions_are_expanded_like_simplified_ones() -> None:
     thesaurus = Thesaurus.load()
     simplified = thesaurus.expand(search_form("商家不给退钱怎么办"))

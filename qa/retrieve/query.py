@@ -368,7 +368,7 @@ def analyse(
         quoted_phrases=tuple(
             dict.fromkeys(search_form(q).strip() for q in _QUOTED_TERM.findall(question))
         ),
-        expansions=thesaurus.expand(form),
+        expansions=thesaurus.expand(form, [word for word, _ in tagged_words(form)]),
     )
 
 

@@ -13,7 +13,7 @@ words is searched exactly as before.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -45,16 +45,19 @@ class Thesaurus:
     def load(cls, path: Path = DEFAULT_THESAURUS) -> Thesaurus:
         return _load(path.resolve())
 
-    def expand(self, question_form: str) -> tuple[Expansion, ...]:
+    def expand(self, question_form: str, words: Sequence[str] = ()) -> tuple[Expansion, ...]:
         """The everyday words of a question (search form), in order of mention, each
-        with the terms the question does not already use."""
+        with the terms the question does not already use. ``words``: the question's
+        segmentation, when known; an everyday word inside a longer word of it is not
+        that word (商户 in 个体工商户, 物业 in 物业费)."""
         taken = [False] * len(question_form)
+        inside = _inside_longer_word(question_form, words)
         found: list[tuple[int, Expansion]] = []
         for asked, means in self.entries:
             start = question_form.find(asked)
             while start >= 0:
                 end = start + len(asked)
-                if not any(taken[start:end]):
+                if not any(taken[start:end]) and not inside(start, end):
                     taken[start:end] = [True] * len(asked)
                     new = tuple(m for m in means if m not in question_form)
                     if new:
@@ -65,6 +68,21 @@ class Thesaurus:
 
 
 EMPTY = Thesaurus()
+
+
+def _inside_longer_word(form: str, words: Sequence[str]) -> Callable[[int, int], bool]:
+    """Whether a span of ``form`` lies inside one longer word of its segmentation."""
+    spans: list[tuple[int, int]] = []
+    if "".join(words) == form:
+        at = 0
+        for word in words:
+            spans.append((at, at + len(word)))
+            at += len(word)
+
+    def inside(start: int, end: int) -> bool:
+        return any(s <= start and end <= e and e - s > end - start for s, e in spans)
+
+    return inside
 
 
 def load_thesaurus(setting: str) -> Thesaurus:
