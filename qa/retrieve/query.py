@@ -126,7 +126,7 @@ _PERMISSION_QUESTION = re.compile(
     r"能不能|可不可以|能否|可否|是否可以|要不要|需不需要|是不是|适用|允许|(能|可以|得|要|应该)[^?？]{0,20}吗"
 )
 # Words that ask rather than name a topic (哪些地方, 怎么办, 什么样).
-_ASKING = re.compile(r"哪|什么|怎么|怎样|多少|几|谁|吗|是否|如何|为何|为什么")
+_ASKING = re.compile(r"哪|什么|怎么|怎样|多少|多长|多久|多大|多高|几|谁|吗|是否|如何|为何|为什么")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
 # A term in quotation marks (search form turns “” and 「」 into ASCII quotes or keeps them).
