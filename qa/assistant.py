@@ -32,7 +32,7 @@ from qa.ingest.corpus import corpus_hash, load_corpus
 from qa.ingest.pages import ocr_confidence, span_pages
 from qa.ingest.parse import parse_file
 from qa.retrieve.followup import missing_context, resolve_followup
-from qa.retrieve.query import QuestionAnalysis, analyse, names_document
+from qa.retrieve.query import QuestionAnalysis, analyse, as_followup, names_document
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
 from qa.retrieve.thesaurus import load_thesaurus, read_as_terms
@@ -181,8 +181,7 @@ class Assistant:
         text = self.resolve(question, history, documents)
         analysis = analyse(text, documents, self.thesaurus)
         if history and text != normalize_question(question):
-            asked = analyse(normalize_question(question), documents).content_tokens
-            analysis = replace(analysis, asked_tokens=asked)
+            analysis = as_followup(analysis, analyse(normalize_question(question), documents))
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
         # A comparison cites one passage per document it compares, however many.

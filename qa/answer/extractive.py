@@ -93,10 +93,11 @@ class ExtractiveGenerator:
             chosen = stating_amounts(chosen, figures_by_rank, analysis)
         limit = max(12, 3 * len(per_document))  # a comparison shows every document's figures
         figures = relevant_figures(chosen, figures_by_rank, analysis, passages, limit)
-        # Figures stated by the best answering sentence (of each document when per document).
-        leading = chosen if per_document else evidence[:1]
+        # Figures stated by the answering sentences as shown (of each document when per
+        # document): an adjacent sentence joined for the words the best lacked may be the
+        # one stating the amount (…责令限期改正；逾期未改正的，处5000元以下的罚款).
         answer_figures = [
-            cited.figure for cited in figures if any(states(e, cited) for e in leading)
+            cited.figure for cited in figures if any(states(e, cited) for e in chosen)
         ]
         reason = not_found_reason(request, chosen, answer_figures)
         if reason:

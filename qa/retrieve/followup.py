@@ -11,6 +11,10 @@ Deterministic rules over the text (no model), applied before retrieval:
    previous question with its item replaced: the place (new or inherited) + the new
    item + the previous question's attribute (the words after its last 的) and question
    part (要达到多少家, 是几年 …).
+4. "要是过期了还没检，电梯还能接着用吗?", "逾期不交的话罚多少?", "这个系数最高是多少?" (a
+   condition or a reference to what was just asked, naming nothing the previous
+   question does not): asked in the previous question's frame (the previous question,
+   then this one; the words just asked weigh most in choosing the answer).
 A question that names its own topic and is not elliptic is left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of
@@ -24,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.retrieve.query import place_aliases, tagged_words
+from qa.retrieve.query import place_aliases, tagged_words, topic_terms
 from qa.textnorm import detect_script, normalize_question, to_simplified, to_traditional
 from qa.types import Document
 
@@ -45,6 +49,10 @@ _MAX_ELLIPTIC = 24
 _ASPECT = re.compile(r"(部门|单位|目标|时间|期限|时限|期|标准|措施|要求|任务|金额|比例|数量|人员)$")
 # Longer than this, a 呢 follow-up describes a new case rather than naming an item.
 _LONG_ITEM = 12
+# A condition on, or a reference to, what the previous question asked (rule 4).
+# 按规定 / 依照要求: how, not what.
+_BY_RULE = re.compile(r"(按|依|照|按照|依照)(规定|要求|标准|约定)")
+_CONDITION = re.compile(r"^(要是|如果|假如|万一|若是|若|这个|这种|这样|那样|该|此)|的话")
 
 
 def _strip(question: str) -> str:
@@ -87,6 +95,15 @@ def _is_clause(subject: str) -> bool:
     """A subject with a verb of its own (经营者提供商品), not a noun phrase (阿拉善盟
     自治区级研发机构) that a new item can replace whole."""
     return any(flag == "v" for word, flag in tagged_words(subject) if len(word) >= 2)
+
+
+def _new_nouns(question: str, previous: str) -> list[str]:
+    """Topic nouns of ``question`` that ``previous`` does not use."""
+    return [
+        word
+        for word in topic_terms(question, [], nouns_only=True)
+        if word not in previous and not _BY_RULE.fullmatch(word)
+    ]
 
 
 def _is_aspect(words: str) -> bool:
@@ -133,6 +150,8 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
         return f"{topic}，{rest}?"
     if elliptic and len(rest) > _LONG_ITEM:  # a new case in the previous question's frame
         return f"{prior}？{core}?"
+    if not elliptic and _CONDITION.search(core) and not _new_nouns(core, prior):
+        return f"{prior}？{core}?"  # rule 4: a condition on what was just asked
     if elliptic:  # rule 3: a new item in the same frame
         attribute = subject.rsplit("的", 1)[1] if "的" in subject else ""
         attribute = attribute if 0 < len(attribute) <= 8 else ""

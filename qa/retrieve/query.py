@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import jieba.posseg
@@ -370,6 +370,30 @@ def analyse(
         ),
         expansions=thesaurus.expand(form, [word for word, _ in tagged_words(form)]),
     )
+
+
+# What kind of answer a question asks for (a figure, a department, an amount, a time…).
+QUESTION_KINDS = (
+    "wants_figure",
+    "asks_department",
+    "asks_doc_number",
+    "asks_money",
+    "asks_definition",
+    "asks_list",
+    "asks_when",
+    "asks_permission",
+)
+
+
+def as_followup(resolved: QuestionAnalysis, asked: QuestionAnalysis) -> QuestionAnalysis:
+    """A follow-up completed from the conversation: searched with the completed words,
+    answered as the follow-up asks. The words just asked weigh most in choosing the
+    answer; and when the follow-up asks its own question (逾期不交的话罚多少? after …向
+    哪个部门交报告?), its kind (an amount, not a department) is the one answered."""
+    kinds = {}
+    if _ASKING.search(search_form(asked.text)):
+        kinds = {kind: getattr(asked, kind) for kind in QUESTION_KINDS}
+    return replace(resolved, asked_tokens=asked.content_tokens, **kinds)
 
 
 def short_titles(title_form: str) -> list[str]:
