@@ -223,3 +223,31 @@ def test_sharing_ranks_are_the_passages_with_a_word_of_the_question() -> None:
     assert sharing_ranks(a, [unrelated]) == set()
     wordless = analyse("吗?", DOCS)
     assert sharing_ranks(wordless, [unrelated, related]) == {1, 2}
+
+
+def test_which_body_is_answered_only_by_a_sentence_naming_one() -> None:
+    measure = "建设电梯安全物联网公共服务平台，全面构建质量共治格局。"
+    led = "建设电梯安全物联网公共服务平台（市质监局牵头）。"
+    for question in ("电梯安全物联网平台由哪个部门牵头?", "电梯安全物联网平台的牵头部门是谁?"):
+        a = analyse(question, DOCS)
+        passages = _passages(measure, "xm")
+        # 格局 names no body: the measure is stated, its lead is not.
+        reason = unsupported_reason(a, passages, CORPUS, answer_text=measure)
+        assert "哪个部门" in reason
+        assert unsupported_reason(a, passages, CORPUS, answer_text=led) == ""
+    # 谁 alone asks for a person or a party as often as for a body.
+    person = analyse("企业的质量第一责任人是谁?", DOCS)
+    said = "企业法定代表人作为质量第一责任人。"
+    assert unsupported_reason(person, _passages(said, "xm"), CORPUS, answer_text=said) == ""
+
+
+def test_how_many_is_answered_only_by_a_number_of_that_thing() -> None:
+    a = analyse("质量奖每次评选多少家获奖企业?", DOCS)
+    passages = _passages("设立质量奖，对每家获奖企业奖励20万元。", "xm")
+    money = "设立质量奖，对每家获奖企业奖励20万元。"
+    assert "多少家" in unsupported_reason(a, passages, CORPUS, answer_text=money)
+    counted = "推进全市300余家重点企业实现达标。"
+    assert unsupported_reason(a, passages, CORPUS, answer_text=counted) == ""
+    # 哪几个 asks for a list, not a count.
+    listing = analyse("哪几个旗区要建检测站?", DOCS)
+    assert unsupported_reason(listing, passages, CORPUS, answer_text=money) == ""
