@@ -2,7 +2,8 @@
 
 from conftest import make_document
 
-from qa.answer.support import sharing_ranks, unsupported_reason
+from qa.answer.support import money_about, sharing_ranks, unsupported_reason
+from qa.ingest.figures import extract_figures
 from qa.retrieve.query import analyse, topic_terms
 from qa.textnorm import search_form
 from qa.types import Chunk, Document, Figure, Passage
@@ -251,3 +252,29 @@ def test_how_many_is_answered_only_by_a_number_of_that_thing() -> None:
     # 哪几个 asks for a list, not a count.
     listing = analyse("哪几个旗区要建检测站?", DOCS)
     assert unsupported_reason(listing, passages, CORPUS, answer_text=money) == ""
+
+
+def test_how_long_is_answered_only_by_a_period() -> None:
+    a = analyse("电梯每隔多少天要维护保养一次?", DOCS)
+    assert a.asks_when
+    passages = _passages("电梯的维护保养应当由电梯制造单位进行。", "xm")
+    fine = "擅自从事电梯维护保养的，处一万元以上十万元以下罚款。"
+    assert "时间" in unsupported_reason(a, passages, CORPUS, answer_text=fine)
+    for period in (
+        "应当至少每15日进行一次清洁、润滑、调整和检查。",
+        "自收到要求之日起10个工作日内答复。",
+        "为2个采暖期、供冷期。",
+    ):
+        assert unsupported_reason(a, passages, CORPUS, answer_text=period) == "", period
+
+
+def test_a_share_of_a_fine_is_not_a_reward() -> None:
+    law = make_document(
+        "产品质量检验机构有违法行为的，可以并处违法收入一倍以下的罚款。", doc_id="law"
+    )
+    fine = extract_figures(law)
+    assert fine and fine[0].unit == "倍"
+    reward = analyse("举报产品质量违法行为，奖金能拿多少?", [law])
+    assert not money_about(fine[0], reward)
+    penalty = analyse("检验机构违法要罚多少?", [law])
+    assert money_about(fine[0], penalty)

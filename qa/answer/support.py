@@ -23,8 +23,8 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    亿元 whose clause shares a word with the question, or a share or multiple of an
    amount: 货值金额百分之三十, 价款十倍; 年销售收入超百亿元 does not answer
    奖励多少万元);
-7. a question asking when (几月, 什么时候, 截止时间) whose best answer sentence states no
-   time or period;
+7. a question asking when or how long (几月, 什么时候, 截止时间, 多久, 每隔多少天, 几年)
+   whose answer states no time or period (15日, 10个工作日, 二年, 2个采暖期, 立即);
 8. an answer whose passages (with their titles and headings) share no word of two or
    more characters with the question: whatever sentence was picked is a guess
    (孩子上学的学区怎么划分? answered from the standardisation law);
@@ -59,7 +59,8 @@ _SHARE_UNITS = frozenset({"%", "倍"})
 _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失")
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
 _TIME = re.compile(
-    r"\d+\s*个?\s*(月|日|天|年|周|小时)|[一二三四五六七八九十两]+(个)?(月|日|天|年|周)"
+    r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时)"
+    r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
     r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
 )
 # What answers "who is responsible": a cue (牵头, 负责, 主管) or a body (局, 部门, 政府).
@@ -90,11 +91,14 @@ def money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
     clause, or else a word of the question in its indicator (年销售收入超百亿元 does not
     answer 奖励多少万元)."""
     text = search_form(figure.text)
-    if figure.unit in _SHARE_UNITS and _OF_AN_AMOUNT.search(text):
-        return True
+    verbs = [w for w in _MONEY_VERBS if w in search_form(analysis.text)]
+    if figure.unit in _SHARE_UNITS:
+        # 违法收入一倍以下的罚款 is an amount of a fine, not of 奖金: a share whose clause
+        # names another money verb than the one asked does not answer.
+        other_verb = any(v in text for v in _MONEY_VERBS) and not any(v in text for v in verbs)
+        return bool(_OF_AN_AMOUNT.search(text)) and not (verbs and other_verb)
     if figure.unit not in MONEY_UNITS:
         return False
-    verbs = [w for w in _MONEY_VERBS if w in search_form(analysis.text)]
     if verbs:
         return any(v in text for v in verbs)
     words = [w for w in (*analysis.topic_terms, *analysis.content_tokens) if len(w) >= 2]
