@@ -330,3 +330,17 @@ def test_a_cover_line_names_its_document_and_answers_nothing() -> None:
     a = analyse("东莞方案的文号是什么?", DOCS)
     evidence = score_evidence(a, [_passage(1, numbered + "\n" + body, "xm", start=0)], {}, {})
     assert evidence[0].text.startswith("东府办〔2013〕3号")
+
+
+def test_a_when_question_is_answered_by_the_sentence_stating_a_time() -> None:
+    analysis = analyse("东莞创建工作的总结验收阶段安排在什么时候?", [])
+    assert analysis.asks_when
+    undated = Evidence(
+        1, "dg", (0, 30), "质量强市领导小组办公室组织开展总结验收阶段的评估考核。", 2.0
+    )
+    dated = Evidence(1, "dg", (40, 60), "总结验收阶段(2014年11月至12月)。", 1.5)
+    far = Evidence(4, "dg", (900, 920), "全面推进阶段(2013年1月至2014年6月)。", 1.8)
+    assert choose_evidence([undated, far, dated], analysis) == [dated]
+    # A question not asking when keeps the best sentence.
+    what = analyse("东莞创建工作的总结验收阶段做什么?", [])
+    assert choose_evidence([undated, far, dated], what) == [undated]

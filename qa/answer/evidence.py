@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from qa.answer.support import TIME_STATED
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
@@ -405,6 +406,8 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return DEPARTMENT_CUE
     if analysis.asks_doc_number:
         return DOC_NUMBER
+    if analysis.asks_when:
+        return TIME_STATED
     return None
 
 

@@ -58,7 +58,7 @@ MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
 _SHARE_UNITS = frozenset({"%", "倍"})
 _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失")
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
-_TIME = re.compile(
+TIME_STATED = re.compile(
     r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时)"
     r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
     r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
@@ -198,7 +198,7 @@ def unsupported_reason(
         return "相关段落与问题没有共同的词语，无法确定答案。"
     if analysis.asks_money and not any(money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
-    if analysis.asks_when and answer_text and not _TIME.search(search_form(answer_text)):
+    if analysis.asks_when and answer_text and not TIME_STATED.search(search_form(answer_text)):
         return "相关段落中没有给出这方面的时间。"
     if (
         _WHICH_BODY.search(search_form(analysis.text))
