@@ -2,7 +2,7 @@
 
 from conftest import make_document
 
-from qa.answer.support import money_about, sharing_ranks, unsupported_reason
+from qa.answer.support import money_about, numeral_forms, sharing_ranks, unsupported_reason
 from qa.ingest.figures import extract_figures
 from qa.retrieve.query import analyse, topic_terms
 from qa.textnorm import search_form
@@ -278,3 +278,24 @@ def test_a_share_of_a_fine_is_not_a_reward() -> None:
     assert not money_about(fine[0], reward)
     penalty = analyse("检验机构违法要罚多少?", [law])
     assert money_about(fine[0], penalty)
+
+
+def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None:
+    assert numeral_forms("十五年") == ("十五年", "15年")
+    assert numeral_forms("3倍") == ("3倍", "三倍")
+    assert numeral_forms("二百万元") == ("二百万元", "200万元")
+    law = "设计使用年限届满的特种设备，应当依法履行报废义务。"
+    passages = _passages(law, "xm")
+    premise = analyse("电梯用满十五年必须报废，报废补贴去哪申请?", DOCS)
+    assert premise.stated_figures == ("十五年",)
+    assert "十五年" in unsupported_reason(premise, passages, CORPUS)
+    # Written in digits in the passage: the same figure.
+    stated = _passages("特种设备使用满15年的，应当进行安全评估。", "xm")
+    assert unsupported_reason(premise, stated, CORPUS) == ""
+    # Everyday counting is not a claim to check.
+    for question in (
+        "两家为秤吵起来了以谁为准?",
+        "新车买回来三个月就坏了能换吗?",
+        "一个多月就坏了怎么办?",
+    ):
+        assert analyse(question, DOCS).stated_figures == (), question

@@ -6,7 +6,8 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 1. a place the question names that is no document's region and is not mentioned
    in the retrieved passages (上海市的目标是什么?);
 2. a law or regulation the question names that is not in the corpus (电子商务法);
-3. a year, or a figure (100万元), the question states that the passages never mention;
+3. a year, or a figure (100万元, 满十五年), the question states that the passages never
+   mention, in digits or in words (十五年 is 15年);
 4. for a question naming a place or document: two or more topic nouns that the corpus
    uses elsewhere but the retrieved passages do not (太原市的森林覆盖率: the corpus
    speaks of 森林覆盖率, but not in 太原's document) — not applied to questions naming
@@ -43,6 +44,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+import cn2an
 
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form
@@ -114,6 +117,23 @@ def _unknown(term: str, corpus_form: str) -> bool:
     return not parts or not all(part in corpus_form for part in parts)
 
 
+def numeral_forms(figure: str) -> tuple[str, ...]:
+    """A figure as the question wrote it and with its number in the other numerals
+    (十五年 / 15年, 3倍 / 三倍): laws write numbers in words, policies in digits."""
+    form = search_form(figure)
+    match = re.match(r"[\d.]+|[一二三四五六七八九十百千两]+", form)
+    if not match:
+        return (form,)
+    number, unit = match.group(0), form[match.end() :]
+    try:
+        other = (
+            cn2an.an2cn(number, "low") if number[0].isdigit() else str(cn2an.cn2an(number, "smart"))
+        )
+    except (ValueError, KeyError, TypeError):
+        return (form,)
+    return (form, f"{other}{unit}")
+
+
 def _unknown_all(analysis: QuestionAnalysis, term: str, corpus_form: str) -> bool:
     """Unknown, and so are the documents' terms for it (过山车: 大型游乐设施)."""
     return all(_unknown(a, corpus_form) for a in analysis.alternatives(term))
@@ -169,7 +189,9 @@ def unsupported_reason(
     absent_years = [y for y in analysis.years if y not in evidence]
     if absent_years:
         return f"相关文件中没有提到{'、'.join(absent_years)}年。"
-    absent_figures = [f for f in analysis.stated_figures if search_form(f) not in evidence]
+    absent_figures = [
+        f for f in analysis.stated_figures if not any(v in evidence for v in numeral_forms(f))
+    ]
     if absent_figures:
         return f"相关文件中没有提到“{'、'.join(absent_figures)}”。"
     top = search_form("".join(_cited_text(p) for p in passages[:EVIDENCE_PASSAGES]))
