@@ -7,6 +7,7 @@ from qa.answer.evidence import Evidence, choose_evidence, clause_window, score_e
 from qa.answer.text import sentences_text
 from qa.ingest.figures import extract_figures
 from qa.retrieve.query import analyse, place_aliases
+from qa.retrieve.thesaurus import Thesaurus
 from qa.types import AnswerSentence, Chunk, Citation, Document, Figure, Passage
 
 
@@ -344,3 +345,24 @@ def test_a_when_question_is_answered_by_the_sentence_stating_a_time() -> None:
     # A question not asking when keeps the best sentence.
     what = analyse("东莞创建工作的总结验收阶段做什么?", [])
     assert choose_evidence([undated, far, dated], what) == [undated]
+
+
+def test_a_comparison_quotes_each_documents_sentence_holding_the_quoted_term() -> None:
+    analysis = analyse("哪些城市提出要开展“质量月”活动?", [])
+    assert analysis.quoted_phrases == ("质量月",)
+    general = Evidence(1, "dg", (0, 20), "组织开展城市质量精神征集和研讨活动。", 3.0)
+    quoted = Evidence(2, "dg", (30, 50), "精心组织全国“质量月”活动。", 2.0)
+    other = Evidence(3, "fj", (0, 20), "广泛开展质量兴业等活动。", 2.5)
+    chosen = choose_evidence([general, other, quoted], analysis, per_document=["dg", "fj"])
+    # 东莞's sentence holding the quoted term; 福建's holds no 质量月, so it is left out.
+    assert chosen == [quoted]
+
+
+def test_a_comparison_keeps_a_document_stating_the_documents_term_for_an_everyday_word() -> None:
+    analysis = analyse("各地分别提到要发挥哪些投诉电话的作用?", [], Thesaurus.load())
+    hotline = Evidence(1, "xm", (0, 30), "充分发挥12365、12315等投诉热线的作用。", 2.0)
+    channel = Evidence(2, "fj", (0, 30), "畅通12315、12365等质量投诉举报渠道。", 1.5)
+    assert choose_evidence([hotline, channel], analysis, per_document=["xm", "fj"]) == [
+        hotline,
+        channel,
+    ]

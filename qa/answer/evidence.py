@@ -347,10 +347,24 @@ def choose_evidence(
     if per_document:
         # A document whose best sentence names nothing the question asks about has no
         # answer to give; it is left out rather than padded with an unrelated sentence.
-        terms = analysis.topic_terms or analysis.content_tokens
+        terms = [
+            a
+            for t in analysis.topic_terms or analysis.content_tokens
+            for a in analysis.alternatives(t)
+        ]
+        quoted = analysis.quoted_phrases
         chosen = []
         for doc_id in per_document:
-            best = next((e for e in evidence if e.doc_id == doc_id), None)
+            # A term the question quotes is asked as written: the document's best sentence
+            # holding it (“质量月”), not its best sentence about 活动 in general.
+            best = next(
+                (
+                    e
+                    for e in evidence
+                    if e.doc_id == doc_id and all(q in search_form(e.text) for q in quoted)
+                ),
+                None,
+            )
             if best is not None and (not terms or any(t in search_form(best.text) for t in terms)):
                 chosen.append(best)
         return chosen or [evidence[0]]
