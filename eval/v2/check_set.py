@@ -700,6 +700,15 @@ def main() -> int:
         print_stats("dev", st_dev)
         check_minima("dev", st_dev)
     cross_checks(test, dev)
+    # dev2 (stop 21): a second tuning split, ids p001.. (policy) and r001.. (regulations).
+    # Same record checks and the same separation from test; no per-split minima (it
+    # supplements dev rather than standing alone).
+    dev2: list[dict] = []
+    if not test_only:
+        dev2 = check_file(HERE / "dev2.jsonl", "[pr]", regions, laws, law_fragments, seen)
+        print_stats("dev2", split_stats(dev2))
+        cross_checks(test, dev2)
+        dev += dev2
     if verbose:
         for r in test + dev:
             if "reworded" in r.get("tags", []) and r.get("doc"):
