@@ -204,3 +204,16 @@ def test_an_answer_says_how_its_everyday_words_were_read(fake_assistant: Assista
     assert "检索时把" in render_answer(answer)
     plain = fake_assistant.ask("厦门到2018年森林覆盖率要达到多少?")
     assert plain.read_as == () and "检索时把" not in render_answer(plain)
+
+
+def test_a_missing_thesaurus_stops_the_assistant_with_how_to_fix_it(
+    fake_assistant: Assistant, tmp_path: Path
+) -> None:
+    settings = Settings.from_env(
+        {"QA_THESAURUS": str(tmp_path / "missing.toml")},
+        corpus_dir=fake_assistant.settings.corpus_dir,
+        index_dir=fake_assistant.settings.index_dir,
+    )
+    with pytest.raises(InputError, match="QA_THESAURUS") as caught:
+        Assistant(settings, FakeEmbedder(), index=fake_assistant.index)
+    assert "missing.toml" in str(caught.value)
