@@ -77,7 +77,8 @@ _RESPONSIBLE = re.compile(
 _WHICH_BODY = re.compile(
     r"(哪个|哪些|什么|哪几个|哪一个|哪一级)(部门|单位|机构|机关)|牵头部门|主管部门|负责部门"
 )
-# A count asked in its measure word: 多少家, 几个, 多少件 (not 几年/几天: rule 7 asks a time).
+# A count asked in its measure word: 多少家, 多少件 (not 哪几个, a list; not 多少天, a
+# period: rule 7).
 _COUNT_QUESTION = re.compile(r"(多少)(个|家|件|项|名|座|所|种|批|台|辆|户|条|人)")
 _NUMERAL = r"[\d一二三四五六七八九十百千万两]"
 
@@ -144,11 +145,17 @@ def _cited_text(passage: Passage) -> str:
     return passage.doc_title + "".join(passage.chunk.section_path) + passage.chunk.text
 
 
+def _shared_words(analysis: QuestionAnalysis) -> list[str]:
+    """The question's words of two or more characters, with the documents' terms for
+    them: what a passage must hold to share a word with the question (rule 8)."""
+    return [a for t in analysis.content_tokens if len(t) >= 2 for a in analysis.alternatives(t)]
+
+
 def sharing_ranks(analysis: QuestionAnalysis, passages: Sequence[Passage]) -> set[int]:
     """The ranks of the passages that share a word of two or more characters with the
     question (with their titles and headings); every rank when the question has no
     such word. Rule 8: an answer resting on none of them is a guess."""
-    words = [a for t in analysis.content_tokens if len(t) >= 2 for a in analysis.alternatives(t)]
+    words = _shared_words(analysis)
     if not words:
         return {p.rank for p in passages}
     return {p.rank for p in passages if any(w in search_form(_cited_text(p)) for w in words)}
@@ -215,7 +222,7 @@ def unsupported_reason(
     long_unknown = [t for t in unknown if len(t) >= 4]
     if len(terms) == 1 and long_unknown:
         return f"文件中没有提到“{long_unknown[0]}”。"
-    words = [a for t in analysis.content_tokens if len(t) >= 2 for a in analysis.alternatives(t)]
+    words = _shared_words(analysis)
     if words and answer_passages and not any(w in source for w in words):
         return "相关段落与问题没有共同的词语，无法确定答案。"
     if analysis.asks_money and not any(money_about(f, analysis) for f in answer_figures):
