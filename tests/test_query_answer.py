@@ -279,6 +279,37 @@ def test_an_exception_clause_comes_with_the_rule_it_qualifies() -> None:
         assert answer.endswith("适用本法规定。")
 
 
+def test_an_exception_after_a_full_stop_comes_with_its_rule_when_both_are_short() -> None:
+    text = (
+        "第三十五条 国家对食品生产经营实行许可制度。从事食品销售，应当依法取得许可。"
+        "但是，仅销售预包装食品的，不需要取得许可。"
+    )
+    # The release from the duty (不需要) answers 要不要; it is shown after the duty.
+    assert _chosen("只卖预包装食品要不要取得许可?", text) == [
+        "从事食品销售，应当依法取得许可。但是，仅销售预包装食品的，不需要取得许可。"
+    ]
+
+
+def test_a_question_about_one_item_of_a_list_is_answered_by_that_item() -> None:
+    text = (
+        "第二十七条 产品或者其包装上的标识必须真实，并符合下列要求：\n"
+        "（一）有产品质量检验合格证明；\n"
+        "（二）根据产品的特点和使用要求，需要标明产品规格的，予以标明；\n"
+        "需要事先让消费者知晓的，应当在外包装上标明；\n"
+        "（三）限期使用的产品，应当在显著位置清晰地标明生产日期和失效日期；\n"
+        "（四）使用不当容易造成产品损坏的产品，应当有警示标志。\n"
+        "第二十八条 其他规定。"
+    )
+    # The item runs on after a sentence that opens with no item label; it is still found.
+    assert _chosen("限期使用的产品，标识上必须标明哪些日期?", text) == [
+        "（三）限期使用的产品，应当在显著位置清晰地标明生产日期和失效日期；"
+    ]
+    # A question about the list as a whole still gets the list (as far as it fits).
+    (unit,) = _chosen("产品标识必须符合哪些要求?", text)
+    assert unit.startswith("第二十七条") and "（一）有产品质量检验合格证明" in unit
+    assert "第二十八条" not in unit
+
+
 def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:
     question = "阿拉善提升环境质量最终要全面打造什么?"
     answer = "推进节能减排，削减主要污染物排放总量，全面打造北疆亮丽风景线。"

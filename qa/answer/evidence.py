@@ -75,8 +75,11 @@ FIGURE_WINDOW_BONUS = 0.5
 DEPARTMENT_CUE = re.compile(r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合落实|监督管理工作|职责")
 # A sentence that defines or enumerates (什么是X / X包括哪些).
 DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含义|范围")
-# What answers "may I / must they": a permission, a prohibition, an obligation.
-RULE_CUE = re.compile(r"不得|禁止|应当|可以|不适用|适用|有权|无权|必须|不能|不准|免于")
+# What answers "may I / must they": a permission, a prohibition, an obligation, and the
+# release from one (要不要办证: 仅销售预包装食品的，不需要取得许可).
+RULE_CUE = re.compile(
+    r"不得|禁止|应当|可以|不适用|适用|有权|无权|必须|不能|不准|免于|免予|不需要|无需|无须|不必"
+)
 # A list's items: （一）, (1), 一、, 1. or ① at the start of a sentence.
 _ITEM = re.compile(
     r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]|[①-⑳])"
@@ -304,6 +307,7 @@ def score_evidence(
 
 
 SIMILARITY = FEATURES.index("similarity")
+COVERAGE = FEATURES.index("coverage")
 
 
 def with_similarity(
@@ -377,23 +381,26 @@ def choose_evidence(
     )
     at = next(i for i, e in enumerate(siblings) if e is best)
     if analysis.asks_list and best.text.rstrip().endswith(_INTRO_END):
-        items = []
-        for other in siblings[at + 1 :]:
-            if not _ITEM.match(other.text) or other.span[1] - best.span[0] > LIST_LIMIT:
-                break
-            items.append(other)
-        if items:
-            return [_joined(best, items[-1], chunk)]
+        items = _list_items(siblings[at + 1 :])
+        # A question about one item (限期使用的产品…标明哪些日期) is answered by that item:
+        # it holds more of the asked words than the list's introduction does.
+        asked_item = max(items, key=_coverage, default=None)
+        if asked_item is not None and _coverage(asked_item) > _coverage(best):
+            return [asked_item]
+        shown = [e for e in items if e.span[1] - best.span[0] <= LIST_LIMIT]
+        if shown:
+            return [_joined(best, shown[-1], chunk)]
     if _NOTE.match(best.text) and at > 0:
         return [_joined(siblings[at - 1], best, chunk)]
-    if (
-        at > 0
-        and _EXCEPTION.match(best.text)
-        and siblings[at - 1].text.rstrip().endswith(("；", ";"))
-    ):
-        # 但是… after a semicolon is the exception to the rule before it; alone it would
-        # answer the opposite of the rule (建设工程不适用本法规定；但是，…适用本法规定).
-        return [_joined(siblings[at - 1], best, chunk)]
+    if at > 0 and _EXCEPTION.match(best.text):
+        # 但是… is the exception to the rule before it; alone it would answer the opposite
+        # of the rule (建设工程不适用本法规定；但是，…适用本法规定). After a full stop the
+        # rule is shown too when both fit in one answer's length.
+        rule = siblings[at - 1]
+        if rule.text.rstrip().endswith(("；", ";")) or (
+            best.span[1] - rule.span[0] <= MAX_SENTENCE_CHARS
+        ):
+            return [_joined(rule, best, chunk)]
     following = siblings[at + 1] if at + 1 < len(siblings) else None
     if analysis.asks_department and following is not None and _NOTE.match(following.text):
         return [_joined(best, following, chunk)]  # the task, then the note naming who leads
@@ -412,6 +419,23 @@ def choose_evidence(
             continue  # a long sentence before the answer would bury it
         return sorted([best, other], key=lambda e: e.span)
     return [best]
+
+
+def _list_items(following: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences of the list that starts ``following``: its items, and the sentences
+    an item runs on with (an item ends with ；, the last with 。)."""
+    items: list[Evidence] = []
+    for sentence in following:
+        runs_on = bool(items) and items[-1].text.rstrip().endswith(("；", ";"))
+        if not (_ITEM.match(sentence.text) or runs_on):
+            break
+        items.append(sentence)
+    return items
+
+
+def _coverage(evidence: Evidence) -> float:
+    """Share of the asked words' weight the sentence holds (0 for a joined unit)."""
+    return evidence.features[COVERAGE] if evidence.features else 0.0
 
 
 def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
