@@ -266,6 +266,11 @@ def test_how_long_is_answered_only_by_a_period() -> None:
         "为2个采暖期、供冷期。",
     ):
         assert unsupported_reason(a, passages, CORPUS, answer_text=period) == "", period
+    # 立即 or 及时 says when, not how many days.
+    promptly = "发现电梯存在严重事故隐患时，应当及时告知电梯使用单位。"
+    assert "时间" in unsupported_reason(a, passages, CORPUS, answer_text=promptly)
+    when = analyse("发现事故隐患后什么时候报告?", DOCS)
+    assert unsupported_reason(when, passages, CORPUS, answer_text=promptly) == ""
 
 
 def test_a_share_of_a_fine_is_not_a_reward() -> None:

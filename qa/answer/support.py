@@ -25,7 +25,9 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    amount: 货值金额百分之三十, 价款十倍; 年销售收入超百亿元 does not answer
    奖励多少万元);
 7. a question asking when or how long (几月, 什么时候, 截止时间, 多久, 每隔多少天, 几年)
-   whose answer states no time or period (15日, 10个工作日, 二年, 2个采暖期, 立即);
+   whose answer states no time or period (15日, 10个工作日, 二年, 2个采暖期, 立即); one
+   asking how many days, months or years, or how often, needs a number of them (及时 or
+   年底前 does not say 每隔多少天);
 8. an answer whose passages (with their titles and headings) share no word of two or
    more characters with the question: whatever sentence was picked is a guess
    (孩子上学的学区怎么划分? answered from the standardisation law);
@@ -60,11 +62,16 @@ MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
 # 以上, 价款十倍) is an amount of money too.
 _SHARE_UNITS = frozenset({"%", "倍"})
 _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失")
-# A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
-TIME_STATED = re.compile(
+# A number of days, months or years (15日, 十个工作日, 2个采暖期): what answers a question
+# asking how many of them (多少天, 几个月) or how often (每隔多少天); 立即 or 年底前 does not.
+PERIOD_STATED = re.compile(
     r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时)"
     r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
-    r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
+)
+_PERIOD_QUESTION = re.compile(r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|周)")
+# A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
+TIME_STATED = re.compile(
+    PERIOD_STATED.pattern + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
 )
 # What answers "who is responsible": a cue (牵头, 负责, 主管) or a body (局, 部门, 政府).
 _RESPONSIBLE = re.compile(
@@ -227,8 +234,12 @@ def unsupported_reason(
         return "相关段落与问题没有共同的词语，无法确定答案。"
     if analysis.asks_money and not any(money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
-    if analysis.asks_when and answer_text and not TIME_STATED.search(search_form(answer_text)):
-        return "相关段落中没有给出这方面的时间。"
+    if analysis.asks_when and answer_text:
+        stated = (
+            PERIOD_STATED if _PERIOD_QUESTION.search(search_form(analysis.text)) else TIME_STATED
+        )
+        if not stated.search(search_form(answer_text)):
+            return "相关段落中没有给出这方面的时间。"
     if (
         _WHICH_BODY.search(search_form(analysis.text))
         and answer_text
