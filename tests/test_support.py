@@ -287,6 +287,25 @@ def test_how_long_is_answered_only_by_a_period() -> None:
     assert unsupported_reason(when, passages, CORPUS, answer_text=promptly) == ""
 
 
+def test_a_target_for_another_year_does_not_answer_the_year_asked() -> None:
+    from dataclasses import replace
+
+    sewage = replace(_figure("城镇生活污水处理率", "90", "%"), target_year=2014)
+    said = "城镇生活污水处理率达90%以上。"
+    text = "贯彻《质量发展纲要(2011-2020年)》。" + said
+    passages = _passages(text, "xm")
+    corpus = search_form(text) + CORPUS
+    a = analyse("厦门到2020年城镇生活污水处理率要达到多少?", DOCS)
+    # 2020 is in the passages (a title), so rule 3 lets it through; the target is 2014's.
+    reason = unsupported_reason(a, passages, corpus, [sewage], answer_text=said)
+    assert "2014年的目标" in reason and "2020年" in reason
+    same_year = analyse("厦门到2014年城镇生活污水处理率要达到多少?", DOCS)
+    assert unsupported_reason(same_year, passages, corpus, [sewage], answer_text=said) == ""
+    # A figure whose target year is unknown is not judged.
+    undated = replace(sewage, target_year=None)
+    assert unsupported_reason(a, passages, corpus, [undated], answer_text=said) == ""
+
+
 def test_a_share_of_a_fine_is_not_a_reward() -> None:
     law = make_document(
         "产品质量检验机构有违法行为的，可以并处违法收入一倍以下的罚款。", doc_id="law"
