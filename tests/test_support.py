@@ -292,7 +292,7 @@ def test_a_target_for_another_year_does_not_answer_the_year_asked() -> None:
 
     sewage = replace(_figure("城镇生活污水处理率", "90", "%"), target_year=2014)
     said = "城镇生活污水处理率达90%以上。"
-    text = "贯彻《质量发展纲要(2011-2020年)》。" + said
+    text = "贯彻《质量发展纲要(2011-2020年)》，到2014年底：" + said
     passages = _passages(text, "xm")
     corpus = search_form(text) + CORPUS
     a = analyse("厦门到2020年城镇生活污水处理率要达到多少?", DOCS)
