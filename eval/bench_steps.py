@@ -26,6 +26,7 @@ from qa.assistant import Assistant
 from qa.config import Settings
 from qa.embed import Embedder, load_embedder
 from qa.indexing import build_corpus_index
+from qa.ingest.chunking import vector_texts
 from qa.ingest.corpus import load_corpus
 from qa.ingest.parse import load_document, parse
 from qa.store import Hit, layout, open_backend
@@ -119,6 +120,8 @@ def build(settings: Settings, corpus: Corpus, embedder: Embedder | None = None) 
     return {
         "documents": summary.documents,
         "chunks": summary.chunks,
+        # What is embedded: the chunks and, with sentence vectors, their sentences.
+        "vectors": summary.vectors or summary.chunks,
         "model_load_seconds": model_seconds,
         "load_seconds": load_seconds,
         "ingestion_seconds": load_seconds + stages.get("ingest", 0.0),
@@ -250,8 +253,9 @@ def resume(
     except StoppedError:
         stopped = True
     after_stop = len(open_backend(settings).open(model=embedder.name).chunks)
-    keys = [text_key(c.search_text) for d in documents for c in parse(d, settings).chunks]
-    known = _cache(settings, embedder).get(keys)
+    chunks = [c for d in documents for c in parse(d, settings).chunks]
+    keys = {text_key(t) for _, t in vector_texts(chunks, settings.sentence_vectors)}
+    known = _cache(settings, embedder).get(list(keys))
     expected = sum(key not in known for key in keys)
     rerun = BuildWatch()
     summary = build_corpus_index(settings, embedder, documents, rerun)
@@ -262,6 +266,8 @@ def resume(
         "embedded_before_stop": stop.passages,
         "index_chunks_after_stop": after_stop,
         "total_chunks": summary.chunks,
+        "total_texts": len(keys),  # distinct texts embedded for the rebuild
+        "cached_before_rerun": len(known),
         "embedded_on_rerun": rerun.passages,
         "expected_on_rerun": expected,
         "resumed_without_reembedding": stopped and rerun.passages == expected,

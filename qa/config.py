@@ -91,7 +91,13 @@ class Settings:
     # (qa.answer.evidence.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and
     # structure evidence only, which also saves one encode per question.
     sentence_similarity: float | None = None
-    # Above this many chunks FAISS switches from exact (flat) to HNSW search.
+    # Index each sentence of a chunk of several sentences as a vector of its own, under
+    # the chunk's id; dense search scores a chunk by its nearest vector (FAISS store;
+    # Milvus keeps one vector per chunk). A policy section lists several measures and
+    # its one vector is their average; a question about one measure matches that
+    # measure's sentence. Measured in eval/report.md (stop 22).
+    sentence_vectors: bool = True
+    # Above this many vectors FAISS switches from exact (flat) to HNSW search.
     exact_search_limit: int = 20000
     # Where the index lives: "faiss" (plain files under index_dir) or another
     # registered backend (qa.store.STORES).

@@ -9,7 +9,7 @@ import pytest
 
 from qa.config import PROJECT_ROOT
 from qa.errors import InputError
-from qa.ingest.chunking import chunk_document, split_span
+from qa.ingest.chunking import chunk_document, sentence_texts, split_span, vector_texts
 from qa.ingest.corpus import load_corpus
 from qa.ingest.outline import parse_outline
 from qa.ingest.parse import parse_document
@@ -199,3 +199,21 @@ def test_chunks_to_list_shape(parsed: list[tuple[Document, list[Chunk]]]) -> Non
 def test_size_distribution_is_reasonable(parsed: list[tuple[Document, list[Chunk]]]) -> None:
     for _, chunks in parsed:
         assert 150 <= statistics.median(len(c.text) for c in chunks) <= 400
+
+
+def test_a_chunk_of_several_sentences_is_also_searched_by_each() -> None:
+    def chunk(text: str) -> Chunk:
+        return Chunk("d:0-1", "d", (), (), text, (0, len(text)), "标题\n" + text)
+
+    several = chunk("（四）推進電梯安全立法。設立96333電梯應急平台。\n（五）略。")
+    # Each sentence of six or more characters, in simplified script; （五）略。 is too short.
+    assert sentence_texts(several) == ("（四）推进电梯安全立法。", "设立96333电梯应急平台。")
+    one = chunk("第三条 本法自公布之日起施行。")
+    assert sentence_texts(one) == ()
+    texts = vector_texts([several, one], with_sentences=True)
+    assert [t for _, t in texts][:2] == [several.search_text, one.search_text]
+    assert [c for c, _ in texts[2:]] == [several, several]
+    assert vector_texts([several, one], with_sentences=False) == [
+        (several, several.search_text),
+        (one, one.search_text),
+    ]

@@ -106,6 +106,33 @@ def test_hnsw_store_filtered_to_a_document_returns_its_whole_exact_ranking() -> 
     assert [h.chunk_id for h in hits] == [f"c{i}" for i in expected]
 
 
+def test_a_chunk_with_several_vectors_is_one_hit_at_its_nearest_vector() -> None:
+    rng = np.random.default_rng(3)
+    sentences = rng.normal(size=(12, 8)).astype(np.float32)
+    sentences /= np.linalg.norm(sentences, axis=1, keepdims=True)
+    # "long" has ten sentence vectors besides its own; "a" and "b" one vector each.
+    ids = ["long"] * 11 + ["a", "b"]
+    docs = ["x"] * 11 + ["x", "y"]
+    own = sentences[:10].mean(axis=0)
+    vectors = np.vstack([own / np.linalg.norm(own), sentences[:10], sentences[10:12]])
+    for store in (
+        FaissVectorStore.create(8),
+        FaissVectorStore.create(8, expected=13, exact_limit=5),  # HNSW
+    ):
+        store.add(ids, docs, vectors)
+        assert (store.count(), store.chunk_count()) == (13, 3)
+        # A query equal to one of long's sentences finds long first, at that sentence's
+        # cosine (1.0), not its averaged vector's.
+        hits = store.search(sentences[4], 3)
+        assert hits[0].chunk_id == "long"
+        assert hits[0].score == pytest.approx(1.0, abs=1e-5)
+        # k distinct chunks, though long's ten sentences fill the nearest vectors.
+        assert sorted(h.chunk_id for h in hits) == ["a", "b", "long"]
+        assert sorted(h.chunk_id for h in store.search(sentences[4], 5, ["x"])) == ["a", "long"]
+        assert store.delete_documents(["x"]) == 12
+        assert (store.count(), store.chunk_count()) == (1, 1)
+
+
 def test_vocabulary_coverage_counts_known_words_by_length() -> None:
     idf = {"森林": 1.2, "覆盖率": 0.8, "看病": 0.0}
     assert vocabulary_coverage(["森林", "覆盖率"], idf) == 1.0

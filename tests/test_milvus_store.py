@@ -96,7 +96,10 @@ def both_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     """The five documents indexed in both stores (fake embedder)."""
     home = tmp_path_factory.mktemp("both")
     shutil.copytree(PROJECT_ROOT / "corpus", home / "corpus")
-    faiss = Settings.from_env({}, corpus_dir=home / "corpus", index_dir=home / "faiss")
+    # One vector a chunk in both: Milvus does not store sentence vectors (README).
+    faiss = Settings.from_env(
+        {}, corpus_dir=home / "corpus", index_dir=home / "faiss", sentence_vectors=False
+    )
     milvus = _settings(home, str(home / "milvus.db"))
     assistants = {}
     for name, settings in (("faiss", faiss), ("milvus", milvus)):

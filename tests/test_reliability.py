@@ -19,6 +19,7 @@ from qa.assistant import Assistant
 from qa.config import PROJECT_ROOT, Settings
 from qa.errors import IndexCorruptError, IndexLockedError, IndexMismatchError, InputError
 from qa.indexing import build_corpus_index
+from qa.ingest.chunking import vector_texts
 from qa.ingest.corpus import load_corpus, parse_corpus
 from qa.ingest.parse import parse_file
 from qa.store.embed_cache import EmbeddingCache, cache_folder, text_key
@@ -107,6 +108,25 @@ def test_changed_corpus_says_to_rebuild(fresh_home: Path) -> None:
     extra.write_text("一、总则\n到2020年，新增名牌产品10个。\n", encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="python -m qa build"):
         Assistant.open(_settings(fresh_home), embedder=FakeEmbedder())
+
+
+def test_index_built_with_sentence_vectors_counts_and_checks_them(fresh_home: Path) -> None:
+    from dataclasses import replace
+
+    manifest = read_manifest(fresh_home / "index")
+    assert manifest.sentence_vectors > 0  # the default: chunks' sentences are vectors too
+    assistant = Assistant.open(_settings(fresh_home), embedder=FakeEmbedder())
+    vectors = assistant.index.vectors
+    assert vectors.count() == manifest.chunk_count + manifest.sentence_vectors
+    # An index built one way is not silently searched the other way.
+    without = replace(_settings(fresh_home), sentence_vectors=False)
+    with pytest.raises(IndexMismatchError, match="QA_SENTENCE_VECTORS"):
+        Assistant.open(without, embedder=FakeEmbedder())
+    build_corpus_index(without, FakeEmbedder())
+    assert read_manifest(fresh_home / "index").sentence_vectors == 0
+    assert Assistant.open(without, embedder=FakeEmbedder()).index.vectors.count() == (
+        manifest.chunk_count
+    )
 
 
 def test_other_model_says_what_to_do(fresh_home: Path) -> None:
@@ -200,7 +220,8 @@ def test_killed_rebuild_leaves_previous_index_complete(fresh_home: Path) -> None
     _assert_intact(fresh_home, before.build_id, before.chunk_count)
     # The re-run embeds only what the kill left undone, and what it left is intact.
     settings = _settings(fresh_home)
-    texts = [c.search_text for p in parse_corpus(settings) for c in p.chunks]
+    chunks = [c for p in parse_corpus(settings) for c in p.chunks]
+    texts = list(dict.fromkeys(t for _, t in vector_texts(chunks, settings.sentence_vectors)))
     keys = [text_key(t) for t in texts]
     cached = EmbeddingCache(cache_folder(settings.index_dir, "slow-fake"), 64).get(keys)
     assert 0 < len(cached) < len(keys)

@@ -26,7 +26,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from qa.errors import InputError
 from qa.ingest.noise import noise_line_spans
 from qa.ingest.outline import walk
-from qa.textnorm import to_simplified
+from qa.textnorm import split_sentences, to_simplified
 from qa.types import Chunk, Document, Section, Span
 
 SEPARATORS = ["\n\n", "\n", "。", "；", "！", "？", "，", ""]
@@ -210,3 +210,31 @@ def _make_chunk(document: Document, span: Span, path: tuple[Section, ...]) -> Ch
         span=span,
         search_text=search_text,
     )
+
+
+# A sentence shorter than this ((一), 第三条 alone) says too little to be searched alone.
+SENTENCE_MIN = 6
+
+
+def sentence_texts(chunk: Chunk) -> tuple[str, ...]:
+    """The sentences a chunk is also searched by, each embedded on its own (simplified
+    script): a passage holding several measures or clauses is found by the one a question
+    asks about, not only by their average. () for a chunk of one sentence, which its own
+    vector already is."""
+    sentences = [
+        chunk.text[start:end]
+        for start, end in split_sentences(chunk.text)
+        if end - start >= SENTENCE_MIN
+    ]
+    if len(sentences) < 2:
+        return ()
+    return tuple(to_simplified(s) for s in sentences)
+
+
+def vector_texts(chunks: Sequence[Chunk], with_sentences: bool) -> list[tuple[Chunk, str]]:
+    """What is embedded for ``chunks``, each text with the chunk its vector stands for:
+    every chunk's search text, then (``with_sentences``) its sentences."""
+    texts = [(c, c.search_text) for c in chunks]
+    if with_sentences:
+        texts += [(c, s) for c in chunks for s in sentence_texts(c)]
+    return texts

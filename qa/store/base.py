@@ -78,6 +78,7 @@ class BuildSummary:
     store_kind: str
     model: str
     location: str = ""  # where it was written (an index folder, a Milvus URI and alias)
+    vectors: int = 0  # dense vectors stored: the chunks' and their sentences' (0 = one a chunk)
 
 
 class IndexBackend(Protocol):

@@ -100,23 +100,35 @@ def embed_chunks(
     progress: Progress | None = None,
 ) -> np.ndarray:
     """Vectors of the chunks' search texts, taken from the cache or embedded and cached."""
-    keys = [text_key(c.search_text) for c in chunks]
+    return embed_texts([c.search_text for c in chunks], embedder, cache, batch_size, progress)
+
+
+def embed_texts(
+    texts: Sequence[str],
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    batch_size: int,
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Passage vectors of ``texts``, taken from the cache or embedded and cached; a text
+    that occurs more than once (本法自公布之日起施行。) is embedded once. Progress counts
+    distinct texts."""
+    keys = [text_key(t) for t in texts]
     known = cache.get(keys)
-    missing = [i for i, key in enumerate(keys) if key not in known]
-    done = len(chunks) - len(missing)
+    first = {key: i for i, key in reversed(list(enumerate(keys)))}
+    missing = sorted(i for key, i in first.items() if key not in known)
+    done = len(first) - len(missing)
     if progress:
-        progress("embed", done, len(chunks))
+        progress("embed", done, len(first))
     for start in range(0, len(missing), EMBED_STEP):
         step = missing[start : start + EMBED_STEP]
-        vectors = embedder.embed_passages(
-            [chunks[i].search_text for i in step], batch_size=batch_size
-        )
+        vectors = embedder.embed_passages([texts[i] for i in step], batch_size=batch_size)
         step_keys = [keys[i] for i in step]
         cache.add(step_keys, vectors)
         known.update(zip(step_keys, vectors, strict=True))
         done += len(step)
         if progress:
-            progress("embed", done, len(chunks))
-    if not chunks:
+            progress("embed", done, len(first))
+    if not texts:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
     return np.stack([known[key] for key in keys]).astype(np.float32)

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 from qa import __version__
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from qa.ingest.chunking import vector_texts
 from qa.ingest.corpus import check_new_documents, corpus_hash
 from qa.store import layout
 from qa.store.base import STORES, BuildSummary, Progress
-from qa.store.embed_cache import EmbeddingCache, cache_folder, embed_chunks
+from qa.store.embed_cache import EmbeddingCache, cache_folder, embed_texts
 from qa.store.faiss_vectors import FaissVectorStore
 from qa.store.files import (
     REBUILD_HINT,
@@ -82,6 +83,14 @@ class FaissBackend:
         manifest = read_manifest(self.index_dir)
         if model is not None and manifest.model != model:
             raise model_mismatch(self.index_dir, manifest.model, model)
+        if (manifest.sentence_vectors > 0) != self.settings.sentence_vectors:
+            built = "with" if manifest.sentence_vectors else "without"
+            raise IndexMismatchError(
+                f"The index at {self.index_dir} was built {built} sentence vectors; "
+                f"QA_SENTENCE_VECTORS is {'on' if self.settings.sentence_vectors else 'off'}.",
+                "Rebuild it with `python -m qa build --force`, or set QA_SENTENCE_VECTORS "
+                "back to what the index was built with.",
+            )
         if corpus_hash is not None and manifest.corpus_hash != corpus_hash:
             raise IndexMismatchError(
                 "The documents in the corpus folder have changed since the index at "
@@ -99,10 +108,16 @@ class FaissBackend:
                 f"The index at {self.index_dir} cannot be loaded ({err}).", REBUILD_HINT
             ) from None
         chunks = {c.chunk_id: c for p in parsed for c in p.chunks}
-        if vectors.count() != len(chunks) or manifest.chunk_count != len(chunks):
+        expected_vectors = len(chunks) + manifest.sentence_vectors
+        if (
+            vectors.count() != expected_vectors
+            or vectors.chunk_count() != len(chunks)
+            or manifest.chunk_count != len(chunks)
+        ):
             raise IndexCorruptError(
                 f"The index at {self.index_dir} is inconsistent: {vectors.count()} vectors "
-                f"for {len(chunks)} chunks.",
+                f"of {vectors.chunk_count()} chunks for {len(chunks)} chunks "
+                f"and {manifest.sentence_vectors} sentence vectors.",
                 REBUILD_HINT,
             )
         return SearchIndex(
@@ -170,7 +185,11 @@ class FaissBackend:
     ) -> BuildSummary:
         chunks = [c for p in parsed for c in p.chunks]
         cache = EmbeddingCache(cache_folder(self.index_dir, embedder.name), embedder.dimension)
-        vectors = embed_chunks(chunks, embedder, cache, self.settings.batch_size, progress)
+        # Each chunk's own vector, then (Settings.sentence_vectors) its sentences', under
+        # the same chunk id.
+        owners = vector_texts(chunks, self.settings.sentence_vectors)
+        texts = [text for _, text in owners]
+        vectors = embed_texts(texts, embedder, cache, self.settings.batch_size, progress)
         build_id = time.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         folder = build_dir(self.index_dir, build_id)
         folder.mkdir(parents=True)
@@ -185,9 +204,9 @@ class FaissBackend:
             progress("keyword", 1, 1)
             progress("write", 0, 1)
         store = FaissVectorStore.create(
-            embedder.dimension, len(chunks), self.settings.exact_search_limit
+            embedder.dimension, len(owners), self.settings.exact_search_limit
         )
-        store.add(chunk_ids, doc_ids, vectors)
+        store.add([c.chunk_id for c, _ in owners], [c.doc_id for c, _ in owners], vectors)
         store.save(folder)
         write_build(folder, parsed)
         documents = [p.document for p in parsed]
@@ -201,12 +220,19 @@ class FaissBackend:
             code_version=__version__,
             created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             files=describe_files(folder),
+            sentence_vectors=len(owners) - len(chunks),
         )
         publish(self.index_dir, manifest)
         if progress:
             progress("write", 1, 1)
         return BuildSummary(
-            build_id, len(documents), len(chunks), store.kind, embedder.name, self.location
+            build_id,
+            len(documents),
+            len(chunks),
+            store.kind,
+            embedder.name,
+            self.location,
+            vectors=len(owners),
         )
 
 

@@ -2,7 +2,8 @@
 
 FAISS labels are 0..n-1 in insertion order; ``vector_ids.tsv`` beside the FAISS file
 maps each label to its chunk id and document, so nothing outside this module depends
-on label positions. Below ``exact_limit`` vectors the index is exact inner-product
+on label positions. A chunk may have several vectors (its own and its sentences'); a
+search returns distinct chunks, each scored by its nearest vector. Below ``exact_limit`` vectors the index is exact inner-product
 search (IndexFlatIP); above it HNSW (IndexHNSWFlat), whose recall against exact search
 is measured by ``python -m eval.bench``. Vectors are L2-normalised, so inner product is
 cosine similarity.
@@ -10,7 +11,7 @@ cosine similarity.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 import faiss
@@ -46,6 +47,7 @@ class FaissVectorStore:
         self._chunk_ids = chunk_ids
         self._doc_ids = doc_ids
         self._positions: dict[str, np.ndarray] = {}
+        self._chunk_count = 0
         self._reindex()
 
     # -- building ----------------------------------------------------------------------
@@ -65,6 +67,7 @@ class FaissVectorStore:
         return store
 
     def add(self, chunk_ids: Sequence[str], doc_ids: Sequence[str], vectors: np.ndarray) -> None:
+        """One row per vector; a chunk id may repeat (its sentences' vectors)."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if len(chunk_ids) != len(vectors) or len(doc_ids) != len(vectors):
             raise ValueError("one chunk id and one doc id per vector")
@@ -135,13 +138,19 @@ class FaissVectorStore:
         for position, doc_id in enumerate(self._doc_ids):
             by_doc.setdefault(doc_id, []).append(position)
         self._positions = {d: np.asarray(p, dtype=np.int64) for d, p in by_doc.items()}
+        self._chunk_count = len(set(self._chunk_ids))
 
     @property
     def kind(self) -> str:
         return "hnsw" if isinstance(self._index, faiss.IndexHNSWFlat) else "flat"
 
     def count(self) -> int:
+        """Vectors stored (a chunk's sentences' vectors included)."""
         return int(self._index.ntotal)
+
+    def chunk_count(self) -> int:
+        """Distinct chunks with at least one vector."""
+        return self._chunk_count
 
     def vectors(self) -> np.ndarray:
         """All vectors in label order (for benchmarks of recall)."""
@@ -156,13 +165,12 @@ class FaissVectorStore:
         self, query: np.ndarray, k: int, doc_ids: Collection[str] | None = None
     ) -> list[Hit]:
         size = self.count()
-        k = max(1, min(k, size))
+        k = max(1, min(k, self._chunk_count))
         query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
         if size == 0:
             return []
-        if doc_ids is None:
-            scores, labels = self._index.search(query, k)
-        else:
+        params: faiss.SearchParameters | None = None
+        if doc_ids is not None:
             allowed = [self._positions[d] for d in doc_ids if d in self._positions]
             if not allowed:
                 return []
@@ -173,21 +181,45 @@ class FaissVectorStore:
             ):
                 return self._exact(query[0], k, selection)
             selector = faiss.IDSelectorBatch(np.ascontiguousarray(selection, dtype=np.int64))
-            params: faiss.SearchParameters
             if isinstance(self._index, faiss.IndexHNSWFlat):
                 params = faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH)  # type: ignore[attr-defined]
             else:
                 params = faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
-            scores, labels = self._index.search(query, k, params=params)
-        return [
-            Hit(self._chunk_ids[int(label)], float(score))
-            for label, score in zip(labels[0], scores[0], strict=True)
-            if label >= 0
-        ]
+            size = len(selection)
+        # Several vectors can name one chunk: ask for more until k distinct chunks come
+        # back or every vector has been seen.
+        fetch = min(size, k * max(1, round(self.count() / max(self._chunk_count, 1))))
+        while True:
+            if params is None:
+                scores, labels = self._index.search(query, fetch)
+            else:
+                scores, labels = self._index.search(query, fetch, params=params)
+            ranked = (
+                (int(label), float(score))
+                for label, score in zip(labels[0], scores[0], strict=True)
+                if label >= 0
+            )
+            hits = self._distinct(ranked, k)
+            if len(hits) >= k or fetch >= size:
+                return hits
+            fetch = min(size, fetch * 2)
+
+    def _distinct(self, ranked: Iterable[tuple[int, float]], k: int) -> list[Hit]:
+        """The first k hits of distinct chunks, each at its best (first) vector's score."""
+        seen: set[str] = set()
+        hits: list[Hit] = []
+        for label, score in ranked:
+            chunk_id = self._chunk_ids[label]
+            if chunk_id not in seen:
+                seen.add(chunk_id)
+                hits.append(Hit(chunk_id, score))
+                if len(hits) == k:
+                    break
+        return hits
 
     def _exact(self, query: np.ndarray, k: int, selection: np.ndarray) -> list[Hit]:
-        """The k best of ``selection`` (labels, sorted) by exact inner product; equal
-        scores in label (corpus) order."""
+        """The k best chunks of ``selection`` (labels, sorted) by exact inner product;
+        equal scores in label (corpus) order."""
         scores = self._index.reconstruct_batch(selection) @ query
-        top = np.argsort(-scores, kind="stable")[:k]
-        return [Hit(self._chunk_ids[int(selection[i])], float(scores[i])) for i in top]
+        top = np.argsort(-scores, kind="stable")
+        return self._distinct(((int(selection[i]), float(scores[i])) for i in top), k)

@@ -35,6 +35,9 @@ REBUILD_HINT = "Rebuild it with `python -m qa build --force` (or `make index`)."
 class Manifest(BuildRecord):
     files: dict[str, dict[str, Any]] = field(default_factory=dict)
     format_version: int = FORMAT_VERSION
+    # Vectors of chunks' sentences stored beside the chunks' own (Settings.sentence_vectors);
+    # a manifest written before they existed has none.
+    sentence_vectors: int = 0
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
