@@ -310,6 +310,25 @@ def test_a_question_about_one_item_of_a_list_is_answered_by_that_item() -> None:
     assert "第二十八条" not in unit
 
 
+def test_a_count_question_takes_the_sentence_counting_what_is_asked() -> None:
+    text = (
+        "第十七条 核查人员依照本条例规定的条件对企业进行实地核查。"
+        "实地核查时，主管部门应当指派2至4名核查人员。"
+    )
+    # The best sentence by its words states no number; the next one counts the people.
+    assert _chosen("实地核查一般会来几个人?", text) == [
+        "实地核查时，主管部门应当指派2至4名核查人员。"
+    ]
+    # A count of something else (驰名商标达200件) does not answer 多少件 发明专利.
+    other = (
+        "加大对发明专利的资助力度，提高企业发明专利拥有量。"
+        "到2015年，驰名商标达200件，著名商标达3000件。"
+    )
+    assert _chosen("发明专利拥有量的目标是多少件?", other)[0] == (
+        "加大对发明专利的资助力度，提高企业发明专利拥有量。"
+    )
+
+
 def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:
     question = "阿拉善提升环境质量最终要全面打造什么?"
     answer = "推进节能减排，削减主要污染物排放总量，全面打造北疆亮丽风景线。"

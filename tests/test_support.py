@@ -263,9 +263,16 @@ def test_how_many_is_answered_only_by_a_number_of_that_thing() -> None:
     assert "多少家" in unsupported_reason(a, passages, CORPUS, answer_text=money)
     counted = "推进全市300余家重点企业实现达标。"
     assert unsupported_reason(a, passages, CORPUS, answer_text=counted) == ""
-    # 哪几个 asks for a list, not a count.
+    # 哪几个 asks for a list, not a count; 举几个例子 for some examples.
     listing = analyse("哪几个旗区要建检测站?", DOCS)
     assert unsupported_reason(listing, passages, CORPUS, answer_text=money) == ""
+    examples = analyse("哪些企业获得质量奖？举几个例子。", DOCS)
+    assert unsupported_reason(examples, passages, CORPUS, answer_text=money) == ""
+    # 几 counts as 多少 does, and people are counted in 名 as in 人.
+    people = analyse("实地核查一般会来几个人?", DOCS)
+    assert "几个" in unsupported_reason(people, passages, CORPUS, answer_text=money)
+    staffed = "应当指派2至4名核查人员。"
+    assert unsupported_reason(people, passages, CORPUS, answer_text=staffed) == ""
 
 
 def test_how_long_is_answered_only_by_a_period() -> None:

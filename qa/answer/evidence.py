@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from qa.answer.support import TIME_STATED
+from qa.answer.support import TIME_STATED, count_stated
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
@@ -308,6 +308,7 @@ def score_evidence(
 
 SIMILARITY = FEATURES.index("similarity")
 COVERAGE = FEATURES.index("coverage")
+CONTEXT = FEATURES.index("context")
 
 
 def with_similarity(
@@ -433,6 +434,11 @@ def _list_items(following: Sequence[Evidence]) -> list[Evidence]:
     return items
 
 
+def _held(evidence: Evidence) -> float:
+    """Share of the asked words' weight the sentence or its passage and heading hold."""
+    return evidence.features[COVERAGE] + evidence.features[CONTEXT] if evidence.features else 0.0
+
+
 def _coverage(evidence: Evidence) -> float:
     """Share of the asked words' weight the sentence holds (0 for a joined unit)."""
     return evidence.features[COVERAGE] if evidence.features else 0.0
@@ -446,17 +452,23 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return DOC_NUMBER
     if analysis.asks_when:
         return TIME_STATED
-    return None
+    return count_stated(search_form(analysis.text))
 
 
 def _with_asked_kind(evidence: Sequence[Evidence], analysis: QuestionAnalysis) -> Evidence:
     """The best sentence, or the best one that states what is asked (a department, a
-    document number) when the best does not and one of the same or next passage does."""
+    document number, a time, a number of the things counted) when the best does not and
+    one of the same or next passage does."""
     best = evidence[0]
     kind = _asked_kind(analysis)
     if kind is None or kind.search(search_form(best.text)):
         return best
+    # What is stated is about what is asked: the sentence (with its section) holds at
+    # least half the question words the best holds (驰名商标达200件 does not say how many
+    # 发明专利 there are to be, though it counts in 件).
     for other in evidence[1:KIND_CANDIDATES]:
+        if _held(other) < _held(best) / 2:
+            continue
         if other.passage_rank <= best.passage_rank + 1 and kind.search(search_form(other.text)):
             return other
     return best

@@ -35,8 +35,9 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 9. a question asking which body is responsible (哪个部门, 牵头部门; not 谁, which asks
    for a person or a party as often) whose answer names no body and no responsibility
    (厦门建设电梯安全物联网平台由哪个部门牵头?: the measure is stated, its lead is not);
-10. a question asking how many of a thing (多少家, 多少件) whose answer states no number
-   of it (盟长质量奖每次评选多少家?: only 20万元 per winner is stated).
+10. a question asking how many of a thing (多少家, 多少件, 几项, 几个人) whose answer
+   states no number of it, in its unit or one counting the same (2至4名 counts people;
+   盟长质量奖每次评选多少家?: only 20万元 per winner is stated).
 11. a question asking a figure for a year (到2020年…要达到多少) whose answer's figures
    are all targets of other years, the asked year not in the answer (the 东莞 plan's
    targets are for 2014; 2020 is only in a title it cites). Added at stop 22 on dev2.
@@ -90,12 +91,21 @@ _WHICH_BODY = re.compile(
 )
 # A count asked in its measure word: 多少家, 多少件 (not 哪几个, a list; not 多少天, a
 # period: rule 7).
-_COUNT_QUESTION = re.compile(r"(多少)(个|家|件|项|名|座|所|种|批|台|辆|户|条|人)")
+# Not 哪几个 (a list) nor 举几个例子 (some).
+_COUNT_QUESTION = re.compile(r"(多少|(?<![哪举])几)\s*(个|家|件|项|名|座|所|种|批|台|辆|户|条|人)")
 _NUMERAL = r"[\d一二三四五六七八九十百千万两]"
+# Units that count the same things (几个人: 2至4名核查人员).
+_SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
 
 
-def _counts(answer_form: str, unit: str) -> bool:
-    return re.search(rf"{_NUMERAL}\s*(?:多|余|来)?\s*{unit}", answer_form) is not None
+def count_stated(question_form: str) -> re.Pattern[str] | None:
+    """For a question asking how many of a thing (多少家, 几项, 几个人), what states a
+    number of it: a numeral and the unit (2至4名, 1项, 300余家); None for other questions."""
+    asked = _COUNT_QUESTION.search(question_form)
+    if asked is None:
+        return None
+    units = _SAME_COUNT.get(asked.group(2), asked.group(2))
+    return re.compile(rf"{_NUMERAL}\s*(?:多|余|来)?\s*(?:{units})")
 
 
 _MONEY_VERBS = frozenset({"罚", "奖", "赔", "补", "奖励", "罚款", "赔偿", "补贴", "补助", "资助"})
@@ -263,10 +273,8 @@ def unsupported_reason(
     if analysis.asks_money and not any(money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
     if analysis.asks_when and answer_text:
-        stated = (
-            PERIOD_STATED if _PERIOD_QUESTION.search(search_form(analysis.text)) else TIME_STATED
-        )
-        if not stated.search(search_form(answer_text)):
+        time = PERIOD_STATED if _PERIOD_QUESTION.search(search_form(analysis.text)) else TIME_STATED
+        if not time.search(search_form(answer_text)):
             return "相关段落中没有给出这方面的时间。"
     if (
         _WHICH_BODY.search(search_form(analysis.text))
@@ -275,6 +283,7 @@ def unsupported_reason(
     ):
         return "相关段落中没有说明由哪个部门负责。"
     counted = _COUNT_QUESTION.search(search_form(analysis.text))
-    if counted and answer_text and not _counts(search_form(answer_text), counted.group(2)):
-        return f"相关段落中没有给出这方面的数量（多少{counted.group(2)}）。"
+    number = count_stated(search_form(analysis.text))
+    if counted and number and answer_text and not number.search(search_form(answer_text)):
+        return f"相关段落中没有给出这方面的数量（{counted.group(0)}）。"
     return ""
