@@ -329,6 +329,19 @@ def test_a_count_question_takes_the_sentence_counting_what_is_asked() -> None:
     )
 
 
+def test_who_asks_for_a_party_as_well_as_a_department() -> None:
+    text = (
+        "第十五条 制定标准，应当对有关行政主管部门、企业和消费者的实际需求进行调查。"
+        "第十九条 企业可以根据需要自行制定企业标准。"
+    )
+    # 谁 alone does not make a department the answer (主管部门 in the first sentence).
+    assert _chosen("企业标准是由谁来制定的?", text) == [
+        "第十九条 企业可以根据需要自行制定企业标准。"
+    ]
+    assert analyse("质量强市工作由谁牵头?", DOCS).asks_department
+    assert not analyse("企业标准是由谁来制定的?", DOCS).asks_department
+
+
 def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:
     question = "阿拉善提升环境质量最终要全面打造什么?"
     answer = "推进节能减排，削减主要污染物排放总量，全面打造北疆亮丽风景线。"

@@ -94,8 +94,10 @@ _ALL_DOCS_WORDS = (
 )
 # Of these, the words that ask about places: only documents of a place (a region) answer.
 _PLACE_WORDS = ("各地", "各市", "城市", "地方", "地区", "哪些省")
+# 谁 alone asks for a party as often as for a body (路费谁出: the 经营者; 企业标准由谁
+# 制定: 企业 itself), so only 谁牵头 / 由谁负责 ask for a department.
 _DEPARTMENT_QUESTION = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|牵头|负责|主管|责任单位|设在"
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|牵头|负责|主管|责任单位|设在"
 )
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 # Asking for an amount of money (not "how is the amount computed").
