@@ -273,6 +273,12 @@ def test_how_many_is_answered_only_by_a_number_of_that_thing() -> None:
     assert "几个" in unsupported_reason(people, passages, CORPUS, answer_text=money)
     staffed = "应当指派2至4名核查人员。"
     assert unsupported_reason(people, passages, CORPUS, answer_text=staffed) == ""
+    # A multiple (几倍) is stated as one (价款十倍), not by a charge that names none.
+    times = analyse("包裹丢了，按几倍运费赔?", DOCS)
+    charge = "退回商品的运费由消费者承担。"
+    assert "几倍" in unsupported_reason(times, passages, CORPUS, answer_text=charge)
+    tenfold = "可以要求支付价款十倍的赔偿金。"
+    assert unsupported_reason(times, passages, CORPUS, answer_text=tenfold) == ""
 
 
 def test_how_long_is_answered_only_by_a_period() -> None:

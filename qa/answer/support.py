@@ -35,7 +35,7 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 9. a question asking which body is responsible (哪个部门, 牵头部门; not 谁, which asks
    for a person or a party as often) whose answer names no body and no responsibility
    (厦门建设电梯安全物联网平台由哪个部门牵头?: the measure is stated, its lead is not);
-10. a question asking how many of a thing (多少家, 多少件, 几项, 几个人) whose answer
+10. a question asking how many of a thing (多少家, 多少件, 几项, 几个人, 几倍) whose answer
    states no number of it, in its unit or one counting the same (2至4名 counts people;
    盟长质量奖每次评选多少家?: only 20万元 per winner is stated).
 11. a question asking a figure for a year (到2020年…要达到多少) whose answer's figures
@@ -89,10 +89,11 @@ _RESPONSIBLE = re.compile(
 _WHICH_BODY = re.compile(
     r"(哪个|哪些|什么|哪几个|哪一个|哪一级)(部门|单位|机构|机关)|牵头部门|主管部门|负责部门"
 )
-# A count asked in its measure word: 多少家, 多少件 (not 哪几个, a list; not 多少天, a
-# period: rule 7).
-# Not 哪几个 (a list) nor 举几个例子 (some).
-_COUNT_QUESTION = re.compile(r"(多少|(?<![哪举])几)\s*(个|家|件|项|名|座|所|种|批|台|辆|户|条|人)")
+# A count asked in its measure word: 多少家, 几件, 几倍 (not 哪几个, a list; not 举几个
+# 例子, some; not 多少天, a period: rule 7).
+_COUNT_QUESTION = re.compile(
+    r"(多少|(?<![哪举])几)\s*(个|家|件|项|名|座|所|种|批|台|辆|户|条|人|倍)"
+)
 _NUMERAL = r"[\d一二三四五六七八九十百千万两]"
 # Units that count the same things (几个人: 2至4名核查人员).
 _SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
