@@ -78,7 +78,8 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
     _audit_build(settings, summary.documents)
     print(
         f"index built: {summary.documents} documents, {summary.chunks} chunks, "
-        f"{summary.store_kind} vectors, model {summary.model} -> "
+        f"{summary.vectors or summary.chunks} {summary.store_kind} vectors, "
+        f"model {summary.model} -> "
         f"{summary.location or settings.index_dir}"
     )
     return 0
