@@ -34,9 +34,9 @@ QUALITY = """## Quality (eval.runner, mode "full")
 
 hit@5: every answer phrase is in a top-5 passage of the expected document; answer accuracy: the answer holds a phrase, or says "not found" for an unanswerable question.
 """
-RECALL = """## Vector search against exact search ({index}, {vectors:,} vectors)
+RECALL = """## Vector search against exact search ({index}, {vectors:,} vectors of {chunks:,} chunks)
 
-recall@{k} = |top {k} ∩ exact top {k}| / {k}, averaged over the {queries} eval questions' query vectors; time per single query (vector search only, no model); qa.store searches HNSW with efSearch {ef_search}. Identical chunk texts (repeated clauses) get identical vectors and tie; *tie-aware* counts a hit as correct when it scores at least the exact k-th score.
+A chunk scores by its nearest vector (its own or one of its sentences'). recall@{k} = |top {k} chunks ∩ exact top {k}| / {k}, averaged over the {queries} eval questions' query vectors; time per single query (vector search only, no model); qa.store searches HNSW with efSearch {ef_search}. Identical chunk texts (repeated clauses) get identical vectors and tie; *tie-aware* counts a hit as correct when it scores at least the exact k-th score.
 """
 RESUME = """## Resume after a stopped build ({encoder})
 

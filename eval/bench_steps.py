@@ -187,20 +187,30 @@ def recall(
     settings: Settings, qa_file: Path, embedder: Embedder | None = None, k: int = 10
 ) -> dict[str, Any]:
     """recall@k against exact search (numpy) of the index's own vector store and of FAISS
-    flat and HNSW built over the same vectors (from the embedding cache, else embedded)."""
+    flat and HNSW built over the same vectors (from the embedding cache, else embedded).
+    A chunk with sentence vectors scores by its nearest vector, as the store scores it."""
     embedder, _ = _embedder(settings, embedder)
     index = open_backend(settings).open(model=embedder.name)
     chunks = list(index.chunks.values())
-    ids, keys = [c.chunk_id for c in chunks], [text_key(c.search_text) for c in chunks]
+    ids = [c.chunk_id for c in chunks]
+    owners = vector_texts(chunks, settings.sentence_vectors)
+    keys = [text_key(t) for _, t in owners]
     known = _cache(settings, embedder).get(keys)
-    missing = [c.search_text for c, key in zip(chunks, keys, strict=True) if key not in known]
+    missing = list(
+        dict.fromkeys(t for (_, t), key in zip(owners, keys, strict=True) if key not in known)
+    )
     known |= dict(zip(map(text_key, missing), embedder.embed_passages(missing), strict=True))
     vectors = np.stack([known[key] for key in keys]).astype(np.float32)
+    position = {chunk_id: i for i, chunk_id in enumerate(ids)}
+    owner = np.array([position[c.chunk_id] for c, _ in owners])
     queries = embedder.embed_queries([item.question for item in load_qa_file(qa_file)])
     k = min(k, len(ids))
-    scores = queries @ vectors.T
-    top = np.argsort(-scores, axis=1)[:, :k]
-    truth = [({ids[i] for i in row}, float(scores[q, row[-1]])) for q, row in enumerate(top)]
+    truth = []
+    for query in queries:
+        scores = np.full(len(ids), -np.inf, dtype=np.float32)
+        np.maximum.at(scores, owner, vectors @ query)
+        row = np.argsort(-scores, kind="stable")[:k]
+        truth.append(({ids[i] for i in row}, float(scores[row[-1]])))
 
     def measure(name: str, build_s: float | None, search: Search) -> dict[str, Any]:
         millis, by_id, ties = [], [], []
@@ -224,13 +234,14 @@ def recall(
         }
 
     rows = [measure(f"this index's store ({index.info.store_kind})", None, index.vectors.search)]
-    for name, exact_limit in (("exact (FAISS flat)", len(ids)), ("HNSW (FAISS)", 0)):
+    for name, exact_limit in (("exact (FAISS flat)", len(owners)), ("HNSW (FAISS)", 0)):
         started = time.perf_counter()
-        store = FaissVectorStore.create(vectors.shape[1], len(ids), exact_limit)
-        store.add(ids, [c.doc_id for c in chunks], vectors)
+        store = FaissVectorStore.create(vectors.shape[1], len(owners), exact_limit)
+        store.add([c.chunk_id for c, _ in owners], [c.doc_id for c, _ in owners], vectors)
         rows.append(measure(name, time.perf_counter() - started, store.search))
     return {
-        "vectors": len(ids),
+        "chunks": len(ids),
+        "vectors": len(owners),
         "queries": len(queries),
         "k": k,
         "searchers": rows,

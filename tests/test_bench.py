@@ -15,6 +15,7 @@ from eval import bench_steps as steps
 from eval.bench import Plan, Runner, law_sample, main, sample_count
 from eval.bench_render import render_report, write_reports
 from qa.config import Settings
+from qa.indexing import build_corpus_index
 from qa.ingest.chunking import vector_texts
 from qa.ingest.parse import load_document, parse
 from qa.store.embed_cache import EMBED_STEP
@@ -68,7 +69,11 @@ def bench(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], Set
             for i, q, a, d, t in QUESTIONS]  # fmt: skip
     qa = home / "qa.jsonl"
     qa.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
-    settings = Settings.from_env({}, corpus_dir=home / "corpus", exact_search_limit=200)
+    # One vector a chunk: the recall check below is of a few hundred vectors (sentence
+    # vectors are checked by test_recall_counts_a_chunk_at_its_nearest_vector).
+    settings = Settings.from_env(
+        {}, corpus_dir=home / "corpus", exact_search_limit=200, sentence_vectors=False
+    )
     plan = Plan(home / "work", home / "laws", qa, fractions=(0.5, 1.0), resume_files=LAWS)
     results = Runner(plan, settings, embedder=lambda s: FakeEmbedder(), log=lambda _: None).run()
     return results, settings, home
@@ -93,13 +98,12 @@ def test_sizes_share_one_cache_and_embed_only_new_chunks(bench: Any) -> None:
     chunks_per_law = len(parse(load_document(home / "laws" / "law001.md"), settings).chunks)
     for encoder in ("torch", "onnx-int8"):
         five, half = [r["build"] for r in rows if r["encoder"] == encoder][:2]
-        # Every distinct text (a chunk's or a sentence's) is embedded once, and the sizes
-        # share the cache: a size embeds only what the smaller one did not.
-        assert five["embedded_new"] == five["cache_rows"] > five["chunks"]
-        assert five["vectors"] >= five["cache_rows"]
+        # Every text is embedded once, and the sizes share the cache: a size embeds only
+        # what the smaller one did not.
+        assert five["embedded_new"] == five["cache_rows"] == five["vectors"] == five["chunks"] > 0
         assert half["chunks"] == five["chunks"] + LAWS // 2 * chunks_per_law
         assert half["cache_rows"] == five["cache_rows"] + half["embedded_new"]
-        assert half["vectors"] > five["vectors"]
+        assert half["vectors"] == half["chunks"]
         assert half["index_mb"] > five["index_mb"] > 0
     fastest = results["fastest_encoder"]
     own = [r for r in rows if r["encoder"] == fastest]
@@ -128,11 +132,31 @@ def test_recall_against_exact_search(bench: Any) -> None:
     recall = bench[0]["recall"]
     searchers = {s["name"]: s for s in recall["searchers"]}
     assert set(searchers) == {"this index's store (hnsw)", "exact (FAISS flat)", "HNSW (FAISS)"}
-    assert recall["vectors"] == bench[0]["rows"][-1]["build"]["chunks"]
+    assert recall["chunks"] == recall["vectors"] == bench[0]["rows"][-1]["build"]["chunks"]
     assert searchers["exact (FAISS flat)"]["recall_ties"] == pytest.approx(1.0)
     # a few hundred vectors, efSearch 512: HNSW visits nearly all of them
     assert searchers["HNSW (FAISS)"]["recall_ties"] >= 0.95
     assert recall["ef_search"] == 512
+
+
+def test_recall_counts_a_chunk_at_its_nearest_vector(tmp_path: Path) -> None:
+    """With sentence vectors, exact search of the store is the truth the bench's recall
+    is measured against (a chunk at its nearest vector, k distinct chunks)."""
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "haichuan.txt").write_text(HAICHUAN, encoding="utf-8")
+    for path in write_laws(tmp_path / "laws", 2):
+        path.rename(tmp_path / "corpus" / path.name)
+    rows = [{"id": i, "question": q, "answers": a, "doc": d, "section": "", "type": t}
+            for i, q, a, d, t in QUESTIONS]  # fmt: skip
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    settings = Settings.from_env({}, corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "i")
+    build_corpus_index(settings, FakeEmbedder())
+    recall = steps.recall(settings, qa, FakeEmbedder())
+    assert recall["vectors"] > recall["chunks"] > 0
+    searchers = {s["name"]: s for s in recall["searchers"]}
+    assert searchers["this index's store (flat)"]["recall"] == pytest.approx(1.0)
+    assert searchers["exact (FAISS flat)"]["recall"] == pytest.approx(1.0)
 
 
 def test_a_stopped_build_resumes_embedding_only_what_is_missing(bench: Any) -> None:
