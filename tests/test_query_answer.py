@@ -2,8 +2,9 @@
 
 from conftest import make_document
 
+from qa.answer.answer_unit import choose_evidence
 from qa.answer.cited_figures import relevant_figures
-from qa.answer.evidence import Evidence, choose_evidence, clause_window, score_evidence
+from qa.answer.evidence import Evidence, clause_window, score_evidence
 from qa.answer.text import sentences_text
 from qa.ingest.figures import extract_figures
 from qa.retrieve.query import analyse, place_aliases

@@ -2,7 +2,8 @@
 
 Pure functions over passages, figures and the question analysis. Evidence is always
 the documents' own words: whole sentences, or for very long sentences the run of
-clauses that carries the answer.
+clauses that carries the answer. Which of them an answer shows, and joined with what,
+is qa.answer.answer_unit's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from qa.answer.support import TIME_STATED, count_stated
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
@@ -80,15 +80,6 @@ DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含�
 RULE_CUE = re.compile(
     r"不得|禁止|应当|可以|不适用|适用|有权|无权|必须|不能|不准|免于|免予|不需要|无需|无须|不必"
 )
-# A list's items: （一）, (1), 一、, 1. or ① at the start of a sentence.
-_ITEM = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]|[①-⑳])"
-)
-_INTRO_END = ("：", ":")
-# A clause that qualifies the one before it and means little alone.
-_EXCEPTION = re.compile(r"^\s*(?:但是|但|然而|否则|除外)")
-# A department note closing a task: (牵头部门:…) / （市质监局负责）.
-_NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
 # What a definition question asks about: 什么是X / X是指什么 / X包括哪些 / X分为哪几类.
 _SUBJECT_AFTER = re.compile(r"什么(?:是|叫)(.{2,16}?)[?？。]?$")
 _SUBJECT_BEFORE = re.compile(
@@ -100,11 +91,9 @@ _COVER_LINE = re.compile(
     r"[^〔\[]{0,30}关于(?:印发|转发|下发|发布)[^〔\[]{2,120}的?(?:通知|决定)》?"
 )
 _ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
-LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
 # The weight of the words just asked in a follow-up completed from the conversation
 # (v2 dev strict 0.837 -> 0.843, eval/qa.jsonl unchanged: it has no follow-ups).
 FOLLOWUP_FOCUS = 2.0
-KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 
 
@@ -149,7 +138,7 @@ def defines(form: str, subject: str) -> bool:
     return re.search(pattern, body) is not None
 
 
-def _asked_words(analysis: QuestionAnalysis) -> tuple[str, ...]:
+def asked_words(analysis: QuestionAnalysis) -> tuple[str, ...]:
     """The question's words that say what it asks about. 包括/分为/是指 in a definition
     question say how it asks: the cue bonus rewards them, the subject decides
     (国家标准分为… is not 标准包括…). All words when nothing else is left."""
@@ -200,7 +189,7 @@ def clause_window(
     return start, end
 
 
-def _is_heading(sentence_form: str, chunk: Chunk, start: int) -> bool:
+def is_heading(sentence_form: str, chunk: Chunk, start: int) -> bool:
     """The sentence is the section's own heading line (e.g. `(八)落实企业主体责任。`)."""
     if start != chunk.span[0] or not chunk.section_path:
         return False
@@ -235,7 +224,7 @@ def score_evidence(
 
     # An everyday word (商家) weighs as the documents' term for it (经营者) would, and a
     # sentence holding that term holds the word.
-    alternatives = {t: analysis.alternatives(t) for t in _asked_words(analysis)}
+    alternatives = {t: analysis.alternatives(t) for t in asked_words(analysis)}
     weights = {
         t: max(max(idf.get(a, 0.0), 0.05) * len(a) for a in alternatives[t]) * focus(t)
         for t in alternatives
@@ -260,7 +249,7 @@ def score_evidence(
             if len(form) < 2 or form.startswith("#"):
                 continue  # a Markdown title line names the document, it answers nothing
             held = {t for t in weights if _holds(form, alternatives[t])}
-            heading = _is_heading(form, chunk, start - lo) or bool(_COVER_LINE.fullmatch(form))
+            heading = is_heading(form, chunk, start - lo) or bool(_COVER_LINE.fullmatch(form))
             department = analysis.asks_department and bool(DEPARTMENT_CUE.search(form))
             doc_number = (
                 not analysis.asks_department
@@ -333,154 +322,6 @@ def with_similarity(
         out.append(replace(e, features=tuple(features), score=weighted(features, evidence_weights)))
     out.sort(key=lambda e: (-e.score, e.passage_rank, e.span))
     return out
-
-
-def choose_evidence(
-    evidence: Sequence[Evidence],
-    analysis: QuestionAnalysis,
-    per_document: Sequence[str] = (),
-    passages: Sequence[Passage] = (),
-) -> list[Evidence]:
-    """The best sentence; with ``per_document``, the best sentence of each document.
-
-    The unit shown is what a reader needs: a sentence introducing a list (…下列途径解决：)
-    comes with its items; a department note (牵头部门:…) with the task it closes; an
-    adjacent sentence is added when it holds topic words the best one lacks.
-    """
-    if not evidence:
-        return []
-    if per_document:
-        # A document whose best sentence names nothing the question asks about has no
-        # answer to give; it is left out rather than padded with an unrelated sentence.
-        terms = [
-            a
-            for t in analysis.topic_terms or analysis.content_tokens
-            for a in analysis.alternatives(t)
-        ]
-        quoted = analysis.quoted_phrases
-        chosen = []
-        for doc_id in per_document:
-            # A term the question quotes is asked as written: the document's best sentence
-            # holding it (“质量月”), not its best sentence about 活动 in general.
-            best = next(
-                (
-                    e
-                    for e in evidence
-                    if e.doc_id == doc_id and all(q in search_form(e.text) for q in quoted)
-                ),
-                None,
-            )
-            if best is not None and (not terms or any(t in search_form(best.text) for t in terms)):
-                chosen.append(best)
-        return chosen or [evidence[0]]
-    best = _with_asked_kind(evidence, analysis)
-    chunk = next((p.chunk for p in passages if p.rank == best.passage_rank), None)
-    if chunk is None:
-        return [best]
-    siblings = sorted(
-        (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
-    )
-    at = next(i for i, e in enumerate(siblings) if e is best)
-    if analysis.asks_list and best.text.rstrip().endswith(_INTRO_END):
-        items = _list_items(siblings[at + 1 :])
-        # A question about one item (限期使用的产品…标明哪些日期) is answered by that item:
-        # it holds more of the asked words than the list's introduction does.
-        asked_item = max(items, key=_coverage, default=None)
-        if asked_item is not None and _coverage(asked_item) > _coverage(best):
-            return [asked_item]
-        shown = [e for e in items if e.span[1] - best.span[0] <= LIST_LIMIT]
-        if shown:
-            return [_joined(best, shown[-1], chunk)]
-    if _NOTE.match(best.text) and at > 0:
-        return [_joined(siblings[at - 1], best, chunk)]
-    if at > 0 and _EXCEPTION.match(best.text):
-        # 但是… is the exception to the rule before it; alone it would answer the opposite
-        # of the rule (建设工程不适用本法规定；但是，…适用本法规定). After a full stop the
-        # rule is shown too when both fit in one answer's length.
-        rule = siblings[at - 1]
-        if rule.text.rstrip().endswith(("；", ";")) or (
-            best.span[1] - rule.span[0] <= MAX_SENTENCE_CHARS
-        ):
-            return [_joined(rule, best, chunk)]
-    following = siblings[at + 1] if at + 1 < len(siblings) else None
-    if analysis.asks_department and following is not None and _NOTE.match(following.text):
-        return [_joined(best, following, chunk)]  # the task, then the note naming who leads
-    # An adjacent sentence (never a heading) that holds question words the best lacks.
-    missing = [t for t in _asked_words(analysis) if t not in search_form(best.text)]
-    neighbours = [
-        siblings[i]
-        for i in (at + 1, at - 1)
-        if 0 <= i < len(siblings)
-        and not _is_heading(search_form(siblings[i].text), chunk, siblings[i].span[0])
-    ]
-    for other in neighbours:
-        if not missing or not any(t in search_form(other.text) for t in missing):
-            continue
-        if other.span < best.span and len(other.text) + len(best.text) > MAX_SENTENCE_CHARS:
-            continue  # a long sentence before the answer would bury it
-        return sorted([best, other], key=lambda e: e.span)
-    return [best]
-
-
-def _list_items(following: Sequence[Evidence]) -> list[Evidence]:
-    """The sentences of the list that starts ``following``: its items, and the sentences
-    an item runs on with (an item ends with ；, the last with 。)."""
-    items: list[Evidence] = []
-    for sentence in following:
-        runs_on = bool(items) and items[-1].text.rstrip().endswith(("；", ";"))
-        if not (_ITEM.match(sentence.text) or runs_on):
-            break
-        items.append(sentence)
-    return items
-
-
-def _held(evidence: Evidence) -> float:
-    """Share of the asked words' weight the sentence or its passage and heading hold."""
-    return evidence.features[COVERAGE] + evidence.features[CONTEXT] if evidence.features else 0.0
-
-
-def _coverage(evidence: Evidence) -> float:
-    """Share of the asked words' weight the sentence holds (0 for a joined unit)."""
-    return evidence.features[COVERAGE] if evidence.features else 0.0
-
-
-def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
-    """What the answer must state, when the question asks for a kind of thing."""
-    if analysis.asks_department:
-        return DEPARTMENT_CUE
-    if analysis.asks_doc_number:
-        return DOC_NUMBER
-    if analysis.asks_when:
-        return TIME_STATED
-    return count_stated(search_form(analysis.text))
-
-
-def _with_asked_kind(evidence: Sequence[Evidence], analysis: QuestionAnalysis) -> Evidence:
-    """The best sentence, or the best one that states what is asked (a department, a
-    document number, a time, a number of the things counted) when the best does not and
-    one of the same or next passage does."""
-    best = evidence[0]
-    kind = _asked_kind(analysis)
-    if kind is None or kind.search(search_form(best.text)):
-        return best
-    # What is stated is about what is asked: the sentence (with its section) holds at
-    # least half the question words the best holds (驰名商标达200件 does not say how many
-    # 发明专利 there are to be, though it counts in 件).
-    for other in evidence[1:KIND_CANDIDATES]:
-        if _held(other) < _held(best) / 2:
-            continue
-        if other.passage_rank <= best.passage_rank + 1 and kind.search(search_form(other.text)):
-            return other
-    return best
-
-
-def _joined(first: Evidence, last: Evidence, chunk: Chunk) -> Evidence:
-    """One unit from ``first``'s start to ``last``'s end (contiguous in the passage)."""
-    start, end = first.span[0], last.span[1]
-    text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
-    return Evidence(
-        first.passage_rank, first.doc_id, (start, end), text, max(first.score, last.score)
-    )
 
 
 def states(evidence: Evidence, cited: CitedFigure) -> bool:

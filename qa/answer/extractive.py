@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from qa.answer.answer_unit import choose_evidence
 from qa.answer.base import GENERATORS, AnswerRequest
 from qa.answer.cited_figures import on_indicator, relevant_figures
 from qa.answer.evidence import (
     EVIDENCE_WEIGHTS,
     Evidence,
-    choose_evidence,
     score_evidence,
     states,
     with_similarity,

@@ -1,0 +1,189 @@
+"""The unit an answer shows: the best sentence, or each document's best, as a reader
+needs it.
+
+Pure functions over scored evidence (qa.answer.evidence): a sentence introducing a list
+comes with its items, or the one item asked about; a department note with the task it
+closes; an exception with the rule it qualifies; an adjacent sentence holding question
+words the best lacks. A question asking for a kind of thing (a department, a document
+number, a time, a count) is answered by a sentence stating one when a close one does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.answer.evidence import (
+    CONTEXT,
+    COVERAGE,
+    DEPARTMENT_CUE,
+    DOC_NUMBER,
+    MAX_SENTENCE_CHARS,
+    Evidence,
+    asked_words,
+    is_heading,
+)
+from qa.answer.support import TIME_STATED, count_stated
+from qa.retrieve.query import QuestionAnalysis
+from qa.textnorm import search_form
+from qa.types import Chunk, Passage
+
+# A list's items: （一）, (1), 一、, 1. or ① at the start of a sentence.
+_ITEM = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]|[①-⑳])"
+)
+_INTRO_END = ("：", ":")
+# A clause that qualifies the one before it and means little alone.
+_EXCEPTION = re.compile(r"^\s*(?:但是|但|然而|否则|除外)")
+# A department note closing a task: (牵头部门:…) / （市质监局负责）.
+_NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
+LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
+KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought
+
+
+def choose_evidence(
+    evidence: Sequence[Evidence],
+    analysis: QuestionAnalysis,
+    per_document: Sequence[str] = (),
+    passages: Sequence[Passage] = (),
+) -> list[Evidence]:
+    """The best sentence; with ``per_document``, the best sentence of each document.
+
+    The unit shown is what a reader needs: a sentence introducing a list (…下列途径解决：)
+    comes with its items; a department note (牵头部门:…) with the task it closes; an
+    adjacent sentence is added when it holds topic words the best one lacks.
+    """
+    if not evidence:
+        return []
+    if per_document:
+        # A document whose best sentence names nothing the question asks about has no
+        # answer to give; it is left out rather than padded with an unrelated sentence.
+        terms = [
+            a
+            for t in analysis.topic_terms or analysis.content_tokens
+            for a in analysis.alternatives(t)
+        ]
+        quoted = analysis.quoted_phrases
+        chosen = []
+        for doc_id in per_document:
+            # A term the question quotes is asked as written: the document's best sentence
+            # holding it (“质量月”), not its best sentence about 活动 in general.
+            best = next(
+                (
+                    e
+                    for e in evidence
+                    if e.doc_id == doc_id and all(q in search_form(e.text) for q in quoted)
+                ),
+                None,
+            )
+            if best is not None and (not terms or any(t in search_form(best.text) for t in terms)):
+                chosen.append(best)
+        return chosen or [evidence[0]]
+    best = _with_asked_kind(evidence, analysis)
+    chunk = next((p.chunk for p in passages if p.rank == best.passage_rank), None)
+    if chunk is None:
+        return [best]
+    siblings = sorted(
+        (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
+    )
+    at = next(i for i, e in enumerate(siblings) if e is best)
+    if analysis.asks_list and best.text.rstrip().endswith(_INTRO_END):
+        items = _list_items(siblings[at + 1 :])
+        # A question about one item (限期使用的产品…标明哪些日期) is answered by that item:
+        # it holds more of the asked words than the list's introduction does.
+        asked_item = max(items, key=_coverage, default=None)
+        if asked_item is not None and _coverage(asked_item) > _coverage(best):
+            return [asked_item]
+        shown = [e for e in items if e.span[1] - best.span[0] <= LIST_LIMIT]
+        if shown:
+            return [_joined(best, shown[-1], chunk)]
+    if _NOTE.match(best.text) and at > 0:
+        return [_joined(siblings[at - 1], best, chunk)]
+    if at > 0 and _EXCEPTION.match(best.text):
+        # 但是… is the exception to the rule before it; alone it would answer the opposite
+        # of the rule (建设工程不适用本法规定；但是，…适用本法规定). After a full stop the
+        # rule is shown too when both fit in one answer's length.
+        rule = siblings[at - 1]
+        if rule.text.rstrip().endswith(("；", ";")) or (
+            best.span[1] - rule.span[0] <= MAX_SENTENCE_CHARS
+        ):
+            return [_joined(rule, best, chunk)]
+    following = siblings[at + 1] if at + 1 < len(siblings) else None
+    if analysis.asks_department and following is not None and _NOTE.match(following.text):
+        return [_joined(best, following, chunk)]  # the task, then the note naming who leads
+    # An adjacent sentence (never a heading) that holds question words the best lacks.
+    missing = [t for t in asked_words(analysis) if t not in search_form(best.text)]
+    neighbours = [
+        siblings[i]
+        for i in (at + 1, at - 1)
+        if 0 <= i < len(siblings)
+        and not is_heading(search_form(siblings[i].text), chunk, siblings[i].span[0])
+    ]
+    for other in neighbours:
+        if not missing or not any(t in search_form(other.text) for t in missing):
+            continue
+        if other.span < best.span and len(other.text) + len(best.text) > MAX_SENTENCE_CHARS:
+            continue  # a long sentence before the answer would bury it
+        return sorted([best, other], key=lambda e: e.span)
+    return [best]
+
+
+def _list_items(following: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences of the list that starts ``following``: its items, and the sentences
+    an item runs on with (an item ends with ；, the last with 。)."""
+    items: list[Evidence] = []
+    for sentence in following:
+        runs_on = bool(items) and items[-1].text.rstrip().endswith(("；", ";"))
+        if not (_ITEM.match(sentence.text) or runs_on):
+            break
+        items.append(sentence)
+    return items
+
+
+def _held(evidence: Evidence) -> float:
+    """Share of the asked words' weight the sentence or its passage and heading hold."""
+    return evidence.features[COVERAGE] + evidence.features[CONTEXT] if evidence.features else 0.0
+
+
+def _coverage(evidence: Evidence) -> float:
+    """Share of the asked words' weight the sentence holds (0 for a joined unit)."""
+    return evidence.features[COVERAGE] if evidence.features else 0.0
+
+
+def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
+    """What the answer must state, when the question asks for a kind of thing."""
+    if analysis.asks_department:
+        return DEPARTMENT_CUE
+    if analysis.asks_doc_number:
+        return DOC_NUMBER
+    if analysis.asks_when:
+        return TIME_STATED
+    return count_stated(search_form(analysis.text))
+
+
+def _with_asked_kind(evidence: Sequence[Evidence], analysis: QuestionAnalysis) -> Evidence:
+    """The best sentence, or the best one that states what is asked (a department, a
+    document number, a time, a number of the things counted) when the best does not and
+    one of the same or next passage does."""
+    best = evidence[0]
+    kind = _asked_kind(analysis)
+    if kind is None or kind.search(search_form(best.text)):
+        return best
+    # What is stated is about what is asked: the sentence (with its section) holds at
+    # least half the question words the best holds (驰名商标达200件 does not say how many
+    # 发明专利 there are to be, though it counts in 件).
+    for other in evidence[1:KIND_CANDIDATES]:
+        if _held(other) < _held(best) / 2:
+            continue
+        if other.passage_rank <= best.passage_rank + 1 and kind.search(search_form(other.text)):
+            return other
+    return best
+
+
+def _joined(first: Evidence, last: Evidence, chunk: Chunk) -> Evidence:
+    """One unit from ``first``'s start to ``last``'s end (contiguous in the passage)."""
+    start, end = first.span[0], last.span[1]
+    text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
+    return Evidence(
+        first.passage_rank, first.doc_id, (start, end), text, max(first.score, last.score)
+    )
