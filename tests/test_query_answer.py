@@ -343,6 +343,24 @@ def test_who_asks_for_a_party_as_well_as_a_department() -> None:
     assert not analyse("企业标准是由谁来制定的?", DOCS).asks_department
 
 
+def test_a_negated_question_is_answered_by_the_sentence_negating_the_same() -> None:
+    from qa.answer.evidence import negated_verbs, negates
+
+    assert negated_verbs("大家也没委托物业，出了问题该谁管?") == ("委",)
+    assert negated_verbs("厂家在什么情况下可以不用赔?") == ("赔",)
+    assert negated_verbs("能不能退货？有没有规定?") == ()  # yes/no questions negate nothing
+    assert negates("共有人未委托的，由共有人履行管理义务。", ["委"])
+    assert negates("生产者能够证明的，不承担赔偿责任。", ["赔"])
+    assert not negates("共有人可以委托物业服务单位管理。", ["委"])
+    text = (
+        "第三十八条 特种设备属于共有的，共有人可以委托物业服务单位或者其他管理人管理特种设备。"
+        "共有人未委托的，由共有人或者实际管理人履行管理义务。"
+    )
+    a = analyse("电梯归业主共有，没委托物业，由谁管理?", DOCS)
+    best = score_evidence(a, [_passage(1, text, "xm", start=10)], {}, {})[0]
+    assert best.text.startswith("共有人未委托的")
+
+
 def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:
     question = "阿拉善提升环境质量最终要全面打造什么?"
     answer = "推进节能减排，削减主要污染物排放总量，全面打造北疆亮丽风景线。"
