@@ -4,7 +4,8 @@ from conftest import make_document
 
 from qa.answer.support import money_about, numeral_forms, sharing_ranks, unsupported_reason
 from qa.ingest.figures import extract_figures
-from qa.retrieve.query import analyse, topic_terms
+from qa.retrieve.query import analyse
+from qa.retrieve.topics import topic_terms
 from qa.textnorm import search_form
 from qa.types import Chunk, Document, Figure, Passage
 

@@ -28,7 +28,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.retrieve.query import place_aliases, tagged_words, topic_terms
+from qa.retrieve.query import place_aliases
+from qa.retrieve.topics import tagged_words, topic_terms
 from qa.textnorm import detect_script, normalize_question, to_simplified, to_traditional
 from qa.types import Document
 

@@ -7,14 +7,12 @@ the documents' own metadata (their regions and titles), never from a fixed list.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-
-import jieba.posseg
 
 from qa.gazetteer import gazetteer
 from qa.retrieve.thesaurus import EMPTY, Expansion, Thesaurus, alternatives
+from qa.retrieve.topics import ASKING, covered, tagged_words, topic_terms
 from qa.textnorm import search_form
 from qa.tokens import tokenize
 from qa.types import Document
@@ -136,8 +134,6 @@ _WHEN_QUESTION = re.compile(
 _PERMISSION_QUESTION = re.compile(
     r"能不能|可不可以|能否|可否|是否可以|要不要|需不需要|是不是|适用|允许|(能|可以|得|要|应该)[^?？]{0,20}吗"
 )
-# Words that ask rather than name a topic (哪些地方, 怎么办, 什么样).
-_ASKING = re.compile(r"哪|什么|怎么|怎样|多少|多长|多久|多大|多高|几|谁|吗|是否|如何|为何|为什么")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
 # A term in quotation marks (search form turns “” and 「」 into ASCII quotes or keeps them).
@@ -212,111 +208,12 @@ class QuestionAnalysis:
         return " ".join((self.text, *self.expansion_terms()))
 
 
-# Part-of-speech tags (jieba) of words that name what a question is about.
-_TOPIC_FLAGS = frozenset(
-    ["n", "nz", "nt", "nl", "ng", "vn", "an", "eng", "nr", "ns", "l", "i", "j"]
-)
-# Nouns every question or policy text uses; they say nothing about the topic.
-_GENERIC_TOPICS = frozenset(
-    [
-        "目标",
-        "工作",
-        "方面",
-        "问题",
-        "情况",
-        "内容",
-        "措施",
-        "规定",
-        "要求",
-        "方案",
-        "意见",
-        "文件",
-        "政策",
-        "办法",
-        "安排",
-        "部门",
-        "单位",
-        "时候",
-        "时间",
-        "多少",
-        "数量",
-        "比例",
-        "标准",
-        "哪些",
-        "什么",
-        "方式",
-        "计划",
-        "行动",
-        "意思",
-        "部分",
-        "级别",
-        "质量",
-    ]
-)
-_GOVERNMENT = re.compile(r"(人民政府|政府|特区政府|行政公署|行署)$")
-
-
-@lru_cache(maxsize=4096)
-def tagged_words(question_form: str) -> tuple[tuple[str, str], ...]:
-    """(word, part-of-speech flag) of the question, by jieba's tagger."""
-    return tuple((w.word, w.flag) for w in jieba.posseg.cut(question_form))
-
-
 def _place_words(question_form: str) -> tuple[str, ...]:
     """Place names the question names: from the gazetteer of administrative divisions
     (qa.gazetteer), including those inside a government's name (深圳市政府 -> 深圳市).
     The tagger's "ns" guesses are not trusted (it tags 东西 as a place)."""
     words = tuple(word for word, _ in tagged_words(question_form))
     return tuple(gazetteer().names_in(question_form, words))
-
-
-def _compounds(tagged: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
-    """The tagged words, with a one-character noun joined to the word before it
-    (充电 + 桩 -> 充电桩, a thing the tagger splits)."""
-    out: list[tuple[str, str]] = []
-    for word, flag in tagged:
-        if (
-            out
-            and len(word) == 1
-            and flag in ("n", "ng", "q")
-            and len(out[-1][0]) >= 2
-            and out[-1][1] in ("n", "nz", "vn", "v")
-        ):
-            out[-1] = (out[-1][0] + word, "n")
-        else:
-            out.append((word, flag))
-    return out
-
-
-_NOUN_FLAGS = frozenset(["n", "nz", "nt", "nl", "ng", "eng", "j"])
-# A fixed expression (jieba "l") ending in a complement is a verb phrase: 买回来, 完工后.
-_COMPLEMENT_END = "来去后前上下里完了着过起回开到"
-
-
-def _is_noun(word: str, flag: str) -> bool:
-    return flag in _NOUN_FLAGS or (flag == "l" and word[-1] not in _COMPLEMENT_END)
-
-
-def topic_terms(
-    question: str, places: Iterable[str], titles: Iterable[str] = (), nouns_only: bool = False
-) -> tuple[str, ...]:
-    """The nouns that say what the question is about (no places, no document names, no
-    generic or asking words)."""
-    places = [p for p in places if p]
-    titles = [t for t in titles if t]
-    return tuple(
-        dict.fromkeys(
-            word
-            for word, flag in _compounds(tagged_words(search_form(question)))
-            if (_is_noun(word, flag) if nouns_only else flag in _TOPIC_FLAGS)
-            and len(word) >= 2
-            and word not in _GENERIC_TOPICS
-            and not _ASKING.search(word)
-            and not _covered(word, places)
-            and not any(title in word for title in titles)
-            and not _GOVERNMENT.search(word)
-        )
-    )
 
 
 def analyse(
@@ -345,9 +242,9 @@ def analyse(
     unknown = tuple(
         word
         for word in dict.fromkeys(_place_words(form))
-        if word not in _GENERIC_PLACES and not _covered(word, known_aliases)
+        if word not in _GENERIC_PLACES and not covered(word, known_aliases)
     )
-    tokens = tuple(t for t in tokenize(question) if not _covered(t, known_aliases | set(unknown)))
+    tokens = tuple(t for t in tokenize(question) if not covered(t, known_aliases | set(unknown)))
     titles = [search_form(d.title) for d in documents]
     # The words of a document's name say which document, not what is asked about it.
     untitled = form
@@ -401,7 +298,7 @@ def as_followup(resolved: QuestionAnalysis, asked: QuestionAnalysis) -> Question
     answer; and when the follow-up asks its own question (逾期不交的话罚多少? after …向
     哪个部门交报告?), its kind (an amount, not a department) is the one answered."""
     kinds = {}
-    if _ASKING.search(search_form(asked.text)):
+    if ASKING.search(search_form(asked.text)):
         kinds = {kind: getattr(asked, kind) for kind in QUESTION_KINDS}
     return replace(resolved, asked_tokens=asked.content_tokens, **kinds)
 
@@ -426,7 +323,3 @@ def law_names(question_form: str) -> list[str]:
         if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
             out.append(name)
     return list(dict.fromkeys(out))
-
-
-def _covered(word: str, aliases: Iterable[str]) -> bool:
-    return any(word in alias or alias in word for alias in aliases if alias)
