@@ -343,6 +343,18 @@ def test_who_asks_for_a_party_as_well_as_a_department() -> None:
     assert not analyse("企业标准是由谁来制定的?", DOCS).asks_department
 
 
+def test_a_money_question_takes_the_close_sentence_stating_an_amount() -> None:
+    text = (
+        "大力实施品牌战略，鼓励企业争创全国驰名商标，政府给予支持。"
+        "加强品牌宣传推介。"
+        "对获得中国驰名商标的企业奖励50万元。"
+    )
+    # The first sentence holds more of the words; the last states the amount asked.
+    assert _chosen("企业被评为全国驰名商标，政府奖多少钱?", text) == [
+        "对获得中国驰名商标的企业奖励50万元。"
+    ]
+
+
 def test_a_negated_question_is_answered_by_the_sentence_negating_the_same() -> None:
     from qa.answer.evidence import negated_verbs, negates
 

@@ -23,7 +23,7 @@ from qa.answer.evidence import (
     asked_words,
     is_heading,
 )
-from qa.answer.support import TIME_STATED, count_stated
+from qa.answer.support import MONEY_STATED, TIME_STATED, count_stated
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form
 from qa.types import Chunk, Passage
@@ -158,12 +158,14 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return DOC_NUMBER
     if analysis.asks_when:
         return TIME_STATED
+    if analysis.asks_money:
+        return MONEY_STATED
     return count_stated(search_form(analysis.text))
 
 
 def _with_asked_kind(evidence: Sequence[Evidence], analysis: QuestionAnalysis) -> Evidence:
     """The best sentence, or the best one that states what is asked (a department, a
-    document number, a time, a number of the things counted) when the best does not and
+    document number, a time, an amount of money, a number of the things counted) when the best does not and
     one of the same or next passage does."""
     best = evidence[0]
     kind = _asked_kind(analysis)

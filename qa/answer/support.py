@@ -78,6 +78,12 @@ _PERIOD_QUESTION = re.compile(r"每隔|(多少|几)\s*个?\s*(工作日|天|日|
 TIME_STATED = re.compile(
     PERIOD_STATED.pattern + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
 )
+# An amount of money in a sentence (50万元, 一千元, 货值金额百分之三十, 价款十倍): what a
+# question asking 多少钱 / 罚多少 must be answered with when a close sentence states one.
+MONEY_STATED = re.compile(
+    r"(?:[\d.]+|[一二三四五六七八九十百千万两]+)\s*(?:多|余)?\s*(?:亿元|万元|千元|元)"
+    r"|(?:金额|价款|货值|违法所得|费用|损失)[^，,。；;]{0,12}(?:倍|百分之)"
+)
 # What answers "who is responsible": a cue (牵头, 负责, 主管) or a body (局, 部门, 政府).
 _RESPONSIBLE = re.compile(
     r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合|职责|监督管理"
