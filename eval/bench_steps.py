@@ -277,8 +277,6 @@ def resume(
         "embedded_before_stop": stop.passages,
         "index_chunks_after_stop": after_stop,
         "total_chunks": summary.chunks,
-        "total_texts": len(keys),  # distinct texts embedded for the rebuild
-        "cached_before_rerun": len(known),
         "embedded_on_rerun": rerun.passages,
         "expected_on_rerun": expected,
         "resumed_without_reembedding": stopped and rerun.passages == expected,

@@ -165,8 +165,8 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
 
 def _with_asked_kind(evidence: Sequence[Evidence], analysis: QuestionAnalysis) -> Evidence:
     """The best sentence, or the best one that states what is asked (a department, a
-    document number, a time, an amount of money, a number of the things counted) when the best does not and
-    one of the same or next passage does."""
+    document number, a time, an amount of money, a number of the things counted) when
+    the best does not and one of the same or next passage does."""
     best = evidence[0]
     kind = _asked_kind(analysis)
     if kind is None or kind.search(search_form(best.text)):

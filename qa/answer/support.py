@@ -54,7 +54,7 @@ from collections.abc import Sequence
 
 import cn2an
 
-from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.query import PERIOD_QUESTION, QuestionAnalysis
 from qa.textnorm import search_form
 from qa.tokens import tokenize
 from qa.types import Figure, Passage
@@ -73,7 +73,6 @@ PERIOD_STATED = re.compile(
     r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时)"
     r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
 )
-_PERIOD_QUESTION = re.compile(r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|周)")
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
 TIME_STATED = re.compile(
     PERIOD_STATED.pattern + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
@@ -109,8 +108,10 @@ def count_stated(question_form: str) -> re.Pattern[str] | None:
     """For a question asking how many of a thing (多少家, 几项, 几个人), what states a
     number of it: a numeral and the unit (2至4名, 1项, 300余家); None for other questions."""
     asked = _COUNT_QUESTION.search(question_form)
-    if asked is None:
-        return None
+    return _number_of(asked) if asked else None
+
+
+def _number_of(asked: re.Match[str]) -> re.Pattern[str]:
     units = _SAME_COUNT.get(asked.group(2), asked.group(2))
     return re.compile(rf"{_NUMERAL}\s*(?:多|余|来)?\s*(?:{units})")
 
@@ -279,18 +280,16 @@ def unsupported_reason(
         )
     if analysis.asks_money and not any(money_about(f, analysis) for f in answer_figures):
         return "相关段落中没有给出这方面的金额。"
-    if analysis.asks_when and answer_text:
-        time = PERIOD_STATED if _PERIOD_QUESTION.search(search_form(analysis.text)) else TIME_STATED
-        if not time.search(search_form(answer_text)):
+    if not answer_text:
+        return ""
+    question, answer = search_form(analysis.text), search_form(answer_text)
+    if analysis.asks_when:
+        time = PERIOD_STATED if PERIOD_QUESTION.search(question) else TIME_STATED
+        if not time.search(answer):
             return "相关段落中没有给出这方面的时间。"
-    if (
-        _WHICH_BODY.search(search_form(analysis.text))
-        and answer_text
-        and not _RESPONSIBLE.search(search_form(answer_text))
-    ):
+    if _WHICH_BODY.search(question) and not _RESPONSIBLE.search(answer):
         return "相关段落中没有说明由哪个部门负责。"
-    counted = _COUNT_QUESTION.search(search_form(analysis.text))
-    number = count_stated(search_form(analysis.text))
-    if counted and number and answer_text and not number.search(search_form(answer_text)):
+    counted = _COUNT_QUESTION.search(question)
+    if counted and not _number_of(counted).search(answer):
         return f"相关段落中没有给出这方面的数量（{counted.group(0)}）。"
     return ""

@@ -127,9 +127,11 @@ _LIST_QUESTION = re.compile(
     r"哪些|哪几|什么途径|哪几种|哪几类|包括什么|有什么(情形|情况|事项|要求)|举几个|列举"
 )
 # When, or how long / how often (每隔多少天, 几年内): the answer states a time or period.
+# How many days, months or years, or how often: a number of them answers, not 立即.
+PERIOD_QUESTION = re.compile(r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|周)")
 _WHEN_QUESTION = re.compile(
-    r"几月|几号|哪一天|哪天|什么时候|何时|截止(时间|日期)|什么时间"
-    r"|多久|多长时间|每隔|(多少|几)(个)?(天|日|年|月|小时|周|个工作日)"
+    r"几月|几号|哪一天|哪天|什么时候|何时|截止(时间|日期)|什么时间|多久|多长时间|"
+    + PERIOD_QUESTION.pattern
 )
 _PERMISSION_QUESTION = re.compile(
     r"能不能|可不可以|能否|可否|是否可以|要不要|需不需要|是不是|适用|允许|(能|可以|得|要|应该)[^?？]{0,20}吗"
