@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from qa.errors import InputError
 from qa.ingest import figure_rules as rules
+from qa.ingest.figure_layout import Layout
 from qa.types import Document, Figure, Section
 
 _MAX_INDICATOR = 60
@@ -50,7 +51,7 @@ def extract_figures(document: Document, sections: Sequence[Section] = ()) -> lis
         )
     text = document.text
     view = rules.matching_view(text, document.script == "traditional")
-    layout = _Layout(view, sections)
+    layout = Layout(view, sections)
     names = _name_spans(text, document)
     figures: list[Figure] = []
     previous_end = 0
@@ -94,86 +95,7 @@ class _Candidate:
     is_range: bool
 
 
-class _YearIndex:
-    """Target years by offset (added in increasing order)."""
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.years: list[int] = []
-
-    def add(self, start: int, year: int) -> None:
-        self.starts.append(start)
-        self.years.append(year)
-
-    def last_in(self, lo: int, hi: int) -> int | None:
-        """The year of the last phrase starting in [lo, hi)."""
-        i = bisect.bisect_left(self.starts, hi) - 1
-        return self.years[i] if i >= 0 and self.starts[i] >= lo else None
-
-
-class _Layout:
-    """Boundary offsets of one document, for bisect lookups."""
-
-    def __init__(self, view: str, sections: Sequence[Section]) -> None:
-        self.view = view
-        self.clause_ends = [m.end() for m in rules.CLAUSE_BREAK_RE.finditer(view)]
-        self.sentence_ends = [m.end() for m in rules.SENTENCE_BREAK_RE.finditer(view)]
-        self.line_ends = [m.end() for m in re.finditer(r"\n", view)]
-        self.dates = [m.span() for m in rules.DATE_RE.finditer(view)]
-        self.date_starts = [s for s, _ in self.dates]
-        # Every target phrase counts inside its sentence; only 到/至20XX年 heads a list
-        # of targets that runs on to later sentences ("2014年6月前完成X" is one task).
-        self.targets = _YearIndex()
-        self.governing_targets = _YearIndex()
-        for m in rules.TARGET_YEAR_RE.finditer(view):
-            year = rules.year_number(m.group("y1") or m.group("y2"))
-            if year is not None:
-                self.targets.add(m.start(), year)
-                if m.group("y1"):
-                    self.governing_targets.add(m.start(), year)
-        self.leads: list[tuple[int, int, int]] = []  # paren start, dept start, dept end
-        for m in rules.LEAD_PAREN_RE.finditer(view):
-            content = m.group(1)
-            if "牵头" not in content and "负责" not in content:
-                continue
-            span = rules.lead_department_span(content)
-            if span is not None:
-                self.leads.append((m.start(), m.start(1) + span[0], m.start(1) + span[1]))
-        self.lead_starts = [s for s, _, _ in self.leads]
-        self.sections = sorted(sections, key=lambda s: s.span[0])
-        self._starts: dict[int, list[int]] = {}
-
-    def start_of(self, ends: list[int], pos: int) -> int:
-        """Start of the unit (clause, sentence, line) containing ``pos``."""
-        i = bisect.bisect_right(ends, pos) - 1
-        return ends[i] if i >= 0 else 0
-
-    def end_of(self, ends: list[int], pos: int) -> int:
-        """Offset of the break that ends the unit containing ``pos``."""
-        i = bisect.bisect_right(ends, pos)
-        return ends[i] - 1 if i < len(ends) else len(self.view)
-
-    def in_date(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.date_starts, start) - 1
-        return i >= 0 and self.dates[i][1] >= end
-
-    def section_chain(self, pos: int) -> list[tuple[Section, Sequence[Section]]]:
-        """Sections containing ``pos`` from the top, each with its sibling list."""
-        chain: list[tuple[Section, Sequence[Section]]] = []
-        level: Sequence[Section] = self.sections
-        while level:
-            starts = self._starts.get(id(level))
-            if starts is None:
-                starts = self._starts[id(level)] = [s.span[0] for s in level]
-            i = bisect.bisect_right(starts, pos) - 1
-            if i < 0 or not (level[i].span[0] <= pos < level[i].span[1]):
-                break
-            chain.append((level[i], level))
-            level = level[i].children
-        return chain
-
-
-def _candidate(view: str, found: re.Match[str], layout: _Layout) -> _Candidate | None:
+def _candidate(view: str, found: re.Match[str], layout: Layout) -> _Candidate | None:
     kind = next(name for name in ("pct", "frac", "ar", "cn") if found.group(name) is not None)
     start, stop = found.span(kind)
     if start == stop:
@@ -208,7 +130,7 @@ def _candidate(view: str, found: re.Match[str], layout: _Layout) -> _Candidate |
     return candidate
 
 
-def _arabic_ok(view: str, c: _Candidate, value: str, layout: _Layout) -> bool:
+def _arabic_ok(view: str, c: _Candidate, value: str, layout: Layout) -> bool:
     """Whether an Arabic number is a quantity rather than a date, year, code or marker."""
     start, stop = c.value_span
     if layout.in_date(start, stop):
@@ -261,7 +183,7 @@ def _cue(view: str, start: int, lo: int = 0) -> re.Match[str] | None:
 
 
 def _build_figure(
-    document: Document, view: str, layout: _Layout, c: _Candidate, previous_end: int
+    document: Document, view: str, layout: Layout, c: _Candidate, previous_end: int
 ) -> Figure | None:
     text = document.text
     start, stop = c.value_span
@@ -343,7 +265,7 @@ def _shorten(view: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _comparator(
-    view: str, layout: _Layout, c: _Candidate, cue_comparator: str, clause_start: int, start: int
+    view: str, layout: Layout, c: _Candidate, cue_comparator: str, clause_start: int, start: int
 ) -> str:
     if cue_comparator in ("increase_by", "decrease_by"):
         return cue_comparator
@@ -362,7 +284,7 @@ def _comparator(
 
 
 def _target_year(
-    layout: _Layout, start: int, chain: list[tuple[Section, Sequence[Section]]]
+    layout: Layout, start: int, chain: list[tuple[Section, Sequence[Section]]]
 ) -> int | None:
     year = layout.targets.last_in(layout.start_of(layout.sentence_ends, start), start)
     if year is not None:
@@ -388,7 +310,7 @@ def _target_year(
     return None
 
 
-def _lead_department(text: str, view: str, layout: _Layout, start: int, end: int) -> str:
+def _lead_department(text: str, view: str, layout: Layout, start: int, end: int) -> str:
     line_end = layout.end_of(layout.line_ends, start)
     i = bisect.bisect_left(layout.lead_starts, end)
     if i < len(layout.leads) and layout.leads[i][0] < line_end:

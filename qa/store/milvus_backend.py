@@ -43,19 +43,16 @@ from qa.store.milvus_builds import (
     drop_stale,
     insert_rows,
     publish,
-    read_pages,
 )
 from qa.store.milvus_client import connect, milvus_errors, milvus_uri
 from qa.store.milvus_lease import WriterLease
+from qa.store.milvus_read import by_document, read_chunks, read_records, read_vectors, where
 from qa.store.milvus_schema import (
-    CHUNK_FIELDS,
-    FORMAT_VERSION,
     BuildInfo,
     StoredRecords,
     alias_name,
     build_id_of,
     build_record_rows,
-    chunk_from_row,
     chunk_index_params,
     chunk_row,
     chunk_schema,
@@ -63,7 +60,6 @@ from qa.store.milvus_schema import (
     meta_name,
     oversized,
     placeholder_index_params,
-    records_from_rows,
     records_name,
     records_schema,
 )
@@ -73,9 +69,7 @@ from qa.types import Chunk, ParsedDocument
 if TYPE_CHECKING:
     from qa.embed.base import Embedder
 
-READ_BATCH = {"chunks": 2000, "records": 100}
 LEASE_WAIT_SECONDS = 30.0  # an upload waits this long for another replica's write
-REBUILD = "请用 `python -m qa build --force` 重建。(Rebuild it with `python -m qa build --force`.)"
 
 
 @dataclass(frozen=True)
@@ -108,7 +102,7 @@ class MilvusBackend:
             return self._client
 
     def _where(self) -> str:
-        return f"Milvus（{self.uri}）"
+        return where(self.uri)
 
     # -- reading -----------------------------------------------------------------------
     def version(self) -> str:
@@ -125,7 +119,7 @@ class MilvusBackend:
         with milvus_errors(self.uri):
             collection = current_collection(self.client, self.uri, self.prefix)
             build_id = build_id_of(self.prefix, collection)
-            records = self._read_records(build_id)
+            records = read_records(self.client, self.uri, self.prefix, build_id)
             info = records.info
             if model is not None and info.model != model:
                 raise self._model_mismatch(info.model, model)
@@ -136,7 +130,7 @@ class MilvusBackend:
                     f"Milvus at {self.uri} was built.)",
                     "请运行 `python -m qa build` 更新。(Update it with `python -m qa build`.)",
                 )
-            chunks = self._read_chunks(collection, records)
+            chunks = read_chunks(self.client, self.uri, collection, records)
             vectors = MilvusVectorStore(
                 self.client,
                 self.uri,
@@ -169,51 +163,12 @@ class MilvusBackend:
             "QA_ENCODER) back to what the index was built with.)",
         )
 
-    def _read_records(self, build_id: str) -> StoredRecords:
-        name = records_name(self.prefix, build_id)
-        try:
-            self.client.load_collection(name)
-            rows = read_pages(
-                self.client, name, "seq", ["kind", "key", "part", "payload"], READ_BATCH["records"]
-            )
-            records = records_from_rows(rows)
-        except (KeyError, ValueError, TypeError) as err:
-            raise IndexCorruptError(
-                f"{self._where()}中的索引 {build_id} 不完整（{err}）。"
-                f"(The index {build_id} in Milvus at {self.uri} is incomplete: {err}.)",
-                REBUILD,
-            ) from None
-        if records.info.format_version != FORMAT_VERSION:
-            raise IndexCorruptError(
-                f"{self._where()}中的索引格式是 {records.info.format_version}，本版本读取格式 "
-                f"{FORMAT_VERSION}。(The index format is {records.info.format_version}; this "
-                f"version reads format {FORMAT_VERSION}.)",
-                REBUILD,
-            )
-        return records
-
-    def _read_chunks(self, collection: str, records: StoredRecords) -> list[Chunk]:
-        self.client.load_collection(collection)
-        rows = list(
-            read_pages(self.client, collection, "position", CHUNK_FIELDS, READ_BATCH["chunks"])
-        )
-        rows.sort(key=lambda r: int(r["position"]))
-        chunks = [chunk_from_row(r) for r in rows]
-        unknown = {c.doc_id for c in chunks} - set(records.documents)
-        if len(chunks) != records.info.chunk_count or unknown:
-            raise IndexCorruptError(
-                f"{self._where()}中的索引不一致：{len(chunks)} 个段落，记录为 "
-                f"{records.info.chunk_count} 个。(The index in Milvus at {self.uri} is "
-                f"inconsistent: {len(chunks)} chunks, its record says "
-                f"{records.info.chunk_count}.)",
-                REBUILD,
-            )
-        return chunks
-
     def _read_current(self, embedder: Embedder) -> CurrentBuild:
         """The published build, checked against the embedder, with its vectors."""
         collection = current_collection(self.client, self.uri, self.prefix)
-        records = self._read_records(build_id_of(self.prefix, collection))
+        records = read_records(
+            self.client, self.uri, self.prefix, build_id_of(self.prefix, collection)
+        )
         if records.info.model != embedder.name or records.info.dimension != embedder.dimension:
             raise IndexMismatchError(
                 f"{self._where()}中的索引是用模型 {records.info.model!r}（"
@@ -224,7 +179,7 @@ class MilvusBackend:
                 "请使用相同的 QA_EMBED_MODEL/QA_ENCODER，或用 `python -m qa build` 重建。"
                 "(Use the same QA_EMBED_MODEL/QA_ENCODER, or rebuild with `python -m qa build`.)",
             )
-        chunks = self._read_chunks(collection, records)
+        chunks = read_chunks(self.client, self.uri, collection, records)
         by_doc: dict[str, list[Chunk]] = {d: [] for d in records.documents}
         for chunk in chunks:
             by_doc[chunk.doc_id].append(chunk)
@@ -237,13 +192,7 @@ class MilvusBackend:
             )
             for doc_id, document in records.documents.items()
         ]
-        vectors = {
-            str(r["id"]): np.asarray(r["dense"], dtype=np.float32)
-            for r in read_pages(
-                self.client, collection, "position", ["id", "dense"], READ_BATCH["chunks"]
-            )
-        }
-        return CurrentBuild(records, parsed, vectors)
+        return CurrentBuild(records, parsed, read_vectors(self.client, collection))
 
     # -- writing -----------------------------------------------------------------------
     def _lease(self) -> WriterLease:
@@ -395,14 +344,6 @@ class MilvusBackend:
         self, collection: str, rows: Any, total: int = 0, progress: Progress | None = None
     ) -> None:
         insert_rows(self.client, collection, rows, total, progress)
-
-
-def by_document(chunks: list[Chunk]) -> dict[str, list[str]]:
-    """Doc id -> its chunk ids, in corpus order."""
-    out: dict[str, list[str]] = {}
-    for chunk in chunks:
-        out.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
-    return out
 
 
 STORES.register("milvus", MilvusBackend)

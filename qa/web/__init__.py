@@ -2,7 +2,7 @@
 functions that build and wire its components. ``app.py`` only builds and launches.
 
 Every handler is a plain method of ``Handlers`` (tests call them without a browser).
-Handlers for maintainers only go through ``qa.web.access.maintainer_action`` and are
+Handlers for maintainers only go through ``qa.web.gate.maintainer_action`` and are
 listed in ``MAINTAINER_ACTIONS``: the corpus changes ``UploadHandlers.add_upload`` and
 ``DocumentHandlers.remove_document``, and ``UploadHandlers.preview_upload`` and
 ``AccountHandlers.audit_table``, which change nothing. Everything else only reads.
@@ -18,7 +18,7 @@ import gradio as gr
 
 from qa.assistant import Assistant
 from qa.present.html import document_label
-from qa.web.access import MAINTAINER_ACTIONS, OPEN, AccessPolicy, Refused, maintainer_action
+from qa.web.access import OPEN, AccessPolicy, Refused
 from qa.web.account import AccountHandlers, build_audit_tab, wire_audit
 from qa.web.ask import AskHandlers, build_ask_tab, wire_ask
 from qa.web.briefing import BriefingHandlers, build_briefing_tab, wire_briefing
@@ -27,6 +27,7 @@ from qa.web.documents import DocumentHandlers, build_documents_tab, wire_documen
 from qa.web.duties import DutyHandlers, build_duties_tab, wire_duties
 from qa.web.evaluation import EvaluationHandlers, build_evaluation_tab, wire_evaluation
 from qa.web.figures import FigureHandlers, build_figures_tab, wire_figures
+from qa.web.gate import MAINTAINER_ACTIONS, maintainer_action
 from qa.web.style import PAGE_CSS, TOAST_TITLES_JS
 from qa.web.upload import UploadHandlers, build_upload_tab, wire_upload
 

@@ -23,9 +23,8 @@ from qa.web.access import (
     READ_ONLY,
     READ_ONLY_NOTICE,
     AccessPolicy,
-    maintainer_action,
-    policy_of,
 )
+from qa.web.gate import maintainer_action, policy_of
 
 AUDIT_COLUMNS = ["时间", "用户", "角色", "方式", "地址", "操作", "文件", "SHA-256", "结果", "说明"]
 RESULTS = {"ok": "完成", "refused": "拒绝", "failed": "失败"}

@@ -13,8 +13,8 @@ from qa.present.document_view import passage_view_html
 from qa.present.html import document_label
 from qa.present.records import answer_to_record
 from qa.types import Answer
-from qa.web.access import policy_of
 from qa.web.common import ALL, error, guarded
+from qa.web.gate import policy_of
 
 EXAMPLES = [
     "厦门到2018年森林覆盖率要达到多少?",

@@ -11,8 +11,8 @@ from qa.ingest.upload_record import is_uploaded, remove_uploaded
 from qa.present import html as ui
 from qa.present.document_view import document_page_html
 from qa.types import Document
-from qa.web.access import maintainer_action, policy_of
 from qa.web.common import error, guarded, status_html
+from qa.web.gate import maintainer_action, policy_of
 
 DOCUMENT_COLUMNS = [*ui.DOCUMENT_COLUMNS, "来源"]
 DOCUMENT_WIDTHS: list[str | int] = ["300px", "160px", "150px", "100px", "90px", "60px", "70px", "70px", "90px"]  # fmt: skip

@@ -26,8 +26,8 @@ from eval.runner import MODES, NAIVE, EvalRun, evaluate
 from qa.assistant import Assistant
 from qa.errors import QAError
 from qa.present.html import esc
-from qa.web.access import policy_of
 from qa.web.common import error, guarded
+from qa.web.gate import policy_of
 
 MODE_CHOICES = [
     ("完整系统 full（如上线）", "full"),

@@ -21,8 +21,9 @@ from qa.ingest.upload_record import record_upload
 from qa.ingest.uploads import commit_upload, megabytes, staged_upload
 from qa.present import html as ui
 from qa.present.document_view import outline_html
-from qa.web.access import Refused, maintainer_action
+from qa.web.access import Refused
 from qa.web.common import error, guarded, status_html
+from qa.web.gate import maintainer_action
 
 STAGES = {"ingest": "解析文件", "embed": "计算向量", "keyword": "关键词索引", "write": "写入索引"}
 WAITING = "选择一个文件后，这里会显示它的目录和识别出的数据；确认无误再点“加入索引”。"
