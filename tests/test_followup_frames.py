@@ -69,3 +69,73 @@ def test_the_amount_in_the_clause_after_the_best_one_answers(tmp_path: Path) -> 
     answer = assistant.ask("逾期一直不交的话罚多少?", history=[REPORT])
     assert answer.found, answer.not_found_reason
     assert "处5000元以下的罚款" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        # more about what was asked, naming nothing new
+        ("厦门对建设工程质量提出了什么目标?", "到哪一年?"),
+        ("东莞在工程质量方面定了哪些目标?", "负责的是哪个部门?"),
+        ("太原要求检测机构在什么时候前实现检测数据自动上传?", "没完成的会怎么处理?"),
+        # a condition ending in 呢 is a case, not an item
+        ("汽车厂收到召回通知，认为车没缺陷，能在多少天内提异议?", "要是既不召回也不提异议呢?"),
+        # a whole question continuing with 那 and naming nothing new
+        ("买到不符合食品安全标准的食品，还能要多少赔偿金?", "那东西很便宜的话，最少赔多少?"),
+        # the previous question's last words are a predicate (单位要罚), not an attribute
+        ("特种设备发生一般事故，负有责任的单位要罚多少?", "那单位的主要负责人呢?"),
+    ],
+)
+def test_a_question_naming_nothing_new_is_asked_in_the_frame_before_it(
+    previous: str, question: str
+) -> None:
+    resolved = search_form(resolve_followup(question, [previous], DOCS))
+    assert resolved.startswith(search_form(previous).rstrip("?")), resolved
+    assert resolved.endswith(search_form(question).removeprefix("那")), resolved
+
+
+def test_a_new_item_ending_in_ne_still_replaces_the_old_one() -> None:
+    resolved = resolve_followup("新型科研机构呢?", ["厦门的省级研发机构要达到多少家?"], DOCS)
+    assert "新型科研机构" in resolved and "省级研发机构" not in resolved
+
+
+def test_the_person_in_charge_is_not_a_department() -> None:
+    assert not analyse("那单位的主要负责人要罚多少?", DOCS).asks_department
+    assert analyse("由哪个单位负责?", DOCS).asks_department
+    assert analyse("谁负责牵头?", DOCS).asks_department
+
+
+def test_an_amount_asked_of_a_list_is_answered_by_the_item_stating_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "safety.txt").write_text(
+        "特种设备安全法\n\n"
+        "第九十一条 对事故发生负有责任的单位的主要负责人未依法履行职责的，"
+        "依照下列规定处以罚款；\n"
+        "（一）发生一般事故，处上一年年收入百分之三十的罚款；\n"
+        "（二）发生较大事故，处上一年年收入百分之四十的罚款；\n"
+        "（三）发生重大事故，处上一年年收入百分之六十的罚款。\n\n"
+        "第九十二条 特种设备安全管理人员未履行岗位职责的，责令改正。\n",
+        encoding="utf-8",
+    )
+    assistant = fake_assistant_over(corpus, tmp_path / "index")
+    answer = assistant.ask("发生较大事故，负有责任的单位的主要负责人要罚多少?")
+    assert answer.found, answer.not_found_reason
+    assert "处上一年年收入百分之四十的罚款" in answer.answer
+    assert "依照下列规定处以罚款" not in answer.answer
+
+
+def test_an_amount_stated_as_a_multiple_of_the_price_answers_how_much(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "food.txt").write_text(
+        "食品安全法\n\n"
+        "第一百四十八条 生产不符合食品安全标准的食品，消费者除要求赔偿损失外，"
+        "还可以向生产者要求支付价款十倍或者损失三倍的赔偿金。\n\n"
+        "第一百四十九条 违反本法规定，构成犯罪的，依法追究刑事责任。\n",
+        encoding="utf-8",
+    )
+    assistant = fake_assistant_over(corpus, tmp_path / "index")
+    answer = assistant.ask("买到不符合食品安全标准的食品，能要多少赔偿金?")
+    assert answer.found, answer.not_found_reason
+    assert "价款十倍或者损失三倍的赔偿金" in answer.answer

@@ -129,6 +129,25 @@ def test_index_built_with_sentence_vectors_counts_and_checks_them(fresh_home: Pa
     )
 
 
+def test_a_corpus_of_one_sentence_sections_opens_with_sentence_vectors_on(
+    tmp_path: Path,
+) -> None:
+    # No chunk has two sentences, so no sentence vector is built: that is what the
+    # setting gives this corpus, not an index built without them.
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "law.txt").write_text(
+        "某某条例\n\n第一条 为了保障安全，制定本条例。\n\n第二条 本条例自公布之日起施行。\n",
+        encoding="utf-8",
+    )
+    settings = Settings.from_env({}, corpus_dir=corpus, index_dir=tmp_path / "index")
+    assert settings.sentence_vectors
+    build_corpus_index(settings, FakeEmbedder())
+    assert read_manifest(tmp_path / "index").sentence_vectors == 0
+    assistant = Assistant.open(settings, embedder=FakeEmbedder())
+    assert assistant.index.vectors.count() == read_manifest(tmp_path / "index").chunk_count
+
+
 def test_other_model_says_what_to_do(fresh_home: Path) -> None:
     with pytest.raises(IndexMismatchError, match="QA_EMBED_MODEL"):
         Assistant.open(_settings(fresh_home), embedder=FakeEmbedder(dimension=32))

@@ -351,3 +351,18 @@ def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None
         "一个多月就坏了怎么办?",
     ):
         assert analyse(question, DOCS).stated_figures == (), question
+
+
+def test_a_share_of_an_amount_answers_how_much_when_no_figure_was_taken() -> None:
+    # The extractor does not take every 价款十倍 as a figure; the answer's text says it.
+    law = "消费者还可以要求支付价款十倍或者损失三倍的赔偿金。"
+    asked = analyse("买到不合格的食品，赔偿金额是多少?", DOCS)
+    assert asked.asks_money and analyse("除了赔损失，还能要多少赔偿金?", DOCS).asks_money
+    reason = unsupported_reason(asked, _passages(law, "xm"), search_form(law), answer_text=law)
+    assert reason == ""
+    # …but not a share in a clause about another money verb than the one asked
+    fined = "处违法所得一倍以上三倍以下罚款。"
+    reason = unsupported_reason(
+        asked, _passages(fined, "xm"), search_form(fined), answer_text=fined
+    )
+    assert "金额" in reason

@@ -97,6 +97,14 @@ def choose_evidence(
         shown = [e for e in items if e.span[1] - best.span[0] <= LIST_LIMIT]
         if shown:
             return [_joined(best, shown[-1], chunk)]
+    kind = _asked_kind(analysis)
+    if kind is not None and _introduces_list(best.text) and not kind.search(search_form(best.text)):
+        # …依照下列规定处以罚款： states no amount; its items do (（一）发生一般事故，处上一
+        # 年年收入百分之三十的罚款): the item stating the asked kind that holds most of
+        # the question's words answers, read with the introduction it completes.
+        stating = [e for e in _list_items(siblings[at + 1 :]) if kind.search(search_form(e.text))]
+        if stating:
+            return [max(stating, key=_coverage)]
     if _NOTE.match(best.text) and at > 0:
         return [_joined(siblings[at - 1], best, chunk)]
     if at > 0 and _EXCEPTION.match(best.text):
@@ -126,6 +134,12 @@ def choose_evidence(
             continue  # a long sentence before the answer would bury it
         return sorted([best, other], key=lambda e: e.span)
     return [best]
+
+
+def _introduces_list(text: str) -> bool:
+    """…下列途径解决： / …依照下列规定处以罚款； (laws end some introductions with ；)."""
+    text = text.rstrip()
+    return text.endswith(_INTRO_END) or ("下列" in text and text.endswith(("；", ";")))
 
 
 def _list_items(following: Sequence[Evidence]) -> list[Evidence]:

@@ -66,7 +66,7 @@ MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
 # A fine or compensation stated as a share or a multiple of an amount (货值金额百分之三十
 # 以上, 价款十倍) is an amount of money too.
 _SHARE_UNITS = frozenset({"%", "倍"})
-_OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失")
+_OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失|收入")
 # A number of days, months or years (15日, 十个工作日, 2个采暖期): what answers a question
 # asking how many of them (多少天, 几个月) or how often (每隔多少天); 立即 or 年底前 does not.
 PERIOD_STATED = re.compile(
@@ -79,9 +79,14 @@ TIME_STATED = re.compile(
 )
 # An amount of money in a sentence (50万元, 一千元, 货值金额百分之三十, 价款十倍): what a
 # question asking 多少钱 / 罚多少 must be answered with when a close sentence states one.
+# A fine or compensation as a share or multiple of an amount (价款十倍, 上一年年收入百分之
+# 三十): the figure extractor does not always take these as figures.
+SHARE_OF_AMOUNT = re.compile(
+    r"(?:金额|价款|货值|违法所得|费用|损失|收入)[^，,。；;]{0,12}(?:倍|百分之)"
+)
 MONEY_STATED = re.compile(
     r"(?:[\d.]+|[一二三四五六七八九十百千万两]+)\s*(?:多|余)?\s*(?:亿元|万元|千元|元)"
-    r"|(?:金额|价款|货值|违法所得|费用|损失)[^，,。；;]{0,12}(?:倍|百分之)"
+    r"|" + SHARE_OF_AMOUNT.pattern
 )
 # What answers "who is responsible": a cue (牵头, 负责, 主管) or a body (局, 部门, 政府).
 _RESPONSIBLE = re.compile(
@@ -136,6 +141,16 @@ def money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
         return any(v in text for v in verbs)
     words = [w for w in (*analysis.topic_terms, *analysis.content_tokens) if len(w) >= 2]
     return any(w in search_form(figure.indicator) for w in words)
+
+
+def _share_about(answer_text: str, analysis: QuestionAnalysis) -> bool:
+    """The answer states a share of an amount (价款十倍) in a clause naming the money
+    verb asked (赔, 罚), or any such share when the question names none."""
+    verbs = [w for w in _MONEY_VERBS if w in search_form(analysis.text)]
+    for clause in re.split(r"[，,。；;]", search_form(answer_text)):
+        if SHARE_OF_AMOUNT.search(clause) and (not verbs or any(v in clause for v in verbs)):
+            return True
+    return False
 
 
 def _unknown(term: str, corpus_form: str) -> bool:
@@ -278,7 +293,11 @@ def unsupported_reason(
             f"相关段落给出的是{'、'.join(other_years)}年的目标，"
             f"没有提到{'、'.join(analysis.years)}年的。"
         )
-    if analysis.asks_money and not any(money_about(f, analysis) for f in answer_figures):
+    if (
+        analysis.asks_money
+        and not any(money_about(f, analysis) for f in answer_figures)
+        and not _share_about(answer_text, analysis)
+    ):
         return "相关段落中没有给出这方面的金额。"
     if not answer_text:
         return ""

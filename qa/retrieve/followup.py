@@ -11,10 +11,11 @@ Deterministic rules over the text (no model), applied before retrieval:
    previous question with its item replaced: the place (new or inherited) + the new
    item + the previous question's attribute (the words after its last 的) and question
    part (要达到多少家, 是几年 …).
-4. "要是过期了还没检，电梯还能接着用吗?", "逾期不交的话罚多少?", "这个系数最高是多少?" (a
-   condition or a reference to what was just asked, naming nothing the previous
-   question does not): asked in the previous question's frame (the previous question,
-   then this one; the words just asked weigh most in choosing the answer).
+4. "要是过期了还没检，电梯还能接着用吗?", "逾期不交的话罚多少?", "到哪一年?", "负责的是
+   哪个部门?", "要是既不召回也不提异议呢?" (a condition on, or more about, what was just
+   asked, naming nothing the previous question does not): asked in the previous
+   question's frame (the previous question, then this one; the words just asked weigh
+   most in choosing the answer).
 A question that names its own topic and is not elliptic is left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of
@@ -54,6 +55,7 @@ _LONG_ITEM = 12
 # 按规定 / 依照要求: how, not what.
 _BY_RULE = re.compile(r"(按|依|照|按照|依照)(规定|要求|标准|约定)")
 _CONDITION = re.compile(r"^(要是|如果|假如|万一|若是|若|这个|这种|这样|那样|该|此)|的话")
+_CONDITION_START = re.compile(r"^(要是|如果|假如|万一|若是)")
 
 
 def _strip(question: str) -> str:
@@ -98,6 +100,12 @@ def _is_clause(subject: str) -> bool:
     return any(flag == "v" for word, flag in tagged_words(subject) if len(word) >= 2)
 
 
+def _ends_in_verb(words: str) -> bool:
+    """单位要罚 (of 负有责任的单位要罚多少) is a predicate, not an attribute (覆盖率)."""
+    tagged = tagged_words(words)
+    return bool(tagged) and tagged[-1][1] == "v"
+
+
 def _new_nouns(question: str, previous: str) -> list[str]:
     """Topic nouns of ``question`` that ``previous`` does not use."""
     return [
@@ -111,6 +119,16 @@ def _is_aspect(words: str) -> bool:
     """Words before the question part that name only an aspect (牵头部门, 责任单位)."""
     words = words.strip("的，, ")
     return not words or (len(words) <= 6 and bool(_ASPECT.search(words)))
+
+
+def _frames(core: str, prior: str, elliptic: bool) -> bool:
+    """Whether ``core`` continues the previous question (rule 4): it names nothing the
+    previous question does not, and states a condition (要是既不召回也不提异议呢?) or
+    asks a whole question of its own (负责的是哪个部门? 到哪一年? 没完成的会怎么处理?
+    那要不要登记备案?). An item ending in 呢 (工程质量呢?) is rule 3's."""
+    if _new_nouns(core, prior):
+        return False
+    return not elliptic or bool(_CONDITION_START.search(core))
 
 
 def resolve_followup(question: str, history: Sequence[str], documents: Sequence[Document]) -> str:
@@ -151,11 +169,11 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
         return f"{topic}，{rest}?"
     if elliptic and len(rest) > _LONG_ITEM:  # a new case in the previous question's frame
         return f"{prior}？{core}?"
-    if not elliptic and _CONDITION.search(core) and not _new_nouns(core, prior):
-        return f"{prior}？{core}?"  # rule 4: a condition on what was just asked
+    if not new_places and _frames(core, prior, elliptic):
+        return f"{prior}？{core}?"  # rule 4: a condition on, or more about, what was asked
     if elliptic:  # rule 3: a new item in the same frame
         attribute = subject.rsplit("的", 1)[1] if "的" in subject else ""
-        attribute = attribute if 0 < len(attribute) <= 8 else ""
+        attribute = attribute if 0 < len(attribute) <= 8 and not _ends_in_verb(attribute) else ""
         head = subject.rsplit("的", 1)[0] if attribute else ""
         if attribute and not new_places and _is_aspect(rest):
             # 三包有效期呢? after 家用汽车的包修期是多久: another aspect of the same thing.

@@ -93,14 +93,15 @@ _ALL_DOCS_WORDS = (
 # Of these, the words that ask about places: only documents of a place (a region) answer.
 _PLACE_WORDS = ("各地", "各市", "城市", "地方", "地区", "哪些省")
 # 谁 alone asks for a party as often as for a body (路费谁出: the 经营者; 企业标准由谁
-# 制定: 企业 itself), so only 谁牵头 / 由谁负责 ask for a department.
+# 制定: 企业 itself), so only 谁牵头 / 由谁负责 ask for a department; 负责人 is a person.
 _DEPARTMENT_QUESTION = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|牵头|负责|主管|责任单位|设在"
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|牵头|负责(?!人)|主管|责任单位|设在"
 )
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 # Asking for an amount of money (not "how is the amount computed").
 _MONEY_QUESTION = re.compile(
     r"多少钱|多少(万|亿)?元|几(万|亿)?元|奖金|罚(款)?多少|赔(偿)?多少"
+    r"|多少(的)?(赔偿金|赔偿|罚款|罚金|补贴|补助|奖励)"  # 还能要多少赔偿金
     # 金额是多少, 奖励金额分别是多少, 罚款数额各是多少
     r"|(金额|数额|奖励|罚款|赔偿)(分别|各|又|大概|一般)?(是|为|有)?多少"
 )

@@ -83,14 +83,6 @@ class FaissBackend:
         manifest = read_manifest(self.index_dir)
         if model is not None and manifest.model != model:
             raise model_mismatch(self.index_dir, manifest.model, model)
-        if (manifest.sentence_vectors > 0) != self.settings.sentence_vectors:
-            built = "with" if manifest.sentence_vectors else "without"
-            raise IndexMismatchError(
-                f"The index at {self.index_dir} was built {built} sentence vectors; "
-                f"QA_SENTENCE_VECTORS is {'on' if self.settings.sentence_vectors else 'off'}.",
-                "Rebuild it with `python -m qa build --force`, or set QA_SENTENCE_VECTORS "
-                "back to what the index was built with.",
-            )
         if corpus_hash is not None and manifest.corpus_hash != corpus_hash:
             raise IndexMismatchError(
                 "The documents in the corpus folder have changed since the index at "
@@ -108,6 +100,17 @@ class FaissBackend:
                 f"The index at {self.index_dir} cannot be loaded ({err}).", REBUILD_HINT
             ) from None
         chunks = {c.chunk_id: c for p in parsed for c in p.chunks}
+        # Against what the setting gives these chunks: a corpus with no chunk of several
+        # sentences has no sentence vectors either way.
+        wanted = len(vector_texts(list(chunks.values()), self.settings.sentence_vectors))
+        if (manifest.sentence_vectors > 0) != (wanted > len(chunks)):
+            built = "with" if manifest.sentence_vectors else "without"
+            raise IndexMismatchError(
+                f"The index at {self.index_dir} was built {built} sentence vectors; "
+                f"QA_SENTENCE_VECTORS is {'on' if self.settings.sentence_vectors else 'off'}.",
+                "Rebuild it with `python -m qa build --force`, or set QA_SENTENCE_VECTORS "
+                "back to what the index was built with.",
+            )
         expected_vectors = len(chunks) + manifest.sentence_vectors
         if (
             vectors.count() != expected_vectors
