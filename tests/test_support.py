@@ -336,6 +336,7 @@ def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None
     assert numeral_forms("十五年") == ("十五年", "15年")
     assert numeral_forms("3倍") == ("3倍", "三倍")
     assert numeral_forms("二百万元") == ("二百万元", "200万元")
+    assert set(numeral_forms("七天")) == {"七天", "七日", "7天", "7日"}
     law = "设计使用年限届满的特种设备，应当依法履行报废义务。"
     passages = _passages(law, "xm")
     premise = analyse("电梯用满十五年必须报废，报废补贴去哪申请?", DOCS)

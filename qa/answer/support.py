@@ -162,21 +162,27 @@ def _unknown(term: str, corpus_form: str) -> bool:
     return not parts or not all(part in corpus_form for part in parts)
 
 
+_SAME_DAY = {"天": "日", "日": "天"}
+
+
 def numeral_forms(figure: str) -> tuple[str, ...]:
     """A figure as the question wrote it and with its number in the other numerals
-    (十五年 / 15年, 3倍 / 三倍): laws write numbers in words, policies in digits."""
+    (十五年 / 15年, 3倍 / 三倍; 七天 / 七日 / 7天 / 7日): laws write numbers in words,
+    policies in digits."""
     form = search_form(figure)
     match = re.match(r"[\d.]+|[一二三四五六七八九十百千两]+", form)
     if not match:
         return (form,)
     number, unit = match.group(0), form[match.end() :]
+    # 七天 is 七日 in a law: days are counted in either word.
+    units = (unit, _SAME_DAY[unit]) if unit in _SAME_DAY else (unit,)
     try:
         other = (
             cn2an.an2cn(number, "low") if number[0].isdigit() else str(cn2an.cn2an(number, "smart"))
         )
     except (ValueError, KeyError, TypeError):
-        return (form,)
-    return (form, f"{other}{unit}")
+        return tuple(f"{number}{u}" for u in units)
+    return tuple(f"{n}{u}" for n in (number, other) for u in units)
 
 
 def _targets_of_other_years(
