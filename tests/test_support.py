@@ -367,3 +367,22 @@ def test_a_share_of_an_amount_answers_how_much_when_no_figure_was_taken() -> Non
         asked, _passages(fined, "xm"), search_form(fined), answer_text=fined
     )
     assert "金额" in reason
+
+
+def test_ji_that_asks_nothing_is_not_a_count_question() -> None:
+    from qa.retrieve.query import asked_form
+
+    # indefinite: 好几个, 十几年, 才几天, 没几块钱, and any 几 in a yes/no question
+    for question in ("十几年的电梯还能用吗?", "才几天就坏了，能退吗?", "没几块钱的东西呢?"):
+        assert "几" not in asked_form(question), question
+    assert "几" not in asked_form("几户人家共有的电梯，可以交给物业吗?")
+    # asked: 几项, 几天内, and a 几 after a yes/no question in the same message
+    assert "几项" in asked_form("要推进几项整治?")
+    assert "几次" in asked_form("领导小组是否每年都要开会?至少开几次?")
+    law = "共有的电梯，共有人可以委托物业服务企业履行管理义务。"
+    yes_no = analyse("几户人家共有的电梯，可以交给物业吗?", DOCS)
+    assert unsupported_reason(yes_no, _passages(law, "xm"), search_form(law), answer_text=law) == ""
+    how_many = analyse("共有的电梯要几户人家同意才可以委托?", DOCS)
+    assert "数量" in unsupported_reason(
+        how_many, _passages(law, "xm"), search_form(law), answer_text=law
+    )

@@ -24,7 +24,7 @@ from qa.answer.evidence import (
     is_heading,
 )
 from qa.answer.support import MONEY_STATED, TIME_STATED, count_stated
-from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.textnorm import search_form
 from qa.types import Chunk, Passage
 
@@ -174,7 +174,7 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return TIME_STATED
     if analysis.asks_money:
         return MONEY_STATED
-    return count_stated(search_form(analysis.text))
+    return count_stated(asked_form(analysis.text))
 
 
 def _with_asked_kind(evidence: Sequence[Evidence], analysis: QuestionAnalysis) -> Evidence:

@@ -37,7 +37,8 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    (厦门建设电梯安全物联网平台由哪个部门牵头?: the measure is stated, its lead is not);
 10. a question asking how many of a thing (多少家, 多少件, 几项, 几个人, 几倍) whose answer
    states no number of it, in its unit or one counting the same (2至4名 counts people;
-   盟长质量奖每次评选多少家?: only 20万元 per winner is stated).
+   盟长质量奖每次评选多少家?: only 20万元 per winner is stated). A 几 that asks nothing
+   (好几个, 才几天, any 几 in a yes/no question) is not a count (qa.retrieve.query.asked_form).
 11. a question asking a figure for a year (到2020年…要达到多少) whose answer's figures
    are all targets of other years, the asked year not in the answer (the 东莞 plan's
    targets are for 2014; 2020 is only in a title it cites). Added at stop 22 on dev2.
@@ -54,7 +55,7 @@ from collections.abc import Sequence
 
 import cn2an
 
-from qa.retrieve.query import PERIOD_QUESTION, QuestionAnalysis
+from qa.retrieve.query import PERIOD_QUESTION, QuestionAnalysis, asked_form
 from qa.textnorm import search_form
 from qa.tokens import tokenize
 from qa.types import Figure, Passage
@@ -307,7 +308,7 @@ def unsupported_reason(
         return "相关段落中没有给出这方面的金额。"
     if not answer_text:
         return ""
-    question, answer = search_form(analysis.text), search_form(answer_text)
+    question, answer = asked_form(analysis.text), search_form(answer_text)
     if analysis.asks_when:
         time = PERIOD_STATED if PERIOD_QUESTION.search(question) else TIME_STATED
         if not time.search(answer):

@@ -127,6 +127,20 @@ _DEFINITION_QUESTION = re.compile(
 _LIST_QUESTION = re.compile(
     r"哪些|哪几|什么途径|哪几种|哪几类|包括什么|有什么(情形|情况|事项|要求)|举几个|列举"
 )
+# 几 that counts nothing asked: 好几个, 十几年, 这几年, 前几天, 才几天, 没几块钱, 几十, 几百;
+# and any 几 in a yes/no question (几户人家共有的电梯…可以交给物业吗? asks whether, not
+# how many). What is left asks how many (几项, 几天内, 几个人).
+_INDEFINITE_JI = re.compile(r"(?<=[好十这那前头才没过])几|几(?=[十百千万])")
+_YES_NO_CLAUSE = re.compile(r"[^?？。!！]*?(?:吗|么)[?？]?")
+
+
+def asked_form(question: str) -> str:
+    """The question's search form with every 几 that asks nothing made 些, so that the
+    patterns asking how many or how long match only what is asked."""
+    form = _INDEFINITE_JI.sub("些", search_form(question))
+    return _YES_NO_CLAUSE.sub(lambda m: m.group(0).replace("几", "些"), form)
+
+
 # When, or how long / how often (每隔多少天, 几年内): the answer states a time or period.
 # How many days, months or years, or how often: a number of them answers, not 立即.
 PERIOD_QUESTION = re.compile(r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|周)")
@@ -223,6 +237,7 @@ def analyse(
     question: str, documents: Sequence[Document], thesaurus: Thesaurus = EMPTY
 ) -> QuestionAnalysis:
     form = search_form(question)
+    asked = asked_form(question)
     mentions: list[tuple[int, str]] = []
     known_aliases: set[str] = set()
     named_titles: set[str] = set()
@@ -262,10 +277,10 @@ def analyse(
         across_documents=any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1,
         asks_department=bool(_DEPARTMENT_QUESTION.search(form)),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
-        asks_money=bool(_MONEY_QUESTION.search(form)),
+        asks_money=bool(_MONEY_QUESTION.search(asked)),
         asks_definition=bool(_DEFINITION_QUESTION.search(form)),
         asks_list=bool(_LIST_QUESTION.search(form)),
-        asks_when=bool(_WHEN_QUESTION.search(form)),
+        asks_when=bool(_WHEN_QUESTION.search(asked)),
         asks_permission=bool(_PERMISSION_QUESTION.search(form)),
         across_places=any(w in form for w in _ALL_DOCS_WORDS if any(p in w for p in _PLACE_WORDS)),
         content_tokens=tokens,
