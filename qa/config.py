@@ -92,8 +92,8 @@ class Settings:
     # structure evidence only, which also saves one encode per question.
     sentence_similarity: float | None = None
     # Index each sentence of a chunk of several sentences as a vector of its own, under
-    # the chunk's id; dense search scores a chunk by its nearest vector (FAISS store;
-    # Milvus keeps one vector per chunk). A policy section lists several measures and
+    # the chunk's id; dense search scores a chunk by its nearest vector (both stores:
+    # FAISS, and Milvus' vectors collection). A policy section lists several measures and
     # its one vector is their average; a question about one measure matches that
     # measure's sentence. Measured in eval/report.md (stop 22).
     sentence_vectors: bool = True

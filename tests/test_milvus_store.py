@@ -7,6 +7,7 @@ replicas on one server see each other's uploads; every failure is a clear messag
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -30,6 +31,7 @@ from qa.errors import (
     StoreUnavailableError,
 )
 from qa.indexing import build_corpus_index
+from qa.ingest.chunking import sentence_texts
 from qa.ingest.parse import parse_file
 from qa.present.records import answer_to_record
 from qa.store import milvus_backend
@@ -96,10 +98,8 @@ def both_stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
     """The five documents indexed in both stores (fake embedder)."""
     home = tmp_path_factory.mktemp("both")
     shutil.copytree(PROJECT_ROOT / "corpus", home / "corpus")
-    # One vector a chunk in both: Milvus does not store sentence vectors (README).
-    faiss = Settings.from_env(
-        {}, corpus_dir=home / "corpus", index_dir=home / "faiss", sentence_vectors=False
-    )
+    # Both at the default: each chunk's vector and its sentences'.
+    faiss = Settings.from_env({}, corpus_dir=home / "corpus", index_dir=home / "faiss")
     milvus = _settings(home, str(home / "milvus.db"))
     assistants = {}
     for name, settings in (("faiss", faiss), ("milvus", milvus)):
@@ -396,10 +396,56 @@ def test_hnsw_build_filtered_to_a_document_returns_its_whole_exact_ranking(
     doc = next(iter(index.documents))
     chunks = index.document_chunks([doc])
     query = FakeEmbedder().embed_queries(["森林覆盖率目标"])[0]
-    passages = FakeEmbedder().embed_passages([c.search_text for c in chunks])
-    expected = sorted(range(len(chunks)), key=lambda i: -float(passages[i] @ query))
+    # Each chunk at its nearest vector: its own or one of its sentences'.
+    embedder = FakeEmbedder()
+    best = [
+        max(float(v @ query) for v in embedder.embed_passages([c.search_text, *sentence_texts(c)]))
+        for c in chunks
+    ]
+    expected = sorted(range(len(chunks)), key=lambda i: -best[i])
     hits = index.vectors.search(query, 100, [doc])
     assert [h.chunk_id for h in hits] == [chunks[i].chunk_id for i in expected]
     assert [h.chunk_id for h in both_stores["faiss"].index.vectors.search(query, 100, [doc])][
         :5
     ] == [h.chunk_id for h in hits][:5]
+
+
+class _CountingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded: list[str] = []
+
+    def embed_passages(self, texts, batch_size: int = 32):  # type: ignore[no-untyped-def]
+        self.embedded += list(texts)
+        return super().embed_passages(texts, batch_size=batch_size)
+
+
+def test_sentence_vectors_are_stored_copied_and_checked_as_on_faiss(
+    both_stores: dict[str, Assistant], tmp_path: Path
+) -> None:
+    faiss, milvus = both_stores["faiss"].index.vectors, both_stores["milvus"].index.vectors
+    assert milvus.count() == faiss.count() > milvus.chunk_count()  # type: ignore[attr-defined]
+
+    home = tmp_path / "sv"
+    shutil.copytree(PROJECT_ROOT / "corpus", home / "corpus")
+    settings = _settings(home, str(home / "milvus.db"))
+    build_corpus_index(settings, FakeEmbedder())
+    backend = MilvusBackend(settings)
+    before = backend.open().vectors.count()
+    # An added document's sentences are embedded; the others' vectors are copied from
+    # the current build (a fresh embedding cache: nothing could come from it).
+    shutil.rmtree(home / "index", ignore_errors=True)
+    counting = _CountingEmbedder()
+    new = home / "corpus" / "bing.txt"
+    new.write_text(NEW_DOC, encoding="utf-8")
+    Assistant(settings, counting, backend).add_document(new)
+    added = parse_file(new, settings).chunks
+    expected = {t for c in added for t in (c.search_text, *sentence_texts(c))}
+    assert set(counting.embedded) == expected
+    assert backend.open().vectors.count() == before + len(
+        [t for c in added for t in (c.search_text, *sentence_texts(c))]
+    )
+    # Searched the way it was built, or told how to rebuild.
+    without = dataclasses.replace(settings, sentence_vectors=False)
+    with pytest.raises(IndexMismatchError, match="QA_SENTENCE_VECTORS"):
+        MilvusBackend(without).open()

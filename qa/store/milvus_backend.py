@@ -32,7 +32,7 @@ from qa.errors import (
 )
 from qa.ingest.corpus import check_new_documents, corpus_hash
 from qa.store.base import STORES, BuildSummary, Progress
-from qa.store.embed_cache import EmbeddingCache, cache_folder, embed_chunks
+from qa.store.embed_cache import EmbeddingCache, cache_folder
 from qa.store.faiss_vectors import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 from qa.store.index import SearchIndex
 from qa.store.milvus_builds import (
@@ -46,7 +46,16 @@ from qa.store.milvus_builds import (
 )
 from qa.store.milvus_client import connect, milvus_errors, milvus_uri
 from qa.store.milvus_lease import WriterLease
-from qa.store.milvus_read import by_document, read_chunks, read_records, read_vectors, where
+from qa.store.milvus_read import (
+    by_document,
+    check_sentence_vectors,
+    model_mismatch,
+    read_chunks,
+    read_records,
+    read_sentence_vectors,
+    read_vectors,
+    where,
+)
 from qa.store.milvus_schema import (
     BuildInfo,
     StoredRecords,
@@ -62,8 +71,14 @@ from qa.store.milvus_schema import (
     placeholder_index_params,
     records_name,
     records_schema,
+    vector_index_params,
+    vector_schema,
+    vector_seqs,
+    vectors_name,
 )
 from qa.store.milvus_search import MilvusKeywordIndex, MilvusVectorStore
+from qa.store.milvus_sentences import MilvusSentenceVectors
+from qa.store.milvus_vectors import chunk_vectors, sentence_vectors, vector_rows
 from qa.types import Chunk, ParsedDocument
 
 if TYPE_CHECKING:
@@ -79,6 +94,8 @@ class CurrentBuild:
     records: StoredRecords
     parsed: list[ParsedDocument]
     vectors: dict[str, np.ndarray]
+    # chunk id -> its sentences' vectors, in order (empty for a build without them)
+    sentence_vectors: dict[str, list[np.ndarray]]
 
 
 class MilvusBackend:
@@ -122,7 +139,7 @@ class MilvusBackend:
             records = read_records(self.client, self.uri, self.prefix, build_id)
             info = records.info
             if model is not None and info.model != model:
-                raise self._model_mismatch(info.model, model)
+                raise model_mismatch(self.uri, info.model, model)
             if corpus_hash is not None and info.corpus_hash != corpus_hash:
                 raise IndexMismatchError(
                     f"语料文件夹中的文件在{self._where()}的索引建好之后改变了。"
@@ -131,15 +148,30 @@ class MilvusBackend:
                     "请运行 `python -m qa build` 更新。(Update it with `python -m qa build`.)",
                 )
             chunks = read_chunks(self.client, self.uri, collection, records)
-            vectors = MilvusVectorStore(
-                self.client,
-                self.uri,
-                collection,
-                len(chunks),
-                info.store_kind,
-                HNSW_EF_SEARCH,
-                by_document(chunks),
-            )
+            check_sentence_vectors(self.uri, records, chunks, self.settings.sentence_vectors)
+            vectors: MilvusVectorStore | MilvusSentenceVectors
+            if info.sentence_vectors:
+                name = vectors_name(self.prefix, build_id)
+                self.client.load_collection(name)
+                vectors = MilvusSentenceVectors(
+                    self.client,
+                    self.uri,
+                    name,
+                    info.store_kind,
+                    HNSW_EF_SEARCH,
+                    vector_seqs(chunks, records.sentence_counts),
+                    by_document(chunks),
+                )
+            else:
+                vectors = MilvusVectorStore(
+                    self.client,
+                    self.uri,
+                    collection,
+                    len(chunks),
+                    info.store_kind,
+                    HNSW_EF_SEARCH,
+                    by_document(chunks),
+                )
             keyword = MilvusKeywordIndex(
                 self.client, self.uri, collection, len(chunks), records.document_frequency
             )
@@ -151,16 +183,6 @@ class MilvusBackend:
             outlines=records.outlines,
             vectors=vectors,
             keyword=keyword,
-        )
-
-    def _model_mismatch(self, built_with: str, wanted: str) -> IndexMismatchError:
-        return IndexMismatchError(
-            f"{self._where()}中的索引是用模型 {built_with!r} 建的，当前设置用的是 {wanted!r}。"
-            f"(The index in Milvus at {self.uri} was built with the model {built_with!r}, "
-            f"but the settings use {wanted!r}.)",
-            "请用 `python -m qa build` 重建，或把 QA_EMBED_MODEL（和 QA_ENCODER）改回建索引时的"
-            "设置。(Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and "
-            "QA_ENCODER) back to what the index was built with.)",
         )
 
     def _read_current(self, embedder: Embedder) -> CurrentBuild:
@@ -192,7 +214,14 @@ class MilvusBackend:
             )
             for doc_id, document in records.documents.items()
         ]
-        return CurrentBuild(records, parsed, read_vectors(self.client, collection))
+        sentences: dict[str, list[np.ndarray]] = {}
+        if records.info.sentence_vectors:
+            sentences = read_sentence_vectors(
+                self.client,
+                vectors_name(self.prefix, build_id_of(self.prefix, collection)),
+                vector_seqs(chunks, records.sentence_counts),
+            )
+        return CurrentBuild(records, parsed, read_vectors(self.client, collection), sentences)
 
     # -- writing -----------------------------------------------------------------------
     def _lease(self) -> WriterLease:
@@ -209,7 +238,7 @@ class MilvusBackend:
         with milvus_errors(self.uri), self._lease().hold(LEASE_WAIT_SECONDS):
             chunks = [c for p in parsed for c in p.chunks]
             frequency = document_frequency(chunks, Counter(), progress)
-            return self._write(list(parsed), embedder, {}, frequency, progress)
+            return self._write(list(parsed), embedder, {}, {}, frequency, progress)
 
     def add(
         self,
@@ -225,7 +254,12 @@ class MilvusBackend:
             base = Counter(current.records.document_frequency)
             frequency = document_frequency(added, base, progress)
             return self._write(
-                [*current.parsed, *parsed], embedder, current.vectors, frequency, progress
+                [*current.parsed, *parsed],
+                embedder,
+                current.vectors,
+                current.sentence_vectors,
+                frequency,
+                progress,
             )
 
     def remove(
@@ -245,13 +279,16 @@ class MilvusBackend:
             removed = [c for p in current.parsed if p.document.doc_id in doc_ids for c in p.chunks]
             base = Counter(current.records.document_frequency)
             frequency = document_frequency(removed, base, progress, sign=-1)
-            return self._write(kept, embedder, current.vectors, frequency, progress)
+            return self._write(
+                kept, embedder, current.vectors, current.sentence_vectors, frequency, progress
+            )
 
     def _write(
         self,
         parsed: list[ParsedDocument],
         embedder: Embedder,
         known: dict[str, np.ndarray],
+        known_sentences: dict[str, list[np.ndarray]],
         frequency: dict[str, int],
         progress: Progress | None,
     ) -> BuildSummary:
@@ -263,7 +300,22 @@ class MilvusBackend:
                     f"(The {field} of chunk {chunk.chunk_id} exceeds Milvus' 65,535-byte limit.)",
                     "请减小 QA_CHUNK_SIZE 后重建。(Lower QA_CHUNK_SIZE and rebuild.)",
                 )
-        vectors = self._vectors(chunks, embedder, known, progress)
+        vectors = chunk_vectors(
+            chunks, embedder, known, self._cache(embedder), self.settings.batch_size, progress
+        )
+        sentences = (
+            sentence_vectors(
+                chunks,
+                embedder,
+                known_sentences,
+                self._cache(embedder),
+                self.settings.batch_size,
+                progress,
+            )
+            if self.settings.sentence_vectors
+            else {}
+        )
+        sentence_counts = [len(sentences.get(c.chunk_id, ())) for c in chunks]
         build_id = time.strftime("%Y%m%dT%H%M%S") + "_" + uuid.uuid4().hex[:8]
         hnsw = len(chunks) > self.settings.exact_search_limit
         info = BuildInfo(
@@ -276,15 +328,20 @@ class MilvusBackend:
             code_version=__version__,
             created=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             doc_order=[p.document.doc_id for p in parsed],
+            sentence_vectors=sum(sentence_counts),
         )
         chunk_collection = chunks_name(self.prefix, build_id)
         record_collection = records_name(self.prefix, build_id)
+        vector_collection = vectors_name(self.prefix, build_id)
         client = self.client
         try:
             create_collection(
                 client, record_collection, records_schema(client), placeholder_index_params(client)
             )
-            self._insert(record_collection, list(build_record_rows(parsed, frequency, info)))
+            self._insert(
+                record_collection,
+                list(build_record_rows(parsed, frequency, info, sentence_counts)),
+            )
             create_collection(
                 client,
                 chunk_collection,
@@ -293,7 +350,17 @@ class MilvusBackend:
             )
             rows = (chunk_row(c, i, vectors[i]) for i, c in enumerate(chunks))
             self._insert(chunk_collection, rows, len(chunks), progress)
-            for name in (record_collection, chunk_collection):
+            written = [record_collection, chunk_collection]
+            if info.sentence_vectors:
+                create_collection(
+                    client,
+                    vector_collection,
+                    vector_schema(client, embedder.dimension),
+                    vector_index_params(client, hnsw, HNSW_M, HNSW_EF_CONSTRUCTION),
+                )
+                self._insert(vector_collection, vector_rows(chunks, vectors, sentences))
+                written.append(vector_collection)
+            for name in written:
                 client.flush(name)
                 client.load_collection(name)
             stats = client.get_collection_stats(chunk_collection)
@@ -306,7 +373,7 @@ class MilvusBackend:
                 )
             previous = publish(client, self.uri, self.prefix, chunk_collection)
         except BaseException:
-            drop_quietly(client, [chunk_collection, record_collection])
+            drop_quietly(client, [chunk_collection, record_collection, vector_collection])
             raise
         drop_stale(client, self.prefix, keep={build_id, previous})
         if progress:
@@ -318,27 +385,13 @@ class MilvusBackend:
             info.store_kind,
             embedder.name,
             self.location,
+            vectors=len(chunks) + info.sentence_vectors,
         )
 
-    def _vectors(
-        self,
-        chunks: list[Chunk],
-        embedder: Embedder,
-        known: dict[str, np.ndarray],
-        progress: Progress | None,
-    ) -> np.ndarray:
-        """Vectors copied from the current build where it has them; the rest embedded
-        through the local cache (so a killed build resumes without re-embedding)."""
-        missing = [c for c in chunks if c.chunk_id not in known]
-        cache = EmbeddingCache(
+    def _cache(self, embedder: Embedder) -> EmbeddingCache:
+        return EmbeddingCache(
             cache_folder(self.settings.index_dir, embedder.name), embedder.dimension
         )
-        fresh = embed_chunks(missing, embedder, cache, self.settings.batch_size, progress)
-        fresh_by_id = {c.chunk_id: fresh[i] for i, c in enumerate(missing)}
-        if not chunks:
-            return np.zeros((0, embedder.dimension), dtype=np.float32)
-        vectors = {**fresh_by_id, **known}
-        return np.stack([vectors[c.chunk_id] for c in chunks])
 
     def _insert(
         self, collection: str, rows: Any, total: int = 0, progress: Progress | None = None

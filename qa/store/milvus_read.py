@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from qa.errors import IndexCorruptError
+from qa.errors import IndexCorruptError, IndexMismatchError
+from qa.ingest.chunking import sentence_texts
 from qa.store.milvus_builds import read_pages
 from qa.store.milvus_schema import (
     CHUNK_FIELDS,
@@ -79,9 +80,54 @@ def read_vectors(client: Any, collection: str) -> dict[str, np.ndarray]:
     }
 
 
+def read_sentence_vectors(
+    client: Any, collection: str, seqs: dict[str, tuple[int, ...]]
+) -> dict[str, list[np.ndarray]]:
+    """Chunk id -> its sentences' vectors in order, read from a build's vectors
+    collection, for a writer that copies them into the next build."""
+    owner = {seq: (chunk_id, n) for chunk_id, row in seqs.items() for n, seq in enumerate(row)}
+    found: dict[str, dict[int, np.ndarray]] = {}
+    for r in read_pages(client, collection, "seq", ["seq", "dense"], READ_BATCH["chunks"]):
+        chunk_id, n = owner.get(int(r["seq"]), ("", 0))
+        if chunk_id and n > 0:  # n = 0 is the chunk's own vector, read with the chunks
+            found.setdefault(chunk_id, {})[n] = np.asarray(r["dense"], dtype=np.float32)
+    return {c: [row[n] for n in sorted(row)] for c, row in found.items()}
+
+
 def by_document(chunks: list[Chunk]) -> dict[str, list[str]]:
     """Doc id -> its chunk ids, in corpus order."""
     out: dict[str, list[str]] = {}
     for chunk in chunks:
         out.setdefault(chunk.doc_id, []).append(chunk.chunk_id)
     return out
+
+
+def check_sentence_vectors(
+    uri: str, records: StoredRecords, chunks: list[Chunk], setting: bool
+) -> None:
+    """A build is searched the way it was built: with sentence vectors or without (a
+    corpus whose chunks are all single sentences has none either way)."""
+    built = records.info.sentence_vectors > 0
+    wanted = setting and any(sentence_texts(c) for c in chunks)
+    if built != wanted:
+        state = "on" if setting else "off"
+        raise IndexMismatchError(
+            f"{where(uri)}中的索引{'有' if built else '没有'}句子向量，而 "
+            f"QA_SENTENCE_VECTORS 为 {state}。(The index in Milvus at {uri} was built "
+            f"{'with' if built else 'without'} sentence vectors; QA_SENTENCE_VECTORS is "
+            f"{state}.)",
+            "请用 `python -m qa build --force` 重建，或把 QA_SENTENCE_VECTORS 改回建索引时的"
+            "设置。(Rebuild it with `python -m qa build --force`, or set "
+            "QA_SENTENCE_VECTORS back to what the index was built with.)",
+        )
+
+
+def model_mismatch(uri: str, built_with: str, wanted: str) -> IndexMismatchError:
+    return IndexMismatchError(
+        f"{where(uri)}中的索引是用模型 {built_with!r} 建的，当前设置用的是 {wanted!r}。"
+        f"(The index in Milvus at {uri} was built with the model {built_with!r}, "
+        f"but the settings use {wanted!r}.)",
+        "请用 `python -m qa build` 重建，或把 QA_EMBED_MODEL（和 QA_ENCODER）改回建索引时的"
+        "设置。(Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and "
+        "QA_ENCODER) back to what the index was built with.)",
+    )

@@ -6,6 +6,9 @@ Every build is two collections, named after the build id, and one alias:
     {prefix}_build_{build_id}_chunks       one row per chunk (below)
     {prefix}_build_{build_id}_records      documents (metadata + text), outlines, figures,
                                            keyword document frequencies, the build info
+    {prefix}_build_{build_id}_vectors      with sentence vectors (Settings.sentence_vectors):
+                                           every vector, the chunks' own then their
+                                           sentences', each naming its chunk
     {prefix}_meta                          the writer lease (qa.store.milvus_lease)
 
 Chunk rows: ``id`` (the chunk id, primary key), ``doc_id``, ``position`` (corpus
@@ -15,6 +18,10 @@ order), ``section_path`` and ``section_numbers`` (JSON lists), ``span_start``,
 ``dense`` (the passage vector, COSINE) and ``sparse`` (BM25, filled by Milvus from
 ``keyword_text``). Records are JSON split into parts that fit a VARCHAR; Milvus wants a
 vector field in every collection, so records carry a constant 2-d placeholder.
+
+Vector rows: ``seq`` (primary key: the vector's place in qa.ingest.chunking.vector_texts
+order, as the FAISS store labels them), ``chunk_id``, ``doc_id``, ``dense``. The
+records keep each chunk's number of sentence vectors, from which a chunk's rows follow.
 """
 
 from __future__ import annotations
@@ -102,10 +109,14 @@ def records_name(prefix: str, build_id: str) -> str:
     return f"{build_prefix(prefix)}{build_id}_records"
 
 
+def vectors_name(prefix: str, build_id: str) -> str:
+    return f"{build_prefix(prefix)}{build_id}_vectors"
+
+
 def build_id_of(prefix: str, collection: str) -> str:
     """The build id in a build collection's name ("" when it is not one)."""
     head = build_prefix(prefix)
-    for tail in ("_chunks", "_records"):
+    for tail in ("_chunks", "_records", "_vectors"):
         if collection.startswith(head) and collection.endswith(tail):
             return collection[len(head) : -len(tail)]
     return ""
@@ -161,6 +172,56 @@ def chunk_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) ->
     )
     params.add_index("doc_id", index_type="INVERTED")
     return params
+
+
+def vector_schema(client: Any, dimension: int) -> Any:
+    from pymilvus import DataType
+
+    schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
+    schema.add_field("seq", DataType.INT64, is_primary=True)
+    schema.add_field("chunk_id", DataType.VARCHAR, max_length=ID_BYTES)
+    schema.add_field("doc_id", DataType.VARCHAR, max_length=ID_BYTES)
+    schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
+    return schema
+
+
+def vector_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) -> Any:
+    params = client.prepare_index_params()
+    if hnsw:
+        params.add_index(
+            "dense",
+            index_type="HNSW",
+            metric_type="COSINE",
+            params={"M": m, "efConstruction": ef_construction},
+        )
+    else:
+        params.add_index("dense", index_type="FLAT", metric_type="COSINE")
+    params.add_index("doc_id", index_type="INVERTED")
+    return params
+
+
+def vector_row(seq: int, chunk: Chunk, vector: Iterable[float]) -> dict[str, Any]:
+    return {
+        "seq": seq,
+        "chunk_id": chunk.chunk_id,
+        "doc_id": chunk.doc_id,
+        "dense": [float(x) for x in vector],
+    }
+
+
+def vector_seqs(
+    chunks: Sequence[Chunk], sentence_counts: Sequence[int]
+) -> dict[str, tuple[int, ...]]:
+    """Chunk id -> the seqs of its vector rows: its own (its corpus position), then its
+    sentences' (after every chunk's own, in corpus order)."""
+    if len(sentence_counts) != len(chunks):
+        raise ValueError(f"{len(sentence_counts)} sentence counts for {len(chunks)} chunks")
+    out: dict[str, tuple[int, ...]] = {}
+    next_seq = len(chunks)
+    for position, (chunk, count) in enumerate(zip(chunks, sentence_counts, strict=True)):
+        out[chunk.chunk_id] = (position, *range(next_seq, next_seq + count))
+        next_seq += count
+    return out
 
 
 def records_schema(client: Any) -> Any:
@@ -234,6 +295,9 @@ class BuildInfo(BuildRecord):
 
     doc_order: list[str]
     format_version: int = FORMAT_VERSION
+    # Vectors of chunks' sentences in the build's vectors collection (0: none, and no
+    # such collection; a build written before they existed has none).
+    sentence_vectors: int = 0
 
 
 def split_payload(text: str, limit: int = PAYLOAD_BYTES) -> list[str]:
@@ -264,7 +328,10 @@ def record_rows(kind: str, key: str, value: Any) -> Iterator[dict[str, Any]]:
 
 
 def build_record_rows(
-    parsed: Sequence[ParsedDocument], document_frequency: dict[str, int], info: BuildInfo
+    parsed: Sequence[ParsedDocument],
+    document_frequency: dict[str, int],
+    info: BuildInfo,
+    sentence_counts: Sequence[int] = (),
 ) -> Iterator[dict[str, Any]]:
     def rows() -> Iterator[dict[str, Any]]:
         for p in parsed:
@@ -273,6 +340,8 @@ def build_record_rows(
             yield from record_rows("outline", doc_id, [section_to_record(s) for s in p.sections])
             yield from record_rows("figures", doc_id, [figure_to_record(f) for f in p.figures])
         yield from record_rows("keyword_df", "", document_frequency)
+        if info.sentence_vectors:
+            yield from record_rows("sentence_counts", "", list(sentence_counts))
         yield from record_rows("info", "", asdict(info))
 
     for seq, row in enumerate(rows()):
@@ -300,6 +369,7 @@ class StoredRecords:
     outlines: dict[str, tuple[Section, ...]]
     figures: dict[str, tuple[Figure, ...]]
     document_frequency: dict[str, int]
+    sentence_counts: tuple[int, ...] = ()  # per chunk, in corpus order
 
 
 def records_from_rows(rows: Iterable[dict[str, Any]]) -> StoredRecords:
@@ -321,4 +391,5 @@ def records_from_rows(rows: Iterable[dict[str, Any]]) -> StoredRecords:
             for doc_id in info.doc_order
         },
         document_frequency={str(k): int(v) for k, v in values[("keyword_df", "")].items()},
+        sentence_counts=tuple(int(n) for n in values.get(("sentence_counts", ""), ())),
     )
