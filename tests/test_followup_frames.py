@@ -139,3 +139,23 @@ def test_an_amount_stated_as_a_multiple_of_the_price_answers_how_much(tmp_path: 
     answer = assistant.ask("买到不符合食品安全标准的食品，能要多少赔偿金?")
     assert answer.found, answer.not_found_reason
     assert "价款十倍或者损失三倍的赔偿金" in answer.answer
+
+
+def test_a_penalty_question_is_answered_from_the_penalty_article(tmp_path: Path) -> None:
+    asked = analyse("企业不公开执行的标准，会被怎么处理?", DOCS)
+    assert asked.asks_penalty and "罚款" in asked.search_text()
+    # what follows from a missing signature is not a penalty question
+    assert not analyse("没有总监理工程师签字会怎样?", DOCS).asks_penalty
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "standard.txt").write_text(
+        "标准化法\n\n"
+        "第二十七条 企业应当公开其执行的强制性标准、推荐性标准、团体标准或者企业标准的编号和名称。\n\n"
+        "第三十八条 企业未依照本法规定公开其执行的标准的，由标准化行政主管部门责令限期改正；"
+        "逾期不改正的，在标准信息公共服务平台上公示。\n",
+        encoding="utf-8",
+    )
+    assistant = fake_assistant_over(corpus, tmp_path / "index")
+    answer = assistant.ask("企业不公开执行的标准，会被怎么处理?")
+    assert answer.found, answer.not_found_reason
+    assert "责令限期改正" in answer.answer

@@ -23,7 +23,7 @@ from qa.answer.evidence import (
     asked_words,
     is_heading,
 )
-from qa.answer.support import MONEY_STATED, TIME_STATED, count_stated
+from qa.answer.support import MONEY_STATED, PENALTY_STATED, TIME_STATED, count_stated
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.textnorm import search_form
 from qa.types import Chunk, Passage
@@ -174,6 +174,8 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return TIME_STATED
     if analysis.asks_money:
         return MONEY_STATED
+    if analysis.asks_penalty:
+        return PENALTY_STATED
     return count_stated(asked_form(analysis.text))
 
 

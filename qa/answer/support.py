@@ -89,6 +89,10 @@ MONEY_STATED = re.compile(
     r"(?:[\d.]+|[一二三四五六七八九十百千万两]+)\s*(?:多|余)?\s*(?:亿元|万元|千元|元)"
     r"|" + SHARE_OF_AMOUNT.pattern
 )
+# What answers "what happens to whoever breaks it" (怎么罚, 会怎么处理): a penalty.
+PENALTY_STATED = re.compile(
+    r"罚款|罚金|处罚|处分|吊销|没收|责令|警告|拘留|追究刑事责任|撤销|取消.{0,8}资格|公示|通报"
+)
 # What answers "who is responsible": a cue (牵头, 负责, 主管) or a body (局, 部门, 政府).
 _RESPONSIBLE = re.compile(
     r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合|职责|监督管理"
