@@ -33,363 +33,38 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
-HERE = Path(__file__).resolve().parent
-MAIN = HERE.parents[1]
-CORPUS_DIR = MAIN / "corpus"
-LAWS_DIR = Path("/work/shared/scale-corpus/laws")
-OLD_SET = MAIN / "eval" / "qa.jsonl"
-
-_T2S: Any = None
-_S2T: Any = None
-try:  # optional dependency
-    import opencc
-
-    _T2S = opencc.OpenCC("t2s")
-    _S2T = opencc.OpenCC("s2t")
-except Exception:  # pragma: no cover - fallback without opencc
-    pass
-
-REGIONS = {  # doc name -> file-name prefix in /work/main/corpus
-    "厦门": "xiamen",
-    "太原": "taiyuan",
-    "阿拉善": "alxa",
-    "福建": "fujian",
-    "东莞": "dongguan",
-}
-TRADITIONAL_DOCS = {"阿拉善"}
-
-ALLOWED_TAGS = {
-    "placeless",
-    "across",
-    "reworded",
-    "regulation",
-    "unanswerable",
-    "cross_script",
-    "followup",
-}
-FAMILIES = {
-    "other_region",  # a city/province that is not in the corpus
-    "uncovered_year",  # a year the documents do not cover
-    "absent_topic",  # a topic no document mentions
-    "absent_detail",  # the topic is present but the detail asked is not
-    "wrong_doc",  # asked about one document, stated only in another
-    "law_not_in_corpus",  # a law/regulation that is not in corpus.txt
-    "false_premise",  # the question presupposes something the corpus contradicts
-    "everyday_absent",  # everyday phrasing of a topic nobody covers
-}
-MAX_PER_FAMILY = 4
-MIN_FAMILIES = 5
-
-MINIMA = {  # per split
-    "questions": 110,
-    "placeless": 35,
-    "across": 12,
-    "reworded": 18,
-    "regulation": 22,
-    "unanswerable": 16,
-    "followup": 6,
-    "cross_script": 3,
-    "pos_trap": 2,
-}
-REWORD_MAX = 6
-
-# Words an automatic part-of-speech tagger may mistake for place names.
-POS_TRAP_WORDS = [
-    "东西",
-    "東西",
-    "上下",
-    "南北",
-    "左右",
-    "中山",
-    "江山",
-    "长安",
-    "長安",
-    "山水",
-    "东南",
-    "西北",
-    "黄山",
-]
-
-# Place names that make a question not "placeless" (simplified; questions are converted
-# to simplified before matching).
-PLACE_NAMES = [
-    "厦门",
-    "太原",
-    "阿拉善",
-    "阿盟",
-    "福建",
-    "东莞",
-    "山西",
-    "内蒙古",
-    "广东",
-    "台湾",
-    "海西",
-    "腾格里",
-    "额济纳",
-    "思明",
-    "湖里",
-    "集美",
-    "海沧",
-    "同安",
-    "翔安",
-    "晋",
-    "闽",
-    "莞",
-    "北京",
-    "上海",
-    "天津",
-    "重庆",
-    "河北",
-    "辽宁",
-    "吉林",
-    "黑龙江",
-    "江苏",
-    "浙江",
-    "安徽",
-    "江西",
-    "山东",
-    "河南",
-    "湖北",
-    "湖南",
-    "海南",
-    "四川",
-    "贵州",
-    "云南",
-    "陕西",
-    "甘肃",
-    "青海",
-    "宁夏",
-    "新疆",
-    "西藏",
-    "广西",
-    "香港",
-    "澳门",
-    "深圳",
-    "广州",
-    "杭州",
-    "南京",
-    "苏州",
-    "成都",
-    "武汉",
-    "西安",
-    "长沙",
-    "郑州",
-    "济南",
-    "青岛",
-    "宁波",
-    "福州",
-    "泉州",
-    "呼和浩特",
-    "包头",
-    "鄂尔多斯",
-    "大同",
-    "合肥",
-    "昆明",
-    "南宁",
-    "贵阳",
-    "兰州",
-    "银川",
-    "乌鲁木齐",
-    "拉萨",
-    "石家庄",
-    "沈阳",
-    "大连",
-    "长春",
-    "哈尔滨",
-    "南昌",
-    "太原市",
-    "佛山",
-    "珠海",
-    "中国",
-    "全国",
-]
-# "中国"/"全国" are not places in the sense of the rule; they are removed below.
-PLACE_NAMES = [p for p in PLACE_NAMES if p not in ("中国", "全国")]
-
-CN_NUM = "一二三四五六七八九十"
-RE_L1 = re.compile(rf"^([{CN_NUM}]+)、")
-RE_L2 = re.compile(rf"^[（(]([{CN_NUM}]+)[）)]")
-RE_L3 = re.compile(r"^(\d{1,2})\s*[.、．](?!\d)")
-RE_CHAPTER = re.compile(r"^##\s*(第[一二三四五六七八九十百零]+章)")
-RE_ARTICLE = re.compile(r"^(第[一二三四五六七八九十百零]+条)[\s　]")
-RE_SECTION_TOKEN = re.compile(rf"[{CN_NUM}]+、|（[{CN_NUM}]+）|\d+\.")
-
-errors: list[str] = []
-warnings: list[str] = []
-
-
-def err(msg: str) -> None:
-    errors.append(msg)
-
-
-def warn(msg: str) -> None:
-    warnings.append(msg)
-
-
-def nows(s: str) -> str:
-    return re.sub(r"\s+", "", s)
-
-
-def t2s(s: str) -> str:
-    return _T2S.convert(s) if _T2S else s
-
-
-def norm(s: str) -> str:
-    """Normalisation used for the reworded and placeless checks."""
-    return t2s(nows(unicodedata.normalize("NFKC", s)).lower())
-
-
-def script_of(text: str) -> str | None:
-    """'trad', 'simp' or None (undecidable) for a question."""
-    if not (_T2S and _S2T):
-        return None
-    t = nows(text)
-    trad = sum(1 for a, b in zip(t, _T2S.convert(t), strict=False) if a != b)
-    simp = sum(1 for a, b in zip(t, _S2T.convert(t), strict=False) if a != b)
-    if trad and not simp:
-        return "trad"
-    if simp and not trad:
-        return "simp"
-    if trad and simp:
-        return "trad" if trad > simp else "simp"
-    return None
-
-
-# ----------------------------------------------------------------------------- documents
-class Doc:
-    def __init__(self, name: str, path: Path, kind: str, title: str, text: str):
-        self.name, self.path, self.kind, self.title, self.text = name, path, kind, title, text
-        self.flat = nows(text)
-        self.norm = norm(text)
-        self.script = "trad" if name in TRADITIONAL_DOCS else "simp"
-        self.units: list[tuple[tuple[str, ...], str]] = []  # (path, line text)
-        self.has_chapters = False
-        if kind == "policy":
-            self._parse_policy()
-        else:
-            self._parse_law()
-
-    def _parse_policy(self) -> None:
-        l1 = l2 = l3 = None
-        for raw in self.text.splitlines():
-            line = raw.strip()
-            if not line:
-                continue
-            m1, m2, m3 = RE_L1.match(line), RE_L2.match(line), RE_L3.match(line)
-            if m1:
-                l1, l2, l3 = m1.group(1) + "、", None, None
-            elif m2:
-                l2, l3 = "（" + m2.group(1) + "）", None
-            elif m3 and l1:
-                l3 = str(int(m3.group(1))) + "."
-            path = tuple(x for x in (l1, l2, l3) if x)
-            self.units.append((path, line))
-
-    def _parse_law(self) -> None:
-        chapter = article = None
-        for raw in self.text.splitlines():
-            line = raw.strip()
-            if not line:
-                continue
-            mc = RE_CHAPTER.match(line)
-            if mc:
-                chapter, article = mc.group(1), None
-                self.has_chapters = True
-                continue
-            if line.startswith("#"):
-                continue
-            ma = RE_ARTICLE.match(line)
-            if ma:
-                article = ma.group(1)
-            if article is None:
-                continue  # header / preamble
-            path = tuple(x for x in (chapter, article) if x)
-            self.units.append((path, line))
-
-    def section_text(self, section: str) -> str | None:
-        if self.kind == "policy":
-            tokens = tuple(RE_SECTION_TOKEN.findall(section))
-            if not tokens or "".join(tokens) != nows(section):
-                return None
-        else:
-            tokens = tuple(section.split())
-            if not tokens:
-                return None
-            if self.has_chapters and len(tokens) != 2:
-                return None
-            if not self.has_chapters and len(tokens) != 1:
-                return None
-        lines = [t for p, t in self.units if p[: len(tokens)] == tokens]
-        return nows("".join(lines)) if lines else None
-
-
-def load_docs() -> tuple[dict[str, Doc], list[Doc]]:
-    regions: dict[str, Doc] = {}
-    for name, prefix in REGIONS.items():
-        files = sorted(CORPUS_DIR.glob(prefix + "-*.txt"))
-        if len(files) != 1:
-            err(f"corpus: expected one file {prefix}-*.txt for {name}, found {len(files)}")
-            continue
-        text = files[0].read_text(encoding="utf-8")
-        regions[name] = Doc(name, files[0], "policy", name, text)
-    laws: list[Doc] = []
-    corpus_list = HERE / "corpus.txt"
-    for ln in corpus_list.read_text(encoding="utf-8").splitlines():
-        ln = ln.strip()
-        if not ln or ln.startswith("#"):
-            continue
-        p = LAWS_DIR / ln
-        if not p.is_file():
-            err(f"corpus.txt: missing file {p}")
-            continue
-        text = p.read_text(encoding="utf-8")
-        title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), None)
-        if not title:
-            err(f"corpus.txt: no '# title' line in {p}")
-            continue
-        laws.append(Doc(title, p, "law", title, text))
-    titles = [d.title for d in laws]
-    if len(set(titles)) != len(titles):
-        err("corpus.txt: two files share a title (one version per law)")
-    return regions, laws
-
-
-def resolve(name: str, regions: dict[str, Doc], laws: list[Doc]) -> Doc | None:
-    if name in regions:
-        return regions[name]
-    hits = [d for d in laws if name in d.title]
-    if len(hits) == 1 and name:
-        return hits[0]
-    return None
-
-
-# ----------------------------------------------------------------------------- checks
-def longest_shared_run(q: str, doc: Doc) -> int:
-    qn = norm(q)
-    best = 0
-    k = 1
-    while k <= len(qn):
-        if any(qn[i : i + k] in doc.norm for i in range(len(qn) - k + 1)):
-            best = k
-            k += 1
-        else:
-            break
-    return best
-
-
-def bigrams(s: str) -> set[str]:
-    s = norm(s)
-    s = re.sub(r"[^\w]", "", s)
-    return {s[i : i + 2] for i in range(len(s) - 1)}
-
-
-def jaccard(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a | b) if a and b else 0.0
+from set_docs import (
+    Doc,
+    bigrams,
+    err,
+    errors,
+    jaccard,
+    load_docs,
+    longest_shared_run,
+    norm,
+    nows,
+    resolve,
+    script_of,
+    t2s,
+    warn,
+    warnings,
+)
+from set_rules import (
+    ALLOWED_TAGS,
+    FAMILIES,
+    HERE,
+    MAX_PER_FAMILY,
+    MIN_FAMILIES,
+    MINIMA,
+    OLD_SET,
+    PLACE_NAMES,
+    POS_TRAP_WORDS,
+    REWORD_MAX,
+    T2S,
+)
 
 
 def check_file(path: Path, prefix: str, regions, laws, law_fragments, seen_ids) -> list[dict]:
@@ -510,7 +185,7 @@ def check_record(fname, n, r, prefix, regions, laws, law_fragments, seen_ids) ->
         d = docs[i] if len(docs) > 1 else docs[0]
         sec = sections[i] if len(docs) > 1 and i < len(sections) else sections[0]
         if a0 not in d.flat:
-            hint = " (found after t2s: wrong script?)" if _T2S and t2s(a0) in t2s(d.flat) else ""
+            hint = " (found after t2s: wrong script?)" if T2S and t2s(a0) in t2s(d.flat) else ""
             err(f"{where}: answer '{a}' not verbatim in {d.name}{hint}")
             continue
         st = d.section_text(sec)
@@ -549,7 +224,7 @@ def check_record(fname, n, r, prefix, regions, laws, law_fragments, seen_ids) ->
     # cross_script
     qs = script_of(q)
     doc_scripts = {d.script for d in docs}
-    if _T2S is None:
+    if T2S is None:
         pass  # no opencc: scripts cannot be told apart, the check is skipped (warned in main)
     elif "cross_script" in tagset:
         if qs is None or (qs in doc_scripts and len(doc_scripts) == 1):
@@ -658,7 +333,7 @@ def cross_checks(test: list[dict], dev: list[dict]) -> None:
 def main() -> int:
     test_only = "--test-only" in sys.argv
     verbose = "--verbose" in sys.argv
-    if _T2S is None:
+    if T2S is None:
         warn(
             "opencc not importable: cross_script checks skipped and the reworded check cannot map "
             "traditional to simplified; run with /work/main/.venv/bin/python for the full check"
