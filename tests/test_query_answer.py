@@ -118,6 +118,18 @@ def test_clause_window_for_a_figure_question_keeps_the_clause_stating_the_number
     assert "城市空气质量达标率达到65%以上" in text[lo:hi]
 
 
+def test_clause_window_keeps_a_list_joined_by_enumeration_commas_whole() -> None:
+    filler = "，".join(f"推进第{i}项工作" for i in range(30))
+    text = f"{filler}，形成质量强市、质量强镇、质量强业、质量强企四层工作格局，{filler}。"
+    lo, hi = clause_window(text, {"四层": 1.0, "工作": 0.2, "格局": 1.0}, limit=60)
+    assert text[lo:hi] == "形成质量强市、质量强镇、质量强业、质量强企四层工作格局"
+    # …but a single clause too long to show whole is still cut at its 、
+    items = "、".join(f"第{i}类产品" for i in range(40))
+    long_clause = f"重点抽查{items}及森林覆盖率，{filler}。"
+    lo, hi = clause_window(long_clause, {"森林": 1.0, "覆盖率": 1.0}, limit=40)
+    assert "森林覆盖率" in long_clause[lo:hi] and hi - lo <= 40
+
+
 def test_figures_shown_are_verbatim_in_their_passage() -> None:
     text = "到2018年，森林覆盖率达到45%以上。"
     passage = _passage(1, text, start=10)

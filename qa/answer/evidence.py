@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
@@ -79,7 +80,8 @@ HAND_WEIGHTS: Mapping[str, float] = {
 # ascent) still does not generalise better: 5-fold cross-validated top-1 0.830 against
 # 0.839 for the hand weights (534 questions), so the hand weights stay.
 EVIDENCE_WEIGHTS: Mapping[str, float] = {**HAND_WEIGHTS, "similarity": 0.1}
-_CLAUSE_END = re.compile(r"[，,、：:]")
+_CLAUSE_END = re.compile(r"[，,：:]")
+_LIST_COMMA = re.compile(r"、")
 _NUMBER = re.compile(r"\d")
 # Above the length penalty of any window (0.001 a character), below any question word.
 FIGURE_WINDOW_BONUS = 0.5
@@ -199,8 +201,16 @@ def clause_window(
     number (提升空气质量… 达标率达到65%以上, not 提升空气质量 alone)."""
     if len(text) <= limit:
         return 0, len(text)
-    bounds = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
-    bounds = sorted(set(bounds))
+    bounds = sorted({0, *(m.end() for m in _CLAUSE_END.finditer(text)), len(text)})
+    # 、 joins the items of one list (质量强市、质量强镇、…四层工作格局): a window starts or
+    # ends there only inside a clause too long to show whole.
+    items = [m.end() for m in _LIST_COMMA.finditer(text)]
+    bounds = sorted(
+        {
+            *bounds,
+            *(at for a, b in pairwise(bounds) if b - a > limit for at in items if a < at < b),
+        }
+    )
     best, best_score = (0, min(limit, len(text))), -1.0
     for i in range(len(bounds) - 1):
         for j in range(i + 1, len(bounds)):
