@@ -224,6 +224,19 @@ def test_a_department_note_comes_with_the_task_it_closes() -> None:
     assert unit.startswith("开展农产品") and unit.endswith("市质监局)")
 
 
+def test_the_note_closing_an_item_names_who_leads_it_sentences_later() -> None:
+    text = (
+        "14、构建市场监管体系。以两建工作为契机，全力构建政府负责、部门监管的市场监管体系。"
+        "加强日常监管，强化退出机制。定期发布全市质量状况分析报告。"
+        "(市两建工作领导小组牵头，市质监局、市工商局配合)"
+    )
+    units = _chosen("构建市场监管体系由谁牵头?", text)
+    assert units[-1].startswith("(市两建工作领导小组牵头")
+    # a task whose own sentence names who leads needs no note
+    led = "建设电梯应急平台，由市质监局牵头。加强日常监管。(市工商局负责)"
+    assert _chosen("电梯应急平台由谁牵头?", led) == ["建设电梯应急平台，由市质监局牵头。"]
+
+
 def test_a_markdown_title_line_is_never_the_answer() -> None:
     text = "# 家用汽车产品修理更换退货责任规定\n本规定所称家用汽车产品，是指消费者为生活消费需要而购买和使用的乘用车。"
     (unit,) = _chosen("家用汽车产品修理更换退货责任规定里的家用汽车产品指什么?", text)

@@ -37,6 +37,8 @@ _INTRO_END = ("：", ":")
 _EXCEPTION = re.compile(r"^\s*(?:但是|但|然而|否则|除外)")
 # A department note closing a task: (牵头部门:…) / （市质监局负责）.
 _NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
+# A sentence that itself names who leads: 牵头, or a note (（市质监局负责）).
+_NAMES_LEAD = re.compile(r"牵头|[（(][^）)]{0,80}(负责|责任单位)")
 LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
 KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought
 
@@ -119,6 +121,12 @@ def choose_evidence(
     following = siblings[at + 1] if at + 1 < len(siblings) else None
     if analysis.asks_department and following is not None and _NOTE.match(following.text):
         return [_joined(best, following, chunk)]  # the task, then the note naming who leads
+    if analysis.asks_department and not _NAMES_LEAD.search(best.text):
+        # The note closing the item names who leads it, sentences later (…定期发布全市质
+        # 量状况分析报告。(市“两建”工作领导小组牵头,…)); 政府负责 in the task is not it.
+        note = next((e for e in siblings[at + 1 :] if _NOTE.match(e.text)), None)
+        if note is not None:
+            return [best, note]
     # An adjacent sentence (never a heading) that holds question words the best lacks.
     missing = [t for t in asked_words(analysis) if t not in search_form(best.text)]
     neighbours = [
