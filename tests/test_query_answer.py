@@ -237,6 +237,27 @@ def test_the_note_closing_an_item_names_who_leads_it_sentences_later() -> None:
     assert _chosen("电梯应急平台由谁牵头?", led) == ["建设电梯应急平台，由市质监局牵头。"]
 
 
+def test_a_document_of_a_comparison_is_not_answered_by_its_heading() -> None:
+    def passage(rank: int, doc_id: str, body: str) -> Passage:
+        text = f"（一）质量总体目标\n{body}"
+        chunk = Chunk(
+            f"{doc_id}:0", doc_id, ("（一）质量总体目标",), ("（一）",), text, (0, len(text))
+        )
+        return Passage(rank, chunk, "标题", doc_id, 1.0 / rank)
+
+    passages = [
+        passage(1, "xm", "到2018年，实现总体目标，建设质量强市取得明显成效。"),
+        passage(2, "fj", "到2015年，总体目标是建立比较完善的质量工作机制。"),
+    ]
+    a = analyse("各地的质量总体目标分别定在哪一年实现?", DOCS)
+    evidence = score_evidence(a, passages, {}, {})
+    chosen = choose_evidence(evidence, a, ("xm", "fj"), passages)
+    assert [e.text for e in chosen] == [
+        "到2018年，实现总体目标，建设质量强市取得明显成效。",
+        "到2015年，总体目标是建立比较完善的质量工作机制。",
+    ]
+
+
 def test_a_markdown_title_line_is_never_the_answer() -> None:
     text = "# 家用汽车产品修理更换退货责任规定\n本规定所称家用汽车产品，是指消费者为生活消费需要而购买和使用的乘用车。"
     (unit,) = _chosen("家用汽车产品修理更换退货责任规定里的家用汽车产品指什么?", text)

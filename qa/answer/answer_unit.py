@@ -18,6 +18,7 @@ from qa.answer.evidence import (
     COVERAGE,
     DEPARTMENT_CUE,
     DOC_NUMBER,
+    HEADING,
     MAX_SENTENCE_CHARS,
     Evidence,
     asked_words,
@@ -74,7 +75,9 @@ def choose_evidence(
                 (
                     e
                     for e in evidence
-                    if e.doc_id == doc_id and all(q in search_form(e.text) for q in quoted)
+                    if e.doc_id == doc_id
+                    and all(q in search_form(e.text) for q in quoted)
+                    and not _is_heading(e)  # (一)总体目标 names the topic, answers nothing
                 ),
                 None,
             )
@@ -165,6 +168,10 @@ def _list_items(following: Sequence[Evidence]) -> list[Evidence]:
 def _held(evidence: Evidence) -> float:
     """Share of the asked words' weight the sentence or its passage and heading hold."""
     return evidence.features[COVERAGE] + evidence.features[CONTEXT] if evidence.features else 0.0
+
+
+def _is_heading(evidence: Evidence) -> bool:
+    return bool(evidence.features) and evidence.features[HEADING] > 0
 
 
 def _coverage(evidence: Evidence) -> float:

@@ -342,6 +342,7 @@ def score_evidence(
 SIMILARITY = FEATURES.index("similarity")
 COVERAGE = FEATURES.index("coverage")
 CONTEXT = FEATURES.index("context")
+HEADING = FEATURES.index("heading")
 
 
 def with_similarity(
