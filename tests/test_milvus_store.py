@@ -37,7 +37,7 @@ from qa.present.records import answer_to_record
 from qa.store import milvus_backend
 from qa.store.milvus_backend import MilvusBackend
 from qa.store.milvus_lease import WriterLease
-from qa.store.milvus_schema import build_id_of, meta_name
+from qa.store.milvus_schema import build_id_of, meta_name, vectors_name
 from tests.fakes import FakeEmbedder
 
 pytestmark = pytest.mark.slow
@@ -429,16 +429,18 @@ def test_sentence_vectors_are_stored_copied_and_checked_as_on_faiss(
     home = tmp_path / "sv"
     shutil.copytree(PROJECT_ROOT / "corpus", home / "corpus")
     settings = _settings(home, str(home / "milvus.db"))
-    build_corpus_index(settings, FakeEmbedder())
+    built = build_corpus_index(settings, FakeEmbedder())
     backend = MilvusBackend(settings)
     before = backend.open().vectors.count()
+    # A writer that never searched the build finds its vectors collection released.
+    backend.client.release_collection(vectors_name(settings.milvus_prefix, built.build_id))
     # An added document's sentences are embedded; the others' vectors are copied from
     # the current build (a fresh embedding cache: nothing could come from it).
     shutil.rmtree(home / "index", ignore_errors=True)
     counting = _CountingEmbedder()
     new = home / "corpus" / "bing.txt"
     new.write_text(NEW_DOC, encoding="utf-8")
-    Assistant(settings, counting, backend).add_document(new)
+    backend.add([parse_file(new, settings)], counting)
     added = parse_file(new, settings).chunks
     expected = {t for c in added for t in (c.search_text, *sentence_texts(c))}
     assert set(counting.embedded) == expected

@@ -85,6 +85,7 @@ def read_sentence_vectors(
 ) -> dict[str, list[np.ndarray]]:
     """Chunk id -> its sentences' vectors in order, read from a build's vectors
     collection, for a writer that copies them into the next build."""
+    client.load_collection(collection)  # a replica that never searched it has it released
     owner = {seq: (chunk_id, n) for chunk_id, row in seqs.items() for n, seq in enumerate(row)}
     found: dict[str, dict[int, np.ndarray]] = {}
     for r in read_pages(client, collection, "seq", ["seq", "dense"], READ_BATCH["chunks"]):
