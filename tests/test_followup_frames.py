@@ -6,11 +6,22 @@ from pathlib import Path
 import pytest
 from conftest import fake_assistant_over, make_document
 
+from qa.assistant import Assistant
 from qa.retrieve.followup import resolve_followup
 from qa.retrieve.query import analyse, as_followup
 from qa.textnorm import search_form
 
 DOCS = [make_document(doc_id="xm", region="厦门市")]
+
+
+def _assistant_over(tmp_path: Path, law: str) -> Assistant:
+    """An assistant (fake embedder) over one law's text."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "law.txt").write_text(law, encoding="utf-8")
+    return fake_assistant_over(corpus, tmp_path / "index")
+
+
 REPORT = "取得生产许可证的企业要定期向哪个部门交报告?"
 
 
@@ -55,17 +66,14 @@ def test_a_follow_up_asking_its_own_question_is_answered_as_it_asks() -> None:
 
 
 def test_the_amount_in_the_clause_after_the_best_one_answers(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "permit.txt").write_text(
+    assistant = _assistant_over(
+        tmp_path,
         "工业产品生产许可证管理条例\n\n"
         "第三十八条 企业应当保证产品质量稳定合格，并定期向主管部门提交报告。\n\n"
         "第五十三条 取得生产许可证的企业未依照本条例规定定期向主管部门提交报告的，"
         "由主管部门责令限期改正；逾期未改正的，处5000元以下的罚款。\n\n"
         "第五十四条 企业冒用他人的生产许可证证书的，责令停止生产。\n",
-        encoding="utf-8",
     )
-    assistant = fake_assistant_over(corpus, tmp_path / "index")
     answer = assistant.ask("逾期一直不交的话罚多少?", history=[REPORT])
     assert answer.found, answer.not_found_reason
     assert "处5000元以下的罚款" in answer.answer
@@ -106,9 +114,8 @@ def test_the_person_in_charge_is_not_a_department() -> None:
 
 
 def test_an_amount_asked_of_a_list_is_answered_by_the_item_stating_it(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "safety.txt").write_text(
+    assistant = _assistant_over(
+        tmp_path,
         "特种设备安全法\n\n"
         "第九十一条 对事故发生负有责任的单位的主要负责人未依法履行职责的，"
         "依照下列规定处以罚款；\n"
@@ -116,9 +123,7 @@ def test_an_amount_asked_of_a_list_is_answered_by_the_item_stating_it(tmp_path: 
         "（二）发生较大事故，处上一年年收入百分之四十的罚款；\n"
         "（三）发生重大事故，处上一年年收入百分之六十的罚款。\n\n"
         "第九十二条 特种设备安全管理人员未履行岗位职责的，责令改正。\n",
-        encoding="utf-8",
     )
-    assistant = fake_assistant_over(corpus, tmp_path / "index")
     answer = assistant.ask("发生较大事故，负有责任的单位的主要负责人要罚多少?")
     assert answer.found, answer.not_found_reason
     assert "处上一年年收入百分之四十的罚款" in answer.answer
@@ -126,16 +131,13 @@ def test_an_amount_asked_of_a_list_is_answered_by_the_item_stating_it(tmp_path: 
 
 
 def test_an_amount_stated_as_a_multiple_of_the_price_answers_how_much(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "food.txt").write_text(
+    assistant = _assistant_over(
+        tmp_path,
         "食品安全法\n\n"
         "第一百四十八条 生产不符合食品安全标准的食品，消费者除要求赔偿损失外，"
         "还可以向生产者要求支付价款十倍或者损失三倍的赔偿金。\n\n"
         "第一百四十九条 违反本法规定，构成犯罪的，依法追究刑事责任。\n",
-        encoding="utf-8",
     )
-    assistant = fake_assistant_over(corpus, tmp_path / "index")
     answer = assistant.ask("买到不符合食品安全标准的食品，能要多少赔偿金?")
     assert answer.found, answer.not_found_reason
     assert "价款十倍或者损失三倍的赔偿金" in answer.answer
@@ -146,16 +148,13 @@ def test_a_penalty_question_is_answered_from_the_penalty_article(tmp_path: Path)
     assert asked.asks_penalty and "罚款" in asked.search_text()
     # what follows from a missing signature is not a penalty question
     assert not analyse("没有总监理工程师签字会怎样?", DOCS).asks_penalty
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "standard.txt").write_text(
+    assistant = _assistant_over(
+        tmp_path,
         "标准化法\n\n"
         "第二十七条 企业应当公开其执行的强制性标准、推荐性标准、团体标准或者企业标准的编号和名称。\n\n"
         "第三十八条 企业未依照本法规定公开其执行的标准的，由标准化行政主管部门责令限期改正；"
         "逾期不改正的，在标准信息公共服务平台上公示。\n",
-        encoding="utf-8",
     )
-    assistant = fake_assistant_over(corpus, tmp_path / "index")
     answer = assistant.ask("企业不公开执行的标准，会被怎么处理?")
     assert answer.found, answer.not_found_reason
     assert "责令限期改正" in answer.answer

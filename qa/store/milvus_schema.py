@@ -156,7 +156,9 @@ def chunk_schema(client: Any, dimension: int) -> Any:
     return schema
 
 
-def chunk_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) -> Any:
+def _dense_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) -> Any:
+    """The ``dense`` field's index (HNSW past the exact-search limit, else FLAT; COSINE)
+    and the ``doc_id`` filter's."""
     params = client.prepare_index_params()
     if hnsw:
         params.add_index(
@@ -167,10 +169,15 @@ def chunk_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) ->
         )
     else:
         params.add_index("dense", index_type="FLAT", metric_type="COSINE")
+    params.add_index("doc_id", index_type="INVERTED")
+    return params
+
+
+def chunk_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) -> Any:
+    params = _dense_index_params(client, hnsw, m, ef_construction)
     params.add_index(
         "sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25_PARAMS
     )
-    params.add_index("doc_id", index_type="INVERTED")
     return params
 
 
@@ -186,18 +193,7 @@ def vector_schema(client: Any, dimension: int) -> Any:
 
 
 def vector_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) -> Any:
-    params = client.prepare_index_params()
-    if hnsw:
-        params.add_index(
-            "dense",
-            index_type="HNSW",
-            metric_type="COSINE",
-            params={"M": m, "efConstruction": ef_construction},
-        )
-    else:
-        params.add_index("dense", index_type="FLAT", metric_type="COSINE")
-    params.add_index("doc_id", index_type="INVERTED")
-    return params
+    return _dense_index_params(client, hnsw, m, ef_construction)
 
 
 def vector_row(seq: int, chunk: Chunk, vector: Iterable[float]) -> dict[str, Any]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,19 @@ CHANGED = (
     "索引刚刚被另一个进程更新。(The index was just replaced by another process.)",
     "请再问一次。(Ask again: the new index is opened on the next question.)",
 )
+
+
+@contextmanager
+def searching(uri: str) -> Iterator[None]:
+    """Milvus errors as QA errors; a build dropped under the reader (another process
+    published twice since it opened) says to ask again."""
+    with milvus_errors(uri):
+        try:
+            yield
+        except Exception as err:
+            if "not exist" in str(err) or "not found" in str(err):
+                raise IndexMismatchError(*CHANGED) from None
+            raise
 
 
 def doc_filter(doc_ids: Collection[str] | None) -> str:
@@ -53,21 +67,16 @@ class _BuildSearch:
         """(chunk id, raw distance, position) of the best k rows."""
         if self._count == 0 or (doc_ids is not None and not doc_ids):
             return []
-        with milvus_errors(self._uri):
-            try:
-                result = self._client.search(
-                    self.collection,
-                    data=data,
-                    anns_field=field,
-                    limit=max(1, min(k + TIE_MARGIN, self._count)),
-                    filter=doc_filter(doc_ids),
-                    output_fields=["position"],
-                    search_params=params,
-                )
-            except Exception as err:
-                if "not exist" in str(err) or "not found" in str(err):
-                    raise IndexMismatchError(*CHANGED) from None
-                raise
+        with searching(self._uri):
+            result = self._client.search(
+                self.collection,
+                data=data,
+                anns_field=field,
+                limit=max(1, min(k + TIE_MARGIN, self._count)),
+                filter=doc_filter(doc_ids),
+                output_fields=["position"],
+                search_params=params,
+            )
         return [
             (str(h["id"]), float(h["distance"]), int(h["entity"]["position"])) for h in result[0]
         ]
@@ -125,15 +134,10 @@ class MilvusVectorStore(_BuildSearch):
         chunks), a get by primary key takes ~3 ms."""
         if not chunk_ids:
             return []
-        with milvus_errors(self._uri):
-            try:
-                rows = self._client.get(
-                    self.collection, ids=chunk_ids, output_fields=["dense", "position"]
-                )
-            except Exception as err:
-                if "not exist" in str(err) or "not found" in str(err):
-                    raise IndexMismatchError(*CHANGED) from None
-                raise
+        with searching(self._uri):
+            rows = self._client.get(
+                self.collection, ids=chunk_ids, output_fields=["dense", "position"]
+            )
         if not rows:
             return []
         scores = np.asarray([r["dense"] for r in rows], dtype=np.float32) @ vector

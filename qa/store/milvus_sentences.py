@@ -13,11 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from qa.errors import IndexMismatchError
 from qa.store.base import Hit
 from qa.store.faiss_vectors import EXACT_FILTER_LIMIT
-from qa.store.milvus_client import milvus_errors
-from qa.store.milvus_search import CHANGED, doc_filter
+from qa.store.milvus_search import doc_filter, searching
 
 # Milvus answers at most this many rows a search (its topk limit).
 MAX_ROWS = 16384
@@ -87,21 +85,16 @@ class MilvusSentenceVectors:
     def _search(
         self, vector: np.ndarray, limit: int, doc_ids: Collection[str] | None
     ) -> list[tuple[str, float, int]]:
-        with milvus_errors(self._uri):
-            try:
-                result = self._client.search(
-                    self.collection,
-                    data=[vector.tolist()],
-                    anns_field="dense",
-                    limit=max(1, limit),
-                    filter=doc_filter(doc_ids),
-                    output_fields=["seq", "chunk_id"],
-                    search_params=self._params,
-                )
-            except Exception as err:
-                if "not exist" in str(err) or "not found" in str(err):
-                    raise IndexMismatchError(*CHANGED) from None
-                raise
+        with searching(self._uri):
+            result = self._client.search(
+                self.collection,
+                data=[vector.tolist()],
+                anns_field="dense",
+                limit=max(1, limit),
+                filter=doc_filter(doc_ids),
+                output_fields=["seq", "chunk_id"],
+                search_params=self._params,
+            )
         return [
             (str(h["entity"]["chunk_id"]), float(h["distance"]), int(h["entity"]["seq"]))
             for h in result[0]
@@ -112,15 +105,10 @@ class MilvusSentenceVectors:
         are L2-normalised: the inner product is the cosine); a filtered HNSW search
         returns too few of a small selection (qa.store.milvus_search)."""
         seqs = [s for c in chunk_ids for s in self._seqs[c]]
-        with milvus_errors(self._uri):
-            try:
-                rows = self._client.get(
-                    self.collection, ids=seqs, output_fields=["seq", "chunk_id", "dense"]
-                )
-            except Exception as err:
-                if "not exist" in str(err) or "not found" in str(err):
-                    raise IndexMismatchError(*CHANGED) from None
-                raise
+        with searching(self._uri):
+            rows = self._client.get(
+                self.collection, ids=seqs, output_fields=["seq", "chunk_id", "dense"]
+            )
         if not rows:
             return []
         scores = np.asarray([r["dense"] for r in rows], dtype=np.float32) @ vector
