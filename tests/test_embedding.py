@@ -372,3 +372,16 @@ def test_real_model_int8_agrees_with_fp32(real_model: Path) -> None:
     assert float(np.mean(cosines)) > 0.99 and float(np.min(cosines)) > 0.98
     queries = int8_emb.embed_queries([q for q, _ in QUESTIONS])
     assert [int(i) for i in np.argmax(queries @ int8[: len(PASSAGES)].T, axis=1)] == [0, 1, 2, 3]
+
+
+@pytest.mark.slow
+def test_int8_vector_of_a_text_does_not_depend_on_its_batch(real_model: Path) -> None:
+    """Activations are quantised per run: in a batch a text's vector moved with its
+    neighbours, so an answer could change with the order questions were asked in."""
+    from qa.embed.onnx_int8 import OnnxInt8Embedder
+
+    emb = OnnxInt8Embedder(real_model)
+    alone = np.vstack([emb.embed_passages([p]) for p in PASSAGES])
+    together = emb.embed_passages(PASSAGES, batch_size=len(PASSAGES))
+    reordered = emb.embed_passages(PASSAGES[::-1], batch_size=2)[::-1]
+    assert np.array_equal(alone, together) and np.array_equal(alone, reordered)
