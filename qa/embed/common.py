@@ -68,6 +68,11 @@ def embedder_name(encoder: str, model: str | Path, query_prompt: str, passage_pr
     return f"{encoder}:{model_identity(model)}|query={query_prompt!r}|passage={passage_prompt!r}"
 
 
+def length_order(texts: Sequence[str]) -> np.ndarray:
+    """Indices that sort texts longest first, so each batch pads to similar lengths."""
+    return np.argsort([-len(t) for t in texts], kind="stable")
+
+
 def local_model_folder(model: str | Path) -> Path | None:
     folder = Path(model).expanduser()
     if folder.is_dir():

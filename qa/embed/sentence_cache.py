@@ -28,7 +28,12 @@ class SentenceVectors:
         """One row per text (zeros for a text the cache dropped meanwhile)."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
-            vectors = self.embedder.embed_passages(missing, batch_size=len(missing))
+            # One text a run: the int8 encoder quantises activations per run, so in a
+            # batch a sentence's vector moved with its neighbours (cosine ~0.998) and,
+            # cached, with whichever question asked first; a near tie between answer
+            # sentences then flipped with the order questions came in. Index builds
+            # keep their batches (speed; their vectors are cached once).
+            vectors = self.embedder.embed_passages(missing, batch_size=1)
             with self._lock:
                 if len(self._cache) + len(missing) > self.limit:
                     self._cache.clear()
