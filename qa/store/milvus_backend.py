@@ -18,7 +18,6 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -47,6 +46,7 @@ from qa.store.milvus_builds import (
 from qa.store.milvus_client import connect, milvus_errors, milvus_uri
 from qa.store.milvus_lease import WriterLease
 from qa.store.milvus_read import (
+    CurrentBuild,
     by_document,
     check_sentence_vectors,
     model_mismatch,
@@ -58,7 +58,6 @@ from qa.store.milvus_read import (
 )
 from qa.store.milvus_schema import (
     BuildInfo,
-    StoredRecords,
     alias_name,
     build_id_of,
     build_record_rows,
@@ -85,17 +84,6 @@ if TYPE_CHECKING:
     from qa.embed.base import Embedder
 
 LEASE_WAIT_SECONDS = 30.0  # an upload waits this long for another replica's write
-
-
-@dataclass(frozen=True)
-class CurrentBuild:
-    """The published build as a writer reads it back: parsed documents, vectors, df."""
-
-    records: StoredRecords
-    parsed: list[ParsedDocument]
-    vectors: dict[str, np.ndarray]
-    # chunk id -> its sentences' vectors, in order (empty for a build without them)
-    sentence_vectors: dict[str, list[np.ndarray]]
 
 
 class MilvusBackend:

@@ -6,6 +6,7 @@ inconsistent (a killed write, another version's format) says how to rebuild.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,10 +22,21 @@ from qa.store.milvus_schema import (
     records_from_rows,
     records_name,
 )
-from qa.types import Chunk
+from qa.types import Chunk, ParsedDocument
 
 READ_BATCH = {"chunks": 2000, "records": 100}
 REBUILD = "请用 `python -m qa build --force` 重建。(Rebuild it with `python -m qa build --force`.)"
+
+
+@dataclass(frozen=True)
+class CurrentBuild:
+    """The published build as a writer reads it back: parsed documents, vectors, df."""
+
+    records: StoredRecords
+    parsed: list[ParsedDocument]
+    vectors: dict[str, np.ndarray]
+    # chunk id -> its sentences' vectors, in order (empty for a build without them)
+    sentence_vectors: dict[str, list[np.ndarray]]
 
 
 def where(uri: str) -> str:
