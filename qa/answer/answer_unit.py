@@ -84,7 +84,8 @@ def choose_evidence(
             if best is not None and (not terms or any(t in search_form(best.text) for t in terms)):
                 chosen.append(best)
         return chosen or [evidence[0]]
-    best = _with_asked_kind(evidence, analysis)
+    kind = _asked_kind(analysis)
+    best = _with_asked_kind(evidence, kind)
     chunk = next((p.chunk for p in passages if p.rank == best.passage_rank), None)
     if chunk is None:
         return [best]
@@ -102,7 +103,6 @@ def choose_evidence(
         shown = [e for e in items if e.span[1] - best.span[0] <= LIST_LIMIT]
         if shown:
             return [_joined(best, shown[-1], chunk)]
-    kind = _asked_kind(analysis)
     if kind is not None and _introduces_list(best.text) and not kind.search(search_form(best.text)):
         # …依照下列规定处以罚款： states no amount; its items do (（一）发生一般事故，处上一
         # 年年收入百分之三十的罚款): the item stating the asked kind that holds most of
@@ -194,12 +194,11 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
     return count_stated(asked_form(analysis.text))
 
 
-def _with_asked_kind(evidence: Sequence[Evidence], analysis: QuestionAnalysis) -> Evidence:
-    """The best sentence, or the best one that states what is asked (a department, a
-    document number, a time, an amount of money, a number of the things counted) when
-    the best does not and one of the same or next passage does."""
+def _with_asked_kind(evidence: Sequence[Evidence], kind: re.Pattern[str] | None) -> Evidence:
+    """The best sentence, or the best one that states what is asked (``kind``: a
+    department, a document number, a time, an amount of money, a penalty, a number of
+    the things counted) when the best does not and one of the same or next passage does."""
     best = evidence[0]
-    kind = _asked_kind(analysis)
     if kind is None or kind.search(search_form(best.text)):
         return best
     # What is stated is about what is asked: the sentence (with its section) holds at

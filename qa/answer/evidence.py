@@ -75,10 +75,11 @@ HAND_WEIGHTS: Mapping[str, float] = {
 # 0.1 is the best single weight: top-1 sentence accuracy on dev / dev2 / dev3 /
 # eval/qa.jsonl 0.918 / 0.743 / 0.670 / 0.879 at 0.05, 0.918 / 0.752 / 0.716 / 0.874 at
 # 0.1, 0.912 / 0.782 / 0.716 / 0.869 at 0.3; strict accuracy of the whole pipeline
-# unchanged but dev3 0.592 -> 0.608 at 0.1 (0.600 at 0.2 and 0.3, where dev and
-# eval/qa.jsonl lose). Fitting all seventeen weights (eval/fit_evidence.py, coordinate
-# ascent) still does not generalise better: 5-fold cross-validated top-1 0.830 against
-# 0.839 for the hand weights (534 questions), so the hand weights stay.
+# unchanged but dev3 0.592 -> 0.608 at 0.1 (0.600 at 0.2 and 0.3; dev loses a question at
+# both, eval/qa.jsonl one at 0.2). Fitting all seventeen weights (eval/fit_evidence.py,
+# coordinate ascent from the hand weights with the similarity weight at its best, 0.3)
+# still does not generalise better: 5-fold cross-validated top-1 0.830 against 0.839
+# unfitted (534 questions), so the hand weights stay.
 EVIDENCE_WEIGHTS: Mapping[str, float] = {**HAND_WEIGHTS, "similarity": 0.1}
 _CLAUSE_END = re.compile(r"[，,：:]")
 _LIST_COMMA = re.compile(r"、")

@@ -129,12 +129,18 @@ def _number_of(asked: re.Match[str]) -> re.Pattern[str]:
 _MONEY_VERBS = frozenset({"罚", "奖", "赔", "补", "奖励", "罚款", "赔偿", "补贴", "补助", "资助"})
 
 
+def _money_verbs(analysis: QuestionAnalysis) -> list[str]:
+    """The money verbs the question uses (罚, 赔偿, 奖励)."""
+    form = search_form(analysis.text)
+    return [w for w in _MONEY_VERBS if w in form]
+
+
 def money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
     """A money figure about what is asked: the question's money verb (罚, 奖励) in its
     clause, or else a word of the question in its indicator (年销售收入超百亿元 does not
     answer 奖励多少万元)."""
     text = search_form(figure.text)
-    verbs = [w for w in _MONEY_VERBS if w in search_form(analysis.text)]
+    verbs = _money_verbs(analysis)
     if figure.unit in _SHARE_UNITS:
         # 违法收入一倍以下的罚款 is an amount of a fine, not of 奖金: a share whose clause
         # names another money verb than the one asked does not answer.
@@ -151,7 +157,7 @@ def money_about(figure: Figure, analysis: QuestionAnalysis) -> bool:
 def _share_about(answer_text: str, analysis: QuestionAnalysis) -> bool:
     """The answer states a share of an amount (价款十倍) in a clause naming the money
     verb asked (赔, 罚), or any such share when the question names none."""
-    verbs = [w for w in _MONEY_VERBS if w in search_form(analysis.text)]
+    verbs = _money_verbs(analysis)
     for clause in re.split(r"[，,。；;]", search_form(answer_text)):
         if SHARE_OF_AMOUNT.search(clause) and (not verbs or any(v in clause for v in verbs)):
             return True

@@ -18,7 +18,7 @@ A piece shorter than ``chunk_min`` is merged into its neighbour; when that would
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -229,6 +229,13 @@ def sentence_texts(chunk: Chunk) -> tuple[str, ...]:
     if len(sentences) < 2:
         return ()
     return tuple(to_simplified(s) for s in sentences)
+
+
+def expects_sentence_vectors(chunks: Iterable[Chunk], with_sentences: bool) -> bool:
+    """Whether an index of these chunks built with ``with_sentences`` holds sentence
+    vectors: not when no chunk has two sentences (the first such chunk decides, so a
+    store checks it at every open without splitting the whole corpus)."""
+    return with_sentences and any(sentence_texts(c) for c in chunks)
 
 
 def vector_texts(chunks: Sequence[Chunk], with_sentences: bool) -> list[tuple[Chunk, str]]:

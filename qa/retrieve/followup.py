@@ -51,10 +51,9 @@ _MAX_ELLIPTIC = 24
 _ASPECT = re.compile(r"(部门|单位|目标|时间|期限|时限|期|标准|措施|要求|任务|金额|比例|数量|人员)$")
 # Longer than this, a 呢 follow-up describes a new case rather than naming an item.
 _LONG_ITEM = 12
-# A condition on, or a reference to, what the previous question asked (rule 4).
-# 按规定 / 依照要求: how, not what.
+# 按规定 / 依照要求: how, not what (never a new noun of a follow-up).
 _BY_RULE = re.compile(r"(按|依|照|按照|依照)(规定|要求|标准|约定)")
-_CONDITION = re.compile(r"^(要是|如果|假如|万一|若是|若|这个|这种|这样|那样|该|此)|的话")
+# A follow-up stating a condition on what was just asked (rule 4), even ending in 呢.
 _CONDITION_START = re.compile(r"^(要是|如果|假如|万一|若是)")
 
 

@@ -9,7 +9,7 @@ always sees a complete corpus, never a half-written one. Retrieval only talks to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -31,6 +31,21 @@ Progress = Callable[[str, int, int], None]
 class Hit:
     chunk_id: str
     score: float
+
+
+def distinct_chunks(ranked: Iterable[tuple[str, float]], k: int) -> list[Hit]:
+    """The first k distinct chunks of (chunk id, score) pairs ranked best first, each at
+    its first (best) score: a chunk with several vectors (its own, its sentences')
+    scores by its nearest one."""
+    seen: set[str] = set()
+    hits: list[Hit] = []
+    for chunk_id, score in ranked:
+        if chunk_id not in seen:
+            seen.add(chunk_id)
+            hits.append(Hit(chunk_id, score))
+            if len(hits) == k:
+                break
+    return hits
 
 
 class VectorStore(Protocol):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from qa import __version__
 from qa.config import Settings
 from qa.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
-from qa.ingest.chunking import vector_texts
+from qa.ingest.chunking import expects_sentence_vectors, vector_texts
 from qa.ingest.corpus import check_new_documents, corpus_hash
 from qa.store import layout
 from qa.store.base import STORES, BuildSummary, Progress
@@ -100,10 +100,8 @@ class FaissBackend:
                 f"The index at {self.index_dir} cannot be loaded ({err}).", REBUILD_HINT
             ) from None
         chunks = {c.chunk_id: c for p in parsed for c in p.chunks}
-        # Against what the setting gives these chunks: a corpus with no chunk of several
-        # sentences has no sentence vectors either way.
-        wanted = len(vector_texts(list(chunks.values()), self.settings.sentence_vectors))
-        if (manifest.sentence_vectors > 0) != (wanted > len(chunks)):
+        wanted = expects_sentence_vectors(chunks.values(), self.settings.sentence_vectors)
+        if (manifest.sentence_vectors > 0) != wanted:
             built = "with" if manifest.sentence_vectors else "without"
             raise IndexMismatchError(
                 f"The index at {self.index_dir} was built {built} sentence vectors; "

@@ -19,7 +19,7 @@ import numpy as np
 
 from qa.errors import IndexCorruptError
 from qa.store import layout
-from qa.store.base import Hit
+from qa.store.base import Hit, distinct_chunks
 
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
@@ -206,16 +206,7 @@ class FaissVectorStore:
 
     def _distinct(self, ranked: Iterable[tuple[int, float]], k: int) -> list[Hit]:
         """The first k hits of distinct chunks, each at its best (first) vector's score."""
-        seen: set[str] = set()
-        hits: list[Hit] = []
-        for label, score in ranked:
-            chunk_id = self._chunk_ids[label]
-            if chunk_id not in seen:
-                seen.add(chunk_id)
-                hits.append(Hit(chunk_id, score))
-                if len(hits) == k:
-                    break
-        return hits
+        return distinct_chunks(((self._chunk_ids[label], score) for label, score in ranked), k)
 
     def _exact(self, query: np.ndarray, k: int, selection: np.ndarray) -> list[Hit]:
         """The k best chunks of ``selection`` (labels, sorted) by exact inner product;

@@ -288,18 +288,13 @@ class MilvusBackend:
                     f"(The {field} of chunk {chunk.chunk_id} exceeds Milvus' 65,535-byte limit.)",
                     "请减小 QA_CHUNK_SIZE 后重建。(Lower QA_CHUNK_SIZE and rebuild.)",
                 )
-        vectors = chunk_vectors(
-            chunks, embedder, known, self._cache(embedder), self.settings.batch_size, progress
+        cache = EmbeddingCache(
+            cache_folder(self.settings.index_dir, embedder.name), embedder.dimension
         )
+        batch = self.settings.batch_size
+        vectors = chunk_vectors(chunks, embedder, known, cache, batch, progress)
         sentences = (
-            sentence_vectors(
-                chunks,
-                embedder,
-                known_sentences,
-                self._cache(embedder),
-                self.settings.batch_size,
-                progress,
-            )
+            sentence_vectors(chunks, embedder, known_sentences, cache, batch, progress)
             if self.settings.sentence_vectors
             else {}
         )
@@ -374,11 +369,6 @@ class MilvusBackend:
             embedder.name,
             self.location,
             vectors=len(chunks) + info.sentence_vectors,
-        )
-
-    def _cache(self, embedder: Embedder) -> EmbeddingCache:
-        return EmbeddingCache(
-            cache_folder(self.settings.index_dir, embedder.name), embedder.dimension
         )
 
     def _insert(

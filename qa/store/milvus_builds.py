@@ -38,11 +38,11 @@ def current_collection(client: Any, uri: str, prefix: str) -> str:
 
 
 def read_pages(
-    client: Any, collection: str, order: str, fields: list[str], page: int
+    client: Any, collection: str, order: str, fields: list[str], page: int, start: int = 0
 ) -> Iterator[dict]:
-    """Every row, a page at a time by ranges of ``order`` (0..n-1 in every build).
-    (Not query_iterator: Milvus Lite lacks the timestamp call it makes first.)"""
-    start = 0
+    """Every row from ``start`` on, a page at a time by ranges of ``order`` (0..n-1 in
+    every build). (Not query_iterator: Milvus Lite lacks the timestamp call it makes
+    first.)"""
     while True:
         rows = client.query(
             collection,

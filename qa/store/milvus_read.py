@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from qa.errors import IndexCorruptError, IndexMismatchError
-from qa.ingest.chunking import sentence_texts
+from qa.ingest.chunking import expects_sentence_vectors
 from qa.store.milvus_builds import read_pages
 from qa.store.milvus_schema import (
     CHUNK_FIELDS,
@@ -100,9 +100,14 @@ def read_sentence_vectors(
     client.load_collection(collection)  # a replica that never searched it has it released
     owner = {seq: (chunk_id, n) for chunk_id, row in seqs.items() for n, seq in enumerate(row)}
     found: dict[str, dict[int, np.ndarray]] = {}
-    for r in read_pages(client, collection, "seq", ["seq", "dense"], READ_BATCH["chunks"]):
+    # Rows from seq = chunk count on are the sentences' (each chunk's own vector comes
+    # before them and is read with the chunks).
+    rows = read_pages(
+        client, collection, "seq", ["seq", "dense"], READ_BATCH["chunks"], start=len(seqs)
+    )
+    for r in rows:
         chunk_id, n = owner.get(int(r["seq"]), ("", 0))
-        if chunk_id and n > 0:  # n = 0 is the chunk's own vector, read with the chunks
+        if chunk_id:  # a row no chunk claims is left out; the chunk is embedded again
             found.setdefault(chunk_id, {})[n] = np.asarray(r["dense"], dtype=np.float32)
     return {c: [row[n] for n in sorted(row)] for c, row in found.items()}
 
@@ -121,7 +126,7 @@ def check_sentence_vectors(
     """A build is searched the way it was built: with sentence vectors or without (a
     corpus whose chunks are all single sentences has none either way)."""
     built = records.info.sentence_vectors > 0
-    wanted = setting and any(sentence_texts(c) for c in chunks)
+    wanted = expects_sentence_vectors(chunks, setting)
     if built != wanted:
         state = "on" if setting else "off"
         raise IndexMismatchError(

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from qa.store.base import Hit
+from qa.store.base import Hit, distinct_chunks
 from qa.store.faiss_vectors import EXACT_FILTER_LIMIT
 from qa.store.milvus_search import doc_filter, searching
 
@@ -121,12 +121,5 @@ class MilvusSentenceVectors:
 
 def _distinct(rows: Iterable[tuple[str, float, int]], k: int) -> list[Hit]:
     """The first k distinct chunks of rows sorted by score then seq, each at its best."""
-    hits: list[Hit] = []
-    seen: set[str] = set()
-    for chunk_id, score, _ in sorted(rows, key=lambda r: (-r[1], r[2])):
-        if chunk_id not in seen:
-            seen.add(chunk_id)
-            hits.append(Hit(chunk_id, score))
-            if len(hits) == k:
-                break
-    return hits
+    ranked = sorted(rows, key=lambda r: (-r[1], r[2]))
+    return distinct_chunks(((chunk_id, score) for chunk_id, score, _ in ranked), k)
