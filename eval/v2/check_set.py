@@ -292,7 +292,7 @@ def print_stats(name: str, st: dict) -> None:
     )
 
 
-def cross_checks(test: list[dict], dev: list[dict]) -> None:
+def cross_checks(test: list[dict], dev: list[dict], against: str = "test") -> None:
     def key(r):
         return (r.get("doc"), tuple(sorted(nows(a) for a in r.get("answers", []))))
 
@@ -303,13 +303,15 @@ def cross_checks(test: list[dict], dev: list[dict]) -> None:
     ]
     for r in dev:
         if r.get("answers") and key(r) in tkeys:
-            err(f"dev {r['id']}: same document and answers as test {tkeys[key(r)]}")
+            err(f"dev {r['id']}: same document and answers as {against} {tkeys[key(r)]}")
         g = bigrams(" ".join([*r.get("history", []), r["question"]]))
         for tid, tg, tq in tgrams:
             if norm(r["question"]) == tq and len(tq) > 6:
-                err(f"dev {r['id']}: same question as test {tid}")
+                err(f"dev {r['id']}: same question as {against} {tid}")
             elif jaccard(g, tg) >= 0.6:
-                err(f"dev {r['id']}: near-duplicate of test {tid} ({jaccard(g, tg):.2f})")
+                err(f"dev {r['id']}: near-duplicate of {against} {tid} ({jaccard(g, tg):.2f})")
+    if against != "test":
+        return  # the splits themselves and eval/qa.jsonl were checked against test
     for recs, nm in ((test, "test"), (dev, "dev")):
         for i, a in enumerate(recs):
             ga = bigrams(" ".join([*a.get("history", []), a["question"]]))
@@ -375,22 +377,23 @@ def main() -> int:
         print_stats("dev", st_dev)
         check_minima("dev", st_dev)
     cross_checks(test, dev)
-    # dev2 (stop 21): a second tuning split, ids p001.. (policy) and r001.. (regulations).
-    # Same record checks and the same separation from test; no per-split minima (it
-    # supplements dev rather than standing alone).
-    dev2: list[dict] = []
+    # Later tuning splits, each written by people who saw neither the test split nor the
+    # code, kept apart from test like dev; ids by split. dev2 (stop 21): p001.. (policy),
+    # r001.. (regulations); dev3 (stop 23): q/s; dev4 (stop 24): w/x, also kept apart
+    # from every earlier split, since it measures code tuned on them. No per-split
+    # minima (they supplement dev rather than standing alone).
     if not test_only:
-        dev2 = check_file(HERE / "dev2.jsonl", "[pr]", regions, laws, law_fragments, seen)
-        print_stats("dev2", split_stats(dev2))
-        cross_checks(test, dev2)
-        dev += dev2
-        # dev3 (stop 23): a third tuning split, ids q001.. (policy) and s001..
-        # (regulations), written like dev2 by people who saw neither test nor code;
-        # its first run measured the stop-22 code before any change was tuned on it.
-        dev3 = check_file(HERE / "dev3.jsonl", "[qs]", regions, laws, law_fragments, seen)
-        print_stats("dev3", split_stats(dev3))
-        cross_checks(test, dev3)
-        dev += dev3
+        for name, ids, apart in (
+            ("dev2", "[pr]", False),
+            ("dev3", "[qs]", False),
+            ("dev4", "[wx]", True),
+        ):
+            split = check_file(HERE / f"{name}.jsonl", ids, regions, laws, law_fragments, seen)
+            print_stats(name, split_stats(split))
+            cross_checks(test, split)
+            if apart:
+                cross_checks(dev, split, against="an earlier split's")
+            dev += split
     if verbose:
         for r in test + dev:
             if "reworded" in r.get("tags", []) and r.get("doc"):
