@@ -130,6 +130,9 @@ def choose_evidence(
         note = next((e for e in siblings[at + 1 :] if _NOTE.match(e.text)), None)
         if note is not None:
             return [best, note]
+    paragraph = _law_paragraph(siblings, at, chunk)
+    if paragraph is not None:
+        return [paragraph]
     # An adjacent sentence (never a heading) that holds question words the best lacks.
     missing = [t for t in asked_words(analysis) if t not in search_form(best.text)]
     neighbours = [
@@ -145,6 +148,35 @@ def choose_evidence(
             continue  # a long sentence before the answer would bury it
         return sorted([best, other], key=lambda e: e.span)
     return [best]
+
+
+_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条")
+
+
+def _law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evidence | None:
+    """The 款 (paragraph) of a law article holding the best sentence, when it has more
+    than one sentence and fits in one answer's length; else None.
+
+    A 款 is the unit a law states a rule in (三包凭证应当随车转移。三包责任不因…所有权的转
+    移而改变。): its sentences qualify one another, and a reader of the law quotes it whole.
+    Policy documents are not cut this way: their paragraphs run to many measures.
+    """
+    if not (chunk.section_numbers and _ARTICLE.match(chunk.section_numbers[-1])):
+        return None
+
+    def same_paragraph(a: Evidence, b: Evidence) -> bool:
+        first, last = (a, b) if a.span < b.span else (b, a)
+        between = chunk.text[first.span[1] - chunk.span[0] : last.span[0] - chunk.span[0]]
+        return "\n" not in between and "\n" not in last.text.strip()
+
+    start = end = at
+    while start > 0 and same_paragraph(siblings[start - 1], siblings[start]):
+        start -= 1
+    while end + 1 < len(siblings) and same_paragraph(siblings[end], siblings[end + 1]):
+        end += 1
+    if start == end or siblings[end].span[1] - siblings[start].span[0] > MAX_SENTENCE_CHARS:
+        return None
+    return _joined(siblings[start], siblings[end], chunk)
 
 
 def _introduces_list(text: str) -> bool:

@@ -1,0 +1,48 @@
+"""The answer unit of a law article: the 款 (paragraph) holding the best sentence."""
+
+from conftest import make_document
+
+from qa.answer.answer_unit import choose_evidence
+from qa.answer.evidence import score_evidence
+from qa.retrieve.query import analyse
+from qa.types import Chunk, Passage
+
+DOCS = [make_document(doc_id="car", region="", title="家用汽车产品修理更换退货责任规定")]
+
+ARTICLE = (
+    "第三十条 包修期内家用汽车产品所有权发生转移的，三包凭证应当随车转移。"
+    "三包责任不因家用汽车产品所有权的转移而改变。\n\n"
+    "经营者合并、分立、变更、破产的，其三包责任按照有关法律、法规的规定执行。"
+)
+
+
+def _chosen(question: str, text: str, section_numbers: tuple[str, ...]) -> list[str]:
+    chunk = Chunk("car:0", "car", section_numbers, section_numbers, text, (0, len(text)))
+    passages = [Passage(1, chunk, DOCS[0].title, "", 1.0)]
+    analysis = analyse(question, DOCS)
+    evidence = score_evidence(analysis, passages, {}, {})
+    return [e.text for e in choose_evidence(evidence, analysis, (), passages)]
+
+
+def test_a_law_article_is_answered_with_the_paragraph_of_its_best_sentence() -> None:
+    (unit,) = _chosen("车转手卖给别人了，三包凭证要随车转移吗?", ARTICLE, ("第三章", "第三十条"))
+    assert unit.startswith("第三十条 包修期内") and unit.endswith("转移而改变。")
+    assert "合并" not in unit  # the next 款 is another rule
+
+
+def test_a_policy_paragraph_is_not_widened() -> None:
+    units = _chosen("车转手卖给别人了，三包凭证要随车转移吗?", ARTICLE, ("二、",))
+    assert units == ["第三十条 包修期内家用汽车产品所有权发生转移的，三包凭证应当随车转移。"]
+
+
+def test_a_paragraph_longer_than_an_answer_is_not_widened() -> None:
+    long_rule = (
+        "三包责任不因所有权的转移而改变，" + "并应当依照有关规定办理各项手续，" * 10 + "不得拒绝。"
+    )
+    text = "第三十条 包修期内家用汽车产品所有权发生转移的，三包凭证应当随车转移。" + long_rule
+    units = _chosen("车转手卖给别人了，三包凭证要随车转移吗?", text, ("第三章", "第三十条"))
+    # the best sentence, with at most a window of the long one (not the whole 款)
+    assert units[0].startswith(
+        "第三十条 包修期内家用汽车产品所有权发生转移的，三包凭证应当随车转移。"
+    )
+    assert sum(len(u) for u in units) <= 150 and "不得拒绝" not in "".join(units)
