@@ -17,6 +17,11 @@ from qa.retrieve.query import analyse
         ("获奖企业奖励多少?", True),
         ("货值金额怎么计算?", False),
         ("各地森林覆盖率的目标分别是多少?", False),
+        # a fee or a payment asks an amount of money too
+        ("资格考试的报名费是多少?", True),
+        ("特种设备责任保险每年的保费要交多少？", True),
+        ("修理费和运车的费用由谁承担？", False),
+        ("多少天内提出异议？", False),
     ],
 )
 def test_questions_asking_for_amounts(question: str, money: bool) -> None:
