@@ -177,6 +177,10 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
         if attribute and not new_places and _is_aspect(rest):
             # 三包有效期呢? after 家用汽车的包修期是多久: another aspect of the same thing.
             return f"{head}的{rest}{ask or '是什么'}?"
+        if attribute and not new_places and len(rest) > 2 and rest[-2:] == attribute[-2:]:
+            # 全面推进阶段呢? after 东莞创建示范城市的规划筹备阶段是什么时间: an item of the
+            # attribute's own kind (…阶段) takes its place, of the same subject.
+            return f"{head}的{rest}{ask or '是什么'}?"
         if attribute and head in old_places and not new_places:
             # 建成区绿化覆盖率呢? after 厦门的森林覆盖率目标是多少: the place stays, the
             # new indicator takes the old one's place, before its aspect (目标).
