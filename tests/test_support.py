@@ -345,6 +345,13 @@ def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None
     # Written in digits in the passage: the same figure.
     stated = _passages("特种设备使用满15年的，应当进行安全评估。", "xm")
     assert unsupported_reason(premise, stated, CORPUS) == ""
+    # A count the question states is checked too (a false premise: 500件 for 200件).
+    count = analyse("为什么把驰名商标目标定为到2015年达到500件?", DOCS)
+    assert count.stated_figures == ("500件",)
+    assert "500件" in unsupported_reason(
+        count, _passages("到2015年驰名商标达200件。", "xm"), CORPUS
+    )
+    assert analyse("要带动三十项标准吗?", DOCS).stated_figures == ("三十项",)
     # Everyday counting is not a claim to check.
     for question in (
         "两家为秤吵起来了以谁为准?",

@@ -6,8 +6,9 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 1. a place the question names that is no document's region and is not mentioned
    in the retrieved passages (上海市的目标是什么?);
 2. a law or regulation the question names that is not in the corpus (电子商务法);
-3. a year, or a figure (100万元, 满十五年), the question states that the passages never
-   mention, in digits or in words (十五年 is 15年);
+3. a year, or a figure (100万元, 满十五年, 500件), the question states that the passages
+   never mention, in digits or in words (十五年 is 15年); a count in its measure word
+   (500件, 30项) since stop 24;
 4. for a question naming a place or document: two or more topic nouns that the corpus
    uses elsewhere but the retrieved passages do not (太原市的森林覆盖率: the corpus
    speaks of 森林覆盖率, but not in 太原's document) — not applied to questions naming
