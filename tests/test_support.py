@@ -297,6 +297,9 @@ def test_how_long_is_answered_only_by_a_period() -> None:
     # 立即 or 及时 says when, not how many days.
     promptly = "发现电梯存在严重事故隐患时，应当及时告知电梯使用单位。"
     assert "时间" in unsupported_reason(a, passages, CORPUS, answer_text=promptly)
+    # 多久…一次 asks how often, as 每隔多少天 does.
+    often = analyse("电梯维保单位多久必须来保养一次?", DOCS)
+    assert "时间" in unsupported_reason(often, passages, CORPUS, answer_text=promptly)
     when = analyse("发现事故隐患后什么时候报告?", DOCS)
     assert unsupported_reason(when, passages, CORPUS, answer_text=promptly) == ""
 

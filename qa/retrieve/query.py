@@ -145,7 +145,10 @@ def asked_form(question: str) -> str:
 
 # When, or how long / how often (每隔多少天, 几年内): the answer states a time or period.
 # How many days, months or years, or how often: a number of them answers, not 立即.
-PERIOD_QUESTION = re.compile(r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|周)")
+PERIOD_QUESTION = re.compile(
+    r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|周)"
+    r"|(多久|多长时间)[^，,。？?]{0,6}一次"  # how often: 多久必须来保养一次
+)
 _WHEN_QUESTION = re.compile(
     r"几月|几号|哪一天|哪天|什么时候|何时|截止(时间|日期)|什么时间|多久|多长时间|"
     + PERIOD_QUESTION.pattern
