@@ -93,6 +93,8 @@ def test_detects_duty_questions(question: str, kind: str, subject: str) -> None:
         "谁负责哪些工作?",
         "厦门有什么?",  # 有 asks about anything
         "厦门有什么目标?",
+        # a comparison: per document, by retrieval
+        "厦门和东莞的四大质量领域分别由哪些部门牵头?",
         "",
     ],
 )

@@ -49,6 +49,7 @@ _PARTICIPANTS = (
         rf"^(?P<topic>.{{2,60}}?)的?(?P<verb>牵头|责任|参与|配合){_UNITS}(?:有|是|包括)哪些"
     ),
 )
+_COMPARES = re.compile(r"分别|各自|各地|哪些地方")
 _VERB_ROLE: dict[str, tuple[Kind, Role]] = {
     "牵头负责": ("lead_tasks", "lead"),
     "负责牵头": ("lead_tasks", "lead"),
@@ -91,6 +92,10 @@ class DutyResult:
 def parse_duty_question(question: str) -> DutyQuestion | None:
     """What a who-does-what question asks, from its wording alone (None: not one)."""
     form = search_form(normalize_question(question)).rstrip("?？。.!！")
+    if _COMPARES.search(form):
+        # 厦门和东莞的…分别由哪些部门牵头: a comparison, answered per document with the
+        # sentence each states (the retrieval path), not one table of the matrix.
+        return None
     for pattern in _PARTICIPANTS:
         if m := pattern.match(form):
             _, role = _VERB_ROLE[m.group("verb")]
