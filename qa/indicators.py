@@ -16,8 +16,17 @@ MIN_SHARED = 4  # characters two indicators must share to be "the same indicator
 
 
 def names_every_term(indicator: str, terms: Sequence[str]) -> bool:
+    """Whether ``indicator`` names each term, or a term of three or more characters
+    without its last or first one: 饮用水源地 is 饮用水源 in another document
+    (城市集中式饮用水源水质达标率), 农产品抽检 is 产品抽检."""
     form = search_form(indicator)
-    return bool(terms) and all(t in form for t in terms)
+    return bool(terms) and all(_names(form, t) for t in terms)
+
+
+def _names(form: str, term: str) -> bool:
+    if term in form:
+        return True
+    return len(term) >= 3 and (term[:-1] in form or term[1:] in form)
 
 
 def documents_stating(figures: Iterable[Figure], terms: Sequence[str]) -> list[str]:
