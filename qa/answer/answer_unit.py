@@ -81,6 +81,10 @@ def choose_evidence(
                 ),
                 None,
             )
+            if best is not None and _NOTE.match(best.text):
+                # (市食安办牵头,各镇街配合落实) closes the task before it, which says what
+                # is led: the two are one answer, judged together.
+                best = _with_task(best, evidence, passages)
             if best is not None and (not terms or any(t in search_form(best.text) for t in terms)):
                 chosen.append(best)
         return chosen or [evidence[0]]
@@ -177,6 +181,20 @@ def _law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evide
     if start == end or siblings[end].span[1] - siblings[start].span[0] > MAX_SENTENCE_CHARS:
         return None
     return _joined(siblings[start], siblings[end], chunk)
+
+
+def _with_task(
+    note: Evidence, evidence: Sequence[Evidence], passages: Sequence[Passage]
+) -> Evidence:
+    """A department note joined to the sentence before it in its passage (the task it
+    closes), or the note alone when it opens the passage."""
+    chunk = next((p.chunk for p in passages if p.rank == note.passage_rank), None)
+    before = [
+        e for e in evidence if e.passage_rank == note.passage_rank and e.span[1] <= note.span[0]
+    ]
+    if chunk is None or not before:
+        return note
+    return _joined(max(before, key=lambda e: e.span), note, chunk)
 
 
 def _introduces_list(text: str) -> bool:

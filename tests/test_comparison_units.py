@@ -1,0 +1,31 @@
+"""What each document of a comparison is answered with (qa.answer.answer_unit)."""
+
+from conftest import make_document
+
+from qa.answer.answer_unit import choose_evidence
+from qa.answer.evidence import score_evidence
+from qa.retrieve.query import analyse
+from qa.types import Chunk, Passage
+
+DOCS = [
+    make_document(doc_id="ty", region="太原市"),
+    make_document(doc_id="dg", region="东莞市"),
+]
+
+
+def _passage(rank: int, doc_id: str, text: str) -> Passage:
+    chunk = Chunk(f"{doc_id}:0", doc_id, ("三、",), ("三、",), text, (0, len(text)))
+    return Passage(rank, chunk, "标题", "", 1.0 / rank)
+
+
+def test_a_department_note_of_a_comparison_comes_with_the_task_it_closes() -> None:
+    passages = [
+        _passage(1, "ty", "保障食品农产品质量安全，开展专项整治。(牵头部门:市食药监局)"),
+        _passage(2, "dg", "完善食品安全应急预案,落实日常防控措施。(市食安办牵头,各镇街配合落实)"),
+    ]
+    analysis = analyse("太原和东莞的食品农产品质量安全工作分别由哪个部门牵头?", DOCS)
+    evidence = score_evidence(analysis, passages, {}, {})
+    chosen = choose_evidence(evidence, analysis, analysis.doc_ids, passages)
+    # 东莞's note alone names nothing asked about; with its task it answers.
+    assert [e.doc_id for e in chosen] == ["ty", "dg"]
+    assert chosen[1].text == "完善食品安全应急预案,落实日常防控措施。(市食安办牵头,各镇街配合落实)"
