@@ -29,3 +29,23 @@ def test_a_department_note_of_a_comparison_comes_with_the_task_it_closes() -> No
     # 东莞's note alone names nothing asked about; with its task it answers.
     assert [e.doc_id for e in chosen] == ["ty", "dg"]
     assert chosen[1].text == "完善食品安全应急预案,落实日常防控措施。(市食安办牵头,各镇街配合落实)"
+
+
+def test_a_comparison_keeps_a_document_whose_section_names_the_asked_topic() -> None:
+    def under(rank: int, doc_id: str, heading: str, text: str) -> Passage:
+        body = f"{heading}\n{text}"
+        chunk = Chunk(f"{doc_id}:0", doc_id, (heading,), ("一、",), body, (0, len(body)))
+        return Passage(rank, chunk, "标题", "", 1.0 / rank)
+
+    passages = [
+        under(1, "ty", "（二）总体目标", "到2018年，总体目标是建设质量强市取得明显成效。"),
+        under(2, "dg", "（一）总体目标", "到2014年，全市整体质量水平明显提高。"),
+    ]
+    analysis = analyse("各地的质量总体目标分别定在哪一年实现?", DOCS)
+    evidence = score_evidence(analysis, passages, {}, {})
+    chosen = choose_evidence(evidence, analysis, ("ty", "dg"), passages)
+    # 东莞's sentence does not repeat 总体目标; its section does.
+    assert [e.text for e in chosen] == [
+        "到2018年，总体目标是建设质量强市取得明显成效。",
+        "到2014年，全市整体质量水平明显提高。",
+    ]

@@ -85,7 +85,12 @@ def choose_evidence(
                 # (市食安办牵头,各镇街配合落实) closes the task before it, which says what
                 # is led: the two are one answer, judged together.
                 best = _with_task(best, evidence, passages)
-            if best is not None and (not terms or any(t in search_form(best.text) for t in terms)):
+            if best is None:
+                continue
+            # What the sentence is about includes its section's heading: 到2018年建设质量
+            # 强市取得明显成效 is the 总体目标 its section (二)总体目标 names.
+            about = search_form(best.text + _section_of(best, passages))
+            if not terms or any(t in about for t in terms):
                 chosen.append(best)
         return chosen or [evidence[0]]
     kind = _asked_kind(analysis)
@@ -181,6 +186,12 @@ def _law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evide
     if start == end or siblings[end].span[1] - siblings[start].span[0] > MAX_SENTENCE_CHARS:
         return None
     return _joined(siblings[start], siblings[end], chunk)
+
+
+def _section_of(evidence: Evidence, passages: Sequence[Passage]) -> str:
+    """The section path of the passage ``evidence`` comes from ("" when not given)."""
+    chunk = next((p.chunk for p in passages if p.rank == evidence.passage_rank), None)
+    return "".join(chunk.section_path) if chunk is not None else ""
 
 
 def _with_task(
