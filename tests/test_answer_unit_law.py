@@ -46,3 +46,16 @@ def test_a_paragraph_longer_than_an_answer_is_not_widened() -> None:
         "第三十条 包修期内家用汽车产品所有权发生转移的，三包凭证应当随车转移。"
     )
     assert sum(len(u) for u in units) <= 150 and "不得拒绝" not in "".join(units)
+
+
+def test_an_introduction_is_never_shown_without_its_items() -> None:
+    article = (
+        "第二十五条 经营者采用网络、电视、电话、邮购等方式销售商品，消费者有权自收到商品之日起"
+        "七日内退货，且无需说明理由，但下列商品除外:\n\n（一）消费者定作的；\n\n（二）鲜活易腐的；"
+        "\n\n（三）交付的报纸、期刊。\n\n消费者退货的商品应当完好。"
+    )
+    (unit,) = _chosen(
+        "网上买的衣服收到后不喜欢，能不能七天无理由退货?", article, ("第三章", "第二十五条")
+    )
+    assert unit.startswith("第二十五条") and "（一）消费者定作的；" in unit
+    assert unit.endswith("（三）交付的报纸、期刊。")

@@ -102,7 +102,10 @@ def choose_evidence(
         (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
     )
     at = next(i for i, e in enumerate(siblings) if e is best)
-    if analysis.asks_list and best.text.rstrip().endswith(_INTRO_END):
+    # An introduction ending in ： means nothing without its items (…但下列商品除外:),
+    # whatever is asked; a question asking a kind (罚多少: 对农户，并处五百元以上五千元
+    # 以下罚款：) may be answered by the introduction stating it, handled below.
+    if (analysis.asks_list or kind is None) and best.text.rstrip().endswith(_INTRO_END):
         items = _list_items(siblings[at + 1 :])
         # A question about one item (限期使用的产品…标明哪些日期) is answered by that item:
         # it holds more of the asked words than the list's introduction does.
