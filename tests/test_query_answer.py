@@ -300,6 +300,10 @@ def test_definition_subject_and_defining_sentences() -> None:
     assert definition_subject("产品质量法所称产品是指什么?") == "产品"
     assert definition_subject("规定里的家用汽车产品指什么?") == "家用汽车产品"
     assert definition_subject("厦门的目标是多少?") == ""
+    # asked as 是什么意思, and a quoted term is the one asked
+    assert definition_subject("三包有效期是什么意思?") == "三包有效期"
+    assert definition_subject("建设单位“肢解发包”工程是什么意思?") == "肢解发包"
+    assert analyse("肢解发包是什么意思?", DOCS).asks_definition
     assert defines("第二条 标准包括国家标准、行业标准", "标准")
     assert defines("本规定所称家用汽车产品（以下简称家用汽车），是指乘用车", "家用汽车产品")
     assert not defines("国家标准分为强制性标准、推荐性标准", "标准")

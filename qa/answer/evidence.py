@@ -98,10 +98,12 @@ RULE_CUE = re.compile(
 # What a definition question asks about: 什么是X / X是指什么 / X包括哪些 / X分为哪几类.
 _SUBJECT_AFTER = re.compile(r"什么(?:是|叫)(.{2,16}?)[?？。]?$")
 _SUBJECT_BEFORE = re.compile(
-    r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围)"
+    r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围"
+    r"|是什么意思|什么意思|啥意思|怎么理解|如何理解)"
 )
 # The cover line of a 公文 names the document it issues; it answers nothing itself
 # (its document number, when it has one, answers 文号 questions: not matched here).
+_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 _COVER_LINE = re.compile(
     r"[^〔\[]{0,30}关于(?:印发|转发|下发|发布)[^〔\[]{2,120}的?(?:通知|决定)》?"
 )
@@ -132,6 +134,9 @@ def weighted(features: Sequence[float], weights: Mapping[str, float]) -> float:
 
 def definition_subject(question_form: str) -> str:
     """The term a definition question asks about, "" when there is none to be sure of."""
+    quoted = _QUOTED.findall(question_form)
+    if len(quoted) == 1 and 2 <= len(quoted[0]) <= 12:
+        return quoted[0]  # 建设单位“肢解发包”是什么意思: the quoted term is asked
     match = _SUBJECT_AFTER.search(question_form) or _SUBJECT_BEFORE.search(question_form)
     if not match:
         return ""
