@@ -2,7 +2,7 @@
 
 The extractive answer is the best-scoring sentence of the retrieved passages. Its score
 is a weighted sum of features; this fits the weights on tuning questions only (the v2
-dev, dev2 and dev3 splits and eval/qa.jsonl, never the v2 test split) with a listwise softmax loss: for
+dev, dev2, dev3 and dev4 splits and eval/qa.jsonl, never the v2 test split) with a listwise softmax loss: for
 each answerable question, the probability mass the weights give the sentences that
 hold a gold phrase, over all sentences of its five passages. L2-regularised towards 0.
 
@@ -39,6 +39,7 @@ TUNING_SETS = (
     (Path("eval/v2/dev.jsonl"), Path("eval/v2/corpus.txt")),
     (Path("eval/v2/dev2.jsonl"), Path("eval/v2/corpus.txt")),
     (Path("eval/v2/dev3.jsonl"), Path("eval/v2/corpus.txt")),
+    (Path("eval/v2/dev4.jsonl"), Path("eval/v2/corpus.txt")),
     (Path("eval/qa.jsonl"), None),
 )
 
