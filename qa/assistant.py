@@ -181,7 +181,8 @@ class Assistant:
         text = self.resolve(question, history, documents)
         analysis = analyse(text, documents, self.thesaurus)
         if history and text != normalize_question(question):
-            analysis = as_followup(analysis, analyse(normalize_question(question), documents))
+            asked = analyse(normalize_question(question), documents)
+            analysis = as_followup(analysis, asked, _last_question(history))
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
         # A comparison cites one passage per document it compares, however many.
@@ -381,3 +382,8 @@ def _resolved(answer: Answer, request: AnswerRequest) -> Answer:
         answer = replace(answer, resolved_question=text)
     read_as = read_as_terms(request.analysis.expansions, answer.passages)
     return replace(answer, read_as=read_as) if read_as else answer
+
+
+def _last_question(history: Sequence[str]) -> str:
+    """The last question of the conversation ("" when there is none)."""
+    return next((h for h in reversed(history) if isinstance(h, str) and h.strip()), "")

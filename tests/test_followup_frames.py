@@ -158,3 +158,35 @@ def test_a_penalty_question_is_answered_from_the_penalty_article(tmp_path: Path)
     answer = assistant.ask("企业不公开执行的标准，会被怎么处理?")
     assert answer.found, answer.not_found_reason
     assert "责令限期改正" in answer.answer
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        ("锅炉爆炸属于较大事故，负有责任的单位会被罚多少?", "那单位的主要负责人要罚多少?"),
+        ("国家标准分成哪两类?", "那行业标准属于哪一类?"),
+    ],
+)
+def test_a_question_opening_with_na_goes_on_from_the_last_one(previous: str, question: str) -> None:
+    resolved = search_form(resolve_followup(question, [previous], DOCS))
+    assert resolved.startswith(search_form(previous).rstrip("?")), resolved
+    # 那些 / 那个 open a question of their own
+    standalone = "那些检验机构要具备什么条件?"
+    assert resolve_followup(standalone, [previous], DOCS) == standalone
+
+
+def test_a_follow_up_is_answered_with_the_sentence_holding_the_words_it_adds(
+    tmp_path: Path,
+) -> None:
+    assistant = _assistant_over(
+        tmp_path,
+        "农产品质量安全法\n\n"
+        "第五十一条 农产品生产经营者对监督抽查检测结果有异议的，可以自收到检测结果之日起"
+        "五个工作日内，向农业农村主管部门申请复检。复检机构与初检机构不得为同一机构。\n\n"
+        "复检机构应当自收到复检样品之日起七个工作日内出具检测报告。\n\n"
+        "第五十二条 发生农产品质量安全事故时，有关单位和个人应当采取控制措施。\n",
+    )
+    previous = "对农产品监督抽查的检测结果不服，几个工作日内能申请复检?"
+    answer = assistant.ask("那复检报告多久能出来?", history=[previous])
+    assert answer.found, answer.not_found_reason
+    assert answer.answer.startswith("复检机构应当自收到复检样品之日起七个工作日内出具检测报告")

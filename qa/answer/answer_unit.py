@@ -26,6 +26,7 @@ from qa.answer.evidence import (
 )
 from qa.answer.support import MONEY_STATED, PENALTY_STATED, TIME_STATED, count_stated
 from qa.retrieve.query import QuestionAnalysis, asked_form
+from qa.retrieve.topics import ASKING
 from qa.textnorm import search_form
 from qa.types import Chunk, Passage
 
@@ -94,7 +95,7 @@ def choose_evidence(
                 chosen.append(best)
         return chosen or [evidence[0]]
     kind = _asked_kind(analysis)
-    best = _with_asked_kind(evidence, kind)
+    best = _with_new_words(evidence, analysis, _with_asked_kind(evidence, kind), kind)
     chunk = next((p.chunk for p in passages if p.rank == best.passage_rank), None)
     if chunk is None:
         return [best]
@@ -256,6 +257,30 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
     if analysis.asks_penalty:
         return PENALTY_STATED
     return count_stated(asked_form(analysis.text))
+
+
+def _with_new_words(
+    evidence: Sequence[Evidence],
+    analysis: QuestionAnalysis,
+    best: Evidence,
+    kind: re.Pattern[str] | None,
+) -> Evidence:
+    """In a follow-up, the best sentence holding a word the follow-up adds to the
+    conversation (复检报告多久能出来? after …几个工作日内能申请复检?: 报告), when the
+    best holds none and one of the same or next passage does; the sentence answering
+    the previous question is not the answer to the next."""
+    words = [t for t in analysis.added_tokens if len(t) >= 2 and not ASKING.search(t)]
+    if not words or any(t in search_form(best.text) for t in words):
+        return best
+    for other in evidence[:KIND_CANDIDATES]:
+        form = search_form(other.text)
+        if (
+            other.passage_rank <= best.passage_rank + 1
+            and any(t in form for t in words)
+            and (kind is None or kind.search(form))
+        ):
+            return other
+    return best
 
 
 def _with_asked_kind(evidence: Sequence[Evidence], kind: re.Pattern[str] | None) -> Evidence:

@@ -16,6 +16,10 @@ Deterministic rules over the text (no model), applied before retrieval:
    asked, naming nothing the previous question does not): asked in the previous
    question's frame (the previous question, then this one; the words just asked weigh
    most in choosing the answer).
+5. "那单位的主要负责人要罚多少?", "那行业标准属于哪一类?" (opening with 那 / 那么, not
+   那些 / 那个): asked in the previous question's frame like rule 4, though it names
+   words of its own; the answer holds a word it adds when a close sentence does
+   (qa.answer.answer_unit). Added at stop 24 on dev4 (x008, x029).
 A question that names its own topic and is not elliptic is left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of
@@ -38,6 +42,7 @@ _LEAD = re.compile(r"^(那么|那|还有|另外|再问一下|再问|请问)[，,
 # Words that mark a question as continuing the one before (请问 does not).
 _CONTINUES = re.compile(r"^(那么|那|还有|另外)|呢[?？!！。.\s]*$")
 _TRAIL = re.compile(r"[?？!！。.\s]+$")
+_THEN = re.compile(r"^(那么|那)(?![个些里儿样么])")
 _ELLIPTIC_END = re.compile(r"(的情况|的呢|呢|怎么样|如何)$")
 # Where the question part of a question starts: an interrogative, with the verbs and
 # auxiliaries right before it (要达到多少家, 是几年, 由哪个部门负责).
@@ -195,6 +200,10 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
         item = rest if not place or rest.startswith(place) else place + rest
         joined = f"{item}的{attribute}" if attribute and attribute not in item else item
         return f"{joined}{ask or '是什么'}?"
+    if _THEN.match(to_simplified(normalize_question(question))) and not new_places:
+        # 那单位的主要负责人要罚多少? / 那要不要去哪里登记备个案?: 那 says the question
+        # goes on from the last one, though it names words of its own (rule 4's frame).
+        return f"{prior}？{core}?"
     return question
 
 

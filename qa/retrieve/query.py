@@ -222,6 +222,9 @@ class QuestionAnalysis:
     # A follow-up completed from the conversation: the words of the question as asked
     # (要是…把人害死了呢? after 增加赔偿的金额是多少?); empty when it was asked whole.
     asked_tokens: tuple[str, ...] = ()
+    # In a follow-up, its words the previous question did not use (报告 of 复检报告多久能
+    # 出来? after …申请复检?): the answer holds one when a close sentence does.
+    added_tokens: tuple[str, ...] = ()
     # The question's everyday words with the documents' terms for them (商家 -> 经营者,
     # 销售者), from the thesaurus (qa.retrieve.thesaurus).
     expansions: tuple[Expansion, ...] = ()
@@ -328,15 +331,21 @@ QUESTION_KINDS = (
 )
 
 
-def as_followup(resolved: QuestionAnalysis, asked: QuestionAnalysis) -> QuestionAnalysis:
+def as_followup(
+    resolved: QuestionAnalysis, asked: QuestionAnalysis, previous: str = ""
+) -> QuestionAnalysis:
     """A follow-up completed from the conversation: searched with the completed words,
     answered as the follow-up asks. The words just asked weigh most in choosing the
-    answer; and when the follow-up asks its own question (逾期不交的话罚多少? after …向
-    哪个部门交报告?), its kind (an amount, not a department) is the one answered."""
+    answer, and those the previous question did not use are kept apart (复检报告多久能
+    出来? after …几个工作日内能申请复检?: 报告); and when the follow-up asks
+    its own question (逾期不交的话罚多少? after …向哪个部门交报告?), its kind (an
+    amount, not a department) is the one answered."""
     kinds = {}
     if ASKING.search(search_form(asked.text)):
         kinds = {kind: getattr(asked, kind) for kind in QUESTION_KINDS}
-    return replace(resolved, asked_tokens=asked.content_tokens, **kinds)
+    before = search_form(previous)
+    added = tuple(t for t in asked.content_tokens if t not in before) if previous else ()
+    return replace(resolved, asked_tokens=asked.content_tokens, added_tokens=added, **kinds)
 
 
 def short_titles(title_form: str) -> list[str]:
