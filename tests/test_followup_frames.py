@@ -111,6 +111,10 @@ def test_the_person_in_charge_is_not_a_department() -> None:
     assert not analyse("那单位的主要负责人要罚多少?", DOCS).asks_department
     assert analyse("由哪个单位负责?", DOCS).asks_department
     assert analyse("谁负责牵头?", DOCS).asks_department
+    # a bare 牵头 in a question asking a number is the task's word, not the question
+    assert not analyse("今年底前要带动公司牵头编写多少项标准?", DOCS).asks_department
+    assert analyse("牵头部门要在多少天内报告?", DOCS).asks_department
+    assert analyse("食品安全工作由市食药监局牵头吗?", DOCS).asks_department
 
 
 def test_an_amount_asked_of_a_list_is_answered_by_the_item_stating_it(tmp_path: Path) -> None:

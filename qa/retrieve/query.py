@@ -97,6 +97,25 @@ _PLACE_WORDS = ("各地", "各市", "城市", "地方", "地区", "哪些省")
 _DEPARTMENT_QUESTION = re.compile(
     r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|牵头|负责(?!人)|主管|责任单位|设在"
 )
+# Who is asked for in so many words (哪个部门, 由谁牵头, 牵头单位); a bare 牵头 or 负责 in
+# a question asking a number, an amount or a time is what the task says (带动公司牵头
+# 编写多少项标准), not what is asked.
+_BODY_ASKED = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁(来)?(牵头|负责|主管)"
+    r"|(牵头|负责|主管)(部门|单位)|责任单位|设在"
+)
+_OTHER_ASK = re.compile(
+    r"(多少|几)\s*个?\s*(家|件|项|名|座|所|种|批|台|辆|户|条|人|倍|天|日|年|月|小时|元|万元|钱)"
+    r"|多少钱|多久|多长时间|什么时候|何时|比例|百分之几"
+)
+
+
+def _asks_department(form: str) -> bool:
+    if not _DEPARTMENT_QUESTION.search(form):
+        return False
+    return bool(_BODY_ASKED.search(form)) or not _OTHER_ASK.search(form)
+
+
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 # Asking for an amount of money (not "how is the amount computed").
 _MONEY_QUESTION = re.compile(
@@ -294,7 +313,7 @@ def analyse(
         years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
         wants_figure=any(w in form for w in _FIGURE_WORDS),
         across_documents=any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1,
-        asks_department=bool(_DEPARTMENT_QUESTION.search(form)),
+        asks_department=_asks_department(form),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         asks_money=bool(_MONEY_QUESTION.search(asked)),
         asks_definition=bool(_DEFINITION_QUESTION.search(form)),
