@@ -28,6 +28,12 @@ DOCS = [
         ),
         ("太原的食品安全工作有什么要求?", "牵头部门是谁?", "太原的食品安全工作，牵头部门是谁?"),
         ("建设工程屋面防水的最低保修期是几年?", "供热系统呢?", "供热系统的最低保修期是几年?"),
+        # a new item keeps the aspect the old one was asked with (目标)
+        (
+            "东莞服务质量目标由哪个部门负责牵头落实?",
+            "工程质量呢?",
+            "东莞工程质量目标由哪个部门负责牵头落实?",
+        ),
         # an item of the asked attribute's own kind (…阶段) replaces it, same subject
         (
             "东莞创建示范城市的规划筹备阶段是什么时间?",

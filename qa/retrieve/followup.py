@@ -199,6 +199,12 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
             return f"{prior}？{core}?"
         item = rest if not place or rest.startswith(place) else place + rest
         joined = f"{item}的{attribute}" if attribute and attribute not in item else item
+        if not attribute:
+            # 工程质量呢? after 东莞服务质量目标由哪个部门…: the item takes the old one's
+            # place before its aspect (目标), as with 的 above.
+            kept = _ASPECT.search(subject)
+            if kept and kept.start() > 0 and not joined.endswith(kept.group(0)):
+                joined += kept.group(0)
         return f"{joined}{ask or '是什么'}?"
     if _THEN.match(to_simplified(normalize_question(question))) and not new_places:
         # 那单位的主要负责人要罚多少? / 那要不要去哪里登记备个案?: 那 says the question
