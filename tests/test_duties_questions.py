@@ -232,9 +232,16 @@ def test_matrix_is_computed_once_per_index(fake_assistant: Assistant) -> None:
     assert len(first.duties) == 97
 
 
+# Benchmark questions that are matrix questions, reviewed one by one: dev5 y072 asks
+# every lead of one task (质监、发改、建设、环保 lead 厦门's 四大领域质量工作), which is
+# what the matrix lists. Any other benchmark question taking the matrix path fails below.
+MATRIX_BENCHMARK_QUESTIONS = ["厦门产品、工程、服务、环境这四大领域的质量工作，各由哪些部门牵头?"]
+
+
 def test_no_benchmark_question_leaves_the_retrieval_path() -> None:
-    """The 548 questions of eval/qa.jsonl and eval/v2 ask for one passage's answer (who
-    leads X is a single department there): none of them is a matrix question."""
+    """The questions of eval/qa.jsonl and eval/v2 ask for one passage's answer (who
+    leads X is a single department there): none of them is a matrix question, but for
+    the reviewed few above."""
     from qa.config import PROJECT_ROOT
 
     files = [
@@ -248,7 +255,8 @@ def test_no_benchmark_question_leaves_the_retrieval_path() -> None:
         if line.strip()
     ]
     assert len(questions) >= 500
-    assert [q for q in questions if parse_duty_question(q) is not None] == []
+    matrix = [q for q in questions if parse_duty_question(q) is not None]
+    assert matrix == MATRIX_BENCHMARK_QUESTIONS
 
 
 def test_the_command_line_does_not_call_a_matrix_answer_model_written() -> None:
