@@ -154,6 +154,12 @@ def test_a_law_the_corpus_does_not_hold_is_named_in_the_reason() -> None:
     assert "电子商务法" in unsupported_reason(a, _passages(LAW_TEXT, "pq"), LAW_CORPUS)
     known = analyse("产品质量法对掺杂掺假怎么罚?", [*DOCS, LAW])
     assert known.unknown_documents == () and known.doc_ids == ("pq",)
+    # named in 《》 too
+    quoted = analyse("《价格法》规定政府定价的权限怎么划分?", [*DOCS, LAW])
+    assert quoted.unknown_documents == ("价格法",)
+    regulation = analyse("《乳品质量安全监督管理条例》对收购站有什么要求?", [*DOCS, LAW])
+    assert regulation.unknown_documents == ("乳品质量安全监督管理条例",)
+    assert analyse("《产品质量法》对掺杂掺假怎么罚?", [*DOCS, LAW]).unknown_documents == ()
 
 
 def test_a_figure_the_question_states_must_be_in_the_evidence() -> None:
@@ -297,6 +303,11 @@ def test_how_long_is_answered_only_by_a_period() -> None:
     # 立即 or 及时 says when, not how many days.
     promptly = "发现电梯存在严重事故隐患时，应当及时告知电梯使用单位。"
     assert "时间" in unsupported_reason(a, passages, CORPUS, answer_text=promptly)
+    # minutes are a period too
+    minutes = analyse("接到故障通知后最迟多少分钟内必须赶到现场?", DOCS)
+    assert "时间" in unsupported_reason(minutes, passages, CORPUS, answer_text=promptly)
+    stated = "接到故障通知后，应当在30分钟内赶到现场。"
+    assert unsupported_reason(minutes, passages, CORPUS, answer_text=stated) == ""
     # 多久…一次 asks how often, as 每隔多少天 does.
     often = analyse("电梯维保单位多久必须来保养一次?", DOCS)
     assert "时间" in unsupported_reason(often, passages, CORPUS, answer_text=promptly)

@@ -72,7 +72,7 @@ _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所
 # A number of days, months or years (15日, 十个工作日, 2个采暖期): what answers a question
 # asking how many of them (多少天, 几个月) or how often (每隔多少天); 立即 or 年底前 does not.
 PERIOD_STATED = re.compile(
-    r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时)"
+    r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)"
     r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
 )
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.

@@ -128,7 +128,7 @@ _MONEY_QUESTION = re.compile(
 )
 # A law or regulation the question names: 电子商务法, 食品安全法实施条例.
 _LAW_NAME = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?(?:法|条例))(?=规定|中|里|对|的|是|有|要|关于|第|[，,。？?]|$)"
+    r"([\u4e00-\u9fff]{2,16}?(?:法|条例))(?=规定|中|里|对|的|是|有|要|关于|第|[》〉，,。？?]|$)"
 )
 _LAW_LEAD = re.compile(r"^(按照|根据|依照|依据|按|据|对于|关于|在|请问|那么|那|如果|比如|看看)")
 _NOT_LAWS = frozenset(
@@ -166,7 +166,7 @@ def asked_form(question: str) -> str:
 # When, or how long / how often (每隔多少天, 几年内): the answer states a time or period.
 # How many days, months or years, or how often: a number of them answers, not 立即.
 PERIOD_QUESTION = re.compile(
-    r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|周)"
+    r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|分钟|周)"
     r"|(多久|多长时间)[^，,。？?]{0,6}一次"  # how often: 多久必须来保养一次
 )
 _WHEN_QUESTION = re.compile(
