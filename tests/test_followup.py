@@ -28,6 +28,12 @@ DOCS = [
         ),
         ("太原的食品安全工作有什么要求?", "牵头部门是谁?", "太原的食品安全工作，牵头部门是谁?"),
         ("建设工程屋面防水的最低保修期是几年?", "供热系统呢?", "供热系统的最低保修期是几年?"),
+        # a new place with words of its own: the frame moves to the new place
+        (
+            "厦门的监督抽查合格率目标是多少?",
+            "东莞市级的呢?",
+            "东莞市的监督抽查合格率目标是多少？东莞市级的呢?",
+        ),
         # a new item keeps the aspect the old one was asked with (目标)
         (
             "东莞服务质量目标由哪个部门负责牵头落实?",

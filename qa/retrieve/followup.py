@@ -135,6 +135,17 @@ def _frames(core: str, prior: str, elliptic: bool) -> bool:
     return not elliptic or bool(_CONDITION_START.search(core))
 
 
+def _moved(prior: str, old_places: Sequence[str], new_places: Sequence[str]) -> str:
+    """The previous question asked of the follow-up's places instead of its own."""
+    if not new_places:
+        return prior
+    if not old_places:
+        return new_places[0] + prior
+    for old, new in zip(old_places, new_places, strict=False):
+        prior = prior.replace(old, new, 1)
+    return prior
+
+
 def resolve_followup(question: str, history: Sequence[str], documents: Sequence[Document]) -> str:
     """The question to retrieve and answer for ``question`` after ``history``, in the
     script the follow-up was asked in."""
@@ -172,7 +183,7 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
         topic = head if head and _ASPECT.search(aspect) else subject
         return f"{topic}，{rest}?"
     if elliptic and len(rest) > _LONG_ITEM:  # a new case in the previous question's frame
-        return f"{prior}？{core}?"
+        return f"{_moved(prior, old_places, new_places)}？{core}?"
     if not new_places and _frames(core, prior, elliptic):
         return f"{prior}？{core}?"  # rule 4: a condition on, or more about, what was asked
     if elliptic:  # rule 3: a new item in the same frame
@@ -195,8 +206,9 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
             return f"{head}的{rest}{tail}{ask or '是什么'}?"
         if not attribute and _is_clause(subject):
             # 经营者提供商品有欺诈行为: the item (服务) replaces one word of a clause,
-            # which one is not known; the previous question frames the new one.
-            return f"{prior}？{core}?"
+            # which one is not known; the previous question frames the new one (moved to
+            # the new place: 福建省级的呢? after 厦门的监督抽查合格率目标是多少?).
+            return f"{_moved(prior, old_places, new_places)}？{core}?"
         item = rest if not place or rest.startswith(place) else place + rest
         joined = f"{item}的{attribute}" if attribute and attribute not in item else item
         if not attribute:
