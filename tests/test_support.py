@@ -366,6 +366,11 @@ def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None
         count, _passages("到2015年驰名商标达200件。", "xm"), CORPUS
     )
     assert analyse("要带动三十项标准吗?", DOCS).stated_figures == ("三十项",)
+    # a hotline or code as written (96333), not a year
+    hotline = analyse("厦门的96333电梯应急平台由哪个部门负责?", DOCS)
+    assert hotline.stated_figures == ("96333",)
+    assert "96333" in unsupported_reason(hotline, _passages("建设电梯应急平台。", "xm"), CORPUS)
+    assert analyse("2015年的目标是多少?", DOCS).stated_figures == ()
     # Everyday counting is not a claim to check.
     for question in (
         "两家为秤吵起来了以谁为准?",
