@@ -72,6 +72,21 @@ def test_one_long_term_known_elsewhere_but_absent_from_the_named_document() -> N
     assert "人才培养" in reason
 
 
+def test_a_quoted_term_another_document_writes_but_the_named_one_never_does() -> None:
+    taiyuan = "实施建筑工程质量提升工程，对食品质量提出更高要求。"
+    corpus = search_form(taiyuan + "实施“放心酒”工程,推进酒类贴标。")  # and 东莞's words
+    a = analyse("太原对“放心酒”工程有什么要求?", DOCS)
+    assert a.quoted_phrases == ("放心酒",)
+    named = [search_form(taiyuan)]
+    reason = unsupported_reason(a, _passages(taiyuan, "ty"), corpus, named_forms=named)
+    assert "放心酒" in reason
+    # a quoted label no document writes is the asker's summary, left to retrieval
+    label = analyse("太原的“两大工程”是哪两个?", DOCS)
+    assert "两大工程" not in unsupported_reason(
+        label, _passages(taiyuan, "ty"), corpus, named_forms=named
+    )
+
+
 def test_single_topic_the_corpus_never_uses() -> None:
     a = analyse("厦门市的最低工资标准是多少?", DOCS)
     assert a.topic_terms == ("最低工资",)
