@@ -31,7 +31,7 @@ from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
 from qa.ingest.pages import ocr_confidence, span_pages
 from qa.ingest.parse import parse_file
-from qa.retrieve.followup import missing_context, resolve_followup
+from qa.retrieve.followup import last_question, missing_context, resolve_followup
 from qa.retrieve.query import QuestionAnalysis, analyse, as_followup, names_document
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
@@ -182,7 +182,7 @@ class Assistant:
         analysis = analyse(text, documents, self.thesaurus)
         if history and text != normalize_question(question):
             asked = analyse(normalize_question(question), documents)
-            analysis = as_followup(analysis, asked, _last_question(history))
+            analysis = as_followup(analysis, asked, last_question(history))
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
         # A comparison cites one passage per document it compares, however many.
@@ -382,8 +382,3 @@ def _resolved(answer: Answer, request: AnswerRequest) -> Answer:
         answer = replace(answer, resolved_question=text)
     read_as = read_as_terms(request.analysis.expansions, answer.passages)
     return replace(answer, read_as=read_as) if read_as else answer
-
-
-def _last_question(history: Sequence[str]) -> str:
-    """The last question of the conversation ("" when there is none)."""
-    return next((h for h in reversed(history) if isinstance(h, str) and h.strip()), "")

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 
 from qa.answer.evidence import (
+    ARTICLE_LABEL,
     CONTEXT,
     COVERAGE,
     DEPARTMENT_CUE,
@@ -96,7 +97,7 @@ def choose_evidence(
         return chosen or [evidence[0]]
     kind = _asked_kind(analysis)
     best = _with_new_words(evidence, analysis, _with_asked_kind(evidence, kind), kind)
-    chunk = next((p.chunk for p in passages if p.rank == best.passage_rank), None)
+    chunk = _chunk_of(best, passages)
     if chunk is None:
         return [best]
     siblings = sorted(
@@ -163,9 +164,6 @@ def choose_evidence(
     return [best]
 
 
-_ARTICLE = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条")
-
-
 def _law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evidence | None:
     """The 款 (paragraph) of a law article holding the best sentence, when it has more
     than one sentence and fits in one answer's length; else None.
@@ -174,7 +172,7 @@ def _law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evide
     移而改变。): its sentences qualify one another, and a reader of the law quotes it whole.
     Policy documents are not cut this way: their paragraphs run to many measures.
     """
-    if not (chunk.section_numbers and _ARTICLE.match(chunk.section_numbers[-1])):
+    if not (chunk.section_numbers and ARTICLE_LABEL.match(chunk.section_numbers[-1])):
         return None
 
     def same_paragraph(a: Evidence, b: Evidence) -> bool:
@@ -192,9 +190,14 @@ def _law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evide
     return _joined(siblings[start], siblings[end], chunk)
 
 
+def _chunk_of(evidence: Evidence, passages: Sequence[Passage]) -> Chunk | None:
+    """The chunk of the passage ``evidence`` comes from (None when not given)."""
+    return next((p.chunk for p in passages if p.rank == evidence.passage_rank), None)
+
+
 def _section_of(evidence: Evidence, passages: Sequence[Passage]) -> str:
     """The section path of the passage ``evidence`` comes from ("" when not given)."""
-    chunk = next((p.chunk for p in passages if p.rank == evidence.passage_rank), None)
+    chunk = _chunk_of(evidence, passages)
     return "".join(chunk.section_path) if chunk is not None else ""
 
 
@@ -203,7 +206,7 @@ def _with_task(
 ) -> Evidence:
     """A department note joined to the sentence before it in its passage (the task it
     closes), or the note alone when it opens the passage."""
-    chunk = next((p.chunk for p in passages if p.rank == note.passage_rank), None)
+    chunk = _chunk_of(note, passages)
     before = [
         e for e in evidence if e.passage_rank == note.passage_rank and e.span[1] <= note.span[0]
     ]

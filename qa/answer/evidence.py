@@ -108,7 +108,8 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 _COVER_LINE = re.compile(
     r"[^〔\[]{0,30}关于(?:印发|转发|下发|发布)[^〔\[]{2,120}的?(?:通知|决定)》?"
 )
-_ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
+# A law article's label opening its text (第十七条 ).
+ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
 # The weight of the words just asked in a follow-up completed from the conversation
 # (v2 dev strict 0.837 -> 0.843, eval/qa.jsonl unchanged: it has no follow-ups).
 FOLLOWUP_FOCUS = 2.0
@@ -151,7 +152,7 @@ def defines(form: str, subject: str) -> bool:
     subject opens the sentence or a clause, or follows 所称, and the cue follows it."""
     if not subject:
         return False
-    body = _ARTICLE_LABEL.sub("", form)
+    body = ARTICLE_LABEL.sub("", form)
     pattern = (
         rf"(?:^|所称|[，,。；;：:]){re.escape(subject)}(?:[（(][^）)]{{0,30}}[）)])?[，,]?"
         r"(?:是指|指|包括|包含|分为|统称|是)"

@@ -146,6 +146,11 @@ def _moved(prior: str, old_places: Sequence[str], new_places: Sequence[str]) -> 
     return prior
 
 
+def last_question(history: Sequence[str]) -> str:
+    """The last question of the conversation ("" when there is none)."""
+    return next((h for h in reversed(history) if isinstance(h, str) and h.strip()), "")
+
+
 def resolve_followup(question: str, history: Sequence[str], documents: Sequence[Document]) -> str:
     """The question to retrieve and answer for ``question`` after ``history``, in the
     script the follow-up was asked in."""
@@ -156,7 +161,7 @@ def resolve_followup(question: str, history: Sequence[str], documents: Sequence[
 
 
 def _resolve(question: str, history: Sequence[str], documents: Sequence[Document]) -> str:
-    previous = next((h for h in reversed(history) if h and h.strip()), "")
+    previous = last_question(history)
     if not previous:
         return question
     core = _strip(question)

@@ -104,16 +104,17 @@ _BODY_ASKED = re.compile(
     r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁(来)?(牵头|负责|主管)"
     r"|(牵头|负责|主管)(部门|单位)|责任单位|设在"
 )
-_OTHER_ASK = re.compile(
-    r"(多少|几)\s*个?\s*(家|件|项|名|座|所|种|批|台|辆|户|条|人|倍|天|日|年|月|小时|元|万元|钱)"
-    r"|多少钱|多久|多长时间|什么时候|何时|比例|百分之几"
+# A number asked (the amount and the time are the money and when questions' own).
+_NUMBER_ASKED = re.compile(
+    r"(多少|几)\s*个?\s*(家|件|项|名|座|所|种|批|台|辆|户|条|人|倍)|比例|百分之几"
 )
 
 
-def _asks_department(form: str) -> bool:
+def _asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
     if not _DEPARTMENT_QUESTION.search(form):
         return False
-    return bool(_BODY_ASKED.search(form)) or not _OTHER_ASK.search(form)
+    other = asks_money or asks_when or bool(_NUMBER_ASKED.search(form))
+    return bool(_BODY_ASKED.search(form)) or not other
 
 
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
@@ -277,6 +278,8 @@ def analyse(
 ) -> QuestionAnalysis:
     form = search_form(question)
     asked = asked_form(question)
+    asks_money = bool(_MONEY_QUESTION.search(asked))
+    asks_when = bool(_WHEN_QUESTION.search(asked))
     mentions: list[tuple[int, str]] = []
     known_aliases: set[str] = set()
     named_titles: set[str] = set()
@@ -314,12 +317,12 @@ def analyse(
         years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
         wants_figure=any(w in form for w in _FIGURE_WORDS),
         across_documents=any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1,
-        asks_department=_asks_department(form),
+        asks_department=_asks_department(form, asks_money, asks_when),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
-        asks_money=bool(_MONEY_QUESTION.search(asked)),
+        asks_money=asks_money,
         asks_definition=bool(_DEFINITION_QUESTION.search(form)),
         asks_list=bool(_LIST_QUESTION.search(form)),
-        asks_when=bool(_WHEN_QUESTION.search(asked)),
+        asks_when=asks_when,
         asks_permission=bool(_PERMISSION_QUESTION.search(form)),
         asks_penalty=bool(_PENALTY_QUESTION.search(asked)),
         across_places=any(w in form for w in _ALL_DOCS_WORDS if any(p in w for p in _PLACE_WORDS)),
