@@ -56,6 +56,7 @@ from set_rules import (
     ALLOWED_TAGS,
     FAMILIES,
     HERE,
+    LAW_NAMES,
     MAX_PER_FAMILY,
     MIN_FAMILIES,
     MINIMA,
@@ -342,28 +343,7 @@ def main() -> int:
         )
     regions, laws = load_docs()
     # title fragments that name a regulation (for the placeless check)
-    law_fragments = set()
-    for d in laws:
-        short = d.title.replace("中华人民共和国", "")
-        law_fragments.add(norm(short))
-        for suffix in ("法", "条例", "规定"):
-            if short.endswith(suffix):
-                law_fragments.add(norm(short))
-    law_fragments |= {
-        "产品质量法",
-        "标准化法",
-        "计量法",
-        "食品安全法",
-        "消费者权益保护法",
-        "消法",
-        "特种设备安全法",
-        "农产品质量安全法",
-        "认证认可条例",
-        "生产许可证管理条例",
-        "召回管理条例",
-        "三包规定",
-        "建设工程质量管理条例",
-    }
+    law_fragments = {norm(d.title.replace("中华人民共和国", "")) for d in laws} | LAW_NAMES
     seen: set[str] = set()
     test = check_file(HERE / "test.jsonl", "t", regions, laws, law_fragments, seen)
     dev: list[dict] = []

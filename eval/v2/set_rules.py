@@ -52,6 +52,22 @@ FAMILIES = {
     "everyday_absent",  # everyday phrasing of a topic nobody covers
 }
 MAX_PER_FAMILY = 4
+# How people name the 12 regulations (a placeless question names none of them).
+LAW_NAMES = {
+    "产品质量法",
+    "标准化法",
+    "计量法",
+    "食品安全法",
+    "消费者权益保护法",
+    "消法",
+    "特种设备安全法",
+    "农产品质量安全法",
+    "认证认可条例",
+    "生产许可证管理条例",
+    "召回管理条例",
+    "三包规定",
+    "建设工程质量管理条例",
+}
 MIN_FAMILIES = 5
 
 MINIMA = {  # per split
