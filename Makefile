@@ -8,7 +8,16 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 
 .PHONY: install model index run test test-fast lint browser fonts bench formats-bench load clean-index milvus-server
 
+# The venv takes about 3 GB (torch's CPU build is most of it). pip's own message when the
+# disk fills mid-install ("OSError: [Errno 28]") does not say how much was needed, so say
+# it first; a warning, not a refusal, since a venv half-installed already needs less.
+NEED_KB := 3500000
 $(STAMP): requirements.txt requirements-dev.txt
+	@free_kb=$$(df -Pk . | awk 'NR==2 {print $$4}'); \
+	  if [ -n "$$free_kb" ] && [ "$$free_kb" -lt $(NEED_KB) ]; then \
+	    echo "warning: $$((free_kb / 1024)) MB free here; installing the venv needs about 3.5 GB." \
+	         "Free some space (old clones, /tmp) if pip stops with 'No space left on device'." >&2; \
+	  fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -r requirements-dev.txt
