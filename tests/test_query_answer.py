@@ -66,6 +66,15 @@ def test_analyse_across_documents() -> None:
     assert not analyse("厦门监督抽查合格率的目标是多少?", DOCS).across_documents
 
 
+def test_which_few_asks_across_documents_only_of_places() -> None:
+    assert analyse("哪几个城市提出了森林覆盖率目标?", DOCS).across_documents
+    assert analyse("各个地方的质量奖奖金分别是多少?", DOCS).across_documents
+    # counting months, steps or towns is about one document's content
+    assert not analyse("创建工作的巩固提升阶段安排在哪几个月?", DOCS).across_documents
+    assert not analyse("环评管理机制分成哪几个环节?", DOCS).across_documents
+    assert not analyse("各个镇街在花钱支持质量工作上要做什么?", DOCS).across_documents
+
+
 def _passage(rank: int, text: str, doc_id: str = "xm", start: int = 0) -> Passage:
     chunk = Chunk(
         f"{doc_id}:{start}", doc_id, ("二、目标",), ("二、",), text, (start, start + len(text))
