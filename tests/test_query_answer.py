@@ -503,6 +503,13 @@ def test_a_when_question_is_answered_by_the_sentence_stating_a_time() -> None:
     # A question not asking when keeps the best sentence.
     what = analyse("东莞创建工作的总结验收阶段做什么?", [])
     assert choose_evidence([undated, far, dated], what) == [undated]
+    # Other ways of asking when: which stretch of time, which year, which months.
+    for question in (
+        "东莞创建工作的总结验收阶段是哪段时间?",
+        "总结验收阶段安排在哪几个月?",
+        "厦门是哪一年率先实施质量强市战略的?",
+    ):
+        assert choose_evidence([undated, far, dated], analyse(question, [])) == [dated]
 
 
 def test_a_comparison_quotes_each_documents_sentence_holding_the_quoted_term() -> None:

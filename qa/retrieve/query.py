@@ -182,7 +182,7 @@ PERIOD_QUESTION = re.compile(
 )
 _WHEN_QUESTION = re.compile(
     r"几月|几号|哪一天|哪天|什么时候|何时|截止(时间|日期)|什么时间|多久|多长时间|"
-    + PERIOD_QUESTION.pattern
+    r"哪段时间|哪个时间段|哪一?年|哪几个?月|哪个月|" + PERIOD_QUESTION.pattern
 )
 _PERMISSION_QUESTION = re.compile(
     r"能不能|可不可以|能否|可否|是否可以|要不要|需不需要|是不是|适用|允许|(能|可以|得|要|应该)[^?？]{0,20}吗"
