@@ -54,6 +54,9 @@ _ASK = re.compile(
 _MAX_ELLIPTIC = 24
 # What a question asks of its subject; a follow-up asking another one replaces it.
 _ASPECT = re.compile(r"(部门|单位|目标|时间|期限|时限|期|标准|措施|要求|任务|金额|比例|数量|人员)$")
+# Words that only point back at what was asked (那阿拉善盟的数字呢?): with a place, the
+# follow-up is rule 1's.
+_BACK_REFERENCE = re.compile(r"(具体的?)?(数字|数据|数值|情况)")
 # Longer than this, a 呢 follow-up describes a new case rather than naming an item.
 _LONG_ITEM = 12
 # 按规定 / 依照要求: how, not what (never a new noun of a follow-up).
@@ -87,7 +90,8 @@ def _places_and_rest(core: str, documents: Sequence[Document]) -> tuple[list[str
     rest = core
     for place in places:
         rest = rest.replace(place, "", 1)
-    return places, _ELLIPTIC_END.sub("", rest.strip("的，, ")).strip("的，, ")
+    rest = _ELLIPTIC_END.sub("", rest.strip("的，, ")).strip("的，, ")
+    return places, "" if places and _BACK_REFERENCE.fullmatch(rest) else rest
 
 
 def _split_ask(question: str) -> tuple[str, str]:
