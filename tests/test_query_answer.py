@@ -66,6 +66,15 @@ def test_analyse_across_documents() -> None:
     assert not analyse("厦门监督抽查合格率的目标是多少?", DOCS).across_documents
 
 
+def test_a_body_named_in_a_question_asking_a_time_is_not_asked() -> None:
+    situation = "车企收到主管部门的召回通知后，认为没有缺陷，可以在多长时间内提出异议?"
+    assert analyse(situation, DOCS).asks_when
+    assert not analyse(situation, DOCS).asks_department
+    assert analyse("谁主管全国的产品质量监督工作?", DOCS).asks_department
+    assert analyse("召回的主管部门是哪个，多少天内要报告?", DOCS).asks_department
+    assert analyse("太原保障食品安全的牵头部门是哪个?", DOCS).asks_department
+
+
 def test_which_few_asks_across_documents_only_of_places() -> None:
     assert analyse("哪几个城市提出了森林覆盖率目标?", DOCS).across_documents
     assert analyse("各个地方的质量奖奖金分别是多少?", DOCS).across_documents

@@ -183,6 +183,11 @@ def test_a_figure_the_question_states_must_be_in_the_evidence() -> None:
     assert "55%" in unsupported_reason(a, _passages(XM_TEXT, "xm"), CORPUS)
     a = analyse("厦门森林覆盖率达到42.9%是哪一年?", DOCS)
     assert unsupported_reason(a, _passages(XM_TEXT, "xm"), CORPUS) == ""
+    # A claim about the documents is checked (三天的无理由退货期); the time since the
+    # asker's own purchase is not (提车才三天).
+    assert analyse("为什么网购商品只有三天的无理由退货期?", DOCS).stated_figures == ("三天",)
+    assert analyse("提车才三天发动机就坏了，能退车吗?", DOCS).stated_figures == ()
+    assert analyse("刚用了五天就坏了，能换吗?", DOCS).stated_figures == ()
 
 
 def test_missing_topic_words_do_not_refuse_a_question_naming_no_place() -> None:
@@ -326,6 +331,10 @@ def test_how_long_is_answered_only_by_a_period() -> None:
     # 多久…一次 asks how often, as 每隔多少天 does.
     often = analyse("电梯维保单位多久必须来保养一次?", DOCS)
     assert "时间" in unsupported_reason(often, passages, CORPUS, answer_text=promptly)
+    # … and a frequency answers it (每年进行健康检查), which 多少分钟内 would not take.
+    yearly = "食品生产经营人员应当每年进行健康检查。"
+    assert unsupported_reason(often, passages, CORPUS, answer_text=yearly) == ""
+    assert "时间" in unsupported_reason(minutes, passages, CORPUS, answer_text=yearly)
     when = analyse("发现事故隐患后什么时候报告?", DOCS)
     assert unsupported_reason(when, passages, CORPUS, answer_text=promptly) == ""
 

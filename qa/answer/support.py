@@ -58,7 +58,7 @@ from collections.abc import Sequence
 
 import cn2an
 
-from qa.retrieve.query import PERIOD_QUESTION, QuestionAnalysis, asked_form
+from qa.retrieve.query import HOW_OFTEN, PERIOD_QUESTION, QuestionAnalysis, asked_form
 from qa.textnorm import search_form
 from qa.tokens import tokenize
 from qa.types import Figure, Passage
@@ -76,6 +76,10 @@ _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所
 PERIOD_STATED = re.compile(
     r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)"
     r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
+)
+# How often (多久体检一次): a period, or a frequency stated as 每年 / 每季度 / 定期.
+FREQUENCY_STATED = re.compile(
+    PERIOD_STATED.pattern + r"|每\s*个?\s*(年|月|季度|半年|周|星期|天|日)|定期"
 )
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
 TIME_STATED = re.compile(
@@ -334,7 +338,10 @@ def unsupported_reason(
         return ""
     question, answer = asked_form(analysis.text), search_form(answer_text)
     if analysis.asks_when:
-        time = PERIOD_STATED if PERIOD_QUESTION.search(question) else TIME_STATED
+        if HOW_OFTEN.search(question):
+            time = FREQUENCY_STATED
+        else:
+            time = PERIOD_STATED if PERIOD_QUESTION.search(question) else TIME_STATED
         if not time.search(answer):
             return "相关段落中没有给出这方面的时间。"
     if _WHICH_BODY.search(question) and not _RESPONSIBLE.search(answer):

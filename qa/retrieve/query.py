@@ -113,6 +113,11 @@ _BODY_ASKED = re.compile(
     r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁(来)?(牵头|负责|主管)"
     r"|(牵头|负责|主管)(部门|单位)|责任单位|设在"
 )
+# In a question asking a number, an amount or a time, a body named without a question
+# word is part of the situation (收到主管部门的召回通知后…多长时间内提出异议), not asked.
+_BODY_QUESTION_WORD = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|(部门|单位)(是|为|有)(谁|哪)|设在(哪|什么)"
+)
 # A number asked (the amount and the time are the money and when questions' own).
 _NUMBER_ASKED = re.compile(
     r"(多少|几)\s*个?\s*(家|件|项|名|座|所|种|批|台|辆|户|条|人|倍)|比例|百分之几"
@@ -123,7 +128,9 @@ def _asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
     if not _DEPARTMENT_QUESTION.search(form):
         return False
     other = asks_money or asks_when or bool(_NUMBER_ASKED.search(form))
-    return bool(_BODY_ASKED.search(form)) or not other
+    if not other:
+        return True
+    return bool(_BODY_ASKED.search(form)) and bool(_BODY_QUESTION_WORD.search(form))
 
 
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
@@ -153,6 +160,21 @@ _STATED_FIGURE = re.compile(
     r"|(?<![一二三四五六七八九十百千万两])[二三四五六七八九十百千][一二三四五六七八九十百千万]{0,3}"
     r"(?:年|倍|万元|元|天|日|件|项|家)"
 )
+# 提车才三天, 刚用了五天: time since the asker's own purchase or event, not a claim
+# about the documents (a period they would have to state).
+_ELAPSED = re.compile(r"[才刚][^，,。？?\d]{0,3}$")
+
+
+def _stated_figures(form: str) -> tuple[str, ...]:
+    """Figures the question states as facts (100万元, 满十五年), each once."""
+    stated = (
+        m.group(0)
+        for m in _STATED_FIGURE.finditer(form)
+        if not _ELAPSED.search(form[max(0, m.start() - 4) : m.start()])
+    )
+    return tuple(dict.fromkeys(stated))
+
+
 _DEFINITION_QUESTION = re.compile(
     r"什么(是|叫)|是指|指(的是)?什么|含义|定义|包括哪|包含哪|分为哪|分(为)?几类|哪几类|哪几种|范围"
     r"|什么意思|啥意思|怎么理解|如何理解"  # 肢解发包是什么意思
@@ -176,9 +198,10 @@ def asked_form(question: str) -> str:
 
 # When, or how long / how often (每隔多少天, 几年内): the answer states a time or period.
 # How many days, months or years, or how often: a number of them answers, not 立即.
+# How often: 多久必须来保养一次, 每隔多久.
+HOW_OFTEN = re.compile(r"每隔|(多久|多长时间)[^，,。？?]{0,6}一次")
 PERIOD_QUESTION = re.compile(
-    r"每隔|(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|分钟|周)"
-    r"|(多久|多长时间)[^，,。？?]{0,6}一次"  # how often: 多久必须来保养一次
+    r"(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|分钟|周)|" + HOW_OFTEN.pattern
 )
 _WHEN_QUESTION = re.compile(
     r"几月|几号|哪一天|哪天|什么时候|何时|截止(时间|日期)|什么时间|多久|多长时间|"
@@ -341,7 +364,7 @@ def analyse(
         unknown_documents=tuple(
             name for name in law_names(form) if not any(name in t or t in name for t in titles)
         ),
-        stated_figures=tuple(dict.fromkeys(_STATED_FIGURE.findall(form))),
+        stated_figures=_stated_figures(form),
         quoted_phrases=tuple(
             dict.fromkeys(search_form(q).strip() for q in _QUOTED_TERM.findall(question))
         ),
