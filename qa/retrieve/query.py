@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from qa.gazetteer import gazetteer
+from qa.retrieve.department_question import asks_department
 from qa.retrieve.thesaurus import EMPTY, Expansion, Thesaurus, alternatives
 from qa.retrieve.topics import ASKING, covered, tagged_words, topic_terms
 from qa.textnorm import search_form
@@ -101,38 +102,6 @@ _ALL_DOCS_WORDS = (
 )
 # Of these, the words that ask about places: only documents of a place (a region) answer.
 _PLACE_WORDS = ("各地", "各市", "城市", "地方", "地区", "哪些省")
-# 谁 alone asks for a party as often as for a body (路费谁出: the 经营者; 企业标准由谁
-# 制定: 企业 itself), so only 谁牵头 / 由谁负责 ask for a department; 负责人 is a person.
-_DEPARTMENT_QUESTION = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|牵头|负责(?!人)|主管|责任单位|设在"
-)
-# Who is asked for in so many words (哪个部门, 由谁牵头, 牵头单位); a bare 牵头 or 负责 in
-# a question asking a number, an amount or a time is what the task says (带动公司牵头
-# 编写多少项标准), not what is asked.
-_BODY_ASKED = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁(来)?(牵头|负责|主管)"
-    r"|(牵头|负责|主管)(部门|单位)|责任单位|设在"
-)
-# In a question asking a number, an amount or a time, a body named without a question
-# word is part of the situation (收到主管部门的召回通知后…多长时间内提出异议), not asked.
-_BODY_QUESTION_WORD = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|(部门|单位)(是|为|有)(谁|哪)|设在(哪|什么)"
-)
-# A number asked (the amount and the time are the money and when questions' own).
-_NUMBER_ASKED = re.compile(
-    r"(多少|几)\s*个?\s*(家|件|项|名|座|所|种|批|台|辆|户|条|人|倍)|比例|百分之几"
-)
-
-
-def _asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
-    if not _DEPARTMENT_QUESTION.search(form):
-        return False
-    other = asks_money or asks_when or bool(_NUMBER_ASKED.search(form))
-    if not other:
-        return True
-    return bool(_BODY_ASKED.search(form)) and bool(_BODY_QUESTION_WORD.search(form))
-
-
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 # Asking for an amount of money (not "how is the amount computed").
 _MONEY_QUESTION = re.compile(
@@ -349,7 +318,7 @@ def analyse(
         years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
         wants_figure=any(w in form for w in _FIGURE_WORDS),
         across_documents=any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1,
-        asks_department=_asks_department(form, asks_money, asks_when),
+        asks_department=asks_department(form, asks_money, asks_when),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         asks_money=asks_money,
         asks_definition=bool(_DEFINITION_QUESTION.search(form)),

@@ -1,0 +1,38 @@
+"""Whether a question asks which department or body is responsible (哪个部门牵头)."""
+
+from __future__ import annotations
+
+import re
+
+# 谁 alone asks for a party as often as for a body (路费谁出: the 经营者; 企业标准由谁
+# 制定: 企业 itself), so only 谁牵头 / 由谁负责 ask for a department; 负责人 is a person.
+_DEPARTMENT_QUESTION = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|牵头|负责(?!人)|主管|责任单位|设在"
+)
+# Who is asked for in so many words (哪个部门, 由谁牵头, 牵头单位); a bare 牵头 or 负责 in
+# a question asking a number, an amount or a time is what the task says (带动公司牵头
+# 编写多少项标准), not what is asked.
+_BODY_ASKED = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁(来)?(牵头|负责|主管)"
+    r"|(牵头|负责|主管)(部门|单位)|责任单位|设在"
+)
+# In a question asking a number, an amount or a time, a body named without a question
+# word is part of the situation (收到主管部门的召回通知后…多长时间内提出异议), not asked.
+_BODY_QUESTION_WORD = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|谁|(部门|单位)(是|为|有)(谁|哪)|设在(哪|什么)"
+)
+# A number asked (the amount and the time are the money and when questions' own).
+_NUMBER_ASKED = re.compile(
+    r"(多少|几)\s*个?\s*(家|件|项|名|座|所|种|批|台|辆|户|条|人|倍)|比例|百分之几"
+)
+
+
+def asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
+    """``form``: the question's asked form; the other kinds it asks decide whether a
+    body it names is what is asked or only its subject."""
+    if not _DEPARTMENT_QUESTION.search(form):
+        return False
+    other = asks_money or asks_when or bool(_NUMBER_ASKED.search(form))
+    if not other:
+        return True
+    return bool(_BODY_ASKED.search(form)) and bool(_BODY_QUESTION_WORD.search(form))
