@@ -521,6 +521,26 @@ def test_a_when_question_is_answered_by_the_sentence_stating_a_time() -> None:
         assert choose_evidence([undated, far, dated], analyse(question, [])) == [dated]
 
 
+def test_a_bare_how_much_is_answered_by_a_number_of_the_same_passage() -> None:
+    analysis = analyse("退车时的使用补偿系数最高不能超过多少?", [])
+    intro = Evidence(1, "law", (0, 30), "消费者更换或者退货的，应当支付使用补偿费。", 2.0)
+    capped = Evidence(1, "law", (40, 60), "使用补偿系数n不得高于0.5%。", 1.5)
+    other_article = Evidence(2, "law", (0, 30), "单次修理时间超过5日的，应当提供备用车。", 1.8)
+    assert choose_evidence([intro, other_article, capped], analysis) == [capped]
+    # only the same passage: the next one states some number almost always
+    assert choose_evidence([intro, other_article], analysis) == [intro]
+    # a question asking no number keeps the best sentence
+    what = analyse("退车时要支付什么费用?", [])
+    assert choose_evidence([intro, other_article, capped], what) == [intro]
+
+
+def test_which_time_asks_a_count_of_times() -> None:
+    analysis = analyse("同一个问题反复修，修到第几次就可以要求换车?", [])
+    days = Evidence(1, "law", (0, 30), "销售者应当自收到要求之日起20个工作日内完成更换。", 2.0)
+    times = Evidence(1, "law", (40, 70), "因同一质量问题累计修理超过4次的。", 1.0)
+    assert choose_evidence([days, times], analysis) == [times]
+
+
 def test_a_comparison_quotes_each_documents_sentence_holding_the_quoted_term() -> None:
     analysis = analyse("哪些城市提出要开展“质量月”活动?", [])
     assert analysis.quoted_phrases == ("质量月",)

@@ -25,7 +25,14 @@ from qa.answer.evidence import (
     asked_words,
     is_heading,
 )
-from qa.answer.support import MONEY_STATED, PENALTY_STATED, TIME_STATED, count_stated
+from qa.answer.support import (
+    MONEY_STATED,
+    NUMBER_STATED,
+    PENALTY_STATED,
+    TIME_STATED,
+    count_stated,
+    number_stated,
+)
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.retrieve.topics import ASKING
 from qa.textnorm import search_form
@@ -259,7 +266,8 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return MONEY_STATED
     if analysis.asks_penalty:
         return PENALTY_STATED
-    return count_stated(asked_form(analysis.text))
+    form = asked_form(analysis.text)
+    return count_stated(form) or number_stated(form)
 
 
 def _with_new_words(
@@ -296,10 +304,13 @@ def _with_asked_kind(evidence: Sequence[Evidence], kind: re.Pattern[str] | None)
     # What is stated is about what is asked: the sentence (with its section) holds at
     # least half the question words the best holds (驰名商标达200件 does not say how many
     # 发明专利 there are to be, though it counts in 件).
+    # Any number is stated almost everywhere, so for a bare 多少 only the best's own
+    # passage is searched (使用补偿系数n不得高于0.5%, not the next article's 5日).
+    reach = 0 if kind is NUMBER_STATED else 1
     for other in evidence[1:KIND_CANDIDATES]:
         if _held(other) < _held(best) / 2:
             continue
-        if other.passage_rank <= best.passage_rank + 1 and kind.search(search_form(other.text)):
+        if other.passage_rank <= best.passage_rank + reach and kind.search(search_form(other.text)):
             return other
     return best
 

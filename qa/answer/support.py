@@ -114,7 +114,7 @@ _WHICH_BODY = re.compile(
 # A count asked in its measure word: 多少家, 几件, 几倍 (not 哪几个, a list; not 举几个
 # 例子, some; not 多少天, a period: rule 7).
 _COUNT_QUESTION = re.compile(
-    r"(多少|(?<![哪举])几)\s*(个|家|件|项|名|座|所|种|批|台|辆|户|条|人|倍)"
+    r"(多少|(?<![哪举])几)\s*(个|家|件|项|名|座|所|种|批|台|辆|户|条|人|倍|次)"
 )
 _NUMERAL = r"[\d一二三四五六七八九十百千万两]"
 # Units that count the same things (几个人: 2至4名核查人员).
@@ -126,6 +126,17 @@ def count_stated(question_form: str) -> re.Pattern[str] | None:
     number of it: a numeral and the unit (2至4名, 1项, 300余家); None for other questions."""
     asked = _COUNT_QUESTION.search(question_form)
     return _number_of(asked) if asked else None
+
+
+# A bare 多少 (系数最高不能超过多少, 合格率是多少): the answer states some number.
+_BARE_HOW_MUCH = re.compile(r"多少(?=[?？，,。]|$|吗|呢)")
+NUMBER_STATED = re.compile(r"\d|百分之|[一二三四五六七八九十百千万两]+\s*(?:倍|成|万|亿)")
+
+
+def number_stated(question_form: str) -> re.Pattern[str] | None:
+    """What answers a question asking a bare 多少 (no unit, no money, no time): a
+    sentence stating a number; None for other questions."""
+    return NUMBER_STATED if _BARE_HOW_MUCH.search(question_form) else None
 
 
 def _number_of(asked: re.Match[str]) -> re.Pattern[str]:
