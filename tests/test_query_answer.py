@@ -75,6 +75,12 @@ def test_a_body_named_in_a_question_asking_a_time_is_not_asked() -> None:
     assert analyse("太原保障食品安全的牵头部门是哪个?", DOCS).asks_department
 
 
+def test_naming_two_documents_compares_them() -> None:
+    # no cue word: the named documents are the comparison
+    assert analyse("比较一下厦门、福建对首席质量官的要求。", DOCS).across_documents
+    assert not analyse("比较一下厦门对首席质量官的要求。", DOCS).across_documents
+
+
 def test_which_few_asks_across_documents_only_of_places() -> None:
     assert analyse("哪几个城市提出了森林覆盖率目标?", DOCS).across_documents
     assert analyse("各个地方的质量奖奖金分别是多少?", DOCS).across_documents

@@ -317,7 +317,9 @@ def analyse(
         unknown_places=unknown,
         years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
         wants_figure=any(w in form for w in _FIGURE_WORDS),
-        across_documents=any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1,
+        # Naming two documents or more compares them (比较一下厦门、太原…), cue or not.
+        across_documents=len(doc_ids) > 1
+        or (any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1),
         asks_department=asks_department(form, asks_money, asks_when),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         asks_money=asks_money,
