@@ -337,6 +337,14 @@ def test_how_long_is_answered_only_by_a_period() -> None:
     assert "时间" in unsupported_reason(minutes, passages, CORPUS, answer_text=yearly)
     when = analyse("发现事故隐患后什么时候报告?", DOCS)
     assert unsupported_reason(when, passages, CORPUS, answer_text=promptly) == ""
+    # 多久 without 一次 asks how long: 及时 does not say it, 前一个月 does.
+    ahead = analyse("电梯年检快到期了，最晚要提前多久去约检?", DOCS)
+    assert "时间" in unsupported_reason(ahead, passages, CORPUS, answer_text=promptly)
+    month = "应当在检验合格有效期届满前一个月提出定期检验要求。"
+    assert unsupported_reason(ahead, passages, CORPUS, answer_text=month) == ""
+    # 定期 says regularly, not how often
+    regular = "使用单位应当自行定期检定。"
+    assert "时间" in unsupported_reason(often, passages, CORPUS, answer_text=regular)
 
 
 def test_a_target_for_another_year_does_not_answer_the_year_asked() -> None:

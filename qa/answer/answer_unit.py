@@ -29,9 +29,9 @@ from qa.answer.support import (
     MONEY_STATED,
     NUMBER_STATED,
     PENALTY_STATED,
-    TIME_STATED,
     count_stated,
     number_stated,
+    time_stated,
 )
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.retrieve.topics import ASKING
@@ -261,7 +261,7 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
     if analysis.asks_doc_number:
         return DOC_NUMBER
     if analysis.asks_when:
-        return TIME_STATED
+        return time_stated(asked_form(analysis.text))
     if analysis.asks_money:
         return MONEY_STATED
     if analysis.asks_penalty:

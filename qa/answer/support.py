@@ -77,10 +77,13 @@ PERIOD_STATED = re.compile(
     r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)"
     r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
 )
-# How often (多久体检一次): a period, or a frequency stated as 每年 / 每季度 / 定期.
+# How often (多久体检一次): a period, or a frequency stated as 每年 / 每季度 (定期,
+# "regularly", says no how often).
 FREQUENCY_STATED = re.compile(
-    PERIOD_STATED.pattern + r"|每\s*个?\s*(年|月|季度|半年|周|星期|天|日)|定期"
+    PERIOD_STATED.pattern + r"|每\s*个?\s*(年|月|季度|半年|周|星期|天|日)"
 )
+# How long (提前多久, 多长时间内): a period or a date, never only 及时 / 立即 / 之前.
+DURATION_STATED = re.compile(PERIOD_STATED.pattern + r"|年底|月底|年初|季度|每年|每月|期限")
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
 TIME_STATED = re.compile(
     PERIOD_STATED.pattern + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
@@ -119,6 +122,19 @@ _COUNT_QUESTION = re.compile(
 _NUMERAL = r"[\d一二三四五六七八九十百千万两]"
 # Units that count the same things (几个人: 2至4名核查人员).
 _SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
+
+
+_HOW_LONG = re.compile(r"多久|多长时间|多长期限")
+
+
+def time_stated(question_form: str) -> re.Pattern[str]:
+    """What answers a question asking when, by how it asks: how often (每年), how many
+    days (15日), how long (一个月, 年底), or when at all (及时 and 立即 too)."""
+    if HOW_OFTEN.search(question_form):
+        return FREQUENCY_STATED
+    if PERIOD_QUESTION.search(question_form):
+        return PERIOD_STATED
+    return DURATION_STATED if _HOW_LONG.search(question_form) else TIME_STATED
 
 
 def count_stated(question_form: str) -> re.Pattern[str] | None:
@@ -349,10 +365,7 @@ def unsupported_reason(
         return ""
     question, answer = asked_form(analysis.text), search_form(answer_text)
     if analysis.asks_when:
-        if HOW_OFTEN.search(question):
-            time = FREQUENCY_STATED
-        else:
-            time = PERIOD_STATED if PERIOD_QUESTION.search(question) else TIME_STATED
+        time = time_stated(question)
         if not time.search(answer):
             return "相关段落中没有给出这方面的时间。"
     if _WHICH_BODY.search(question) and not _RESPONSIBLE.search(answer):
