@@ -230,6 +230,27 @@ def numeral_forms(figure: str) -> tuple[str, ...]:
     return tuple(f"{n}{u}" for n in (number, other) for u in units)
 
 
+_ARTICLE_ASKED = re.compile(r"第([零〇一二三四五六七八九十百千]+|\d+)条")
+_ARTICLE_LABEL = re.compile(r"第[零〇一二三四五六七八九十百千]+条")
+
+
+def _absent_article(question: str, named_forms: Sequence[str]) -> str:
+    """An article the question cites (第一百一十五条) that no named regulation has (a law
+    of 101 articles has no 115th), or ""; documents without articles are not checked."""
+    laws = [form for form in named_forms if _ARTICLE_LABEL.search(form)]
+    if not laws:
+        return ""
+    for cited in _ARTICLE_ASKED.finditer(search_form(question)):
+        number = cited.group(1)
+        try:
+            words = cn2an.an2cn(number, "low") if number.isdigit() else number
+        except (ValueError, KeyError, TypeError):
+            continue
+        if not any(f"第{words}条" in form for form in laws):
+            return cited.group(0)
+    return ""
+
+
 def _targets_of_other_years(
     analysis: QuestionAnalysis, answer_figures: Sequence[Figure], answer_text: str
 ) -> list[str]:
@@ -323,6 +344,9 @@ def unsupported_reason(
         ]
         if unquoted:
             return f"相关文件中没有提到“{'、'.join(unquoted)}”。"
+        absent_article = _absent_article(analysis.text, named_forms)
+        if absent_article:
+            return f"所问的法规中没有{absent_article}。"
     if analysis.doc_ids:
         # A named document that lacks the topic other documents state (太原的森林覆盖率):
         # words missing from its passages that it never uses at all, while others do.

@@ -380,7 +380,12 @@ def short_titles(title_form: str) -> list[str]:
     for prefix in ("中华人民共和国",):
         if title_form.startswith(prefix) and len(title_form) - len(prefix) >= 3:
             names.append(title_form[len(prefix) :])
-    if title_form.endswith(("法", "条例")) and 4 <= len(title_form) <= 20:
+    # Rules of a ministry are named by their whole title as well (家用汽车产品修理更换
+    # 退货责任规定, …管理办法).
+    if (
+        title_form.endswith(("法", "条例", "规定", "办法", "细则", "规则"))
+        and 4 <= len(title_form) <= 24
+    ):
         names.append(title_form)
     return names
 
