@@ -155,6 +155,8 @@ def _figure(indicator: str, value: str, unit: str) -> Figure:
 
 
 def test_money_question_needs_an_amount_about_what_is_asked() -> None:
+    # 罚款额度 asks an amount as 罚款金额 does
+    assert analyse("销售未经考核的计量器具新产品，罚款额度是多少?", DOCS).asks_money
     a = analyse("厦门对获得名牌产品的企业奖励多少万元?", DOCS)
     # The passages state the reward for 名牌产品; only its amount is missing.
     said = XM_TEXT + "对获得名牌产品的企业给予奖励。"
@@ -364,6 +366,11 @@ def test_how_long_is_answered_only_by_a_period() -> None:
     assert "时间" in unsupported_reason(ahead, passages, CORPUS, answer_text=promptly)
     month = "应当在检验合格有效期届满前一个月提出定期检验要求。"
     assert unsupported_reason(ahead, passages, CORPUS, answer_text=month) == ""
+    # a date states no period: a law's promulgation line does not say how often
+    promulgated = "2000年1月30日中华人民共和国国务院令第279号发布"
+    assert "时间" in unsupported_reason(often, passages, CORPUS, answer_text=promulgated)
+    # … though it says when
+    assert unsupported_reason(when, passages, CORPUS, answer_text=promulgated) == ""
     # 定期 says regularly, not how often
     regular = "使用单位应当自行定期检定。"
     assert "时间" in unsupported_reason(often, passages, CORPUS, answer_text=regular)

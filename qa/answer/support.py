@@ -74,7 +74,9 @@ _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所
 # A number of days, months or years (15日, 十个工作日, 2个采暖期): what answers a question
 # asking how many of them (多少天, 几个月) or how often (每隔多少天); 立即 or 年底前 does not.
 PERIOD_STATED = re.compile(
-    r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)"
+    # Not a date: 2000年1月30日 states no period (a year, or a month or day after one).
+    r"(?<![\d年月])(?!(?:19|20)\d\d年)[\d一二三四五六七八九十两]+\s*个?\s*"
+    r"(工作日|月|日|天|年|周|小时|分钟)"
     r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
 )
 # How often (多久体检一次): a period, or a frequency stated as 每年 / 每季度 (定期,
@@ -84,9 +86,12 @@ FREQUENCY_STATED = re.compile(
 )
 # How long (提前多久, 多长时间内): a period or a date, never only 及时 / 立即 / 之前.
 DURATION_STATED = re.compile(PERIOD_STATED.pattern + r"|年底|月底|年初|季度|每年|每月|期限")
-# A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年.
+# A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年; dates
+# count here (到2018年, 2014年6月前 say when).
 TIME_STATED = re.compile(
-    PERIOD_STATED.pattern + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
+    r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)|"
+    + PERIOD_STATED.pattern
+    + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
 )
 # An amount of money in a sentence (50万元, 一千元, 货值金额百分之三十, 价款十倍): what a
 # question asking 多少钱 / 罚多少 must be answered with when a close sentence states one.
