@@ -87,6 +87,19 @@ def test_a_quoted_term_another_document_writes_but_the_named_one_never_does() ->
     )
 
 
+def test_a_bare_how_much_needs_a_number() -> None:
+    speed = analyse("电动自行车新国标规定的最高车速是多少?", DOCS)
+    passages = _passages(XM_TEXT, "xm")
+    general = "对保障人身健康和生命财产安全的技术要求，应当制定强制性国家标准。"
+    assert "数值" in unsupported_reason(speed, passages, CORPUS, answer_text=general)
+    capped = "使用补偿系数n不得高于0.5%。"
+    assert unsupported_reason(speed, passages, CORPUS, answer_text=capped) == ""
+    # an amount asked is the money check's: 二千元以上二万元以下 states one
+    fine = analyse("没按规定开合格证的，罚多少?", DOCS)
+    said = "处二千元以上二万元以下罚款。"
+    assert "数值" not in unsupported_reason(fine, passages, CORPUS, answer_text=said)
+
+
 def test_an_article_the_named_regulation_does_not_have_is_not_found() -> None:
     law = make_document(doc_id="car", region="", title="家用汽车产品修理更换退货责任规定")
     text = "第四十一条 本规定由市场监管总局负责解释。第四十二条 本规定自2022年1月1日起施行。"

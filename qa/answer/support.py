@@ -402,4 +402,8 @@ def unsupported_reason(
     counted = _COUNT_QUESTION.search(question)
     if counted and not _number_of(counted).search(answer):
         return f"相关段落中没有给出这方面的数量（{counted.group(0)}）。"
+    # A bare 多少 (最高车速是多少): some number; amounts and times are checked above.
+    bare = not (analysis.asks_money or analysis.asks_when) and number_stated(question)
+    if bare and not NUMBER_STATED.search(answer):
+        return "相关段落中没有给出这方面的数值。"
     return ""
