@@ -198,3 +198,17 @@ def test_a_follow_up_is_answered_with_the_sentence_holding_the_words_it_adds(
     answer = assistant.ask("那复检报告多久能出来?", history=[previous])
     assert answer.found, answer.not_found_reason
     assert answer.answer.startswith("复检机构应当自收到复检样品之日起七个工作日内出具检测报告")
+
+
+def test_the_words_a_follow_up_adds_are_its_topic_words_first() -> None:
+    previous = "网上买的生鲜海鲜，能不能七天无理由退?"
+    question = "其他能退的东西，寄回去的运费谁出?"
+    resolved = analyse(resolve_followup(question, [previous], DOCS), DOCS)
+    followup = as_followup(resolved, analyse(question, DOCS), previous)
+    assert "运费" in followup.added_tokens
+    assert "其他" not in followup.added_tokens
+    # with no topic word of its own, its other new words are kept
+    bare = as_followup(resolved, analyse("那要多久?", DOCS), previous)
+    assert bare.added_tokens == tuple(
+        t for t in analyse("那要多久?", DOCS).content_tokens if t not in search_form(previous)
+    )
