@@ -374,6 +374,11 @@ def test_how_long_is_answered_only_by_a_period() -> None:
     assert "时间" in unsupported_reason(minutes, passages, CORPUS, answer_text=yearly)
     when = analyse("发现事故隐患后什么时候报告?", DOCS)
     assert unsupported_reason(when, passages, CORPUS, answer_text=promptly) == ""
+    # 几点 asks a time of day: 晚上十点 states one, a duty to answer calls does not.
+    hour = analyse("投诉热线晚上几点以后就不接电话了?", DOCS)
+    duty = "发挥12365等投诉热线的作用，积极受理群众质量投诉。"
+    assert "时间" in unsupported_reason(hour, passages, CORPUS, answer_text=duty)
+    assert unsupported_reason(hour, passages, CORPUS, answer_text="热线受理至晚上十点。") == ""
     # 多久 without 一次 asks how long: 及时 does not say it, 前一个月 does.
     ahead = analyse("电梯年检快到期了，最晚要提前多久去约检?", DOCS)
     assert "时间" in unsupported_reason(ahead, passages, CORPUS, answer_text=promptly)

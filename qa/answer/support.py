@@ -92,6 +92,7 @@ TIME_STATED = re.compile(
     r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)|"
     + PERIOD_STATED.pattern
     + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
+    + r"|[\d一二三四五六七八九十两]+\s*(点|时)(?!间|候|期|效)"  # 晚上十点, 22时
 )
 # An amount of money in a sentence (50万元, 一千元, 货值金额百分之三十, 价款十倍): what a
 # question asking 多少钱 / 罚多少 must be answered with when a close sentence states one.
