@@ -92,7 +92,6 @@ TIME_STATED = re.compile(
     r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)|"
     + PERIOD_STATED.pattern
     + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
-    + r"|[\d一二三四五六七八九十两]+\s*(点|时)(?!间|候|期|效)"  # 晚上十点, 22时
 )
 # An amount of money in a sentence (50万元, 一千元, 货值金额百分之三十, 价款十倍): what a
 # question asking 多少钱 / 罚多少 must be answered with when a close sentence states one.
@@ -131,11 +130,16 @@ _SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
 
 
 _HOW_LONG = re.compile(r"多久|多长时间|多长期限")
+# A time of day (晚上十点, 22时) answers 几点; 及时 or 年底 does not.
+CLOCK_STATED = re.compile(r"[\d一二三四五六七八九十两]+\s*(点|时)(?!间|候|期|效)")
 
 
 def time_stated(question_form: str) -> re.Pattern[str]:
-    """What answers a question asking when, by how it asks: how often (每年), how many
-    days (15日), how long (一个月, 年底), or when at all (及时 and 立即 too)."""
+    """What answers a question asking when, by how it asks: at what hour (十点), how
+    often (每年), how many days (15日), how long (一个月, 年底), or when at all (及时 and
+    立即 too)."""
+    if "几点" in question_form:
+        return CLOCK_STATED
     if HOW_OFTEN.search(question_form):
         return FREQUENCY_STATED
     if PERIOD_QUESTION.search(question_form):
