@@ -71,27 +71,26 @@ MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
 # 以上, 价款十倍) is an amount of money too.
 _SHARE_UNITS = frozenset({"%", "倍"})
 _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失|收入")
+_COUNTED = r"[\d一二三四五六七八九十两]+"  # a number in digits or in words
+_OF_TIME = r"\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)"
+_SEASONS = rf"|{_COUNTED}\s*个\s*[\u4e00-\u9fff]{{0,3}}期"  # 2个采暖期
+# Words that say when without a number (年底前, 每季度, 有效期限).
+_WHEN_WORDS = r"|年底|月底|年初|季度|每年|每月|期限"
 # A number of days, months or years (15日, 十个工作日, 2个采暖期): what answers a question
 # asking how many of them (多少天, 几个月) or how often (每隔多少天); 立即 or 年底前 does not.
-PERIOD_STATED = re.compile(
-    # Not a date: 2000年1月30日 states no period (a year, or a month or day after one).
-    r"(?<![\d年月])(?!(?:19|20)\d\d年)[\d一二三四五六七八九十两]+\s*个?\s*"
-    r"(工作日|月|日|天|年|周|小时|分钟)"
-    r"|[\d一二三四五六七八九十两]+\s*个\s*[\u4e00-\u9fff]{0,3}期"  # 2个采暖期
-)
+# Not a date: 2000年1月30日 states no period (a year, or a month or day after one).
+PERIOD_STATED = re.compile(rf"(?<![\d年月])(?!(?:19|20)\d\d年){_COUNTED}{_OF_TIME}{_SEASONS}")
 # How often (多久体检一次): a period, or a frequency stated as 每年 / 每季度 (定期,
 # "regularly", says no how often).
 FREQUENCY_STATED = re.compile(
     PERIOD_STATED.pattern + r"|每\s*个?\s*(年|月|季度|半年|周|星期|天|日)"
 )
 # How long (提前多久, 多长时间内): a period or a date, never only 及时 / 立即 / 之前.
-DURATION_STATED = re.compile(PERIOD_STATED.pattern + r"|年底|月底|年初|季度|每年|每月|期限")
+DURATION_STATED = re.compile(PERIOD_STATED.pattern + _WHEN_WORDS)
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年; dates
 # count here (到2018年, 2014年6月前 say when).
 TIME_STATED = re.compile(
-    r"[\d一二三四五六七八九十两]+\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)|"
-    + PERIOD_STATED.pattern
-    + r"|年底|月底|年初|季度|每年|每月|之前|以前|前完成|期限|内完成|及时|立即"
+    rf"{_COUNTED}{_OF_TIME}{_SEASONS}{_WHEN_WORDS}|之前|以前|前完成|内完成|及时|立即"
 )
 # An amount of money in a sentence (50万元, 一千元, 货值金额百分之三十, 价款十倍): what a
 # question asking 多少钱 / 罚多少 must be answered with when a close sentence states one.
@@ -131,7 +130,7 @@ _SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
 
 _HOW_LONG = re.compile(r"多久|多长时间|多长期限")
 # A time of day (晚上十点, 22时) answers 几点; 及时 or 年底 does not.
-CLOCK_STATED = re.compile(r"[\d一二三四五六七八九十两]+\s*(点|时)(?!间|候|期|效)")
+CLOCK_STATED = re.compile(rf"{_COUNTED}\s*(点|时)(?!间|候|期|效)")
 
 
 def time_stated(question_form: str) -> re.Pattern[str]:

@@ -369,12 +369,13 @@ def as_followup(
     kinds = {}
     if ASKING.search(search_form(asked.text)):
         kinds = {kind: getattr(asked, kind) for kind in QUESTION_KINDS}
-    before = search_form(previous)
-    # Its topic words first: 运费, not 其他 (其他能退的东西，寄回去的运费谁出?).
-    topical = tuple(t for t in asked.topic_terms if t not in before)
-    added = (
-        (topical or tuple(t for t in asked.content_tokens if t not in before)) if previous else ()
-    )
+    added: tuple[str, ...] = ()
+    if previous:
+        before = search_form(previous)
+        # Its topic words first: 运费, not 其他 (其他能退的东西，寄回去的运费谁出?).
+        added = tuple(t for t in asked.topic_terms if t not in before) or tuple(
+            t for t in asked.content_tokens if t not in before
+        )
     return replace(resolved, asked_tokens=asked.content_tokens, added_tokens=added, **kinds)
 
 
