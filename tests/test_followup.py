@@ -1,5 +1,7 @@
 """Follow-up questions are completed from the previous one, deterministically."""
 
+import re
+
 import pytest
 from conftest import make_document
 
@@ -65,6 +67,30 @@ def test_follow_ups_take_the_missing_part_from_the_previous_question(
     previous: str, question: str, resolved: str
 ) -> None:
     assert resolve_followup(question, [previous], DOCS) == resolved
+
+
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        (
+            "申请生产许可证，主管部门多少天内要作出是否准予许可的决定？",
+            "批下来以后，证书多久能拿到？",
+        ),
+        ("压力锅的生产许可证有效期是几年？", "食品加工企业也一样吗？"),
+    ],
+)
+def test_a_question_pointing_back_is_asked_in_the_previous_frame(
+    previous: str, question: str
+) -> None:
+    # Rule 6: "after that" / "the same" point at what was just asked, though the
+    # question names words of its own.
+    resolved = resolve_followup(question, [previous], DOCS)
+    words = re.compile(r"[^，,？?]+")
+    assert resolved.index(words.findall(previous)[-1]) < resolved.index(words.findall(question)[0])
+    assert all(w in resolved for w in words.findall(question))
+    # Naming a place of its own, it is a new question, not a continuation.
+    moved = "厦门" + question
+    assert resolve_followup(moved, [previous], DOCS) == moved
 
 
 def test_complete_questions_and_empty_history_are_left_alone() -> None:

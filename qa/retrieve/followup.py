@@ -20,6 +20,9 @@ Deterministic rules over the text (no model), applied before retrieval:
    那些 / 那个): asked in the previous question's frame like rule 4, though it names
    words of its own; the answer holds a word it adds when a close sentence does
    (qa.answer.answer_unit). Added at stop 24 on dev4 (x008, x029).
+6. "批下来以后，证书多久能拿到?", "食品加工企业也一样吗?" (pointing back: 以后 / 之后,
+   也一样 / 同样; no place of its own): asked in the previous question's frame like rule
+   4, though it names words of its own. Added at stop 26 on dev3 (s042) and dev7 (h061).
 A question that names its own topic and is not elliptic is left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of
@@ -63,6 +66,10 @@ _LONG_ITEM = 12
 _BY_RULE = re.compile(r"(按|依|照|按照|依照)(规定|要求|标准|约定)")
 # A follow-up stating a condition on what was just asked (rule 4), even ending in 呢.
 _CONDITION_START = re.compile(r"^(要是|如果|假如|万一|若是)")
+# Words pointing back at what the previous question asked (rule 6): "after that",
+# "the same". (A demonstrative, 这个保修期, was tried and dropped at stop 25 and again
+# at stop 26: the question it opens more often asks something new of the same thing.)
+_POINTS_BACK = re.compile(r"以后|之后|也一样|一样吗|同样")
 
 
 def _strip(question: str) -> str:
@@ -227,6 +234,10 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
             if kept and kept.start() > 0 and not joined.endswith(kept.group(0)):
                 joined += kept.group(0)
         return f"{joined}{ask or '是什么'}?"
+    if _POINTS_BACK.search(core) and not new_places:
+        # 过了这个年限… / 批下来以后… / 食品加工企业也一样吗?: it points at what was just
+        # asked, though it names words of its own (rule 6, rule 4's frame).
+        return f"{prior}？{core}?"
     if _THEN.match(to_simplified(normalize_question(question))) and not new_places:
         # 那单位的主要负责人要罚多少? / 那要不要去哪里登记备个案?: 那 says the question
         # goes on from the last one, though it names words of its own (rule 4's frame).
