@@ -455,8 +455,22 @@ def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None
         "两家为秤吵起来了以谁为准?",
         "新车买回来三个月就坏了能换吗?",
         "一个多月就坏了怎么办?",
+        "包修期只有一年，第二年出了问题只能自费修吗?",  # an ordinal states no period
     ):
         assert analyse(question, DOCS).stated_figures == (), question
+
+
+def test_a_figure_the_question_states_must_be_where_the_answer_is() -> None:
+    # 10个 stands in the passage, about something else; the sentence answering holds 7个.
+    text = "全面建成全市7个环保专业基地。新建10个农产品检测站。"
+    passages = _passages(text, "xm")
+    corpus = search_form(text) + CORPUS
+    asked = analyse("厦门要建成的10个环保专业基地现在建了几个?", DOCS)
+    assert asked.stated_figures == ("10个",)
+    answer = "全面建成全市7个环保专业基地。"
+    assert "10个" in unsupported_reason(asked, passages, corpus, answer_text=answer)
+    stated = analyse("厦门要建成的7个环保专业基地在哪里?", DOCS)
+    assert unsupported_reason(stated, passages, corpus, answer_text=answer) == ""
 
 
 def test_a_share_of_an_amount_answers_how_much_when_no_figure_was_taken() -> None:
