@@ -450,6 +450,11 @@ def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None
     assert hotline.stated_figures == ("96333",)
     assert "96333" in unsupported_reason(hotline, _passages("建设电梯应急平台。", "xm"), CORPUS)
     assert analyse("2015年的目标是多少?", DOCS).stated_figures == ()
+    # How often, stated as a fact (每季度开一次会); 每年 is everyday wording.
+    often = analyse("领导小组每季度开一次会,会议由谁主持?", DOCS)
+    assert often.stated_figures == ("每季度",)
+    assert "每季度" in unsupported_reason(often, _passages("每年至少召开一次会议。", "xm"), CORPUS)
+    assert analyse("名牌数量每年要增长多少?", DOCS).stated_figures == ()
     # Everyday counting is not a claim to check.
     for question in (
         "两家为秤吵起来了以谁为准?",

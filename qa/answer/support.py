@@ -6,7 +6,8 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 1. a place the question names that is no document's region and is not mentioned
    in the retrieved passages (上海市的目标是什么?);
 2. a law or regulation the question names that is not in the corpus (电子商务法);
-3. a year, or a figure (100万元, 满十五年, 500件), the question states that the passages
+3. a year, or a figure (100万元, 满十五年, 500件, and since stop 26 a frequency:
+   每季度, 每半年), the question states that the passages
    never mention, in digits or in words (十五年 is 15年); a count in its measure word
    (500件, 30项) since stop 24; since stop 26 also never in the answering sentences
    (全市7个环保专业基地 does not answer about the 10 the question states, though 10个
