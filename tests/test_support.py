@@ -510,3 +510,27 @@ def test_ji_that_asks_nothing_is_not_a_count_question() -> None:
     assert "数量" in unsupported_reason(
         how_many, _passages(law, "xm"), search_form(law), answer_text=law
     )
+
+
+def test_a_named_period_is_answered_only_by_passages_naming_it() -> None:
+    # Rule 13: 有效期 asked; the registration article states a deadline, not a validity.
+    registration = "特种设备使用单位应当在投入使用后三十日内办理使用登记，取得使用登记证书。"
+    asked = analyse("特种设备使用登记证书的有效期是几年?", DOCS)
+    reason = unsupported_reason(
+        asked, _passages(registration, "xm"), CORPUS, answer_text=registration,
+        answer_passages=_passages(registration, "xm"),
+    )  # fmt: skip
+    assert "有效期" in reason
+    licence = "生产许可证有效期为5年。"
+    answered = analyse("生产许可证的有效期一般是几年?", DOCS)
+    assert "有效期" not in unsupported_reason(
+        answered, _passages(licence, "xm"), CORPUS, answer_text=licence,
+        answer_passages=_passages(licence, "xm"),
+    )  # fmt: skip
+    # Only mentioned, not asked: 在保修期里 is the condition of the question.
+    repair = "修理时间超过5日的，应当为消费者提供备用车。"
+    mentioned = analyse("车在保修期里送去修，一修就是一个多星期，4S店该给什么补偿?", DOCS)
+    assert "保修期" not in unsupported_reason(
+        mentioned, _passages(repair, "xm"), CORPUS, answer_text=repair,
+        answer_passages=_passages(repair, "xm"),
+    )  # fmt: skip

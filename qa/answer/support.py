@@ -48,6 +48,10 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    targets are for 2014; 2020 is only in a title it cites). Added at stop 22 on dev2.
 12. (stop 24) a term the question quotes (“放心酒”) that another document writes but the
    named document never does.
+13. (stop 26) a question asking how long a named period lasts (有效期是几年, 三包有效期
+   最短是多久, 多长的质量保证期) whose answer's passages never name that period
+   (特种设备使用登记证书的有效期: the article on registration states a deadline, not a
+   validity). A period the question only mentions (在保修期里送修) is not asked.
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -132,6 +136,16 @@ _SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
 
 
 _HOW_LONG = re.compile(r"多久|多长时间|多长期限")
+# How long a named period lasts (rule 13): 有效期是几年, 三包有效期最短是多久, 多长的质量
+# 保证期. Not a period the question only mentions (在保修期里送修).
+_PERIOD_NAME = (
+    r"(有效期|保质期|保修期|包修期|诉讼时效|保存期|质量保证期|使用年限|复审周期|检定周期)"
+)
+_ASKED_PERIOD = re.compile(
+    _PERIOD_NAME + r"的?(?:一般|通常|最短|最长|最低|最少|最多|至少)?(?:是|为|有)?"
+    r"(?:多长|多久|几年|多少年|几个月|多少个月|多少天|几天)"
+    r"|(?:多长|多久)的?" + _PERIOD_NAME
+)
 # A time of day (晚上十点, 22时) answers 几点; 及时 or 年底 does not.
 CLOCK_STATED = re.compile(rf"{_COUNTED}\s*(点|时)(?!间|候|期|效)")
 
@@ -414,6 +428,13 @@ def unsupported_reason(
         time = time_stated(question)
         if not time.search(answer):
             return "相关段落中没有给出这方面的时间。"
+    period = _ASKED_PERIOD.search(question)
+    if period:
+        named = period.group(1) or period.group(2)
+        # In the answer's passage: a list item (供热与供冷系统，为2个采暖期) is the
+        # period its introduction names (最低保修期限为：).
+        if named not in source:
+            return f"相关段落中没有说明{named}。"
     if _WHICH_BODY.search(question) and not _RESPONSIBLE.search(answer):
         return "相关段落中没有说明由哪个部门负责。"
     counted = _COUNT_QUESTION.search(question)
