@@ -445,6 +445,11 @@ def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None
         count, _passages("到2015年驰名商标达200件。", "xm"), CORPUS
     )
     assert analyse("要带动三十项标准吗?", DOCS).stated_figures == ("三十项",)
+    hours = analyse("为什么申请复检的时限是二十四小时?", DOCS)
+    assert hours.stated_figures == ("二十四小时",)
+    assert "二十四小时" in unsupported_reason(
+        hours, _passages("可以自收到检测结果时起四小时内申请复检。", "xm"), CORPUS
+    )
     # a hotline or code as written (96333), not a year
     hotline = analyse("厦门的96333电梯应急平台由哪个部门负责?", DOCS)
     assert hotline.stated_figures == ("96333",)

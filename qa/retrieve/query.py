@@ -129,7 +129,7 @@ _STATED_FIGURE = re.compile(
     # 满十五年, 奖励五十万元; not 一个, 两家, 三个月: everyday counting, not a claim;
     # not 第二年: an ordinal counts, it states no period
     r"|(?<![一二三四五六七八九十百千万两第])[二三四五六七八九十百千][一二三四五六七八九十百千万]{0,3}"
-    r"(?:年|倍|万元|元|天|日|件|项|家)"
+    r"(?:年|倍|万元|元|天|日|小时|件|项|家)"
 )
 # 提车才三天, 刚用了五天: time since the asker's own purchase or event, not a claim
 # about the documents (a period they would have to state).
