@@ -7,7 +7,8 @@ from qa.answer.text import sentences_text
 from qa.assistant import Assistant
 from qa.ingest.chunking import chunk_document
 from qa.ingest.outline import parse_outline
-from qa.retrieve.query import analyse
+from qa.retrieve.query import analyse, law_names
+from qa.textnorm import search_form
 from qa.types import AnswerSentence, Chunk, Citation, Passage
 
 PLAN = """东莞市创建质量强市示范城市工作方案
@@ -124,3 +125,20 @@ def test_the_assistant_lists_the_measures(fake_assistant: Assistant) -> None:
     answer = fake_assistant.ask("东莞方案的主要措施有哪些?")
     assert answer.found and answer.sentences[0].label == "三、主要措施"
     assert len(answer.sentences) == 8 and all(s.text.startswith("(") for s in answer.sentences)
+
+
+def test_an_outline_answer_obeys_the_not_found_rules(fake_assistant: Assistant) -> None:
+    # The 东莞 plan's measures list the same words, but the question asks of a place
+    # no document is about, or of a year no passage mentions.
+    for question, says in (
+        ("深圳方案的主要措施有哪些?", "深圳"),
+        ("东莞方案2030年的主要措施有哪些?", "2030"),
+    ):
+        answer = fake_assistant.ask(question)
+        assert not answer.found and says in answer.not_found_reason, question
+
+
+def test_a_law_named_before_what_is_asked_of_it_is_recognised() -> None:
+    for question in ("电子商务法分为哪几章?", "广告法什么时候施行?", "价格法包括哪些内容?"):
+        assert law_names(search_form(question)), question
+    assert law_names(search_form("商家说无法退货怎么办?")) == []

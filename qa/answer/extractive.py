@@ -59,11 +59,32 @@ class ExtractiveGenerator:
             evidence = with_similarity(evidence, by_span, weights)
         return evidence
 
+    def _not_found(self, request: AnswerRequest, reason: str) -> Answer:
+        return Answer(
+            question=request.question,
+            found=False,
+            answer=not_found_text(reason),
+            passages=request.passages,
+            not_found_reason=reason,
+            mode=self.name,
+        )
+
     def answer(self, request: AnswerRequest) -> Answer:
         analysis, passages, index = request.analysis, request.passages, request.index
         figures_by_rank = {p.rank: index.chunk_figures.get(p.chunk.chunk_id, []) for p in passages}
         listing = outline_list(analysis, passages, lambda d: index.document_chunks([d]))
         if listing is not None:
+            # What the question names must be there too (深圳…分为几个阶段 is not asked of
+            # 东莞's plan, whose stages list the same words).
+            listed = [p for p in passages if p.chunk.doc_id == listing.doc_id] or passages
+            reason = unsupported_reason(
+                analysis,
+                listed,
+                index.corpus_form,
+                named_forms=[index.document_forms.get(d, "") for d in analysis.doc_ids],
+            )
+            if reason:
+                return self._not_found(request, reason)
             return outline_answer(request.question, listing, index.documents[listing.doc_id])
         evidence = self.evidence(request)
         # An answer rests on a passage sharing a word with the question when one does:
@@ -101,14 +122,7 @@ class ExtractiveGenerator:
         ]
         reason = not_found_reason(request, chosen, answer_figures)
         if reason:
-            return Answer(
-                question=request.question,
-                found=False,
-                answer=not_found_text(reason),
-                passages=passages,
-                not_found_reason=reason,
-                mode=self.name,
-            )
+            return self._not_found(request, reason)
         notes: tuple[str, ...] = ()
         if per_document:
             answered = {e.doc_id for e in chosen}
