@@ -23,6 +23,8 @@ from qa.answer.document_facts import (
     names_something,
     which_document,
 )
+from qa.answer.support import unsupported_reason
+from qa.answer.text import NOT_FOUND
 from qa.config import Settings
 from qa.duties.answer import duty_answer
 from qa.embed import Embedder, load_embedder
@@ -305,6 +307,11 @@ class Assistant:
             return None
         documents = list(index.documents.values())
         analysis = analyse(text, documents)
+        if (analysis.unknown_places and not analysis.doc_ids) or analysis.unknown_documents:
+            # 深圳的质量强市意见是哪年发布的?: no document is 深圳's (rules 1 and 2).
+            reason = unsupported_reason(analysis, (), index.corpus_form)
+            answer = f"{NOT_FOUND}{reason}"  # no passage was searched: none to show
+            return Answer(question=text, found=False, answer=answer, not_found_reason=reason)
         asked_ids = list(analysis.doc_ids) or list(doc_ids)
         if not asked_ids and names_something(analysis):
             # 家用汽车三包规定是哪个部门发布的: the document retrieval finds first.

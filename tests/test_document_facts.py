@@ -109,6 +109,13 @@ def test_the_assistant_answers_from_the_documents_record(fake_assistant: Assista
     # A question about what the document announces is answered from its text.
     content = fake_assistant.ask("厦门在计量方面要研究出台什么文件?")
     assert content.found and "计量" in content.answer
+    # A place no document is about, or a law not in the corpus, has no record to read.
+    for question, named in (
+        ("深圳的意见是什么时候印发的？", "深圳"),
+        ("电子商务法是哪年颁布的?", "电子商务法"),
+    ):
+        absent = fake_assistant.ask(question)
+        assert not absent.found and named in absent.answer and not absent.passages
 
 
 def test_the_document_number_and_the_promulgator_of_a_regulation() -> None:
