@@ -142,3 +142,5 @@ def test_a_law_named_before_what_is_asked_of_it_is_recognised() -> None:
     for question in ("电子商务法分为哪几章?", "广告法什么时候施行?", "价格法包括哪些内容?"):
         assert law_names(search_form(question)), question
     assert law_names(search_form("商家说无法退货怎么办?")) == []
+    # Pointing at a law by what it does names none.
+    assert law_names(search_form("农民买种子受不受保护消费者权益那部法的保护?")) == []

@@ -119,6 +119,7 @@ _LAW_NAME = re.compile(
     r"(?=规定|中|里|对|的|是|有|要|关于|第|分为|分成|包括|一共|共有|总共|施行|实施|颁布"
     r"|修订|什么时候|何时|哪|[》〉，,。？?]|$)"
 )
+_POINTED_AT = re.compile(r"[那这哪][部个条项](?:法|条例)$")
 _LAW_LEAD = re.compile(r"^(按照|根据|依照|依据|按|据|对于|关于|在|请问|那么|那|如果|比如|看看)")
 _NOT_LAWS = frozenset(
     ["方法", "办法", "做法", "想法", "说法", "看法", "用法", "合法", "违法", "依法", "非法",
@@ -407,6 +408,10 @@ def law_names(question_form: str) -> list[str]:
     for match in _LAW_NAME.finditer(question_form):
         name = _LAW_LEAD.sub("", match.group(1))
         name = name.removeprefix("中华人民共和国")
+        # 那部法 / 哪部法 / 这个法 points at a law by what it does, naming none
+        # (受不受保护消费者权益那部法的保护?).
+        if _POINTED_AT.search(name):
+            continue
         if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
             out.append(name)
     return list(dict.fromkeys(out))
