@@ -539,3 +539,20 @@ def test_a_named_period_is_answered_only_by_passages_naming_it() -> None:
         mentioned, _passages(repair, "xm"), CORPUS, answer_text=repair,
         answer_passages=_passages(repair, "xm"),
     )  # fmt: skip
+
+
+def test_what_a_catalogue_holds_is_not_answered_by_who_sets_it() -> None:
+    # Rule 14: the law says who sets the catalogue; its contents are not in the corpus.
+    said = "实行强制检定的工作计量器具的目录和管理办法，由国务院制定。"
+    corpus = search_form(said) + CORPUS
+    contents = analyse("强制检定的工作计量器具目录里具体有哪些?", DOCS)
+    reason = unsupported_reason(
+        contents, _passages(said, "xm"), corpus, answer_text=said,
+        answer_passages=_passages(said, "xm"),
+    )  # fmt: skip
+    assert "目录" in reason
+    who = analyse("强制检定的工作计量器具目录由谁制定?", DOCS)
+    assert "目录" not in unsupported_reason(
+        who, _passages(said, "xm"), corpus, answer_text=said,
+        answer_passages=_passages(said, "xm"),
+    )  # fmt: skip

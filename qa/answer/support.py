@@ -52,6 +52,8 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    最短是多久, 多长的质量保证期) whose answer's passages never name that period
    (特种设备使用登记证书的有效期: the article on registration states a deadline, not a
    validity). A period the question only mentions (在保修期里送修) is not asked.
+14. (stop 26) a question asking what a catalogue holds (强制认证目录里具体包括哪些家电)
+   answered by a sentence saying only who sets it (…目录，由国务院制定).
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -136,6 +138,12 @@ _SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
 
 
 _HOW_LONG = re.compile(r"多久|多长时间|多长期限")
+# What a catalogue or list holds (rule 14): 强制认证目录里具体包括哪些家电; and an answer
+# saying only who sets it (…目录，由国务院制定).
+_CATALOGUE_ASKED = re.compile(r"(?:目录|名录|清单)[^，,。？?]{0,6}(?:包括|包含|有|是)(?:哪些|什么)")
+_WHO_SETS_CATALOGUE = re.compile(
+    r"(?:目录|名录|清单)[^。；;]{0,20}由[^。；;]{2,30}(?:制定|规定|公布|确定|调整|发布)"
+)
 # How long a named period lasts (rule 13): 有效期是几年, 三包有效期最短是多久, 多长的质量
 # 保证期. Not a period the question only mentions (在保修期里送修).
 _PERIOD_NAME = (
@@ -428,6 +436,10 @@ def unsupported_reason(
         time = time_stated(question)
         if not time.search(answer):
             return "相关段落中没有给出这方面的时间。"
+    if _CATALOGUE_ASKED.search(question) and _WHO_SETS_CATALOGUE.search(answer):
+        # The law says who sets the catalogue (…的目录和管理办法，由国务院制定); what is
+        # in it is not in the corpus.
+        return "相关段落只说明了目录由谁制定，没有列出其中的内容。"
     period = _ASKED_PERIOD.search(question)
     if period:
         named = period.group(1) or period.group(2)
