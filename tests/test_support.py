@@ -2,7 +2,8 @@
 
 from conftest import make_document
 
-from qa.answer.support import money_about, numeral_forms, sharing_ranks, unsupported_reason
+from qa.answer.stated import numeral_forms
+from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.ingest.figures import extract_figures
 from qa.retrieve.query import analyse
 from qa.retrieve.topics import topic_terms

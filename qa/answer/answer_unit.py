@@ -25,7 +25,7 @@ from qa.answer.evidence import (
     asked_words,
     is_heading,
 )
-from qa.answer.support import (
+from qa.answer.stated import (
     MONEY_STATED,
     NUMBER_STATED,
     PENALTY_STATED,

@@ -67,7 +67,16 @@ from collections.abc import Sequence
 
 import cn2an
 
-from qa.retrieve.query import HOW_OFTEN, PERIOD_QUESTION, QuestionAnalysis, asked_form
+from qa.answer.stated import (
+    COUNT_QUESTION,
+    NUMBER_STATED,
+    SHARE_OF_AMOUNT,
+    number_of,
+    number_stated,
+    numeral_forms,
+    time_stated,
+)
+from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.textnorm import search_form
 from qa.tokens import tokenize
 from qa.types import Figure, Passage
@@ -80,42 +89,6 @@ MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
 # 以上, 价款十倍) is an amount of money too.
 _SHARE_UNITS = frozenset({"%", "倍"})
 _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失|收入")
-_COUNTED = r"[\d一二三四五六七八九十两]+"  # a number in digits or in words
-_OF_TIME = r"\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)"
-_SEASONS = rf"|{_COUNTED}\s*个\s*[\u4e00-\u9fff]{{0,3}}期"  # 2个采暖期
-# Words that say when without a number (年底前, 每季度, 有效期限).
-_WHEN_WORDS = r"|年底|月底|年初|季度|每年|每月|期限"
-# A number of days, months or years (15日, 十个工作日, 2个采暖期): what answers a question
-# asking how many of them (多少天, 几个月) or how often (每隔多少天); 立即 or 年底前 does not.
-# Not a date: 2000年1月30日 states no period (a year, or a month or day after one).
-PERIOD_STATED = re.compile(rf"(?<![\d年月])(?!(?:19|20)\d\d年){_COUNTED}{_OF_TIME}{_SEASONS}")
-# How often (多久体检一次): a period, or a frequency stated as 每年 / 每季度 (定期,
-# "regularly", says no how often).
-FREQUENCY_STATED = re.compile(
-    PERIOD_STATED.pattern + r"|每\s*个?\s*(年|月|季度|半年|周|星期|天|日)"
-)
-# How long (提前多久, 多长时间内): a period or a date, never only 及时 / 立即 / 之前.
-DURATION_STATED = re.compile(PERIOD_STATED.pattern + _WHEN_WORDS)
-# A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年; dates
-# count here (到2018年, 2014年6月前 say when).
-TIME_STATED = re.compile(
-    rf"{_COUNTED}{_OF_TIME}{_SEASONS}{_WHEN_WORDS}|之前|以前|前完成|内完成|及时|立即"
-)
-# An amount of money in a sentence (50万元, 一千元, 货值金额百分之三十, 价款十倍): what a
-# question asking 多少钱 / 罚多少 must be answered with when a close sentence states one.
-# A fine or compensation as a share or multiple of an amount (价款十倍, 上一年年收入百分之
-# 三十): the figure extractor does not always take these as figures.
-SHARE_OF_AMOUNT = re.compile(
-    r"(?:金额|价款|货值|违法所得|费用|损失|收入)[^，,。；;]{0,12}(?:倍|百分之)"
-)
-MONEY_STATED = re.compile(
-    r"(?:[\d.]+|[一二三四五六七八九十百千万两]+)\s*(?:多|余)?\s*(?:亿元|万元|千元|元)"
-    r"|" + SHARE_OF_AMOUNT.pattern
-)
-# What answers "what happens to whoever breaks it" (怎么罚, 会怎么处理): a penalty.
-PENALTY_STATED = re.compile(
-    r"罚款|罚金|处罚|处分|吊销|没收|责令|警告|拘留|追究刑事责任|撤销|取消.{0,8}资格|公示|通报"
-)
 # What answers "who is responsible": a cue (牵头, 负责, 主管) or a body (局, 部门, 政府).
 _RESPONSIBLE = re.compile(
     r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合|职责|监督管理"
@@ -127,17 +100,8 @@ _RESPONSIBLE = re.compile(
 _WHICH_BODY = re.compile(
     r"(哪个|哪些|什么|哪几个|哪一个|哪一级)(部门|单位|机构|机关)|牵头部门|主管部门|负责部门"
 )
-# A count asked in its measure word: 多少家, 几件, 几倍 (not 哪几个, a list; not 举几个
-# 例子, some; not 多少天, a period: rule 7).
-_COUNT_QUESTION = re.compile(
-    r"(多少|(?<![哪举])几)\s*(个|家|件|项|名|座|所|种|批|台|辆|户|条|人|倍|次)"
-)
-_NUMERAL = r"[\d一二三四五六七八九十百千万两]"
-# Units that count the same things (几个人: 2至4名核查人员).
-_SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
 
 
-_HOW_LONG = re.compile(r"多久|多长时间|多长期限")
 # What a catalogue or list holds (rule 14): 强制认证目录里具体包括哪些家电; and an answer
 # saying only who sets it (…目录，由国务院制定).
 _CATALOGUE_ASKED = re.compile(r"(?:目录|名录|清单)[^，,。？?]{0,6}(?:包括|包含|有|是)(?:哪些|什么)")
@@ -154,46 +118,6 @@ _ASKED_PERIOD = re.compile(
     r"(?:多长|多久|几年|多少年|几个月|多少个月|多少天|几天)"
     r"|(?:多长|多久)的?" + _PERIOD_NAME
 )
-# A time of day (晚上十点, 22时) answers 几点; 及时 or 年底 does not.
-CLOCK_STATED = re.compile(rf"{_COUNTED}\s*(点|时)(?!间|候|期|效)")
-
-
-def time_stated(question_form: str) -> re.Pattern[str]:
-    """What answers a question asking when, by how it asks: at what hour (十点), how
-    often (每年), how many days (15日), how long (一个月, 年底), or when at all (及时 and
-    立即 too)."""
-    if "几点" in question_form:
-        return CLOCK_STATED
-    if HOW_OFTEN.search(question_form):
-        return FREQUENCY_STATED
-    if PERIOD_QUESTION.search(question_form):
-        return PERIOD_STATED
-    return DURATION_STATED if _HOW_LONG.search(question_form) else TIME_STATED
-
-
-def count_stated(question_form: str) -> re.Pattern[str] | None:
-    """For a question asking how many of a thing (多少家, 几项, 几个人), what states a
-    number of it: a numeral and the unit (2至4名, 1项, 300余家); None for other questions."""
-    asked = _COUNT_QUESTION.search(question_form)
-    return _number_of(asked) if asked else None
-
-
-# A bare 多少 (系数最高不能超过多少, 合格率是多少): the answer states some number.
-_BARE_HOW_MUCH = re.compile(r"多少(?=[?？，,。]|$|吗|呢)")
-NUMBER_STATED = re.compile(r"\d|百分之|[一二三四五六七八九十百千万两]+\s*(?:倍|成|万|亿)")
-
-
-def number_stated(question_form: str) -> re.Pattern[str] | None:
-    """What answers a question asking a bare 多少 (no unit, no money, no time): a
-    sentence stating a number; None for other questions."""
-    return NUMBER_STATED if _BARE_HOW_MUCH.search(question_form) else None
-
-
-def _number_of(asked: re.Match[str]) -> re.Pattern[str]:
-    units = _SAME_COUNT.get(asked.group(2), asked.group(2))
-    return re.compile(rf"{_NUMERAL}\s*(?:多|余|来)?\s*(?:{units})")
-
-
 _MONEY_VERBS = frozenset({"罚", "奖", "赔", "补", "奖励", "罚款", "赔偿", "补贴", "补助", "资助"})
 
 
@@ -239,29 +163,6 @@ def _unknown(term: str, corpus_form: str) -> bool:
         return False
     parts = [t for t in tokenize(term) if len(t) >= 2 and t != term]
     return not parts or not all(part in corpus_form for part in parts)
-
-
-_SAME_DAY = {"天": "日", "日": "天"}
-
-
-def numeral_forms(figure: str) -> tuple[str, ...]:
-    """A figure as the question wrote it and with its number in the other numerals
-    (十五年 / 15年, 3倍 / 三倍; 七天 / 七日 / 7天 / 7日): laws write numbers in words,
-    policies in digits."""
-    form = search_form(figure)
-    match = re.match(r"[\d.]+|[一二三四五六七八九十百千两]+", form)
-    if not match:
-        return (form,)
-    number, unit = match.group(0), form[match.end() :]
-    # 七天 is 七日 in a law: days are counted in either word.
-    units = (unit, _SAME_DAY[unit]) if unit in _SAME_DAY else (unit,)
-    try:
-        other = (
-            cn2an.an2cn(number, "low") if number[0].isdigit() else str(cn2an.cn2an(number, "smart"))
-        )
-    except (ValueError, KeyError, TypeError):
-        return tuple(f"{number}{u}" for u in units)
-    return tuple(f"{n}{u}" for n in (number, other) for u in units)
 
 
 _ARTICLE_ASKED = re.compile(r"第([零〇一二三四五六七八九十百千]+|\d+)条")
@@ -449,8 +350,8 @@ def unsupported_reason(
             return f"相关段落中没有说明{named}。"
     if _WHICH_BODY.search(question) and not _RESPONSIBLE.search(answer):
         return "相关段落中没有说明由哪个部门负责。"
-    counted = _COUNT_QUESTION.search(question)
-    if counted and not _number_of(counted).search(answer):
+    counted = COUNT_QUESTION.search(question)
+    if counted and not number_of(counted).search(answer):
         return f"相关段落中没有给出这方面的数量（{counted.group(0)}）。"
     # A bare 多少 (最高车速是多少): some number; amounts and times are checked above.
     bare = not (analysis.asks_money or analysis.asks_when) and number_stated(question)
