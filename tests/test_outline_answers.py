@@ -7,7 +7,8 @@ from qa.answer.text import sentences_text
 from qa.assistant import Assistant
 from qa.ingest.chunking import chunk_document
 from qa.ingest.outline import parse_outline
-from qa.retrieve.query import analyse, law_names
+from qa.retrieve.law_names import law_names
+from qa.retrieve.query import analyse
 from qa.textnorm import search_form
 from qa.types import AnswerSentence, Chunk, Citation, Passage
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 
 from qa.gazetteer import gazetteer
 from qa.retrieve.department_question import asks_department
+from qa.retrieve.law_names import law_names, short_titles
 from qa.retrieve.thesaurus import EMPTY, Expansion, Thesaurus, alternatives
 from qa.retrieve.topics import ASKING, covered, tagged_words, topic_terms
 from qa.textnorm import search_form
@@ -113,19 +114,6 @@ _MONEY_QUESTION = re.compile(
     r"|费[^，,。；;？?]{0,4}多少|(?<![提])(交|缴|付|花)(了)?多少"
 )
 # A law or regulation the question names: 电子商务法, 食品安全法实施条例.
-_LAW_NAME = re.compile(
-    r"([\u4e00-\u9fff]{2,16}?(?:法|条例))"
-    # what follows a law's name: 规定…, 第…条, 分为哪几章, 什么时候施行
-    r"(?=规定|中|里|对|的|是|有|要|关于|第|分为|分成|包括|一共|共有|总共|施行|实施|颁布"
-    r"|修订|什么时候|何时|哪|[》〉，,。？?]|$)"
-)
-_POINTED_AT = re.compile(r"[那这哪][部个条项](?:法|条例)$")
-_LAW_LEAD = re.compile(r"^(按照|根据|依照|依据|按|据|对于|关于|在|请问|那么|那|如果|比如|看看)")
-_NOT_LAWS = frozenset(
-    ["方法", "办法", "做法", "想法", "说法", "看法", "用法", "合法", "违法", "依法", "非法",
-     "执法", "立法", "司法", "守法", "算法", "手法", "疗法", "书法", "宪法", "法律法",
-     "无法", "没法", "设法", "有法"]
-)  # fmt: skip
 # A figure the question states (to check it against the evidence): 100万元, 42.9%.
 _STATED_FIGURE = re.compile(
     r"\d+(?:\.\d+)?(?:%|万元|亿元|元|个|家|件|项|名|座|所|台|辆|户|种|倍|天|日|小时)"
@@ -384,34 +372,3 @@ def as_followup(
             t for t in asked.content_tokens if t not in before
         )
     return replace(resolved, asked_tokens=asked.content_tokens, added_tokens=added, **kinds)
-
-
-def short_titles(title_form: str) -> list[str]:
-    """How people name a law without 《》: 中华人民共和国产品质量法 -> 产品质量法."""
-    names = []
-    for prefix in ("中华人民共和国",):
-        if title_form.startswith(prefix) and len(title_form) - len(prefix) >= 3:
-            names.append(title_form[len(prefix) :])
-    # Rules of a ministry are named by their whole title as well (家用汽车产品修理更换
-    # 退货责任规定, …管理办法).
-    if (
-        title_form.endswith(("法", "条例", "规定", "办法", "细则", "规则"))
-        and 4 <= len(title_form) <= 24
-    ):
-        names.append(title_form)
-    return names
-
-
-def law_names(question_form: str) -> list[str]:
-    """Laws and regulations a question names (电子商务法规定… -> 电子商务法)."""
-    out = []
-    for match in _LAW_NAME.finditer(question_form):
-        name = _LAW_LEAD.sub("", match.group(1))
-        name = name.removeprefix("中华人民共和国")
-        # 那部法 / 哪部法 / 这个法 points at a law by what it does, naming none
-        # (受不受保护消费者权益那部法的保护?).
-        if _POINTED_AT.search(name):
-            continue
-        if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
-            out.append(name)
-    return list(dict.fromkeys(out))

@@ -1,0 +1,55 @@
+"""Laws and regulations as people name them: 产品质量法 for 中华人民共和国产品质量法, a
+ministry's 规定 by its whole title, and the law names a question writes (电子商务法规定…),
+so that a law not in the corpus is told apart from one that is.
+
+Pure functions over text in search form.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LAW_NAME = re.compile(
+    r"([\u4e00-\u9fff]{2,16}?(?:法|条例))"
+    # what follows a law's name: 规定…, 第…条, 分为哪几章, 什么时候施行
+    r"(?=规定|中|里|对|的|是|有|要|关于|第|分为|分成|包括|一共|共有|总共|施行|实施|颁布"
+    r"|修订|什么时候|何时|哪|[》〉，,。？?]|$)"
+)
+_POINTED_AT = re.compile(r"[那这哪][部个条项](?:法|条例)$")
+_LAW_LEAD = re.compile(r"^(按照|根据|依照|依据|按|据|对于|关于|在|请问|那么|那|如果|比如|看看)")
+_NOT_LAWS = frozenset(
+    ["方法", "办法", "做法", "想法", "说法", "看法", "用法", "合法", "违法", "依法", "非法",
+     "执法", "立法", "司法", "守法", "算法", "手法", "疗法", "书法", "宪法", "法律法",
+     "无法", "没法", "设法", "有法"]
+)  # fmt: skip
+
+
+def short_titles(title_form: str) -> list[str]:
+    """How people name a law without 《》: 中华人民共和国产品质量法 -> 产品质量法."""
+    names = []
+    for prefix in ("中华人民共和国",):
+        if title_form.startswith(prefix) and len(title_form) - len(prefix) >= 3:
+            names.append(title_form[len(prefix) :])
+    # Rules of a ministry are named by their whole title as well (家用汽车产品修理更换
+    # 退货责任规定, …管理办法).
+    if (
+        title_form.endswith(("法", "条例", "规定", "办法", "细则", "规则"))
+        and 4 <= len(title_form) <= 24
+    ):
+        names.append(title_form)
+    return names
+
+
+def law_names(question_form: str) -> list[str]:
+    """Laws and regulations a question names (电子商务法规定… -> 电子商务法)."""
+    out = []
+    for match in _LAW_NAME.finditer(question_form):
+        name = _LAW_LEAD.sub("", match.group(1))
+        name = name.removeprefix("中华人民共和国")
+        # 那部法 / 哪部法 / 这个法 points at a law by what it does, naming none
+        # (受不受保护消费者权益那部法的保护?).
+        if _POINTED_AT.search(name):
+            continue
+        if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
+            out.append(name)
+    return list(dict.fromkeys(out))
