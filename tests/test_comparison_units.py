@@ -49,3 +49,21 @@ def test_a_comparison_keeps_a_document_whose_section_names_the_asked_topic() -> 
         "到2018年，总体目标是建设质量强市取得明显成效。",
         "到2014年，全市整体质量水平明显提高。",
     ]
+
+
+def test_a_comparison_keeps_a_document_naming_the_asked_things_modifier() -> None:
+    passages = [
+        _passage(1, "ty", "充分发挥12365、12315、12330等投诉热线的作用。"),
+        _passage(2, "dg", "完善质量投诉和消费维权机制,畅通12315、12365等质量投诉举报渠道。"),
+    ]
+    analysis = analyse("太原和东莞分别提到要发挥哪些投诉热线的作用?", DOCS)
+    evidence = score_evidence(analysis, passages, {}, {})
+    chosen = choose_evidence(evidence, analysis, ("ty", "dg"), passages)
+    # 东莞 says 投诉举报渠道, not 热线: the 投诉 of 投诉热线 is what is asked about too.
+    assert [e.doc_id for e in chosen] == ["ty", "dg"]
+    # A sentence holding neither the topic nor its modifier is still left out.
+    unrelated = [passages[0], _passage(2, "dg", "加强标准化工作,发挥企业主体作用。")]
+    evidence = score_evidence(analysis, unrelated, {}, {})
+    assert [e.doc_id for e in choose_evidence(evidence, analysis, ("ty", "dg"), unrelated)] == [
+        "ty"
+    ]

@@ -74,7 +74,7 @@ def choose_evidence(
             a
             for t in analysis.topic_terms or analysis.content_tokens
             for a in analysis.alternatives(t)
-        ]
+        ] + _modifiers(analysis)
         quoted = analysis.quoted_phrases
         chosen = []
         for doc_id in per_document:
@@ -268,6 +268,19 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return PENALTY_STATED
     form = asked_form(analysis.text)
     return count_stated(form) or number_stated(form)
+
+
+def _modifiers(analysis: QuestionAnalysis) -> list[str]:
+    """The question's words right before a topic term (投诉 of 投诉热线): a document
+    saying 质量投诉举报渠道 speaks of what is asked, though not with its head word."""
+    form = search_form(analysis.text)
+    return [
+        t
+        for t in analysis.content_tokens
+        if len(t) >= 2
+        and t not in analysis.topic_terms
+        and any(f"{t}{topic}" in form for topic in analysis.topic_terms)
+    ]
 
 
 def _with_new_words(
