@@ -557,3 +557,24 @@ def test_what_a_catalogue_holds_is_not_answered_by_who_sets_it() -> None:
         who, _passages(said, "xm"), corpus, answer_text=said,
         answer_passages=_passages(said, "xm"),
     )  # fmt: skip
+
+
+def test_what_came_of_a_plan_is_not_its_target() -> None:
+    # Rule 15: a plan states targets; 实际达到了多少 asks what came of them.
+    target = "到2014年底，主要农产品质量安全抽查合格率达到95%以上。"
+    asked = analyse("太原2014年主要农产品质量安全抽查合格率实际达到了多少?", DOCS)
+    reason = unsupported_reason(
+        asked, _passages(target, "ty"), CORPUS, answer_text=target,
+        answer_passages=_passages(target, "ty"),
+    )  # fmt: skip
+    assert "实际完成情况" in reason
+    report = "截至2014年底，主要农产品质量安全抽查合格率已达到96%。"
+    assert "实际完成情况" not in unsupported_reason(
+        asked, _passages(report, "ty"), CORPUS + search_form(report), answer_text=report,
+        answer_passages=_passages(report, "ty"),
+    )  # fmt: skip
+    planned = analyse("太原2014年主要农产品质量安全抽查合格率要达到多少?", DOCS)
+    assert "实际完成情况" not in unsupported_reason(
+        planned, _passages(target, "ty"), CORPUS, answer_text=target,
+        answer_passages=_passages(target, "ty"),
+    )  # fmt: skip

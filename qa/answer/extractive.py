@@ -21,12 +21,15 @@ from qa.answer.evidence import (
     with_similarity,
 )
 from qa.answer.outline_list import outline_answer, outline_list
+from qa.answer.section_refs import absent_section
 from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
 from qa.indicators import also_stated, documents_stating, names_every_term
+from qa.ingest.outline import parse_outline
 from qa.retrieve.query import QuestionAnalysis
 from qa.store.index import SearchIndex
+from qa.textnorm import search_form
 from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
 
 # The embedded model's similarity of sentences to the question joins the keyword
@@ -83,6 +86,7 @@ class ExtractiveGenerator:
                 index.corpus_form,
                 named_forms=[index.document_forms.get(d, "") for d in analysis.doc_ids],
             )
+            reason = reason or absent_cited_section(request)
             if reason:
                 return self._not_found(request, reason)
             return outline_answer(request.question, listing, index.documents[listing.doc_id])
@@ -225,6 +229,9 @@ def not_found_reason(
     if not request.passages or not chosen:
         return "没有检索到相关段落。"
     index = request.index
+    cited = absent_cited_section(request)
+    if cited:
+        return cited
     ranks = {e.passage_rank for e in chosen}
     headings = "".join(
         label for p in request.passages if p.rank in ranks for label in p.chunk.section_path
@@ -238,6 +245,18 @@ def not_found_reason(
         "".join(e.text for e in chosen) + headings,
         [p for p in request.passages if p.rank in ranks],
     )
+
+
+def absent_cited_section(request: AnswerRequest) -> str:
+    """Rule 16: a section the question cites by number (五、（五）, 第30条) that the
+    document it names does not have; "" otherwise."""
+    documents = request.index.documents
+    named = [documents[d] for d in request.analysis.doc_ids if d in documents]
+    if not named:
+        return ""
+    outlines = [parse_outline(d.text) for d in named]
+    cited = absent_section(search_form(request.analysis.text), outlines)
+    return f"所问的文件中没有“{cited}”这一部分。" if cited else ""
 
 
 def extractive_for(settings: Settings) -> ExtractiveGenerator:

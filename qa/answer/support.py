@@ -54,6 +54,11 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    validity). A period the question only mentions (在保修期里送修) is not asked.
 14. (stop 26) a question asking what a catalogue holds (强制认证目录里具体包括哪些家电)
    answered by a sentence saying only who sets it (…目录，由国务院制定).
+15. (stop 26) a question asking what came of a plan (实际达到了多少, 现在建了几个, 最后
+   有没有通过验收) whose answer reports no outcome (已…, …了, 截至): plans state targets
+   (到2014年…创建工作顺利通过验收 is one).
+16. (stop 26, qa.answer.section_refs) a section the question cites by number that the
+   document it names does not have (厦门意见五、（五）, 东莞方案主要措施第30条).
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -102,6 +107,13 @@ _WHICH_BODY = re.compile(
 )
 
 
+# What came of a plan (rule 15): 实际达到了多少, 现在建了几个, 最后有没有通过验收; and an
+# answer reporting an outcome (已建成, 实现了, 截至…).
+_OUTCOME_ASKED = re.compile(
+    r"(?:实际|现在|目前|最后|最终|到底)(?:已经)?[^，,。？?]{0,4}?"
+    r"(?:达到了|完成了|建成了|建了|实现了|通过了|有没有通过|是否通过|完成多少|完成了多少)"
+)
+_OUTCOME_STATED = re.compile(r"已经|已[达完建实通获]|[达完建实通获][到成现过得]了|实际|截至|截止")
 # What a catalogue or list holds (rule 14): 强制认证目录里具体包括哪些家电; and an answer
 # saying only who sets it (…目录，由国务院制定).
 _CATALOGUE_ASKED = re.compile(r"(?:目录|名录|清单)[^，,。？?]{0,6}(?:包括|包含|有|是)(?:哪些|什么)")
@@ -337,6 +349,10 @@ def unsupported_reason(
         time = time_stated(question)
         if not time.search(answer):
             return "相关段落中没有给出这方面的时间。"
+    if _OUTCOME_ASKED.search(question) and not _OUTCOME_STATED.search(answer):
+        # 实际达到了多少 / 最后有没有通过验收: plans and laws state targets and rules, not
+        # what came of them (到2014年…创建工作顺利通过验收 is a target).
+        return "相关段落只给出了目标或要求，没有说明实际完成情况。"
     if _CATALOGUE_ASKED.search(question) and _WHO_SETS_CATALOGUE.search(answer):
         # The law says who sets the catalogue (…的目录和管理办法，由国务院制定); what is
         # in it is not in the corpus.

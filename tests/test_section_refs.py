@@ -1,0 +1,61 @@
+"""Sections a question cites that the named document does not have (not-found rule 16)."""
+
+import pytest
+
+from qa.answer.section_refs import absent_section
+from qa.assistant import Assistant
+from qa.ingest.outline import parse_outline
+from qa.textnorm import search_form
+
+PLAN = """某市质量强市工作方案
+一、主要目标
+到2018年，质量水平明显提高。
+二、主要措施
+（一）加强组织领导
+1、建立工作机制。
+2、加强财政支持。
+（二）夯实质量基础
+3、加强标准化工作。
+三、保障措施
+（一）加强督查
+开展督查考核。
+"""
+LAW = """某某管理条例
+第一章 总则
+第一条 为了保障质量，制定本条例。
+第二条 本条例适用于产品。
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "absent"),
+    [
+        ("方案二、（三）讲了什么?", "二、(三)"),
+        ("方案二、（二）讲了什么?", ""),
+        ("方案第（四）项由谁牵头?", "第(四)项"),
+        ("方案第（二）项由谁牵头?", ""),
+        ("方案主要措施第30条讲什么?", "第30条"),
+        ("方案主要措施第三条讲什么?", ""),  # 3、 is there, in words or digits
+        ("方案第五部分讲什么?", "第五部分"),
+        ("方案第三部分讲什么?", ""),
+        ("方案的主要措施有哪些?", ""),  # nothing cited
+    ],
+)
+def test_a_cited_section_the_plan_lacks_is_named(question: str, absent: str) -> None:
+    assert absent_section(search_form(question), [parse_outline(PLAN)]) == absent
+
+
+def test_articles_of_a_regulation_are_left_to_rule_12() -> None:
+    # 第30条 of a regulation is an article (rule 12 checks those), not a plan's item.
+    assert absent_section(search_form("条例第30条怎么规定?"), [parse_outline(LAW)]) == ""
+    assert absent_section(search_form("第30条怎么规定?"), []) == ""
+
+
+def test_the_assistant_refuses_a_section_the_named_document_lacks(
+    fake_assistant: Assistant,
+) -> None:
+    answer = fake_assistant.ask("东莞方案主要措施第30条讲的是什么内容？")
+    assert not answer.found and "第30条" in answer.not_found_reason
+    assert "第29条" not in (
+        fake_assistant.ask("东莞方案主要措施第29条讲的是什么内容？").not_found_reason or ""
+    )
