@@ -2,9 +2,9 @@
 
 import pytest
 
-from qa.answer.section_refs import absent_section
 from qa.assistant import Assistant
 from qa.ingest.outline import parse_outline
+from qa.retrieve.section_refs import absent_section, cited_sections, holds
 from qa.textnorm import search_form
 
 PLAN = """某市质量强市工作方案
@@ -58,4 +58,24 @@ def test_the_assistant_refuses_a_section_the_named_document_lacks(
     assert not answer.found and "第30条" in answer.not_found_reason
     assert "第29条" not in (
         fake_assistant.ask("东莞方案主要措施第29条讲的是什么内容？").not_found_reason or ""
+    )
+
+
+def test_a_cited_section_is_searched_first_and_answers(fake_assistant: Assistant) -> None:
+    # The reader points at a section: it comes first and its own sentence answers,
+    # whatever else shares the question's words (the fake embedder ranks by chance).
+    answer = fake_assistant.ask("太原行动计划第（十四）项由哪个部门牵头？")
+    assert answer.found and "(十四)" in answer.passages[0].chunk.section_numbers
+    assert "[1]" in answer.answer and not any(f"[{n}]" in answer.answer for n in range(2, 6))
+    numbered = fake_assistant.ask("东莞方案主要措施第29条讲的是什么内容？")
+    assert "29、" in numbered.passages[0].chunk.section_numbers
+
+
+def test_cited_sections_as_label_runs() -> None:
+    refs = cited_sections(search_form("计量法第9条和太原方案二、（四）说了什么?"))
+    assert [r.cited for r in refs] == ["第9条", "二、(四)"]
+    assert ("第九条",) in refs[0].runs and refs[1].runs == (("二、", "(四)"),)
+    assert holds(("第二章", "第九条"), ("第九条",))
+    assert holds(("二、", "(四)", "1."), ("二、", "(四)")) and not holds(
+        ("二、",), ("二、", "(四)")
     )

@@ -21,13 +21,12 @@ from qa.answer.evidence import (
     with_similarity,
 )
 from qa.answer.outline_list import outline_answer, outline_list
-from qa.answer.section_refs import absent_section
 from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
 from qa.indicators import also_stated, documents_stating, names_every_term
-from qa.ingest.outline import parse_outline
 from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.section_refs import absent_section, cited_sections, holds
 from qa.store.index import SearchIndex
 from qa.textnorm import search_form
 from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
@@ -95,6 +94,10 @@ class ExtractiveGenerator:
         # the best sentence of one that shares none is a guess (rule 8 of not-found).
         sharing = sharing_ranks(analysis, passages)
         evidence = [e for e in evidence if e.passage_rank in sharing] or evidence
+        # A section the question cites by number (计量法第9条讲的是什么?) is what it asks
+        # about: its sentences answer, not the cover page naming the same law.
+        cited = cited_ranks(analysis, passages)
+        evidence = [e for e in evidence if e.passage_rank in cited] or evidence
         labels = {d.doc_id: d.region or d.title for d in index.documents.values()}
         per_document: list[str] = []
         if analysis.across_documents:
@@ -247,15 +250,26 @@ def not_found_reason(
     )
 
 
+def cited_ranks(analysis: QuestionAnalysis, passages: Sequence[Passage]) -> set[int]:
+    """Ranks of the passages that are a section the question cites by number in a
+    document it names (empty when it cites none)."""
+    if not analysis.doc_ids:
+        return set()
+    refs = cited_sections(search_form(analysis.text))
+    return {
+        p.rank
+        for p in passages
+        if p.chunk.doc_id in analysis.doc_ids
+        and any(holds(p.chunk.section_numbers, run) for ref in refs for run in ref.runs)
+    }
+
+
 def absent_cited_section(request: AnswerRequest) -> str:
     """Rule 16: a section the question cites by number (五、（五）, 第30条) that the
     document it names does not have; "" otherwise."""
-    documents = request.index.documents
-    named = [documents[d] for d in request.analysis.doc_ids if d in documents]
-    if not named:
-        return ""
-    outlines = [parse_outline(d.text) for d in named]
-    cited = absent_section(search_form(request.analysis.text), outlines)
+    outlines = request.index.outlines
+    named = [outlines[d] for d in request.analysis.doc_ids if d in outlines]
+    cited = absent_section(search_form(request.analysis.text), named)
     return f"所问的文件中没有“{cited}”这一部分。" if cited else ""
 
 

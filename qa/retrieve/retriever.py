@@ -20,6 +20,7 @@ from qa.retrieve.query import QuestionAnalysis
 from qa.retrieve.stages import (
     RANKERS,
     RERANKERS,
+    CitedSections,
     DocumentShares,
     FigureBoost,
     FirstPass,
@@ -91,6 +92,7 @@ class Retriever:
         self.stages: list[Stage] = []
         if config.document_shares:
             self.stages.append(DocumentShares())
+            self.stages.append(CitedSections())
         if config.figure_boost != 1.0:
             self.stages.append(FigureBoost(config.figure_boost))
         if config.sentence_rerank and "dense" in config.rankers:

@@ -27,9 +27,10 @@ from qa.retrieve.fusion import (
     vocabulary_coverage,
 )
 from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.section_refs import cited_sections, holds
 from qa.store.base import Hit
 from qa.store.index import SearchIndex
-from qa.textnorm import split_sentences
+from qa.textnorm import search_form, split_sentences
 
 # A question across documents that names no indicator (各地…有哪些措施) shares the
 # results among at most this many documents of the best hits.
@@ -216,6 +217,37 @@ class DocumentShares:
         query.ranking.routed = tuple(routed)
         groups = [first_pass(query, (doc_id,)) for doc_id in routed]
         return interleave(groups, max(query.depth, len(routed)))
+
+
+class CitedSections:
+    """A section the question cites by number in a document it names (太原行动计划第
+    （十四）项, 计量法第9条, 厦门意见二、（四）) comes first: the reader points at it."""
+
+    def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked:
+        analysis = query.analysis
+        if not analysis.doc_ids:
+            return items
+        refs = cited_sections(search_form(analysis.text))
+        if not refs:
+            return items
+        chunks = query.index.document_chunks(list(analysis.doc_ids))
+        cited = {
+            c.chunk_id
+            for c in chunks
+            if any(holds(c.section_numbers, run) for ref in refs for run in ref.runs)
+        }
+        if not cited:
+            return items
+        score = dict(items)
+        top = max((s for _, s in items), default=1.0)
+        # Cited chunks in the order the search ranks them, those it missed in the
+        # document's order, each scored above every other candidate.
+        first = sorted(
+            cited, key=lambda i: (i not in score, -score.get(i, 0.0), query.index.order.get(i, 0))
+        )
+        return [(i, top + len(first) - n) for n, i in enumerate(first)] + [
+            (i, s) for i, s in items if i not in cited
+        ]
 
 
 @dataclass(frozen=True)

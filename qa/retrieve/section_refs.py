@@ -1,0 +1,106 @@
+"""Sections a question cites by number: 五、（五）, 第（十五）项, 主要措施第30条, 第六部分,
+计量法第9条. Retrieval puts a cited section of a named document first
+(qa.retrieve.stages.CitedSections); one the named document does not have is not-found
+rule 16, the policy documents' counterpart of an article a regulation lacks (rule 12).
+
+Pure functions over the question (search form) and outline labels (search form:
+"五、", "(五)", "29、", "第九条").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import cn2an
+
+from qa.textnorm import search_form
+from qa.types import Section
+
+_CN = r"[一二三四五六七八九十]+"
+# 五、(五): a section under a top-level one.
+_PATH = re.compile(rf"({_CN})、\(({_CN})\)")
+# 第(十五)项, (十五)项: a bracketed section anywhere in the outline.
+_BRACKETED = re.compile(rf"(?<!、)第?\(({_CN})\)(?:项|条|部分|点)?")
+# 第30条, 第三十项, 第9条: a numbered item of a plan (30、 / 30.) or a regulation's article.
+_ITEM = re.compile(r"第(\d+|[一二三四五六七八九十百]+)(条|项|点)")
+# 第六部分: a top-level section (六、).
+_PART = re.compile(rf"第({_CN})部分")
+_ARTICLE = re.compile(r"^第.+条$")
+
+Run = tuple[str, ...]  # outline labels in a row, e.g. ("五、", "(五)")
+
+
+@dataclass(frozen=True)
+class CitedSection:
+    """A section as the question writes it, and the label runs that are it."""
+
+    cited: str
+    runs: tuple[Run, ...]
+    item: bool = False  # 第N条 / 第N项: an article of a regulation, or a plan's item
+
+
+def _digits(number: str) -> str:
+    try:
+        return number if number.isdigit() else str(cn2an.cn2an(number, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
+def _words(digits: str) -> str:
+    try:
+        return str(cn2an.an2cn(digits, "low"))
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
+def cited_sections(question_form: str) -> list[CitedSection]:
+    """Every section ``question_form`` cites by number, in the order written."""
+    found: list[tuple[int, CitedSection]] = []
+    for m in _PATH.finditer(question_form):
+        found.append(
+            (m.start(), CitedSection(m.group(0), ((f"{m.group(1)}、", f"({m.group(2)})"),)))
+        )
+    for m in _BRACKETED.finditer(question_form):
+        found.append((m.start(), CitedSection(m.group(0), ((f"({m.group(1)})",),))))
+    for m in _PART.finditer(question_form):
+        found.append((m.start(), CitedSection(m.group(0), ((f"{m.group(1)}、",),))))
+    for m in _ITEM.finditer(question_form):
+        number = _digits(m.group(1))
+        if not number:
+            continue
+        runs: list[Run] = [(f"{number}、",), (f"{number}.",)]
+        if m.group(2) == "条" and _words(number):
+            runs.append((f"第{_words(number)}条",))
+        found.append((m.start(), CitedSection(m.group(0), tuple(runs), item=True)))
+    return [ref for _, ref in sorted(found, key=lambda f: f[0])]
+
+
+def holds(numbers: Sequence[str], run: Run) -> bool:
+    """Whether the outline labels ``numbers`` (a chunk's, top first) hold ``run`` in a row."""
+    width = len(run)
+    return any(tuple(numbers[i : i + width]) == run for i in range(len(numbers) - width + 1))
+
+
+def _walk(sections: Sequence[Section], parents: Run = ()) -> Iterator[Run]:
+    for section in sections:
+        path = (*parents, search_form(section.number).strip())
+        yield path
+        yield from _walk(section.children, path)
+
+
+def absent_section(question_form: str, outlines: Sequence[Sequence[Section]]) -> str:
+    """The first section ``question_form`` cites that none of the named documents'
+    ``outlines`` has, as the question writes it; "" when every cited one exists or
+    nothing is cited. A regulation's 第X条 is rule 12's (qa.answer.support)."""
+    paths = [path for outline in outlines for path in _walk(outline)]
+    if not paths:
+        return ""
+    with_articles = any(_ARTICLE.match(p[-1]) for p in paths)
+    for ref in cited_sections(question_form):
+        if ref.item and with_articles:
+            continue
+        if not any(holds(p, run) for p in paths for run in ref.runs):
+            return ref.cited
+    return ""
