@@ -5,7 +5,7 @@ from conftest import make_document
 from qa.answer.stated import numeral_forms
 from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.ingest.figures import extract_figures
-from qa.retrieve.query import analyse
+from qa.retrieve.query import QuestionAnalysis, analyse
 from qa.retrieve.topics import topic_terms
 from qa.textnorm import search_form
 from qa.types import Chunk, Document, Figure, Passage
@@ -518,28 +518,27 @@ def test_ji_that_asks_nothing_is_not_a_count_question() -> None:
     )
 
 
+def _answered_from(analysis: QuestionAnalysis, text: str, doc_id: str, corpus: str = CORPUS) -> str:
+    """The not-found reason when ``text`` is the answer and its only passage."""
+    passages = _passages(text, doc_id)
+    return unsupported_reason(
+        analysis, passages, corpus, answer_text=text, answer_passages=passages
+    )
+
+
 def test_a_named_period_is_answered_only_by_passages_naming_it() -> None:
     # Rule 13: 有效期 asked; the registration article states a deadline, not a validity.
     registration = "特种设备使用单位应当在投入使用后三十日内办理使用登记，取得使用登记证书。"
     asked = analyse("特种设备使用登记证书的有效期是几年?", DOCS)
-    reason = unsupported_reason(
-        asked, _passages(registration, "xm"), CORPUS, answer_text=registration,
-        answer_passages=_passages(registration, "xm"),
-    )  # fmt: skip
+    reason = _answered_from(asked, registration, "xm")
     assert "有效期" in reason
     licence = "生产许可证有效期为5年。"
     answered = analyse("生产许可证的有效期一般是几年?", DOCS)
-    assert "有效期" not in unsupported_reason(
-        answered, _passages(licence, "xm"), CORPUS, answer_text=licence,
-        answer_passages=_passages(licence, "xm"),
-    )  # fmt: skip
+    assert "有效期" not in _answered_from(answered, licence, "xm")
     # Only mentioned, not asked: 在保修期里 is the condition of the question.
     repair = "修理时间超过5日的，应当为消费者提供备用车。"
     mentioned = analyse("车在保修期里送去修，一修就是一个多星期，4S店该给什么补偿?", DOCS)
-    assert "保修期" not in unsupported_reason(
-        mentioned, _passages(repair, "xm"), CORPUS, answer_text=repair,
-        answer_passages=_passages(repair, "xm"),
-    )  # fmt: skip
+    assert "保修期" not in _answered_from(mentioned, repair, "xm")
 
 
 def test_what_a_catalogue_holds_is_not_answered_by_who_sets_it() -> None:
@@ -547,34 +546,19 @@ def test_what_a_catalogue_holds_is_not_answered_by_who_sets_it() -> None:
     said = "实行强制检定的工作计量器具的目录和管理办法，由国务院制定。"
     corpus = search_form(said) + CORPUS
     contents = analyse("强制检定的工作计量器具目录里具体有哪些?", DOCS)
-    reason = unsupported_reason(
-        contents, _passages(said, "xm"), corpus, answer_text=said,
-        answer_passages=_passages(said, "xm"),
-    )  # fmt: skip
+    reason = _answered_from(contents, said, "xm", corpus)
     assert "目录" in reason
     who = analyse("强制检定的工作计量器具目录由谁制定?", DOCS)
-    assert "目录" not in unsupported_reason(
-        who, _passages(said, "xm"), corpus, answer_text=said,
-        answer_passages=_passages(said, "xm"),
-    )  # fmt: skip
+    assert "目录" not in _answered_from(who, said, "xm", corpus)
 
 
 def test_what_came_of_a_plan_is_not_its_target() -> None:
     # Rule 15: a plan states targets; 实际达到了多少 asks what came of them.
     target = "到2014年底，主要农产品质量安全抽查合格率达到95%以上。"
     asked = analyse("太原2014年主要农产品质量安全抽查合格率实际达到了多少?", DOCS)
-    reason = unsupported_reason(
-        asked, _passages(target, "ty"), CORPUS, answer_text=target,
-        answer_passages=_passages(target, "ty"),
-    )  # fmt: skip
+    reason = _answered_from(asked, target, "ty")
     assert "实际完成情况" in reason
     report = "截至2014年底，主要农产品质量安全抽查合格率已达到96%。"
-    assert "实际完成情况" not in unsupported_reason(
-        asked, _passages(report, "ty"), CORPUS + search_form(report), answer_text=report,
-        answer_passages=_passages(report, "ty"),
-    )  # fmt: skip
+    assert "实际完成情况" not in _answered_from(asked, report, "ty", CORPUS + search_form(report))
     planned = analyse("太原2014年主要农产品质量安全抽查合格率要达到多少?", DOCS)
-    assert "实际完成情况" not in unsupported_reason(
-        planned, _passages(target, "ty"), CORPUS, answer_text=target,
-        answer_passages=_passages(target, "ty"),
-    )  # fmt: skip
+    assert "实际完成情况" not in _answered_from(planned, target, "ty")
