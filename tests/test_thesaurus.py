@@ -227,3 +227,9 @@ def test_a_missing_thesaurus_stops_the_assistant_with_how_to_fix_it(
     with pytest.raises(InputError, match="QA_THESAURUS") as caught:
         Assistant(settings, FakeEmbedder(), index=fake_assistant.index)
     assert "missing.toml" in str(caught.value)
+
+
+def test_the_short_form_of_a_supervising_department_reads_as_the_laws_write_it() -> None:
+    # 市场监管部门 is how people say what the laws call 市场监督管理部门.
+    expansions = Thesaurus.load().expand(search_form("被市场监管部门查封的货物被转移了怎么罚"))
+    assert any("市场监督管理部门" in e.means for e in expansions)

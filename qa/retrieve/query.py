@@ -150,6 +150,11 @@ _LIST_QUESTION = re.compile(
 # and any 几 in a yes/no question (几户人家共有的电梯…可以交给物业吗? asks whether, not
 # how many). What is left asks how many (几项, 几天内, 几个人).
 _INDEFINITE_JI = re.compile(r"(?<=[好十这那前头才没过])几|几(?=[十百千万])")
+# 几 of a clause before the one that asks (国务院几个部门意见不一致，最后由谁拍板?):
+# "several", the question is the later clause's.
+_JI_BEFORE_ANOTHER_QUESTION = re.compile(
+    r"几(?=[^，,。？?]*[，,][^？?]*(?:谁|什么|哪|怎么|如何|多少|多久))"
+)
 _YES_NO_CLAUSE = re.compile(r"[^?？。!！]*?(?:吗|么)[?？]?")
 
 
@@ -157,6 +162,7 @@ def asked_form(question: str) -> str:
     """The question's search form with every 几 that asks nothing made 些, so that the
     patterns asking how many or how long match only what is asked."""
     form = _INDEFINITE_JI.sub("些", search_form(question))
+    form = _JI_BEFORE_ANOTHER_QUESTION.sub("些", form)
     return _YES_NO_CLAUSE.sub(lambda m: m.group(0).replace("几", "些"), form)
 
 
