@@ -565,3 +565,15 @@ def test_what_came_of_a_plan_is_not_its_target() -> None:
     assert "实际完成情况" not in _answered_from(asked, report, "ty", CORPUS + search_form(report))
     planned = analyse("太原2014年主要农产品质量安全抽查合格率要达到多少?", DOCS)
     assert "实际完成情况" not in _answered_from(planned, target, "ty")
+
+
+def test_why_a_figure_was_changed_is_not_answered_by_the_figure() -> None:
+    # Rule 17: documents state what is to be done, not why a figure was changed.
+    said = "设立实施盟长质量奖，对每家获奖企业奖励20万元。"
+    changed = analyse("厦门为什么把盟长质量奖改成每两年评一次?", DOCS)
+    assert "原因" in _answered_from(changed, said, "xm")
+    purpose = "为了提高评选质量，盟长质量奖调整为每两年评选一次。"
+    assert "原因" not in _answered_from(changed, purpose, "xm", CORPUS + search_form(purpose))
+    # Asking why, without a change, is not this rule's (为什么要设立盟长质量奖?).
+    why = analyse("为什么要设立盟长质量奖?", DOCS)
+    assert "原因" not in _answered_from(why, said, "xm")

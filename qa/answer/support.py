@@ -59,6 +59,9 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    (到2014年…创建工作顺利通过验收 is one).
 16. (stop 26, qa.answer.section_refs) a section the question cites by number that the
    document it names does not have (厦门意见五、（五）, 东莞方案主要措施第30条).
+17. (stop 26) a question asking why something was changed (为什么把…目标定为50%,
+   为什么取消了…) whose answer states no purpose (为了, 旨在): documents state what is to
+   be done, not why a figure was changed.
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -107,6 +110,13 @@ _WHICH_BODY = re.compile(
 )
 
 
+# Why something was changed (rule 17): 为什么把驰名商标目标定为500件, 为什么取消了…; and an
+# answer stating a purpose.
+_WHY_CHANGED = re.compile(
+    r"(?:为什么|为何|凭什么)[^？?]{0,24}?"
+    r"(?:改成|改为|调整为|调整成|定为|定成|减为|降为|降到|下调|上调|提高到|增加到|取消|延长|缩短|放宽|收紧)"
+)
+_PURPOSE_STATED = re.compile(r"为了|旨在|目的")
 # What came of a plan (rule 15): 实际达到了多少, 现在建了几个, 最后有没有通过验收; and an
 # answer reporting an outcome (已建成, 实现了, 截至…).
 _OUTCOME_ASKED = re.compile(
@@ -349,6 +359,10 @@ def unsupported_reason(
         time = time_stated(question)
         if not time.search(answer):
             return "相关段落中没有给出这方面的时间。"
+    if _WHY_CHANGED.search(question) and not _PURPOSE_STATED.search(answer):
+        # 为什么把…减为5个 / 为什么取消了…: the documents state what is to be done, not
+        # why something was changed (and the change itself is often the asker's premise).
+        return "相关段落没有说明这样调整的原因。"
     if _OUTCOME_ASKED.search(question) and not _OUTCOME_STATED.search(answer):
         # 实际达到了多少 / 最后有没有通过验收: plans and laws state targets and rules, not
         # what came of them (到2014年…创建工作顺利通过验收 is a target).
