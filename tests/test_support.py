@@ -171,6 +171,10 @@ def _figure(indicator: str, value: str, unit: str) -> Figure:
 def test_money_question_needs_an_amount_about_what_is_asked() -> None:
     # 罚款额度 asks an amount as 罚款金额 does
     assert analyse("销售未经考核的计量器具新产品，罚款额度是多少?", DOCS).asks_money
+    # pay and funds are amounts of money too; a count of funds' uses is not asked
+    for question in ("企业首席质量官的年薪一般是多少?", "每年安排的质量发展专项资金有多少?"):
+        assert analyse(question, DOCS).asks_money, question
+    assert not analyse("专项资金由哪个部门管理?", DOCS).asks_money
     a = analyse("厦门对获得名牌产品的企业奖励多少万元?", DOCS)
     # The passages state the reward for 名牌产品; only its amount is missing.
     said = XM_TEXT + "对获得名牌产品的企业给予奖励。"

@@ -112,6 +112,8 @@ _MONEY_QUESTION = re.compile(
     r"|(金额|数额|额度|奖励|罚款|赔偿)(分别|各|又|大概|一般)?(是|为|有)?多少"
     # A fee or a payment: 报名费是多少, 保费要交多少, 每月缴多少 (not 费用由谁承担).
     r"|费[^，,。；;？?]{0,4}多少|(?<![提])(交|缴|付|花)(了)?多少"
+    # pay and funds: 年薪一般是多少, 专项资金有多少, 经费安排多少
+    r"|(薪|工资|薪酬|资金|经费|预算)[^，,。；;？?]{0,4}多少"
 )
 # A law or regulation the question names: 电子商务法, 食品安全法实施条例.
 # A figure the question states (to check it against the evidence): 100万元, 42.9%.
