@@ -465,6 +465,7 @@ def test_a_figure_the_question_states_in_words_must_be_in_the_passages() -> None
     assert often.stated_figures == ("每季度",)
     assert "每季度" in unsupported_reason(often, _passages("每年至少召开一次会议。", "xm"), CORPUS)
     assert analyse("名牌数量每年要增长多少?", DOCS).stated_figures == ()
+    assert analyse("员工每两年体检一次，要查哪些项目?", DOCS).stated_figures == ("每两年",)
     # Everyday counting is not a claim to check.
     for question in (
         "两家为秤吵起来了以谁为准?",
@@ -567,6 +568,10 @@ def test_what_came_of_a_plan_is_not_its_target() -> None:
     assert "实际完成情况" in reason
     report = "截至2014年底，主要农产品质量安全抽查合格率已达到96%。"
     assert "实际完成情况" not in _answered_from(asked, report, "ty", CORPUS + search_form(report))
+    listed = analyse("胡杨林景区最后评上全国知名品牌创建示范区了吗?", DOCS)
+    assert "实际完成情况" in _answered_from(
+        listed, "推荐胡杨林景区申报全国知名品牌创建示范区。", "ty"
+    )
     planned = analyse("太原2014年主要农产品质量安全抽查合格率要达到多少?", DOCS)
     assert "实际完成情况" not in _answered_from(planned, target, "ty")
 

@@ -121,7 +121,8 @@ _PURPOSE_STATED = re.compile(r"为了|旨在|目的")
 # answer reporting an outcome (已建成, 实现了, 截至…).
 _OUTCOME_ASKED = re.compile(
     r"(?:实际|现在|目前|最后|最终|到底)(?:已经)?[^，,。？?]{0,4}?"
-    r"(?:达到了|完成了|建成了|建了|实现了|通过了|有没有通过|是否通过|完成多少|完成了多少)"
+    r"(?:达到了|完成了|建成了|建了|实现了|通过了|有没有通过|是否通过|完成多少|完成了多少"
+    r"|评上|评为|获评|拿到了)"
 )
 _OUTCOME_STATED = re.compile(r"已经|已[达完建实通获]|[达完建实通获][到成现过得]了|实际|截至|截止")
 # What a catalogue or list holds (rule 14): 强制认证目录里具体包括哪些家电; and an answer

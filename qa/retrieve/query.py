@@ -120,7 +120,8 @@ _MONEY_QUESTION = re.compile(
 _STATED_FIGURE = re.compile(
     r"\d+(?:\.\d+)?(?:%|万元|亿元|元|个|家|件|项|名|座|所|台|辆|户|种|倍|天|日|小时)"
     r"|(?<![\d.])\d{5,}(?![\d.])"  # a hotline or a code (96333, 12365): stated as written
-    r"|每(?:季度|半年|个月|月|周|星期)"  # how often, stated (每季度开一次会): 每年 is everyday
+    # how often, stated (每季度开一次会, 每两年体检一次): 每年 is everyday
+    r"|每(?:季度|半年|个月|月|周|星期|[两二三四五]年)"
     # 满十五年, 奖励五十万元; not 一个, 两家, 三个月: everyday counting, not a claim;
     # not 第二年: an ordinal counts, it states no period
     r"|(?<![一二三四五六七八九十百千万两第])[二三四五六七八九十百千][一二三四五六七八九十百千万]{0,3}"
