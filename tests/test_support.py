@@ -579,9 +579,9 @@ def test_what_came_of_a_plan_is_not_its_target() -> None:
 def test_why_a_figure_was_changed_is_not_answered_by_the_figure() -> None:
     # Rule 17: documents state what is to be done, not why a figure was changed.
     said = "设立实施盟长质量奖，对每家获奖企业奖励20万元。"
-    changed = analyse("厦门为什么把盟长质量奖改成每两年评一次?", DOCS)
+    changed = analyse("厦门为什么把盟长质量奖的奖金定为20万元?", DOCS)
     assert "原因" in _answered_from(changed, said, "xm")
-    purpose = "为了提高评选质量，盟长质量奖调整为每两年评选一次。"
+    purpose = "为了鼓励企业争创质量奖，盟长质量奖对每家获奖企业奖励20万元。"
     assert "原因" not in _answered_from(changed, purpose, "xm", CORPUS + search_form(purpose))
     # Asking why, without a change, is not this rule's (为什么要设立盟长质量奖?).
     why = analyse("为什么要设立盟长质量奖?", DOCS)
