@@ -578,11 +578,11 @@ def test_what_came_of_a_plan_is_not_its_target() -> None:
 
 def test_why_a_figure_was_changed_is_not_answered_by_the_figure() -> None:
     # Rule 17: documents state what is to be done, not why a figure was changed.
-    said = "设立实施盟长质量奖，对每家获奖企业奖励20万元。"
-    changed = analyse("厦门为什么把盟长质量奖的奖金定为20万元?", DOCS)
+    said = "到2018年，森林覆盖率达42.9%。"
+    changed = analyse("厦门为什么把森林覆盖率目标定为42.9%?", DOCS)
     assert "原因" in _answered_from(changed, said, "xm")
-    purpose = "为了鼓励企业争创质量奖，盟长质量奖对每家获奖企业奖励20万元。"
+    purpose = "为了建设生态城市，森林覆盖率目标定为42.9%。"
     assert "原因" not in _answered_from(changed, purpose, "xm", CORPUS + search_form(purpose))
-    # Asking why, without a change, is not this rule's (为什么要设立盟长质量奖?).
-    why = analyse("为什么要设立盟长质量奖?", DOCS)
+    # Asking why, without a change, is not this rule's (为什么要提高森林覆盖率?).
+    why = analyse("为什么要提高森林覆盖率?", DOCS)
     assert "原因" not in _answered_from(why, said, "xm")
