@@ -59,3 +59,25 @@ def test_an_introduction_is_never_shown_without_its_items() -> None:
     )
     assert unit.startswith("第二十五条") and "（一）消费者定作的；" in unit
     assert unit.endswith("（三）交付的报纸、期刊。")
+
+
+def test_the_sentence_holding_a_figure_the_question_states_answers() -> None:
+    # 7天 is 七日 in the law; the sentence stating it answers, not the one sharing words.
+    article = (
+        "第二十五条 网购商品的经营者应当在网页上标明退货规则和网购商品的退货地址。\n\n"
+        "网购商品的经营者应当妥善保管网购消费者的信息。\n\n"
+        "消费者有权自收到商品之日起七日内退货，且无需说明理由。"
+    )
+    units = _chosen("网购商品7天内能退吗?", article, ("第三章", "第二十五条"))
+    assert any("七日内退货" in u for u in units)
+
+
+def test_the_askers_own_figures_are_not_claims_to_check() -> None:
+    # 花了5000元买的, 新车买了10天: the asker's situation, which no document states.
+    for question in (
+        "花了5000元买的冰箱坏了，商家不给修怎么办?",
+        "新车买了10天发动机坏了，能换车吗?",
+    ):
+        assert analyse(question, DOCS).stated_figures == (), question
+    assert analyse("三包有效期是不是5年?", DOCS).stated_figures == ()  # 5年: no unit matched
+    assert analyse("为什么网购商品只有7天的无理由退货期?", DOCS).stated_figures == ("7天",)

@@ -127,9 +127,11 @@ _STATED_FIGURE = re.compile(
     r"|(?<![一二三四五六七八九十百千万两第])[二三四五六七八九十百千][一二三四五六七八九十百千万]{0,3}"
     r"(?:年|倍|万元|元|天|日|小时|件|项|家)"
 )
-# 提车才三天, 刚用了五天: time since the asker's own purchase or event, not a claim
-# about the documents (a period they would have to state).
-_ELAPSED = re.compile(r"[才刚][^，,。？?\d]{0,3}$")
+# 提车才三天, 刚用了五天, 新车买了10天, 花了5000元买的: the asker's own purchase or
+# event, not a claim about the documents (a figure they would have to state).
+_ELAPSED = re.compile(
+    r"(?:[才刚]|花了|买了|用了|开了|住了|等了|修了|付了|交了|花|买)[^，,。？?\d]{0,3}$"
+)
 
 
 def _stated_figures(form: str) -> tuple[str, ...]:
