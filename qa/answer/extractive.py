@@ -26,7 +26,7 @@ from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
 from qa.indicators import also_stated, documents_stating, names_every_term
 from qa.retrieve.query import QuestionAnalysis
-from qa.retrieve.section_refs import absent_section, cited_sections, holds
+from qa.retrieve.section_refs import absent_section, cited_sections, cites
 from qa.store.index import SearchIndex
 from qa.textnorm import search_form
 from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
@@ -259,18 +259,22 @@ def cited_ranks(analysis: QuestionAnalysis, passages: Sequence[Passage]) -> set[
     return {
         p.rank
         for p in passages
-        if p.chunk.doc_id in analysis.doc_ids
-        and any(holds(p.chunk.section_numbers, run) for ref in refs for run in ref.runs)
+        if p.chunk.doc_id in analysis.doc_ids and cites(p.chunk.section_numbers, refs)
     }
 
 
 def absent_cited_section(request: AnswerRequest) -> str:
-    """Rule 16: a section the question cites by number (五、（五）, 第30条) that the
-    document it names does not have; "" otherwise."""
+    """Not-found rule 16: an article (特种设备安全法第一百一十五条) or a part (五、（五）,
+    主要措施第30条) the question cites by number that the document it names does not
+    have; "" otherwise."""
     outlines = request.index.outlines
     named = [outlines[d] for d in request.analysis.doc_ids if d in outlines]
-    cited = absent_section(search_form(request.analysis.text), named)
-    return f"所问的文件中没有“{cited}”这一部分。" if cited else ""
+    absent = absent_section(search_form(request.analysis.text), named)
+    if absent is None:
+        return ""
+    if absent.article:
+        return f"所问的法规中没有{absent.cited}。"
+    return f"所问的文件中没有“{absent.cited}”这一部分。"
 
 
 def extractive_for(settings: Settings) -> ExtractiveGenerator:

@@ -1,7 +1,7 @@
 """Sections a question cites by number: 五、（五）, 第（十五）项, 主要措施第30条, 第六部分,
 计量法第9条. Retrieval puts a cited section of a named document first
-(qa.retrieve.stages.CitedSections); one the named document does not have is not-found
-rule 16, the policy documents' counterpart of an article a regulation lacks (rule 12).
+(qa.retrieve.stages.CitedSections); one the named document does not have is not found
+(not-found rule 16): an article a regulation lacks or a part a policy document lacks.
 
 Pure functions over the question (search form) and outline labels (search form:
 "五、", "(五)", "29、", "第九条").
@@ -23,8 +23,9 @@ _CN = r"[一二三四五六七八九十]+"
 _PATH = re.compile(rf"({_CN})、\(({_CN})\)")
 # 第(十五)项, (十五)项: a bracketed section anywhere in the outline.
 _BRACKETED = re.compile(rf"(?<!、)第?\(({_CN})\)(?:项|条|部分|点)?")
-# 第30条, 第三十项, 第9条: a numbered item of a plan (30、 / 30.) or a regulation's article.
-_ITEM = re.compile(r"第(\d+|[一二三四五六七八九十百]+)(条|项|点)")
+# 第30条, 第三十项, 第一百零一条: a numbered item of a plan (30、 / 30.) or a regulation's
+# article (第一百零一条).
+_ITEM = re.compile(r"第(\d+|[零〇一二三四五六七八九十百千]+)(条|项|点)")
 # 第六部分: a top-level section (六、).
 _PART = re.compile(rf"第({_CN})部分")
 _ARTICLE = re.compile(r"^第.+条$")
@@ -90,17 +91,32 @@ def _walk(sections: Sequence[Section], parents: Run = ()) -> Iterator[Run]:
         yield from _walk(section.children, path)
 
 
-def absent_section(question_form: str, outlines: Sequence[Sequence[Section]]) -> str:
+def cites(numbers: Sequence[str], refs: Sequence[CitedSection]) -> bool:
+    """Whether a chunk with the outline labels ``numbers`` is one of the cited ``refs``."""
+    return any(holds(numbers, run) for ref in refs for run in ref.runs)
+
+
+@dataclass(frozen=True)
+class AbsentSection:
+    """A cited section the named documents do not have, as the question writes it."""
+
+    cited: str
+    article: bool  # 第X条 of a regulation (documents with articles)
+
+
+def absent_section(
+    question_form: str, outlines: Sequence[Sequence[Section]]
+) -> AbsentSection | None:
     """The first section ``question_form`` cites that none of the named documents'
-    ``outlines`` has, as the question writes it; "" when every cited one exists or
-    nothing is cited. A regulation's 第X条 is rule 12's (qa.answer.support)."""
+    ``outlines`` has; None when every cited one exists or nothing is cited."""
     paths = [path for outline in outlines for path in _walk(outline)]
     if not paths:
-        return ""
+        return None
     with_articles = any(_ARTICLE.match(p[-1]) for p in paths)
     for ref in cited_sections(question_form):
-        if ref.item and with_articles:
-            continue
+        article = ref.item and with_articles
+        if article and not ref.cited.endswith("条"):
+            continue  # 第三项 of a regulation is an item of an article, not numbered alone
         if not any(holds(p, run) for p in paths for run in ref.runs):
-            return ref.cited
-    return ""
+            return AbsentSection(ref.cited, article)
+    return None

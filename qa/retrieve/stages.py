@@ -27,7 +27,7 @@ from qa.retrieve.fusion import (
     vocabulary_coverage,
 )
 from qa.retrieve.query import QuestionAnalysis
-from qa.retrieve.section_refs import cited_sections, holds
+from qa.retrieve.section_refs import cited_sections, cites
 from qa.store.base import Hit
 from qa.store.index import SearchIndex
 from qa.textnorm import search_form, split_sentences
@@ -231,11 +231,7 @@ class CitedSections:
         if not refs:
             return items
         chunks = query.index.document_chunks(list(analysis.doc_ids))
-        cited = {
-            c.chunk_id
-            for c in chunks
-            if any(holds(c.section_numbers, run) for ref in refs for run in ref.runs)
-        }
+        cited = {c.chunk_id for c in chunks if cites(c.section_numbers, refs)}
         if not cited:
             return items
         score = dict(items)
