@@ -30,8 +30,8 @@ from qa.answer.stated import (
     NUMBER_STATED,
     PENALTY_STATED,
     count_stated,
+    figures_missing,
     number_stated,
-    numeral_forms,
     time_stated,
 )
 from qa.retrieve.query import QuestionAnalysis, asked_form
@@ -315,15 +315,14 @@ def _with_stated_figures(
     """The best sentence holding every figure the question states (网购的衣服7天内能退吗?:
     …七日内退货), when the best holds one not and one of the best few holds them all;
     a stated figure no sentence holds is not-found rule 3's."""
-    forms = [numeral_forms(f) for f in analysis.stated_figures]
+    figures = analysis.stated_figures
 
     def holds_all(e: Evidence) -> bool:
-        text = search_form(e.text)
-        return all(any(v in text for v in f) for f in forms)
+        return not figures_missing(figures, search_form(e.text))
 
     # In a follow-up the figures are the conversation's (七天 of the question before
     # 寄回去的运费谁出?), not what this question asks about.
-    if not forms or analysis.asked_tokens or holds_all(best):
+    if not figures or analysis.asked_tokens or holds_all(best):
         return best
     return next((e for e in evidence[:KIND_CANDIDATES] if holds_all(e)), best)
 

@@ -8,6 +8,7 @@ Pure patterns over text in search form (simplified, half-width).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 import cn2an
 
@@ -123,3 +124,9 @@ def numeral_forms(figure: str) -> tuple[str, ...]:
     except (ValueError, KeyError, TypeError):
         return tuple(f"{number}{u}" for u in units)
     return tuple(f"{n}{u}" for n in (number, other) for u in units)
+
+
+def figures_missing(figures: Sequence[str], text_form: str) -> list[str]:
+    """The ``figures`` (as a question states them) that ``text_form`` (search form)
+    writes in neither numerals (7天 is 七日 too)."""
+    return [f for f in figures if not any(v in text_form for v in numeral_forms(f))]
