@@ -81,3 +81,46 @@ def test_the_askers_own_figures_are_not_claims_to_check() -> None:
         assert analyse(question, DOCS).stated_figures == (), question
     assert analyse("三包有效期是不是5年?", DOCS).stated_figures == ()  # 5年: no unit matched
     assert analyse("为什么网购商品只有7天的无理由退货期?", DOCS).stated_figures == ("7天",)
+
+
+LABEL_ARTICLE = (
+    "第六十七条 预包装食品的包装上应当有标签。标签应当标明下列事项：\n\n"
+    "（一）名称、规格、净含量、生产日期；\n\n（二）成分或者配料表；\n\n（三）保质期；\n\n"
+    "（四）生产许可证编号；\n\n（五）法律、法规规定应当标明的其他事项。"
+)
+
+
+def test_a_paragraph_ending_in_an_introduction_comes_with_the_asked_item() -> None:
+    # The 款 ends at 下列事项：; the item holding what is asked completes it.
+    units = _chosen(
+        "预包装食品的标签上要不要印生产许可证编号？", LABEL_ARTICLE, ("第四章", "第六十七条")
+    )
+    assert units[-1] == "（四）生产许可证编号；"
+    assert not any(u.rstrip().endswith(("：", ":")) for u in units[-1:])
+
+
+def test_a_list_question_gets_the_whole_list_not_one_item() -> None:
+    (unit,) = _chosen("预包装食品的标签应当标明哪些事项?", LABEL_ARTICLE, ("第四章", "第六十七条"))
+    assert "（一）名称" in unit and unit.endswith("其他事项。")
+
+
+def test_an_introduction_whose_items_are_passages_of_their_own_gets_the_asked_one() -> None:
+    intro_text = "第三十七条 消费者协会履行下列公益性职责:"
+    items = [
+        "（一）向消费者提供消费信息和咨询服务；",
+        "（七）就损害消费者合法权益的行为，支持受损害的消费者提起诉讼；",
+    ]
+    section = ("第五章", "第三十七条")
+    intro = Chunk("car:0", "car", section, section, intro_text, (0, len(intro_text)))
+    passages = [Passage(1, intro, DOCS[0].title, "", 1.0)]
+    start = len(intro_text)
+    for rank, text in enumerate(items, 2):
+        path = (*section, text.rstrip("；"))
+        chunk = Chunk(f"car:{rank}", "car", path, path, text, (start, start + len(text)))
+        passages.append(Passage(rank, chunk, DOCS[0].title, "", 1.0 - rank / 10))
+        start += len(text)
+    analysis = analyse("消费者协会有哪些职责？能不能支持消费者提起诉讼？", DOCS)
+    evidence = score_evidence(analysis, passages, {}, {})
+    units = [e.text for e in choose_evidence(evidence, analysis, (), passages)]
+    assert units[0] == intro_text
+    assert units[-1] == items[1]

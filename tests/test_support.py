@@ -570,3 +570,41 @@ def test_a_ministrys_rule_is_named_by_its_whole_title() -> None:
     law = make_document(doc_id="car", region="", title="家用汽车产品修理更换退货责任规定")
     named = analyse("家用汽车产品修理更换退货责任规定第四十八条对新能源车是怎么规定的?", [law])
     assert named.doc_ids == ("car",)
+
+
+def test_a_term_of_art_the_named_document_never_writes_is_not_found() -> None:
+    # 森林 alone is one short word; with 覆盖率 beside it, it is 厦门's 森林覆盖率, which
+    # the named document never writes (its 覆盖率 is of roads).
+    docs = [_doc("xm", "厦门市"), _doc("dg", "东莞市")]
+    dg_text = "公路工程质量监督覆盖率达100%，一次验收合格率达98%。"
+    corpus = search_form(XM_TEXT + dg_text)
+    a = analyse("东莞方案里的森林覆盖率目标是多少?", docs)
+    reason = unsupported_reason(a, _passages(dg_text, "dg"), corpus, named_forms=[dg_text])
+    assert "森林覆盖率" in reason
+    # The same question of the document that writes it is answered.
+    b = analyse("厦门意见里的森林覆盖率目标是多少?", docs)
+    assert unsupported_reason(b, _passages(XM_TEXT, "xm"), corpus, named_forms=[XM_TEXT]) == ""
+
+
+def test_the_kind_word_naming_a_document_is_not_asked_about() -> None:
+    a = analyse("太原行动计划里设立的电梯应急平台号码是多少?", DOCS)
+    assert a.doc_ids == ("ty",)
+    assert not {"行动", "计划", "行动计划"} & set(a.content_tokens)
+    assert "计划" in analyse("太原的质量提升计划有哪些?", DOCS).content_tokens
+
+
+def test_which_company_runs_it_asks_for_a_body() -> None:
+    a = analyse("96333电梯应急平台由哪家单位负责运营?", DOCS)
+    text = "设立96333电梯应急平台，建设电梯安全物联网公共服务平台。"
+    reason = unsupported_reason(a, _passages(text, "xm"), search_form(text), answer_text=text)
+    assert "部门" in reason
+
+
+def test_a_lifelong_responsibility_answers_how_long_it_lasts() -> None:
+    from qa.answer.stated import time_stated
+    from qa.retrieve.query import asked_form
+
+    pattern = time_stated(asked_form("项目负责人要担责到什么时候?"))
+    assert pattern.search("严格实行建筑工程五方责任主体项目负责人终身责任制")
+    assert not pattern.search("严格实行建筑工程五方责任主体项目负责人责任制")
+    assert time_stated(asked_form("责任要持续多久?")).search("终身负责")

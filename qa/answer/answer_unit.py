@@ -14,12 +14,10 @@ import re
 from collections.abc import Sequence
 
 from qa.answer.evidence import (
-    ARTICLE_LABEL,
     CONTEXT,
     COVERAGE,
     DEPARTMENT_CUE,
     DOC_NUMBER,
-    HEADING,
     MAX_SENTENCE_CHARS,
     Evidence,
     asked_words,
@@ -34,23 +32,31 @@ from qa.answer.stated import (
     number_stated,
     time_stated,
 )
+from qa.answer.structure import (
+    INTRO_END,
+    LIST_LIMIT,
+    asked_child_item,
+    chunk_of,
+    coverage,
+    introduces_list,
+    is_heading_sentence,
+    joined,
+    law_paragraph,
+    list_items,
+    section_body,
+    with_items,
+)
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.retrieve.topics import ASKING
 from qa.textnorm import search_form
-from qa.types import Chunk, Passage
+from qa.types import Passage
 
-# A list's items: （一）, (1), 一、, 1. or ① at the start of a sentence.
-_ITEM = re.compile(
-    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]|[①-⑳])"
-)
-_INTRO_END = ("：", ":")
 # A clause that qualifies the one before it and means little alone.
 _EXCEPTION = re.compile(r"^\s*(?:但是|但|然而|否则|除外)")
 # A department note closing a task: (牵头部门:…) / （市质监局负责）.
 _NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
 # A sentence that itself names who leads: 牵头, or a note (（市质监局负责）).
 _NAMES_LEAD = re.compile(r"牵头|[（(][^）)]{0,80}(负责|责任单位)")
-LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
 KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought
 
 
@@ -87,7 +93,7 @@ def choose_evidence(
                     for e in evidence
                     if e.doc_id == doc_id
                     and all(q in search_form(e.text) for q in quoted)
-                    and not _is_heading(e)  # (一)总体目标 names the topic, answers nothing
+                    and not is_heading_sentence(e)  # (一)总体目标 names the topic, answers nothing
                 ),
                 None,
             )
@@ -103,10 +109,18 @@ def choose_evidence(
             if not terms or any(t in about for t in terms):
                 chosen.append(best)
         return chosen or [evidence[0]]
+    if is_heading_sentence(evidence[0]):
+        # A heading names what its section is about and answers nothing (东莞的总体目标是
+        # 什么? is not answered by (一)总体目标): its section's body is the answer, whole
+        # when it is short, else its best sentence.
+        body = section_body(evidence[0], evidence, passages)
+        if body is not None:
+            return [body]
+        evidence = [e for e in evidence if not is_heading_sentence(e)] or list(evidence)
     kind = _asked_kind(analysis)
     best = _with_new_words(evidence, analysis, _with_asked_kind(evidence, kind), kind)
     best = _with_stated_figures(evidence, analysis, best)
-    chunk = _chunk_of(best, passages)
+    chunk = chunk_of(best, passages)
     if chunk is None:
         return [best]
     siblings = sorted(
@@ -116,25 +130,31 @@ def choose_evidence(
     # An introduction ending in ： means nothing without its items (…但下列商品除外:),
     # whatever is asked; a question asking a kind (罚多少: 对农户，并处五百元以上五千元
     # 以下罚款：) may be answered by the introduction stating it, handled below.
-    if (analysis.asks_list or kind is None) and best.text.rstrip().endswith(_INTRO_END):
-        items = _list_items(siblings[at + 1 :])
+    if (analysis.asks_list or kind is None) and best.text.rstrip().endswith(INTRO_END):
+        items = list_items(siblings[at + 1 :])
         # A question about one item (限期使用的产品…标明哪些日期) is answered by that item:
         # it holds more of the asked words than the list's introduction does.
-        asked_item = max(items, key=_coverage, default=None)
-        if asked_item is not None and _coverage(asked_item) > _coverage(best):
+        asked_item = max(items, key=coverage, default=None)
+        if asked_item is not None and coverage(asked_item) > coverage(best):
             return [asked_item]
         shown = [e for e in items if e.span[1] - best.span[0] <= LIST_LIMIT]
         if shown:
-            return [_joined(best, shown[-1], chunk)]
-    if kind is not None and _introduces_list(best.text) and not kind.search(search_form(best.text)):
+            return [joined(best, shown[-1], chunk)]
+        if not items:
+            # A long article's items are chunks of their own (（七）支持受损害的消费者提起
+            # 诉讼 under 第三十七条 …履行下列公益性职责:), searched as passages.
+            item = asked_child_item(best, evidence, passages)
+            if item is not None:
+                return [best, item]
+    if kind is not None and introduces_list(best.text) and not kind.search(search_form(best.text)):
         # …依照下列规定处以罚款： states no amount; its items do (（一）发生一般事故，处上一
         # 年年收入百分之三十的罚款): the item stating the asked kind that holds most of
         # the question's words answers, read with the introduction it completes.
-        stating = [e for e in _list_items(siblings[at + 1 :]) if kind.search(search_form(e.text))]
+        stating = [e for e in list_items(siblings[at + 1 :]) if kind.search(search_form(e.text))]
         if stating:
-            return [max(stating, key=_coverage)]
+            return [max(stating, key=coverage)]
     if _NOTE.match(best.text) and at > 0:
-        return [_joined(siblings[at - 1], best, chunk)]
+        return [joined(siblings[at - 1], best, chunk)]
     if at > 0 and _EXCEPTION.match(best.text):
         # 但是… is the exception to the rule before it; alone it would answer the opposite
         # of the rule (建设工程不适用本法规定；但是，…适用本法规定). After a full stop the
@@ -143,19 +163,19 @@ def choose_evidence(
         if rule.text.rstrip().endswith(("；", ";")) or (
             best.span[1] - rule.span[0] <= MAX_SENTENCE_CHARS
         ):
-            return [_joined(rule, best, chunk)]
+            return [joined(rule, best, chunk)]
     following = siblings[at + 1] if at + 1 < len(siblings) else None
     if analysis.asks_department and following is not None and _NOTE.match(following.text):
-        return [_joined(best, following, chunk)]  # the task, then the note naming who leads
+        return [joined(best, following, chunk)]  # the task, then the note naming who leads
     if analysis.asks_department and not _NAMES_LEAD.search(best.text):
         # The note closing the item names who leads it, sentences later (…定期发布全市质
         # 量状况分析报告。(市“两建”工作领导小组牵头,…)); 政府负责 in the task is not it.
         note = next((e for e in siblings[at + 1 :] if _NOTE.match(e.text)), None)
         if note is not None:
             return [best, note]
-    paragraph = _law_paragraph(siblings, at, chunk)
+    paragraph = law_paragraph(siblings, at, chunk)
     if paragraph is not None:
-        return [paragraph]
+        return with_items(paragraph, siblings, chunk)
     # An adjacent sentence (never a heading) that holds question words the best lacks.
     missing = [t for t in asked_words(analysis) if t not in search_form(best.text)]
     neighbours = [
@@ -169,44 +189,15 @@ def choose_evidence(
             continue
         if other.span < best.span and len(other.text) + len(best.text) > MAX_SENTENCE_CHARS:
             continue  # a long sentence before the answer would bury it
+        if other.span > best.span:
+            return with_items(joined(best, other, chunk), siblings, chunk)
         return sorted([best, other], key=lambda e: e.span)
     return [best]
 
 
-def _law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evidence | None:
-    """The 款 (paragraph) of a law article holding the best sentence, when it has more
-    than one sentence and fits in one answer's length; else None.
-
-    A 款 is the unit a law states a rule in (三包凭证应当随车转移。三包责任不因…所有权的转
-    移而改变。): its sentences qualify one another, and a reader of the law quotes it whole.
-    Policy documents are not cut this way: their paragraphs run to many measures.
-    """
-    if not (chunk.section_numbers and ARTICLE_LABEL.match(chunk.section_numbers[-1])):
-        return None
-
-    def same_paragraph(a: Evidence, b: Evidence) -> bool:
-        first, last = (a, b) if a.span < b.span else (b, a)
-        between = chunk.text[first.span[1] - chunk.span[0] : last.span[0] - chunk.span[0]]
-        return "\n" not in between and "\n" not in last.text.strip()
-
-    start = end = at
-    while start > 0 and same_paragraph(siblings[start - 1], siblings[start]):
-        start -= 1
-    while end + 1 < len(siblings) and same_paragraph(siblings[end], siblings[end + 1]):
-        end += 1
-    if start == end or siblings[end].span[1] - siblings[start].span[0] > MAX_SENTENCE_CHARS:
-        return None
-    return _joined(siblings[start], siblings[end], chunk)
-
-
-def _chunk_of(evidence: Evidence, passages: Sequence[Passage]) -> Chunk | None:
-    """The chunk of the passage ``evidence`` comes from (None when not given)."""
-    return next((p.chunk for p in passages if p.rank == evidence.passage_rank), None)
-
-
 def _section_of(evidence: Evidence, passages: Sequence[Passage]) -> str:
     """The section path of the passage ``evidence`` comes from ("" when not given)."""
-    chunk = _chunk_of(evidence, passages)
+    chunk = chunk_of(evidence, passages)
     return "".join(chunk.section_path) if chunk is not None else ""
 
 
@@ -215,45 +206,18 @@ def _with_task(
 ) -> Evidence:
     """A department note joined to the sentence before it in its passage (the task it
     closes), or the note alone when it opens the passage."""
-    chunk = _chunk_of(note, passages)
+    chunk = chunk_of(note, passages)
     before = [
         e for e in evidence if e.passage_rank == note.passage_rank and e.span[1] <= note.span[0]
     ]
     if chunk is None or not before:
         return note
-    return _joined(max(before, key=lambda e: e.span), note, chunk)
-
-
-def _introduces_list(text: str) -> bool:
-    """…下列途径解决： / …依照下列规定处以罚款； (laws end some introductions with ；)."""
-    text = text.rstrip()
-    return text.endswith(_INTRO_END) or ("下列" in text and text.endswith(("；", ";")))
-
-
-def _list_items(following: Sequence[Evidence]) -> list[Evidence]:
-    """The sentences of the list that starts ``following``: its items, and the sentences
-    an item runs on with (an item ends with ；, the last with 。)."""
-    items: list[Evidence] = []
-    for sentence in following:
-        runs_on = bool(items) and items[-1].text.rstrip().endswith(("；", ";"))
-        if not (_ITEM.match(sentence.text) or runs_on):
-            break
-        items.append(sentence)
-    return items
+    return joined(max(before, key=lambda e: e.span), note, chunk)
 
 
 def _held(evidence: Evidence) -> float:
     """Share of the asked words' weight the sentence or its passage and heading hold."""
     return evidence.features[COVERAGE] + evidence.features[CONTEXT] if evidence.features else 0.0
-
-
-def _is_heading(evidence: Evidence) -> bool:
-    return bool(evidence.features) and evidence.features[HEADING] > 0
-
-
-def _coverage(evidence: Evidence) -> float:
-    """Share of the asked words' weight the sentence holds (0 for a joined unit)."""
-    return evidence.features[COVERAGE] if evidence.features else 0.0
 
 
 def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
@@ -346,12 +310,3 @@ def _with_asked_kind(evidence: Sequence[Evidence], kind: re.Pattern[str] | None)
         if other.passage_rank <= best.passage_rank + reach and kind.search(search_form(other.text)):
             return other
     return best
-
-
-def _joined(first: Evidence, last: Evidence, chunk: Chunk) -> Evidence:
-    """One unit from ``first``'s start to ``last``'s end (contiguous in the passage)."""
-    start, end = first.span[0], last.span[1]
-    text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
-    return Evidence(
-        first.passage_rank, first.doc_id, (start, end), text, max(first.score, last.score)
-    )

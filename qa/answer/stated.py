@@ -18,8 +18,9 @@ from qa.textnorm import search_form
 _COUNTED = r"[\d一二三四五六七八九十两]+"  # a number in digits or in words
 _OF_TIME = r"\s*个?\s*(工作日|月|日|天|年|周|小时|分钟)"
 _SEASONS = rf"|{_COUNTED}\s*个\s*[\u4e00-\u9fff]{{0,3}}期"  # 2个采暖期
-# Words that say when without a number (年底前, 每季度, 有效期限).
-_WHEN_WORDS = r"|年底|月底|年初|季度|每年|每月|期限"
+# Words that say when without a number (年底前, 每季度, 有效期限; 终身 answers how long a
+# responsibility lasts: 项目负责人终身责任制).
+_WHEN_WORDS = r"|年底|月底|年初|季度|每年|每月|期限|终身|永久"
 # A number of days, months or years (15日, 十个工作日, 2个采暖期): what answers a question
 # asking how many of them (多少天, 几个月) or how often (每隔多少天); 立即 or 年底前 does not.
 # Not a date: 2000年1月30日 states no period (a year, or a month or day after one).

@@ -107,7 +107,7 @@ _RESPONSIBLE = re.compile(
 )
 # Asking which body is responsible (not 谁: 责任人是谁, 找谁赔 ask for a person or party).
 _WHICH_BODY = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个|哪一级)(部门|单位|机构|机关)|牵头部门|主管部门|负责部门"
+    r"(哪个|哪些|什么|哪几个|哪一个|哪一级|哪家)(部门|单位|机构|机关)|牵头部门|主管部门|负责部门"
 )
 
 
@@ -202,6 +202,17 @@ def _targets_of_other_years(
     if None in targets or any(str(t) in analysis.years for t in targets):
         return []
     return sorted(str(t) for t in targets)
+
+
+def _compounds(terms: Sequence[str], question_form: str) -> list[str]:
+    """Runs of two or three topic terms written next to each other in the question."""
+    runs = []
+    for size in (3, 2):
+        for i in range(len(terms) - size + 1):
+            joined = "".join(terms[i : i + size])
+            if joined in question_form:
+                runs.append(joined)
+    return runs
 
 
 def _unknown_all(analysis: QuestionAnalysis, term: str, corpus_form: str) -> bool:
@@ -301,6 +312,19 @@ def unsupported_reason(
         # Two such words, or one long enough to be a term of art (质量强市, 最低工资标准).
         if len(known_elsewhere) >= 2 or any(len(t) >= 4 for t in known_elsewhere):
             return f"相关文件中没有提到“{'、'.join(known_elsewhere)}”。"
+        # … or one that with the words beside it in the question makes a term of art the
+        # other documents write and the named one never does (森林 + 覆盖率 of 东莞方案里的
+        # 森林覆盖率: 东莞 states 覆盖率 of roads, not of forests).
+        compounds = [
+            c
+            for c in _compounds(analysis.topic_terms, search_form(analysis.text))
+            if len(c) >= 4
+            and any(t in c for t in known_elsewhere)
+            and c in corpus_form
+            and (named_forms is None or not any(c in form for form in named_forms))
+        ]
+        if compounds:
+            return f"相关文件中没有提到“{compounds[0]}”。"
     terms = analysis.topic_terms
     unknown = [t for t in analysis.topic_nouns if _unknown_all(analysis, t, corpus_form)]
     long_unknown = [t for t in unknown if len(t) >= 4]

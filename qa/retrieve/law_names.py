@@ -1,6 +1,7 @@
-"""Laws and regulations as people name them: 产品质量法 for 中华人民共和国产品质量法, a
-ministry's 规定 by its whole title, and the law names a question writes (电子商务法规定…),
-so that a law not in the corpus is told apart from one that is.
+"""Documents as people name them: laws and regulations (产品质量法 for 中华人民共和国产品质量
+法, a ministry's 规定 by its whole title, and the law names a question writes, 电子商务法
+规定…, so that a law not in the corpus is told apart from one that is), and a policy
+document by its place and its kind (太原行动计划, 东莞方案).
 
 Pure functions over text in search form.
 """
@@ -53,3 +54,24 @@ def law_names(question_form: str) -> list[str]:
         if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
             out.append(name)
     return list(dict.fromkeys(out))
+
+
+# A policy document named by its place and its kind (太原行动计划里…, 东莞方案中…, 福建的
+# 文件里…): the kind word names the document, it is not asked about.
+_DOCUMENT_KIND = re.compile(
+    r"(?:市|省|盟)?(?:的|这份|这个|那份)?"
+    r"(行动计划|实施方案|工作方案|方案|实施意见|意见|文件|通知|纲要)(?=里|中|上|的|第|提出|规定|要求|对|[,，、?？]|$)"
+)
+
+
+def document_kind_words(form: str, aliases: set[str]) -> set[str]:
+    """The kind words naming a document right after one of its place names."""
+    words = set()
+    for alias in aliases:
+        start = form.find(alias)
+        while alias and start >= 0:
+            match = _DOCUMENT_KIND.match(form, start + len(alias))
+            if match:
+                words.add(match.group(1))
+            start = form.find(alias, start + 1)
+    return words

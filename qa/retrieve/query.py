@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from qa.gazetteer import gazetteer
 from qa.retrieve.department_question import asks_department
-from qa.retrieve.law_names import law_names, short_titles
+from qa.retrieve.law_names import document_kind_words, law_names, short_titles
 from qa.retrieve.thesaurus import EMPTY, Expansion, Thesaurus, alternatives
 from qa.retrieve.topics import ASKING, covered, tagged_words, topic_terms
 from qa.textnorm import search_form
@@ -290,6 +290,7 @@ def analyse(
     mentions: list[tuple[int, str]] = []
     known_aliases: set[str] = set()
     named_titles: set[str] = set()
+    kind_words: set[str] = set()
     for document in documents:
         aliases = place_aliases(document.region) if document.region else set()
         known_aliases |= aliases
@@ -305,17 +306,23 @@ def analyse(
                 named_titles.add(name)
         if positions:
             mentions.append((min(p for p in positions if p >= 0), document.doc_id))
+            kind_words |= document_kind_words(form, aliases)
     doc_ids = tuple(doc_id for _, doc_id in sorted(mentions))
     unknown = tuple(
         word
         for word in dict.fromkeys(_place_words(form))
         if word not in _GENERIC_PLACES and not covered(word, known_aliases)
     )
-    tokens = tuple(t for t in tokenize(question) if not covered(t, known_aliases | set(unknown)))
+    tokens = tuple(
+        t
+        for t in tokenize(question)
+        if not covered(t, known_aliases | set(unknown))
+        and not any(t in word for word in kind_words)
+    )
     titles = [search_form(d.title) for d in documents]
     # The words of a document's name say which document, not what is asked about it.
     untitled = form
-    for name in sorted(named_titles, key=len, reverse=True):
+    for name in sorted(named_titles | kind_words, key=len, reverse=True):
         untitled = untitled.replace(name, " ")
     return QuestionAnalysis(
         text=question,

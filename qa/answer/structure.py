@@ -1,0 +1,148 @@
+"""Where a sentence stands in its passage: a list's introduction and items, a
+section's heading and body, a law article's paragraph (款). The answer unit
+(qa.answer.answer_unit) widens or narrows the best sentence with these.
+
+Pure functions over scored evidence and the chunks it comes from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.answer.evidence import ARTICLE_LABEL, COVERAGE, HEADING, MAX_SENTENCE_CHARS, Evidence
+from qa.types import Chunk, Passage
+
+# A list's items: （一）, (1), 一、, 1. or ① at the start of a sentence.
+ITEM = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.．、]|[①-⑳])"
+)
+INTRO_END = ("：", ":")
+LIST_LIMIT = 400  # characters of a list's items shown with its introducing sentence
+
+
+def joined(first: Evidence, last: Evidence, chunk: Chunk) -> Evidence:
+    """One unit from ``first``'s start to ``last``'s end (contiguous in the passage)."""
+    start, end = first.span[0], last.span[1]
+    text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
+    return Evidence(
+        first.passage_rank, first.doc_id, (start, end), text, max(first.score, last.score)
+    )
+
+
+def chunk_of(evidence: Evidence, passages: Sequence[Passage]) -> Chunk | None:
+    """The chunk of the passage ``evidence`` comes from (None when not given)."""
+    return next((p.chunk for p in passages if p.rank == evidence.passage_rank), None)
+
+
+def coverage(evidence: Evidence) -> float:
+    """Share of the asked words' weight the sentence holds (0 for a joined unit)."""
+    return evidence.features[COVERAGE] if evidence.features else 0.0
+
+
+def is_heading_sentence(evidence: Evidence) -> bool:
+    return bool(evidence.features) and evidence.features[HEADING] > 0
+
+
+def introduces_list(text: str) -> bool:
+    """…下列途径解决： / …依照下列规定处以罚款； (laws end some introductions with ；)."""
+    text = text.rstrip()
+    return text.endswith(INTRO_END) or ("下列" in text and text.endswith(("；", ";")))
+
+
+def list_items(following: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences of the list that starts ``following``: its items, and the sentences
+    an item runs on with (an item ends with ；, the last with 。)."""
+    items: list[Evidence] = []
+    for sentence in following:
+        runs_on = bool(items) and items[-1].text.rstrip().endswith(("；", ";"))
+        if not (ITEM.match(sentence.text) or runs_on):
+            break
+        items.append(sentence)
+    return items
+
+
+def with_items(unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk) -> list[Evidence]:
+    """A unit ending in a list's introduction (…标签应当标明下列事项：) with the items it
+    introduces: the item holding more asked words than the introduction (（八）生产许可证
+    编号；), as the introduction alone is judged; else the items that fit in a list's
+    length. An answer never stops at a colon."""
+    if not unit.text.rstrip().endswith(INTRO_END):
+        return [unit]
+    intro = next((e for e in siblings if e.span[1] == unit.span[1]), None)
+    items = list_items([e for e in siblings if e.span[0] >= unit.span[1]])
+    if intro is None or not items:
+        return [unit]
+    asked_item = max(items, key=coverage)
+    if coverage(asked_item) > coverage(intro):
+        return [unit, asked_item]
+    shown = [e for e in items if e.span[1] - unit.span[0] <= LIST_LIMIT]
+    return [joined(unit, shown[-1], chunk)] if shown else [unit]
+
+
+def asked_child_item(
+    intro: Evidence, evidence: Sequence[Evidence], passages: Sequence[Passage]
+) -> Evidence | None:
+    """Among the retrieved passages that are items of ``intro``'s section (chunked on
+    their own), the item sentence holding the most asked words; None when none holds any."""
+    parent = chunk_of(intro, passages)
+    if parent is None:
+        return None
+    depth = len(parent.section_path)
+    children = {
+        p.rank
+        for p in passages
+        if p.chunk.doc_id == parent.doc_id
+        and len(p.chunk.section_path) > depth
+        and p.chunk.section_path[:depth] == parent.section_path
+    }
+    items = [e for e in evidence if e.passage_rank in children and ITEM.match(e.text)]
+    best = max(items, key=coverage, default=None)
+    return best if best is not None and coverage(best) > 0 else None
+
+
+def section_body(
+    heading: Evidence, evidence: Sequence[Evidence], passages: Sequence[Passage]
+) -> Evidence | None:
+    """The sentences after ``heading`` in its passage as one unit, when they fit in a
+    list's length; else None."""
+    chunk = chunk_of(heading, passages)
+    after = sorted(
+        (
+            e
+            for e in evidence
+            if e.passage_rank == heading.passage_rank
+            and e.span[0] >= heading.span[1]
+            and not is_heading_sentence(e)
+        ),
+        key=lambda e: e.span,
+    )
+    if chunk is None or not after or after[-1].span[1] - after[0].span[0] > LIST_LIMIT:
+        return None
+    return joined(after[0], after[-1], chunk)
+
+
+def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evidence | None:
+    """The 款 (paragraph) of a law article holding the best sentence, when it has more
+    than one sentence and fits in one answer's length; else None.
+
+    A 款 is the unit a law states a rule in (三包凭证应当随车转移。三包责任不因…所有权的转
+    移而改变。): its sentences qualify one another, and a reader of the law quotes it whole.
+    Policy documents are not cut this way: their paragraphs run to many measures.
+    """
+    if not (chunk.section_numbers and ARTICLE_LABEL.match(chunk.section_numbers[-1])):
+        return None
+
+    def same_paragraph(a: Evidence, b: Evidence) -> bool:
+        first, last = (a, b) if a.span < b.span else (b, a)
+        between = chunk.text[first.span[1] - chunk.span[0] : last.span[0] - chunk.span[0]]
+        return "\n" not in between and "\n" not in last.text.strip()
+
+    start = end = at
+    while start > 0 and same_paragraph(siblings[start - 1], siblings[start]):
+        start -= 1
+    while end + 1 < len(siblings) and same_paragraph(siblings[end], siblings[end + 1]):
+        end += 1
+    if start == end or siblings[end].span[1] - siblings[start].span[0] > MAX_SENTENCE_CHARS:
+        return None
+    return joined(siblings[start], siblings[end], chunk)
