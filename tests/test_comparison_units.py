@@ -67,3 +67,20 @@ def test_a_comparison_keeps_a_document_naming_the_asked_things_modifier() -> Non
     assert [e.doc_id for e in choose_evidence(evidence, analysis, ("ty", "dg"), unrelated)] == [
         "ty"
     ]
+
+
+def test_a_note_closing_a_paragraph_is_about_what_the_paragraph_opens_with() -> None:
+    passages = [
+        _passage(1, "ty", "加强环境污染治理,提高环境质量。(牵头部门:市发改委)"),
+        _passage(
+            2,
+            "dg",
+            "（二）具体目标\n环境质量——饮用水源水质达标率达100%。环境卫生水平不断提升,"
+            "市容市貌明显改观。(市环保局负责牵头落实)",
+        ),
+    ]
+    analysis = analyse("太原和东莞抓环境质量,牵头的分别是哪个部门?", DOCS)
+    evidence = score_evidence(analysis, passages, {}, {})
+    chosen = choose_evidence(evidence, analysis, analysis.doc_ids, passages)
+    assert [e.doc_id for e in chosen] == ["ty", "dg"]
+    assert chosen[1].text.endswith("(市环保局负责牵头落实)")

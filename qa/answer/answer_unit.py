@@ -43,6 +43,7 @@ from qa.answer.structure import (
     joined,
     law_paragraph,
     list_items,
+    paragraph_before,
     section_body,
     with_items,
 )
@@ -97,15 +98,18 @@ def choose_evidence(
                 ),
                 None,
             )
-            if best is not None and _NOTE.match(best.text):
-                # (市食安办牵头,各镇街配合落实) closes the task before it, which says what
-                # is led: the two are one answer, judged together.
-                best = _with_task(best, evidence, passages)
             if best is None:
                 continue
             # What the sentence is about includes its section's heading: 到2018年建设质量
             # 强市取得明显成效 is the 总体目标 its section (二)总体目标 names.
             about = search_form(best.text + _section_of(best, passages))
+            if _NOTE.match(best.text):
+                # (市食安办牵头,各镇街配合落实) closes the task before it, which says what
+                # is led: the two are one answer, judged together. The note closes its
+                # whole paragraph, which names the task first (环境质量——…。…。(市环保局
+                # 负责牵头落实)).
+                about += search_form(paragraph_before(best, passages))
+                best = _with_task(best, evidence, passages)
             if not terms or any(t in about for t in terms):
                 chosen.append(best)
         return chosen or [evidence[0]]

@@ -146,3 +146,13 @@ def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Eviden
     if start == end or siblings[end].span[1] - siblings[start].span[0] > MAX_SENTENCE_CHARS:
         return None
     return joined(siblings[start], siblings[end], chunk)
+
+
+def paragraph_before(evidence: Evidence, passages: Sequence[Passage]) -> str:
+    """The text of ``evidence``'s paragraph before it in its passage ("" at a paragraph's
+    start or without the passage)."""
+    chunk = chunk_of(evidence, passages)
+    if chunk is None:
+        return ""
+    before = chunk.text[: max(evidence.span[0] - chunk.span[0], 0)]
+    return before[before.rfind("\n") + 1 :]
