@@ -608,3 +608,34 @@ def test_a_lifelong_responsibility_answers_how_long_it_lasts() -> None:
     assert pattern.search("严格实行建筑工程五方责任主体项目负责人终身责任制")
     assert not pattern.search("严格实行建筑工程五方责任主体项目负责人责任制")
     assert time_stated(asked_form("责任要持续多久?")).search("终身负责")
+
+
+def test_the_words_of_a_named_documents_title_are_not_asked() -> None:
+    law = make_document(doc_id="pq", region="", title="中华人民共和国产品质量法")
+    car = make_document(doc_id="car", region="", title="家用汽车产品修理更换退货责任规定")
+    asked = analyse("产品质量法什么时候生效?", [law, car]).content_tokens
+    assert not {"产品", "质量", "产品质量", "质量法"} & set(asked)
+    # A word of the title asked again after the title is asked.
+    again = analyse("家用汽车产品修理更换退货责任规定里的家用汽车产品指什么?", [law, car])
+    assert {"家用", "汽车", "产品"} <= set(again.content_tokens)
+
+
+def test_a_fine_equal_to_the_goods_value_states_the_number_asked() -> None:
+    from qa.answer.stated import NUMBER_STATED, number_stated
+    from qa.retrieve.query import asked_form
+
+    assert number_stated(asked_form("卖这种被淘汰的产品，罚款最多多少？")) is NUMBER_STATED
+    assert NUMBER_STATED.search("并处违法销售产品货值金额等值以下的罚款")
+    assert not NUMBER_STATED.search("责令停止销售，没收违法销售的产品")
+
+
+def test_a_department_named_as_the_actor_is_not_asked_for() -> None:
+    text = "实施监督检查应当有2名以上工作人员参加并应当出示有效证件。"
+    counted = analyse("主管部门去企业搞监督检查，至少要去几个人？", DOCS)
+    assert (
+        unsupported_reason(counted, _passages(text, "xm"), search_form(text), answer_text=text)
+        == ""
+    )
+    asked = analyse("监督检查的主管部门是哪个?", DOCS)
+    reason = unsupported_reason(asked, _passages(text, "xm"), search_form(text), answer_text=text)
+    assert "部门" in reason

@@ -48,6 +48,7 @@ from qa.answer.structure import (
     with_items,
 )
 from qa.retrieve.query import QuestionAnalysis, asked_form
+from qa.retrieve.section_refs import EFFECTIVE_STATED, asks_effective_date
 from qa.retrieve.topics import ASKING
 from qa.textnorm import search_form
 from qa.types import Passage
@@ -230,6 +231,8 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return DEPARTMENT_CUE
     if analysis.asks_doc_number:
         return DOC_NUMBER
+    if asks_effective_date(search_form(analysis.text)):
+        return EFFECTIVE_STATED  # 本法自1993年9月1日起施行, not the date of an amendment
     if analysis.asks_when:
         return time_stated(asked_form(analysis.text))
     if analysis.asks_money:

@@ -86,6 +86,7 @@ from qa.answer.stated import (
     time_stated,
 )
 from qa.retrieve.query import QuestionAnalysis, asked_form
+from qa.retrieve.section_refs import cited_sections, cites
 from qa.textnorm import search_form
 from qa.tokens import tokenize
 from qa.types import Figure, Passage
@@ -107,7 +108,9 @@ _RESPONSIBLE = re.compile(
 )
 # Asking which body is responsible (not 谁: 责任人是谁, 找谁赔 ask for a person or party).
 _WHICH_BODY = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个|哪一级|哪家)(部门|单位|机构|机关)|牵头部门|主管部门|负责部门"
+    r"(哪个|哪些|什么|哪几个|哪一个|哪一级|哪家)(部门|单位|机构|机关)"
+    # 主管部门是哪个 / 牵头部门是谁 ask for it; 主管部门去检查…几个人 names it as the actor.
+    r"|(牵头|主管|负责)部门(是|为|有)?(哪|谁|什么|呢|[?？]|$)"
 )
 
 
@@ -334,7 +337,11 @@ def unsupported_reason(
     if long_unknown and (len(terms) == 1 or analysis.doc_ids):
         return f"文件中没有提到“{long_unknown[0]}”。"
     words = _shared_words(analysis)
-    if words and answer_passages and not any(w in source for w in words):
+    # A section the question cites by number (产品标识管理条例第2条怎么规定?) is what it
+    # asks about, whatever words they share.
+    refs = cited_sections(search_form(analysis.text)) if analysis.doc_ids else ()
+    pointed_at = any(cites(p.chunk.section_numbers, refs) for p in answer_passages or ())
+    if words and answer_passages and not pointed_at and not any(w in source for w in words):
         return "相关段落与问题没有共同的词语，无法确定答案。"
     other_years = _targets_of_other_years(analysis, answer_figures, answer_text)
     if other_years:

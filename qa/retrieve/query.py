@@ -313,17 +313,14 @@ def analyse(
         for word in dict.fromkeys(_place_words(form))
         if word not in _GENERIC_PLACES and not covered(word, known_aliases)
     )
-    tokens = tuple(
-        t
-        for t in tokenize(question)
-        if not covered(t, known_aliases | set(unknown))
-        and not any(t in word for word in kind_words)
-    )
     titles = [search_form(d.title) for d in documents]
-    # The words of a document's name say which document, not what is asked about it.
+    # The words of a document's name say which document, not what is asked about it
+    # (产品质量法什么时候生效?: 产品质量 is not asked; 家用汽车产品 asked of the 家用汽车
+    # 产品…规定 is).
     untitled = form
     for name in sorted(named_titles | kind_words, key=len, reverse=True):
         untitled = untitled.replace(name, " ")
+    tokens = tuple(t for t in tokenize(untitled) if not covered(t, known_aliases | set(unknown)))
     return QuestionAnalysis(
         text=question,
         doc_ids=doc_ids,

@@ -120,3 +120,17 @@ def absent_section(
         if not any(holds(p, run) for p in paths for run in ref.runs):
             return AbsentSection(ref.cited, article)
     return None
+
+
+# When a law takes effect (…是从哪一天开始施行的, 什么时候生效): its closing article says
+# (本条例自2003年11月1日起施行), which shares no other word with the question.
+_EFFECTIVE_ASKED = re.compile(
+    r"(什么时候|何时|哪一天|哪天|哪年|哪一年|几月几日|几号|日期|时间)[^,，]{0,6}(施行|生效)"
+    r"|(施行|生效)(的)?(日期|时间)"
+)
+EFFECTIVE_STATED = re.compile(r"自[^。，,]{2,30}起(施行|生效)")
+
+
+def asks_effective_date(question_form: str) -> bool:
+    """Whether the question asks when a document takes effect."""
+    return bool(_EFFECTIVE_ASKED.search(question_form))

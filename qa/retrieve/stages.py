@@ -27,7 +27,12 @@ from qa.retrieve.fusion import (
     vocabulary_coverage,
 )
 from qa.retrieve.query import QuestionAnalysis
-from qa.retrieve.section_refs import cited_sections, cites
+from qa.retrieve.section_refs import (
+    EFFECTIVE_STATED,
+    asks_effective_date,
+    cited_sections,
+    cites,
+)
 from qa.store.base import Hit
 from qa.store.index import SearchIndex
 from qa.textnorm import search_form, split_sentences
@@ -221,17 +226,26 @@ class DocumentShares:
 
 class CitedSections:
     """A section the question cites by number in a document it names (太原行动计划第
-    （十四）项, 计量法第9条, 厦门意见二、（四）) comes first: the reader points at it."""
+    （十四）项, 计量法第9条, 厦门意见二、（四）) comes first: the reader points at it. So
+    does the article saying when a named law takes effect (…自2003年11月1日起施行), asked
+    when (认证认可条例是从哪一天开始施行的?)."""
 
     def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked:
         analysis = query.analysis
         if not analysis.doc_ids:
             return items
-        refs = cited_sections(search_form(analysis.text))
-        if not refs:
+        form = search_form(analysis.text)
+        refs = cited_sections(form)
+        effective = asks_effective_date(form)
+        if not refs and not effective:
             return items
         chunks = query.index.document_chunks(list(analysis.doc_ids))
-        cited = {c.chunk_id for c in chunks if cites(c.section_numbers, refs)}
+        cited = {
+            c.chunk_id
+            for c in chunks
+            if (refs and cites(c.section_numbers, refs))
+            or (effective and EFFECTIVE_STATED.search(c.text))
+        }
         if not cited:
             return items
         score = dict(items)
