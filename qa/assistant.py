@@ -33,7 +33,12 @@ from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
 from qa.ingest.pages import ocr_confidence, span_pages
 from qa.ingest.parse import parse_file
-from qa.retrieve.followup import last_question, missing_context, resolve_followup
+from qa.retrieve.followup import (
+    carried_document,
+    last_question,
+    missing_context,
+    resolve_followup,
+)
 from qa.retrieve.query import QuestionAnalysis, analyse, as_followup, names_document
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
@@ -185,6 +190,10 @@ class Assistant:
         if history and text != normalize_question(question):
             asked = analyse(normalize_question(question), documents)
             analysis = as_followup(analysis, asked, last_question(history))
+        elif history and not doc_filter:
+            # In its own words, naming no document: of the conversation's (rule 7).
+            carried = carried_document(analysis, history, documents, index.document_forms)
+            analysis = replace(analysis, doc_ids=(carried,)) if carried else analysis
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
         # A comparison cites one passage per document it compares, however many.

@@ -192,3 +192,37 @@ def test_the_briefing_asks_for_the_question_without_saying_not_found(
     assert "上一个问题" in text and NOT_FOUND not in text
     searched = briefing_markdown([fake_assistant.ask("上海市的森林覆盖率目标是多少?")])
     assert NOT_FOUND in searched
+
+
+def test_a_follow_up_naming_no_document_is_asked_of_the_conversations() -> None:
+    from qa.retrieve.followup import carried_document
+    from qa.retrieve.query import analyse
+
+    docs = [
+        make_document(doc_id="xm", region="厦门市", title="厦门市质量强市意见"),
+        make_document(doc_id="ty", region="太原市", title="太原市质量行动计划"),
+    ]
+    forms = {
+        "xm": "夯实计量、标准、认证认可、检验检测四大质量基础，建设国家级计量中心。",
+        "ty": "质量奖",
+    }
+    earlier = ["厦门打算怎么夯实四大质量基础?"]
+
+    def carried(question: str, history: list[str]) -> str:
+        return carried_document(analyse(question, docs), history, docs, forms)
+
+    assert carried("计量这块具体要建什么?", earlier) == "xm"
+    assert carried("计量这块具体要建什么?", [*earlier, "具体怎么做?"]) == "xm"
+    # A word the document never uses marks another topic.
+    assert carried("食品安全事故怎么报告?", earlier) == ""
+    # A question naming its own document, or after one naming two, carries nothing.
+    assert carried("太原的计量要建什么?", earlier) == ""
+    assert carried("计量这块具体要建什么?", ["厦门和太原的质量奖有什么不同?"]) == ""
+
+
+def test_the_assistant_asks_a_follow_up_of_the_conversations_document(
+    fake_assistant: Assistant,
+) -> None:
+    history = ["厦门打算怎么夯实四大质量基础?"]
+    _, _, passages = fake_assistant.rank("计量这块具体要建什么?", history=history)
+    assert passages and {p.region for p in passages} == {"厦门市"}

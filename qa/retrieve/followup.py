@@ -23,7 +23,11 @@ Deterministic rules over the text (no model), applied before retrieval:
 6. "批下来以后，证书多久能拿到?", "食品加工企业也一样吗?" (pointing back: 以后 / 之后,
    也一样 / 同样; no place of its own): asked in the previous question's frame like rule
    4, though it names words of its own. Added at stop 26 on dev3 (s042) and dev7 (h061).
-A question that names its own topic and is not elliptic is left as it is.
+7. "计量这块具体要建什么?" after "厦门打算怎么夯实四大质量基础?" (its own words, no
+   document named): asked of the document the conversation is about, when the latest
+   question naming a document named one and that document uses every word asked
+   (``carried_document``, applied by the assistant). Added at stop 27 on dev13 (i069).
+A question that names its own topic and is not elliptic is otherwise left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of
 shape 2 marked as a follow-up (那牵头部门是谁? / 责任单位呢?), asks nothing yet:
@@ -34,9 +38,9 @@ answering a guess (厦门呢? alone used to get a random sentence of 厦门's do
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from qa.retrieve.query import place_aliases
+from qa.retrieve.query import QuestionAnalysis, analyse, place_aliases
 from qa.retrieve.topics import tagged_words, topic_terms
 from qa.textnorm import detect_script, normalize_question, to_simplified, to_traditional
 from qa.types import Document
@@ -276,3 +280,32 @@ def missing_context(question: str, documents: Sequence[Document]) -> str:
         f"“{asked_text}”接着上一个问题，但对话中没有上一个问题。"
         f"请说明问的是哪项工作，例如：{example}"
     )
+
+
+def carried_document(
+    asked: QuestionAnalysis,
+    history: Sequence[str],
+    documents: Sequence[Document],
+    document_forms: Mapping[str, str],
+) -> str:
+    """The document a follow-up naming none is asked of: the one the latest earlier
+    question naming a document named, when it named exactly one and every word the
+    follow-up asks about is in it ("" otherwise).
+
+    罚款幅度是多少? after 农产品质量安全法规定拒绝、阻挠监督检查会怎么处理? asks the same
+    law; 食品安全事故怎么报告? after a question on 产品质量法 asks another, which the words
+    it asks about tell (食品安全事故 is not in 产品质量法).
+    """
+    if asked.doc_ids or asked.unknown_places or asked.unknown_documents or asked.across_documents:
+        return ""
+    earlier = (analyse(h, documents) for h in reversed(history[-5:]) if isinstance(h, str))
+    named = next((a.doc_ids for a in earlier if a.doc_ids or a.unknown_places), ())
+    if len(named) != 1:
+        return ""
+    form = document_forms.get(named[0], "")
+    words = [t for t in asked.topic_nouns or asked.topic_terms if len(t) >= 2]
+    # Every word, not most: a word the document lacks more often marks another topic
+    # than another wording (half the words carried no answer further on the splits).
+    if not form or not all(any(a in form for a in asked.alternatives(t)) for t in words):
+        return ""
+    return named[0]
