@@ -552,6 +552,9 @@ def test_what_came_of_a_plan_is_not_its_target() -> None:
     )
     planned = analyse("太原2014年主要农产品质量安全抽查合格率要达到多少?", DOCS)
     assert "实际完成情况" not in _answered_from(planned, target, "ty")
+    # The 了 may follow the amount asked.
+    reached = analyse("太原2014年主要农产品质量安全抽查合格率实际达到多少了?", DOCS)
+    assert "实际完成情况" in _answered_from(reached, target, "ty")
 
 
 def test_why_a_figure_was_changed_is_not_answered_by_the_figure() -> None:
@@ -561,6 +564,9 @@ def test_why_a_figure_was_changed_is_not_answered_by_the_figure() -> None:
     assert "原因" in _answered_from(changed, said, "xm")
     purpose = "为了建设生态城市，森林覆盖率目标定为42.9%。"
     assert "原因" not in _answered_from(changed, purpose, "xm", CORPUS + search_form(purpose))
+    # Why something was stopped is the same question.
+    stopped = analyse("太原为什么不再推行首席质量官制度了?", DOCS)
+    assert "原因" in _answered_from(stopped, "在大中型企业逐步推广首席质量官制度。", "ty")
     # Asking why, without a change, is not this rule's (为什么要提高森林覆盖率?).
     why = analyse("为什么要提高森林覆盖率?", DOCS)
     assert "原因" not in _answered_from(why, said, "xm")

@@ -118,7 +118,8 @@ _WHICH_BODY = re.compile(
 # answer stating a purpose.
 _WHY_CHANGED = re.compile(
     r"(?:为什么|为何|凭什么)[^？?]{0,24}?"
-    r"(?:改成|改为|调整为|调整成|定为|定成|减为|降为|降到|下调|上调|提高到|增加到|取消|延长|缩短|放宽|收紧)"
+    r"(?:改成|改为|调整为|调整成|定为|定成|减为|降为|降到|下调|上调|提高到|增加到|取消|延长|缩短|放宽|收紧"
+    r"|撤销|撤掉|停止|不再|废止)"
 )
 _PURPOSE_STATED = re.compile(r"为了|旨在|目的")
 # What came of a plan (rule 15): 实际达到了多少, 现在建了几个, 最后有没有通过验收; and an
@@ -126,7 +127,9 @@ _PURPOSE_STATED = re.compile(r"为了|旨在|目的")
 _OUTCOME_ASKED = re.compile(
     r"(?:实际|现在|目前|最后|最终|到底)(?:已经)?[^，,。？?]{0,4}?"
     r"(?:达到了|完成了|建成了|建了|实现了|通过了|有没有通过|是否通过|完成多少|完成了多少"
-    r"|评上|评为|获评|拿到了)"
+    r"|评上|评为|获评|拿到了"
+    # 实际达到多少了 / 现在建成几个了: the 了 after the amount asked.
+    r"|(?:达到|完成|建成|实现)(?:多少|几[个项家件所座])了)"
 )
 _OUTCOME_STATED = re.compile(r"已经|已[达完建实通获]|[达完建实通获][到成现过得]了|实际|截至|截止")
 # What a catalogue or list holds (rule 14): 强制认证目录里具体包括哪些家电; and an answer
