@@ -566,3 +566,15 @@ def test_a_comparison_keeps_a_document_stating_the_documents_term_for_an_everyda
         hotline,
         channel,
     ]
+
+
+def test_which_parts_of_a_thing_is_not_which_places() -> None:
+    docs = [
+        make_document(doc_id="xm", region="厦门市"),
+        make_document(doc_id="car", region="", title="家用汽车产品修理更换退货责任规定"),
+    ]
+    parts = analyse("提车的时候，4S店要和买车的人一起检查哪些地方？", docs)
+    assert not parts.across_documents and not parts.across_places
+    for question in ("哪些地方提出了森林覆盖率目标?", "全国有哪些地方开展了质量强市活动?"):
+        places = analyse(question, docs)
+        assert places.across_documents and places.across_places, question

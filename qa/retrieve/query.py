@@ -103,6 +103,21 @@ _ALL_DOCS_WORDS = (
 )
 # Of these, the words that ask about places: only documents of a place (a region) answer.
 _PLACE_WORDS = ("各地", "各市", "城市", "地方", "地区", "哪些省")
+# 地方 is also "a part, a spot": 检查哪些地方 asks which parts of a car. As localities it
+# opens the question or follows 有 / 在 / 是 (哪些地方提出了…, 全国有哪些地方…).
+_SPOTS = re.compile(r"(?<![有在是的，,、和与对])(哪些|哪几个)地方")
+
+
+def _across_cues(form: str) -> list[str]:
+    """The words of the question that ask every document (各地, 哪些城市)."""
+    spots = {m.start() + len(m.group(1)) for m in _SPOTS.finditer(form) if m.start() > 0}
+    return [
+        w
+        for w in _ALL_DOCS_WORDS
+        if w in form and not (w.endswith("地方") and form.find(w) + len(w) - 2 in spots)
+    ]
+
+
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 # Asking for an amount of money (not "how is the amount computed").
 _MONEY_QUESTION = re.compile(
@@ -328,8 +343,7 @@ def analyse(
         years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
         wants_figure=any(w in form for w in _FIGURE_WORDS),
         # Naming two documents or more compares them (比较一下厦门、太原…), cue or not.
-        across_documents=len(doc_ids) > 1
-        or (any(w in form for w in _ALL_DOCS_WORDS) and len(doc_ids) != 1),
+        across_documents=len(doc_ids) > 1 or (bool(_across_cues(form)) and len(doc_ids) != 1),
         asks_department=asks_department(form, asks_money, asks_when),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         asks_money=asks_money,
@@ -338,7 +352,7 @@ def analyse(
         asks_when=asks_when,
         asks_permission=bool(_PERMISSION_QUESTION.search(form)),
         asks_penalty=bool(_PENALTY_QUESTION.search(asked)),
-        across_places=any(w in form for w in _ALL_DOCS_WORDS if any(p in w for p in _PLACE_WORDS)),
+        across_places=any(any(p in w for p in _PLACE_WORDS) for w in _across_cues(form)),
         content_tokens=tokens,
         topic_terms=topic_terms(untitled, [*known_aliases, *unknown], named_titles),
         topic_nouns=topic_terms(untitled, [*known_aliases, *unknown], named_titles, True),
