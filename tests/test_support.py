@@ -645,3 +645,8 @@ def test_a_department_named_as_the_actor_is_not_asked_for() -> None:
     asked = analyse("监督检查的主管部门是哪个?", DOCS)
     reason = unsupported_reason(asked, _passages(text, "xm"), search_form(text), answer_text=text)
     assert "部门" in reason
+    assert asked.asks_department
+    # The department acting is the subject of a question asking something else.
+    acting = analyse("什么情况下主管部门可以不先通知车企，自己直接开展缺陷调查？", DOCS)
+    assert not acting.asks_department
+    assert analyse("计量工作由哪个部门主管?", DOCS).asks_department

@@ -27,9 +27,17 @@ _NUMBER_ASKED = re.compile(
 )
 
 
+# A department named as the one acting (什么情况下主管部门可以不先通知车企…?, 主管部门
+# 去企业检查…): the subject of what is asked, not what is asked.
+_ACTING = re.compile(
+    r"(?:主管|管理|监管|行政)部门(?=可以|可|应当|应|会|要|去|能|对|在|将|不|先|自己|派|来|收到|发现)"
+)
+
+
 def asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
     """``form``: the question's asked form; the other kinds it asks decide whether a
     body it names is what is asked or only its subject."""
+    form = _ACTING.sub("", form)
     if not _DEPARTMENT_QUESTION.search(form):
         return False
     other = asks_money or asks_when or bool(_NUMBER_ASKED.search(form))
