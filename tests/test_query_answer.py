@@ -578,3 +578,13 @@ def test_which_parts_of_a_thing_is_not_which_places() -> None:
     for question in ("哪些地方提出了森林覆盖率目标?", "全国有哪些地方开展了质量强市活动?"):
         places = analyse(question, docs)
         assert places.across_documents and places.across_places, question
+
+
+def test_what_happens_to_whoever_fails_a_duty_asks_its_penalty() -> None:
+    for question in (
+        "国内的认证机构拿到了国外认可机构的认可，却没去备案，会怎样？",
+        "公司自己定的产品标准一直没对外公布，被查到了一直不改会怎样?",
+        "企业逾期不报告有什么后果?",
+    ):
+        assert analyse(question, DOCS).asks_penalty, question
+    assert not analyse("森林覆盖率提高以后会怎样?", DOCS).asks_penalty
