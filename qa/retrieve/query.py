@@ -207,8 +207,10 @@ _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _PENALTY_QUESTION = re.compile(
     r"(怎么|怎样|如何|会被|要被|会不会被|受到什么|给予什么|什么)(处罚|处理|罚|惩罚|处分)"
     r"|罚不罚|承担什么(法律)?责任|负什么(法律)?责任"
-    # What happens to whoever fails a duty (…却没去备案，会怎样?): its penalty.
-    r"|(没|未|不|拒|违|逾期|擅自|偷偷|隐瞒)[^?？]{0,30}(会怎样|会怎么样|会如何|有什么后果|什么后果|后果是什么)"
+    # What happens to whoever fails a duty (…却没去备案，会怎样?): its penalty. Not what
+    # follows from something missing (没有总监理工程师签字会怎样?: a rule, not a penalty).
+    r"|((没|未)(?!有)|不改|拒不|拒绝|违反|逾期|擅自|偷偷|隐瞒)[^?？]{0,30}"
+    r"(会怎样|会怎么样|会如何|有什么后果|什么后果|后果是什么)"
 )
 PENALTY_TERMS = ("法律责任", "责令改正", "罚款")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
