@@ -650,3 +650,18 @@ def test_a_department_named_as_the_actor_is_not_asked_for() -> None:
     acting = analyse("什么情况下主管部门可以不先通知车企，自己直接开展缺陷调查？", DOCS)
     assert not acting.asks_department
     assert analyse("计量工作由哪个部门主管?", DOCS).asks_department
+
+
+def test_the_version_of_a_law_is_not_part_of_its_name() -> None:
+    from qa.retrieve.law_names import law_names
+
+    assert law_names("现行食品安全法是哪天开始施行的?") == ["食品安全法"]
+    assert law_names("修订后的标准化法是从什么时候起施行的?") == ["标准化法"]
+    assert law_names("电子商务法分为哪几章?") == ["电子商务法"]
+
+
+def test_a_fine_as_a_percentage_of_the_contract_price_is_an_amount() -> None:
+    from qa.answer.stated import MONEY_STATED
+
+    assert MONEY_STATED.search("责令改正，处工程合同价款2%以上4%以下的罚款")
+    assert not MONEY_STATED.search("竣工验收合格率达到98%")

@@ -42,7 +42,7 @@ TIME_STATED = re.compile(
 # A fine or compensation as a share or multiple of an amount (价款十倍, 上一年年收入百分之
 # 三十): the figure extractor does not always take these as figures.
 SHARE_OF_AMOUNT = re.compile(
-    r"(?:金额|价款|货值|违法所得|费用|损失|收入)[^，,。；;]{0,12}(?:倍|百分之|等值)"
+    r"(?:金额|价款|货值|违法所得|费用|损失|收入)[^，,。；;]{0,12}(?:倍|百分之|等值|%)"
 )
 MONEY_STATED = re.compile(
     r"(?:[\d.]+|[一二三四五六七八九十百千万两]+)\s*(?:多|余)?\s*(?:亿元|万元|千元|元)"

@@ -18,6 +18,8 @@ _LAW_NAME = re.compile(
 )
 _POINTED_AT = re.compile(r"[那这哪][部个条项](?:法|条例)$")
 _LAW_LEAD = re.compile(r"^(按照|根据|依照|依据|按|据|对于|关于|在|请问|那么|那|如果|比如|看看)")
+# Which version of a law, not part of its name (现行食品安全法, 修订后的标准化法).
+_VERSION_LEAD = re.compile(r"^(现行的?|修订后的?|新修订的?|修改后的?|最新的?|新版的?|现在的)")
 _NOT_LAWS = frozenset(
     ["方法", "办法", "做法", "想法", "说法", "看法", "用法", "合法", "违法", "依法", "非法",
      "执法", "立法", "司法", "守法", "算法", "手法", "疗法", "书法", "宪法", "法律法",
@@ -45,7 +47,7 @@ def law_names(question_form: str) -> list[str]:
     """Laws and regulations a question names (电子商务法规定… -> 电子商务法)."""
     out = []
     for match in _LAW_NAME.finditer(question_form):
-        name = _LAW_LEAD.sub("", match.group(1))
+        name = _VERSION_LEAD.sub("", _LAW_LEAD.sub("", match.group(1)))
         name = name.removeprefix("中华人民共和国")
         # 那部法 / 哪部法 / 这个法 points at a law by what it does, naming none
         # (受不受保护消费者权益那部法的保护?).
