@@ -192,7 +192,11 @@ class Assistant:
             analysis = as_followup(analysis, asked, last_question(history))
         elif history and not doc_filter:
             # In its own words, naming no document: of the conversation's (rule 7).
-            carried = carried_document(analysis, history, documents, index.document_forms)
+            previous = self.rank(last_question(history), k=1, index=index, history=history[:-1])
+            answered_from = previous[2][0].chunk.doc_id if previous[2] else ""
+            carried = carried_document(
+                analysis, history, documents, index.document_forms, answered_from
+            )
             analysis = replace(analysis, doc_ids=(carried,)) if carried else analysis
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)

@@ -25,8 +25,9 @@ Deterministic rules over the text (no model), applied before retrieval:
    4, though it names words of its own. Added at stop 26 on dev3 (s042) and dev7 (h061).
 7. "计量这块具体要建什么?" after "厦门打算怎么夯实四大质量基础?" (its own words, no
    document named): asked of the document the conversation is about, when the latest
-   question naming a document named one and that document uses every word asked
-   (``carried_document``, applied by the assistant). Added at stop 27 on dev13 (i069).
+   question naming a document named one, or else the previous question was answered
+   from one, and that document uses every word asked (``carried_document``, applied by
+   the assistant). Added at stop 27 on dev13 (i069, l039).
 A question that names its own topic and is not elliptic is otherwise left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of
@@ -287,9 +288,11 @@ def carried_document(
     history: Sequence[str],
     documents: Sequence[Document],
     document_forms: Mapping[str, str],
+    answered_from: str = "",
 ) -> str:
     """The document a follow-up naming none is asked of: the one the latest earlier
-    question naming a document named, when it named exactly one and every word the
+    question naming a document named, when it named exactly one, else the one the
+    previous question was answered from (``answered_from``), when every word the
     follow-up asks about is in it ("" otherwise).
 
     罚款幅度是多少? after 农产品质量安全法规定拒绝、阻挠监督检查会怎么处理? asks the same
@@ -300,6 +303,8 @@ def carried_document(
         return ""
     earlier = (analyse(h, documents) for h in reversed(history[-5:]) if isinstance(h, str))
     named = next((a.doc_ids for a in earlier if a.doc_ids or a.unknown_places), ())
+    if not named and answered_from:
+        named = (answered_from,)
     if len(named) != 1:
         return ""
     form = document_forms.get(named[0], "")
