@@ -124,3 +124,15 @@ def test_an_introduction_whose_items_are_passages_of_their_own_gets_the_asked_on
     units = [e.text for e in choose_evidence(evidence, analysis, (), passages)]
     assert units[0] == intro_text
     assert units[-1] == items[1]
+
+
+def test_the_body_one_reports_to_answers_which_department() -> None:
+    article = (
+        "第一百零四条 医疗机构发现其接收的病人属于食源性疾病病人的，应当及时将相关信息"
+        "向所在地县级人民政府卫生行政部门报告。\n\n"
+        "县级以上地方人民政府卫生行政部门获知病人的信息，应当向上级主管部门报告。"
+    )
+    units = _chosen(
+        "医院接诊了吃坏东西得病的病人，要向哪个部门报告？", article, ("第七章", "第一百零四条")
+    )
+    assert "卫生行政部门报告" in units[0]

@@ -88,7 +88,12 @@ _NUMBER = re.compile(r"\d")
 # Above the length penalty of any window (0.001 a character), below any question word.
 FIGURE_WINDOW_BONUS = 0.5
 # In search form (simplified, NFKC). A sentence naming who leads or answers for a task.
-DEPARTMENT_CUE = re.compile(r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合落实|监督管理工作|职责")
+DEPARTMENT_CUE = re.compile(
+    r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合落实|监督管理工作|职责"
+    # A law names the body one reports, applies or complains to (向所在地县级人民政府
+    # 卫生行政部门报告). Not 由…部门: nearly every penalty says who imposes it.
+    r"|向[^，,。；;]{2,30}(?:部门|机构|机关)(?:报告|申请|备案|投诉|举报|提出|提交)"
+)
 # A sentence that defines or enumerates (什么是X / X包括哪些).
 DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含义|范围")
 # What answers "may I / must they": a permission, a prohibition, an obligation, and the
