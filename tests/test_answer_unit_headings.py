@@ -33,3 +33,13 @@ def test_a_long_section_is_answered_by_its_best_sentence_not_its_heading() -> No
         "东莞的总体目标是什么?", "(一)总体目标\n\n" + body, ("二、主要目标", "(一)总体目标")
     )
     assert units and not any(u.strip() == "(一)总体目标" for u in units)
+
+
+def test_a_heading_stating_what_is_asked_answers() -> None:
+    text = "(一)规划筹备阶段(2012年10月至12月)\n\n制定工作方案,形成“1+4”方案体系。"
+    units = _chosen(
+        "东莞创建工作的规划筹备阶段是哪几个月?",
+        text,
+        ("四、工作步骤", "(一)规划筹备阶段(2012年10月至12月)"),
+    )
+    assert "2012年10月至12月" in units[0]

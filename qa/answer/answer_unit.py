@@ -114,15 +114,18 @@ def choose_evidence(
             if not terms or any(t in about for t in terms):
                 chosen.append(best)
         return chosen or [evidence[0]]
-    if is_heading_sentence(evidence[0]):
+    kind = _asked_kind(analysis)
+    if is_heading_sentence(evidence[0]) and not (
+        kind is not None and kind.search(search_form(evidence[0].text))
+    ):
         # A heading names what its section is about and answers nothing (东莞的总体目标是
         # 什么? is not answered by (一)总体目标): its section's body is the answer, whole
-        # when it is short, else its best sentence.
+        # when it is short, else its best sentence. A heading stating what is asked
+        # answers (规划筹备阶段(2012年10月至12月) for 是哪几个月?).
         body = section_body(evidence[0], evidence, passages)
         if body is not None:
             return [body]
         evidence = [e for e in evidence if not is_heading_sentence(e)] or list(evidence)
-    kind = _asked_kind(analysis)
     best = _with_new_words(evidence, analysis, _with_asked_kind(evidence, kind), kind)
     best = _with_stated_figures(evidence, analysis, best)
     chunk = chunk_of(best, passages)
