@@ -191,9 +191,12 @@ class Assistant:
             asked = analyse(normalize_question(question), documents)
             analysis = as_followup(analysis, asked, last_question(history))
         elif history and not doc_filter:
-            # In its own words, naming no document: of the conversation's (rule 7).
-            previous = self.rank(last_question(history), k=1, index=index, history=history[:-1])
-            answered_from = previous[2][0].chunk.doc_id if previous[2] else ""
+            # In its own words, naming no document: of the conversation's (rule 7); the
+            # previous question is retrieved again only when no earlier one names one.
+            def answered_from() -> str:
+                previous = self.rank(last_question(history), k=1, index=index, history=history[:-1])
+                return previous[2][0].chunk.doc_id if previous[2] else ""
+
             carried = carried_document(
                 analysis, history, documents, index.document_forms, answered_from
             )

@@ -39,7 +39,7 @@ answering a guess (厦门呢? alone used to get a random sentence of 厦门's do
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from qa.retrieve.query import QuestionAnalysis, analyse, place_aliases
 from qa.retrieve.topics import tagged_words, topic_terms
@@ -288,23 +288,23 @@ def carried_document(
     history: Sequence[str],
     documents: Sequence[Document],
     document_forms: Mapping[str, str],
-    answered_from: str = "",
+    answered_from: Callable[[], str] | None = None,
 ) -> str:
     """The document a follow-up naming none is asked of: the one the latest earlier
     question naming a document named, when it named exactly one, else the one the
-    previous question was answered from (``answered_from``), when every word the
-    follow-up asks about is in it ("" otherwise).
+    previous question was answered from (``answered_from``, called only then), when
+    every word the follow-up asks about is in it ("" otherwise).
 
-    罚款幅度是多少? after 农产品质量安全法规定拒绝、阻挠监督检查会怎么处理? asks the same
-    law; 食品安全事故怎么报告? after a question on 产品质量法 asks another, which the words
-    it asks about tell (食品安全事故 is not in 产品质量法).
+    计量这块具体要建什么? after 厦门打算怎么夯实四大质量基础? asks 厦门's document, which
+    writes 计量; 食品安全事故怎么报告? after a question on 产品质量法 asks another, which the
+    words it asks about tell (食品安全事故 is not in 产品质量法).
     """
     if asked.doc_ids or asked.unknown_places or asked.unknown_documents or asked.across_documents:
         return ""
     earlier = (analyse(h, documents) for h in reversed(history[-5:]) if isinstance(h, str))
     named = next((a.doc_ids for a in earlier if a.doc_ids or a.unknown_places), ())
-    if not named and answered_from:
-        named = (answered_from,)
+    if not named and answered_from is not None:
+        named = tuple(d for d in (answered_from(),) if d)
     if len(named) != 1:
         return ""
     form = document_forms.get(named[0], "")
