@@ -191,10 +191,12 @@ class Assistant:
             asked = analyse(normalize_question(question), documents)
             analysis = as_followup(analysis, asked, last_question(history))
         elif history and not doc_filter:
-            # In its own words, naming no document: of the conversation's (rule 7); the
-            # previous question is retrieved again only when no earlier one names one.
+            # Naming no document, in its own words: of the conversation's (rule 7). The
+            # previous question is retrieved again only if needed, with at most 4 before it.
             def answered_from() -> str:
-                previous = self.rank(last_question(history), k=1, index=index, history=history[:-1])
+                previous = self.rank(
+                    last_question(history), k=1, index=index, history=history[-5:-1]
+                )
                 return previous[2][0].chunk.doc_id if previous[2] else ""
 
             carried = carried_document(

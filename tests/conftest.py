@@ -8,7 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +97,15 @@ def refused_app_start(**settings: str) -> str:
 def fake_assistant_over(corpus_dir: Path, index_dir: Path) -> Assistant:
     """Index ``corpus_dir`` with the fake embedder and open an Assistant over it."""
     return Assistant(index_folder(corpus_dir, index_dir), FakeEmbedder())
+
+
+def assistant_over_texts(tmp_path: Path, texts: Mapping[str, str]) -> Assistant:
+    """An Assistant (fake embedder) over a corpus of these files (name -> text)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return fake_assistant_over(corpus, tmp_path / "index")
 
 
 @pytest.fixture(scope="session")

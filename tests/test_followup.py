@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import fake_assistant_over, make_document
+from conftest import assistant_over_texts, make_document
 
 from qa.answer.text import NOT_FOUND
 from qa.assistant import Assistant
@@ -232,19 +232,16 @@ def test_the_assistant_asks_a_follow_up_of_the_conversations_document(
 def test_a_follow_up_is_asked_of_the_document_the_last_answer_came_from(
     tmp_path: Path,
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "食品卫生条例.txt").write_text(
-        "食品卫生条例\n第一条 经营病死畜禽肉类的，没收违法所得，并处十万元以上罚款。\n"
-        "第二条 情节严重的，对直接负责的主管人员处五日以上十五日以下拘留。\n",
-        encoding="utf-8",
+    assistant = assistant_over_texts(
+        tmp_path,
+        {
+            "食品卫生条例.txt": "食品卫生条例\n第一条 经营病死畜禽肉类的，没收违法所得，"
+            "并处十万元以上罚款。\n第二条 情节严重的，对直接负责的主管人员处五日以上十五日"
+            "以下拘留。\n",
+            "电梯安全条例.txt": "电梯安全条例\n第一条 电梯使用单位未定期检验的，处二万元罚款。"
+            "\n第二条 情节严重的，对主管人员处以警告。\n",
+        },
     )
-    (corpus / "电梯安全条例.txt").write_text(
-        "电梯安全条例\n第一条 电梯使用单位未定期检验的，处二万元罚款。\n"
-        "第二条 情节严重的，对主管人员处以警告。\n",
-        encoding="utf-8",
-    )
-    assistant = fake_assistant_over(corpus, tmp_path / "index")
     history = ["卖病死猪肉，罚款是多少？"]
     _, _, passages = assistant.rank("情节严重的，主管人员会被拘留几天？", history=history)
     assert passages and {p.doc_title for p in passages} == {"食品卫生条例"}

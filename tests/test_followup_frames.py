@@ -4,7 +4,7 @@ answered as it asks: 逾期不交的话罚多少? after …向哪个部门交报
 from pathlib import Path
 
 import pytest
-from conftest import fake_assistant_over, make_document
+from conftest import assistant_over_texts, make_document
 
 from qa.assistant import Assistant
 from qa.retrieve.followup import resolve_followup
@@ -16,10 +16,7 @@ DOCS = [make_document(doc_id="xm", region="厦门市")]
 
 def _assistant_over(tmp_path: Path, law: str) -> Assistant:
     """An assistant (fake embedder) over one law's text."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "law.txt").write_text(law, encoding="utf-8")
-    return fake_assistant_over(corpus, tmp_path / "index")
+    return assistant_over_texts(tmp_path, {"law.txt": law})
 
 
 REPORT = "取得生产许可证的企业要定期向哪个部门交报告?"

@@ -4,7 +4,7 @@ named as missing when it does not (not-found rule 16)."""
 from pathlib import Path
 
 import pytest
-from conftest import fake_assistant_over
+from conftest import assistant_over_texts
 
 from qa.assistant import Assistant
 from qa.ingest.outline import parse_outline
@@ -101,14 +101,11 @@ def test_cited_sections_as_label_runs() -> None:
 
 
 def test_the_assistant_names_an_article_the_regulation_lacks(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "产品标识管理条例.txt").write_text(
+    law = (
         "产品标识管理条例\n第一章 总则\n第一条 为了规范产品标识，制定本条例。\n"
-        "第二条 产品标识应当真实。\n第三条 本条例自公布之日起施行。\n",
-        encoding="utf-8",
+        "第二条 产品标识应当真实。\n第三条 本条例自公布之日起施行。\n"
     )
-    assistant = fake_assistant_over(corpus, tmp_path / "index")
+    assistant = assistant_over_texts(tmp_path, {"产品标识管理条例.txt": law})
     beyond = assistant.ask("产品标识管理条例第四十八条怎么规定?")
     assert not beyond.found and beyond.not_found_reason == "所问的法规中没有第四十八条。"
     assert assistant.ask("产品标识管理条例第2条怎么规定?").found
@@ -117,16 +114,13 @@ def test_the_assistant_names_an_article_the_regulation_lacks(tmp_path: Path) -> 
 def test_when_a_named_law_takes_effect_is_answered_by_its_closing_article(
     tmp_path: Path,
 ) -> None:
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "产品标识管理条例.txt").write_text(
+    law = (
         "产品标识管理条例\n2005年6月1日通过 2019年3月2日修订\n第一章 总则\n"
         "第一条 为了规范产品标识管理，制定本条例。\n第二条 产品标识应当真实，"
         "由生产者负责。\n第三条 标识管理部门可以依照本条例制定实施办法，报请批准后施行。\n"
-        "第四条 本条例自2006年1月1日起施行。\n",
-        encoding="utf-8",
+        "第四条 本条例自2006年1月1日起施行。\n"
     )
-    assistant = fake_assistant_over(corpus, tmp_path / "index")
+    assistant = assistant_over_texts(tmp_path, {"产品标识管理条例.txt": law})
     for question in ("产品标识管理条例什么时候生效?", "產品標識管理條例是從哪一天開始施行的？"):
         answer = assistant.ask(question)
         assert answer.found, question

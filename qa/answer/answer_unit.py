@@ -34,7 +34,6 @@ from qa.answer.stated import (
 )
 from qa.answer.structure import (
     INTRO_END,
-    LIST_LIMIT,
     asked_child_item,
     chunk_of,
     coverage,
@@ -139,21 +138,15 @@ def choose_evidence(
     # whatever is asked; a question asking a kind (罚多少: 对农户，并处五百元以上五千元
     # 以下罚款：) may be answered by the introduction stating it, handled below.
     if (analysis.asks_list or kind is None) and best.text.rstrip().endswith(INTRO_END):
-        items = list_items(siblings[at + 1 :])
-        # A question about one item (限期使用的产品…标明哪些日期) is answered by that item:
-        # it holds more of the asked words than the list's introduction does.
-        asked_item = max(items, key=coverage, default=None)
-        if asked_item is not None and coverage(asked_item) > coverage(best):
-            return [asked_item]
-        shown = [e for e in items if e.span[1] - best.span[0] <= LIST_LIMIT]
-        if shown:
-            return [joined(best, shown[-1], chunk)]
-        if not items:
+        listed = with_items(best, siblings, chunk, item_alone=True)
+        if listed is None:
             # A long article's items are chunks of their own (（七）支持受损害的消费者提起
             # 诉讼 under 第三十七条 …履行下列公益性职责:), searched as passages.
             item = asked_child_item(best, evidence, passages)
             if item is not None:
                 return [best, item]
+        elif listed != [best]:
+            return listed
     if kind is not None and introduces_list(best.text) and not kind.search(search_form(best.text)):
         # …依照下列规定处以罚款： states no amount; its items do (（一）发生一般事故，处上一
         # 年年收入百分之三十的罚款): the item stating the asked kind that holds most of
@@ -183,7 +176,7 @@ def choose_evidence(
             return [best, note]
     paragraph = law_paragraph(siblings, at, chunk)
     if paragraph is not None:
-        return with_items(paragraph, siblings, chunk)
+        return with_items(paragraph, siblings, chunk) or [paragraph]
     # An adjacent sentence (never a heading) that holds question words the best lacks.
     missing = [t for t in asked_words(analysis) if t not in search_form(best.text)]
     neighbours = [
@@ -198,7 +191,8 @@ def choose_evidence(
         if other.span < best.span and len(other.text) + len(best.text) > MAX_SENTENCE_CHARS:
             continue  # a long sentence before the answer would bury it
         if other.span > best.span:
-            return with_items(joined(best, other, chunk), siblings, chunk)
+            unit = joined(best, other, chunk)
+            return with_items(unit, siblings, chunk) or [unit]
         return sorted([best, other], key=lambda e: e.span)
     return [best]
 

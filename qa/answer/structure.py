@@ -62,20 +62,25 @@ def list_items(following: Sequence[Evidence]) -> list[Evidence]:
     return items
 
 
-def with_items(unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk) -> list[Evidence]:
+def with_items(
+    unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk, *, item_alone: bool = False
+) -> list[Evidence] | None:
     """A unit ending in a list's introduction (…标签应当标明下列事项：) with the items it
     introduces: the item holding more asked words than the introduction (（八）生产许可证
-    编号；), as the introduction alone is judged; else the items that fit in a list's
-    length. An answer never stops at a colon."""
+    编号；), as the introduction alone is judged — after the unit, or alone with
+    ``item_alone`` (限期使用的产品…标明哪些日期 is answered by its item); else the items
+    that fit in a list's length, joined to the unit; else the unit. None when the unit
+    ends in an introduction whose items are not among ``siblings``. An answer never
+    stops at a colon."""
     if not unit.text.rstrip().endswith(INTRO_END):
         return [unit]
-    intro = next((e for e in siblings if e.span[1] == unit.span[1]), None)
+    intro = next((e for e in siblings if e.span[1] == unit.span[1]), unit)
     items = list_items([e for e in siblings if e.span[0] >= unit.span[1]])
-    if intro is None or not items:
-        return [unit]
+    if not items:
+        return None
     asked_item = max(items, key=coverage)
     if coverage(asked_item) > coverage(intro):
-        return [unit, asked_item]
+        return [asked_item] if item_alone else [unit, asked_item]
     shown = [e for e in items if e.span[1] - unit.span[0] <= LIST_LIMIT]
     return [joined(unit, shown[-1], chunk)] if shown else [unit]
 

@@ -85,6 +85,7 @@ from qa.answer.stated import (
     number_stated,
     time_stated,
 )
+from qa.retrieve.department_question import asks_which_body
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.retrieve.section_refs import cited_sections, cites
 from qa.textnorm import search_form
@@ -105,12 +106,6 @@ _RESPONSIBLE = re.compile(
     # 局 of 质监局, not of 格局/布局; 委 of 发改委, not of 委托; 办 of 市政府办, not of 办法.
     r"|(?<![格布结当大全开])局(?![面势部])|委(?![托派屈])|(?<![举创兴承代督开])办(?![法理事好])"
     r"|厅|(?<!部)署|院|部门|政府|机关|机构|组织|协会|领导小组"
-)
-# Asking which body is responsible (not 谁: 责任人是谁, 找谁赔 ask for a person or party).
-_WHICH_BODY = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个|哪一级|哪家)(部门|单位|机构|机关)"
-    # 主管部门是哪个 / 牵头部门是谁 ask for it; 主管部门去检查…几个人 names it as the actor.
-    r"|(牵头|主管|负责)部门(是|为|有)?(哪|谁|什么|呢|[?？]|$)"
 )
 
 
@@ -384,7 +379,7 @@ def unsupported_reason(
         # period its introduction names (最低保修期限为：).
         if named not in source:
             return f"相关段落中没有说明{named}。"
-    if _WHICH_BODY.search(question) and not _RESPONSIBLE.search(answer):
+    if asks_which_body(question) and not _RESPONSIBLE.search(answer):
         return "相关段落中没有说明由哪个部门负责。"
     counted = COUNT_QUESTION.search(question)
     if counted and not number_of(counted).search(answer):

@@ -34,6 +34,19 @@ _ACTING = re.compile(
 )
 
 
+# Asking which body, in so many words (not 谁: 责任人是谁, 找谁赔 ask for a person or
+# party): what not-found rule "who is responsible" holds an answer to.
+_WHICH_BODY = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个|哪一级|哪家)(部门|单位|机构|机关)|牵头部门|主管部门|负责部门"
+)
+
+
+def asks_which_body(form: str) -> bool:
+    """Whether the question (asked form) asks which body, in so many words; a body
+    named as the one acting (主管部门去企业检查…) is not asked for."""
+    return bool(_WHICH_BODY.search(_ACTING.sub("", form)))
+
+
 def asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
     """``form``: the question's asked form; the other kinds it asks decide whether a
     body it names is what is asked or only its subject."""

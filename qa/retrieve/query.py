@@ -105,17 +105,13 @@ _ALL_DOCS_WORDS = (
 _PLACE_WORDS = ("各地", "各市", "城市", "地方", "地区", "哪些省")
 # 地方 is also "a part, a spot": 检查哪些地方 asks which parts of a car. As localities it
 # opens the question or follows 有 / 在 / 是 (哪些地方提出了…, 全国有哪些地方…).
-_SPOTS = re.compile(r"(?<![有在是的，,、和与对])(哪些|哪几个)地方")
+_SPOTS = re.compile(r"(?<=[^有在是的，,、和与对])(?:哪些|哪几个)地方")
 
 
 def _across_cues(form: str) -> list[str]:
     """The words of the question that ask every document (各地, 哪些城市)."""
-    spots = {m.start() + len(m.group(1)) for m in _SPOTS.finditer(form) if m.start() > 0}
-    return [
-        w
-        for w in _ALL_DOCS_WORDS
-        if w in form and not (w.endswith("地方") and form.find(w) + len(w) - 2 in spots)
-    ]
+    localities = _SPOTS.sub(" ", form)
+    return [w for w in _ALL_DOCS_WORDS if w in localities]
 
 
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
@@ -332,6 +328,7 @@ def analyse(
         for word in dict.fromkeys(_place_words(form))
         if word not in _GENERIC_PLACES and not covered(word, known_aliases)
     )
+    across_cues = _across_cues(form)
     titles = [search_form(d.title) for d in documents]
     # The words of a document's name say which document, not what is asked about it
     # (产品质量法什么时候生效?: 产品质量 is not asked; 家用汽车产品 asked of the 家用汽车
@@ -347,7 +344,7 @@ def analyse(
         years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
         wants_figure=any(w in form for w in _FIGURE_WORDS),
         # Naming two documents or more compares them (比较一下厦门、太原…), cue or not.
-        across_documents=len(doc_ids) > 1 or (bool(_across_cues(form)) and len(doc_ids) != 1),
+        across_documents=len(doc_ids) > 1 or (bool(across_cues) and len(doc_ids) != 1),
         asks_department=asks_department(form, asks_money, asks_when),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         asks_money=asks_money,
@@ -356,7 +353,7 @@ def analyse(
         asks_when=asks_when,
         asks_permission=bool(_PERMISSION_QUESTION.search(form)),
         asks_penalty=bool(_PENALTY_QUESTION.search(asked)),
-        across_places=any(any(p in w for p in _PLACE_WORDS) for w in _across_cues(form)),
+        across_places=any(any(p in w for p in _PLACE_WORDS) for w in across_cues),
         content_tokens=tokens,
         topic_terms=topic_terms(untitled, [*known_aliases, *unknown], named_titles),
         topic_nouns=topic_terms(untitled, [*known_aliases, *unknown], named_titles, True),
