@@ -136,3 +136,36 @@ def test_the_body_one_reports_to_answers_which_department() -> None:
         "医院接诊了吃坏东西得病的病人，要向哪个部门报告？", article, ("第七章", "第一百零四条")
     )
     assert "卫生行政部门报告" in units[0]
+
+
+def test_the_paragraph_after_a_long_articles_last_item_is_read_whole() -> None:
+    # A long article is chunked by item; the 款 after its last item is in that item's
+    # chunk, and its escalation (情节严重的，…) belongs to the penalty asked.
+    text = (
+        "（八）利用检验工作故意刁难相关单位的。\n\n"
+        "违反本法规定，检验人员同时在两个以上检验机构中执业的，处五千元以上五万元以下罚款；"
+        "情节严重的，吊销其资格。"
+    )
+    units = _chosen(
+        "检验人员同时在两家检验机构执业怎么处罚？", text, ("第六章", "第九十三条", "（八）")
+    )
+    assert units == [
+        "违反本法规定，检验人员同时在两个以上检验机构中执业的，处五千元以上五万元以下罚款；"
+        "情节严重的，吊销其资格。"
+    ]
+
+
+PER_SIDE = (  # longer than one answer, as the real 第一百二十四条 is: read by its clauses
+    "第一百二十四条 违反本法规定，有下列情形之一，尚不构成犯罪的，由县级以上人民政府食品安全监督"
+    "管理部门没收违法所得和违法生产经营的食品、食品添加剂，并可以没收用于违法生产经营的工具、"
+    "设备、原料等物品；违法生产经营的食品、食品添加剂货值金额不足一万元的，并处五万元以上十万元"
+    "以下罚款；货值金额一万元以上的，并处货值金额十倍以上二十倍以下罚款；情节严重的，吊销许可证。"
+)
+
+
+def test_the_rule_for_the_asked_side_of_a_stated_threshold_answers() -> None:
+    section = ("第九章", "第一百二十四条")
+    above = _chosen("食品货值在一万元以上的怎么罚？", PER_SIDE, section)
+    assert above[0].startswith("货值金额一万元以上的，并处货值金额十倍以上二十倍以下罚款")
+    below = _chosen("食品货值不到一万块的怎么罚？", PER_SIDE, section)
+    assert "不足一万元的，并处五万元以上十万元以下罚款" in below[0]

@@ -665,3 +665,26 @@ def test_a_fine_as_a_percentage_of_the_contract_price_is_an_amount() -> None:
 
     assert MONEY_STATED.search("责令改正，处工程合同价款2%以上4%以下的罚款")
     assert not MONEY_STATED.search("竣工验收合格率达到98%")
+
+
+def test_a_number_inside_a_set_phrase_is_not_a_figure_to_check() -> None:
+    # 货比三家 is "compare before buying", not three shops the documents must name.
+    docs = [make_document(doc_id="law", region="", title="消费者权益保护法")]
+    assert analyse("买东西的时候，我有没有权利货比三家？", docs).stated_figures == ()
+    assert analyse("连续三年被评为先进的企业有什么奖励？", docs).stated_figures == ("三年",)
+
+
+def test_a_question_asking_which_law_names_none() -> None:
+    from qa.retrieve.law_names import law_names
+
+    assert law_names(search_form("国家出了哪部关于征信的条例，被当成契机？")) == []
+    assert law_names(search_form("有什么条例管这个？")) == []
+    assert law_names(search_form("电子商务法规定了什么？")) == ["电子商务法"]
+
+
+def test_taking_effect_on_publication_states_when() -> None:
+    from qa.answer.stated import time_stated
+
+    pattern = time_stated(search_form("这个条例从什么时候开始施行？"))
+    assert pattern.search(search_form("本条例自发布之日起施行。"))
+    assert not pattern.search(search_form("本条例由国务院负责解释。"))

@@ -27,9 +27,11 @@ from qa.answer.stated import (
     MONEY_STATED,
     NUMBER_STATED,
     PENALTY_STATED,
+    asked_thresholds,
     count_stated,
     figures_missing,
     number_stated,
+    side_stated,
     time_stated,
 )
 from qa.answer.structure import (
@@ -127,6 +129,7 @@ def choose_evidence(
         evidence = [e for e in evidence if not is_heading_sentence(e)] or list(evidence)
     best = _with_new_words(evidence, analysis, _with_asked_kind(evidence, kind), kind)
     best = _with_stated_figures(evidence, analysis, best)
+    best = _on_asked_side(evidence, analysis, best)
     chunk = chunk_of(best, passages)
     if chunk is None:
         return [best]
@@ -185,9 +188,12 @@ def choose_evidence(
         if 0 <= i < len(siblings)
         and not is_heading(search_form(siblings[i].text), chunk, siblings[i].span[0])
     ]
+    sides = _asked_sides(analysis)
     for other in neighbours:
         if not missing or not any(t in search_form(other.text) for t in missing):
             continue
+        if sides and side_stated(search_form(other.text), sides) == "other":
+            continue  # the rule for the other side of the asked threshold (不足一万元的)
         if other.span < best.span and len(other.text) + len(best.text) > MAX_SENTENCE_CHARS:
             continue  # a long sentence before the answer would bury it
         if other.span > best.span:
@@ -293,6 +299,25 @@ def _with_stated_figures(
     if not figures or analysis.asked_tokens or holds_all(best):
         return best
     return next((e for e in evidence[:KIND_CANDIDATES] if holds_all(e)), best)
+
+
+def _asked_sides(analysis: QuestionAnalysis) -> list[tuple[tuple[str, ...], str]]:
+    """The thresholds the question states with their side; none in a follow-up, whose
+    figures are the conversation's."""
+    return [] if analysis.asked_tokens else asked_thresholds(asked_form(analysis.text))
+
+
+def _on_asked_side(
+    evidence: Sequence[Evidence], analysis: QuestionAnalysis, best: Evidence
+) -> Evidence:
+    """The best sentence stating a figure the question states on the side asked (货值在
+    一万元以上的怎么罚?: …货值金额一万元以上的，并处…), when the best states it only on the
+    other side (…不足一万元的) and one of the same passage or the next does not."""
+    thresholds = _asked_sides(analysis)
+    if not thresholds or side_stated(search_form(best.text), thresholds) != "other":
+        return best
+    near = [e for e in evidence[:KIND_CANDIDATES] if e.passage_rank <= best.passage_rank + 1]
+    return next((e for e in near if side_stated(search_form(e.text), thresholds) == "asked"), best)
 
 
 def _with_asked_kind(evidence: Sequence[Evidence], kind: re.Pattern[str] | None) -> Evidence:

@@ -34,8 +34,10 @@ FREQUENCY_STATED = re.compile(
 DURATION_STATED = re.compile(PERIOD_STATED.pattern + _WHEN_WORDS)
 # A time or a period in an answer sentence: 3月, 年底前, 每季度, 30日内, 2018年; dates
 # count here (到2018年, 2014年6月前 say when).
+# 自发布之日起施行 says when a law takes effect, with no date.
 TIME_STATED = re.compile(
     rf"{_COUNTED}{_OF_TIME}{_SEASONS}{_WHEN_WORDS}|之前|以前|前完成|内完成|及时|立即"
+    r"|自(?:发布|公布|颁布|印发)之日起"
 )
 # An amount of money in a sentence (50万元, 一千元, 货值金额百分之三十, 价款十倍): what a
 # question asking 多少钱 / 罚多少 must be answered with when a close sentence states one.
@@ -134,3 +136,53 @@ def figures_missing(figures: Sequence[str], text_form: str) -> list[str]:
     """The ``figures`` (as a question states them) that ``text_form`` (search form)
     writes in neither numerals (7天 is 七日 too)."""
     return [f for f in figures if not any(v in text_form for v in numeral_forms(f))]
+
+
+# A threshold the question states with its side (货值在一万元以上, 货值不到五千元, 超过5天):
+# laws state one rule per side of the same figure (货值金额不足一万元的…；货值金额一万元以上
+# 的…), so the sentence answering is the one stating the figure on the asked side.
+_BELOW_BEFORE = r"不足|不到|不满|未满|低于|少于|小于|未达到?"
+_ABOVE_BEFORE = r"超过|超出|高于|多于|大于|满|达到"
+_THRESHOLD = re.compile(
+    rf"(?P<before>{_BELOW_BEFORE}|{_ABOVE_BEFORE})?\s*"
+    r"(?P<figure>[\d.]+|[一二三四五六七八九十百千两]+)\s*(?P<unit>万元|万块|亿元|千元|元|块|天|日|个月|年|公里|%)"
+    r"\s*(?P<after>及以上|以上|以下|以内|之内|内)?"
+)
+_WORD_UNIT = {"万块": "万元", "块": "元"}
+
+
+def _side(match: re.Match[str]) -> str | None:
+    before, after = match.group("before") or "", match.group("after") or ""
+    if re.fullmatch(_BELOW_BEFORE, before) or after in ("以下", "以内", "之内", "内"):
+        return "below"
+    if before or after in ("以上", "及以上"):
+        return "above"
+    return None
+
+
+def asked_thresholds(question_form: str) -> list[tuple[tuple[str, ...], str]]:
+    """The figures the question states with a side, as (their numeral forms, side)."""
+    found = []
+    for match in _THRESHOLD.finditer(question_form):
+        side = _side(match)
+        if side is not None:
+            unit = _WORD_UNIT.get(match.group("unit"), match.group("unit"))
+            found.append((numeral_forms(match.group("figure") + unit), side))
+    return found
+
+
+def side_stated(text_form: str, thresholds: Sequence[tuple[tuple[str, ...], str]]) -> str | None:
+    """ "asked" when ``text_form`` states an asked figure on the side asked, else "other"
+    when it states one on the other side (不足一万元 for 一万元以上), else None."""
+    other = False
+    for match in _THRESHOLD.finditer(text_form):
+        side = _side(match)
+        if side is None:
+            continue
+        figure = match.group("figure") + _WORD_UNIT.get(match.group("unit"), match.group("unit"))
+        for forms, asked_side in thresholds:
+            if figure in forms:
+                if side == asked_side:
+                    return "asked"
+                other = True
+    return "other" if other else None

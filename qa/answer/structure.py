@@ -129,13 +129,16 @@ def section_body(
 
 def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evidence | None:
     """The 款 (paragraph) of a law article holding the best sentence, when it has more
-    than one sentence and fits in one answer's length; else None.
+    than one sentence and fits in one answer's length; else None (also outside articles).
 
     A 款 is the unit a law states a rule in (三包凭证应当随车转移。三包责任不因…所有权的转
     移而改变。): its sentences qualify one another, and a reader of the law quotes it whole.
     Policy documents are not cut this way: their paragraphs run to many measures.
     """
-    if not (chunk.section_numbers and ARTICLE_LABEL.match(chunk.section_numbers[-1])):
+    # Inside an article, also in the chunk of one of its items: a long article is chunked
+    # by item, and the 款 after its last item (违反本法规定，…执业的，处五千元以上五万元以下
+    # 罚款；情节严重的，吊销其资格。) is in that item's chunk.
+    if not any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers):
         return None
 
     def same_paragraph(a: Evidence, b: Evidence) -> bool:

@@ -17,6 +17,8 @@ _LAW_NAME = re.compile(
     r"|修订|什么时候|何时|哪|[》〉，,。？?]|$)"
 )
 _POINTED_AT = re.compile(r"[那这哪][部个条项](?:法|条例)$")
+# 国家出了哪部关于征信的条例: a question asking which law, naming none.
+_ASKING_WHICH = re.compile(r"哪|什么|啥|何种")
 _LAW_LEAD = re.compile(r"^(按照|根据|依照|依据|按|据|对于|关于|在|请问|那么|那|如果|比如|看看)")
 # Which version of a law, not part of its name (现行食品安全法, 修订后的标准化法).
 _VERSION_LEAD = re.compile(r"^(现行的?|修订后的?|新修订的?|修改后的?|最新的?|新版的?|现在的)")
@@ -51,7 +53,7 @@ def law_names(question_form: str) -> list[str]:
         name = name.removeprefix("中华人民共和国")
         # 那部法 / 哪部法 / 这个法 points at a law by what it does, naming none
         # (受不受保护消费者权益那部法的保护?).
-        if _POINTED_AT.search(name):
+        if _POINTED_AT.search(name) or _ASKING_WHICH.search(name):
             continue
         if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
             out.append(name)

@@ -145,12 +145,26 @@ _ELAPSED = re.compile(
 )
 
 
+def _idiom_spans(form: str) -> list[tuple[int, int]]:
+    """Where the question uses a set phrase of four characters or more (货比三家, 三天两头):
+    jieba's idioms (i) and fixed expressions (l)."""
+    spans, at = [], 0
+    for word, flag in tagged_words(form):
+        if flag in ("i", "l") and len(word) >= 4:
+            spans.append((at, at + len(word)))
+        at += len(word)
+    return spans
+
+
 def _stated_figures(form: str) -> tuple[str, ...]:
-    """Figures the question states as facts (100万元, 满十五年), each once."""
+    """Figures the question states as facts (100万元, 满十五年), each once; a number
+    inside a set phrase (货比三家) states nothing."""
+    idioms = _idiom_spans(form) if _STATED_FIGURE.search(form) else []
     stated = (
         m.group(0)
         for m in _STATED_FIGURE.finditer(form)
         if not _ELAPSED.search(form[max(0, m.start() - 4) : m.start()])
+        and not any(start <= m.start() and m.end() <= end for start, end in idioms)
     )
     return tuple(dict.fromkeys(stated))
 
