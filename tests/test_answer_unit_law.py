@@ -169,3 +169,23 @@ def test_the_rule_for_the_asked_side_of_a_stated_threshold_answers() -> None:
     assert above[0].startswith("货值金额一万元以上的，并处货值金额十倍以上二十倍以下罚款")
     below = _chosen("食品货值不到一万块的怎么罚？", PER_SIDE, section)
     assert "不足一万元的，并处五万元以上十万元以下罚款" in below[0]
+
+
+def test_a_clause_after_a_semicolon_is_about_its_sentences_subject_in_a_law_only() -> None:
+    from qa.answer.evidence import COVERAGE
+
+    text = (
+        "第二十二条 消费者有权就产品质量问题，向产品的生产者、销售者查询；"
+        "向市场监督管理部门及有关部门申诉，接受申诉的部门应当负责处理。"
+    )
+    question = "消费者遇到产品质量问题，可以向哪些部门申诉？"
+
+    def coverage(section_numbers: tuple[str, ...]) -> float:
+        chunk = Chunk("car:0", "car", section_numbers, section_numbers, text, (0, len(text)))
+        passages = [Passage(1, chunk, DOCS[0].title, "", 1.0)]
+        evidence = score_evidence(analyse(question, DOCS), passages, {}, {})
+        clause = next(e for e in evidence if e.text.startswith("向市场监督管理部门"))
+        return clause.features[COVERAGE]
+
+    # 消费者 and 产品质量 are the subject of the clause about 申诉, stated before the ；
+    assert coverage(("第二章", "第二十二条")) > coverage(("二、",))

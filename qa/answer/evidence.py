@@ -297,14 +297,24 @@ def score_evidence(
         context_form = search_form(" ".join(chunk.section_path) + chunk.text)
         in_context = {t for t in weights if _holds(context_form, alternatives[t])}
         figure_spans = [f.span for f in figures_by_rank.get(passage.rank, ())]
+        # In a law article a clause after ；continues its sentence, whose first clause says
+        # whom it is about (消费者有权就产品质量问题，…查询；向…部门申诉): its words count as the
+        # clause's own. Not in policy documents, whose clauses after ；are measures of their own.
+        in_article = any(ARTICLE_LABEL.match(n) for n in chunk.section_numbers)
+        lead, lead_form, continues = set[str](), "", False
         for start, end in split_sentences(chunk.text, offset=chunk.span[0]):
             text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
+            raw = search_form(text)
+            raw_held = {t for t in weights if _holds(raw, alternatives[t])}
+            lead, lead_form = (lead, lead_form) if continues else (raw_held, raw)
+            carried, carried_form = (lead, lead_form) if continues else (set(), "")
+            continues = in_article and raw.rstrip().endswith((";", "；"))
             lo, hi = clause_window(text, weights, wants_figure=analysis.wants_figure)
             start, end, text = start + lo, start + hi, text[lo:hi]
             form = search_form(text)
             if len(form) < 2 or form.startswith("#"):
                 continue  # a Markdown title line names the document, it answers nothing
-            held = {t for t in weights if _holds(form, alternatives[t])}
+            held = {t for t in weights if _holds(form, alternatives[t])} | carried
             heading = is_heading(form, chunk, start - lo) or bool(_COVER_LINE.fullmatch(form))
             department = analysis.asks_department and bool(DEPARTMENT_CUE.search(form))
             doc_number = (
@@ -329,7 +339,7 @@ def score_evidence(
                 len(q_bigrams & _bigrams(form)) / len(q_bigrams) if q_bigrams else 0.0,
                 1.0 / passage.rank,
                 passage.score / top_score if top_score > 0 else 0.0,
-                sum(w for t, w in topic_weights.items() if t in form) / topic_total,
+                sum(w for t, w in topic_weights.items() if t in form + carried_form) / topic_total,
                 float(definition_cue),
                 float(defines_asked),
                 float(analysis.asks_permission and bool(RULE_CUE.search(form))),
