@@ -588,3 +588,9 @@ def test_what_happens_to_whoever_fails_a_duty_asks_its_penalty() -> None:
     ):
         assert analyse(question, DOCS).asks_penalty, question
     assert not analyse("森林覆盖率提高以后会怎样?", DOCS).asks_penalty
+
+
+def test_which_ones_is_a_list_not_a_figure() -> None:
+    # 哪几块 asks which parts (a list), not how many; 几项 asks a number.
+    assert not analyse("东莞在最后验收那一段，要考哪几块的质量？", DOCS).wants_figure
+    assert analyse("东莞要创建几项示范工程？", DOCS).wants_figure

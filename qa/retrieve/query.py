@@ -356,7 +356,8 @@ def analyse(
         doc_ids=doc_ids,
         unknown_places=unknown,
         years=tuple(dict.fromkeys(m.group(0) for m in _YEAR.finditer(form))),
-        wants_figure=any(w in form for w in _FIGURE_WORDS),
+        # 哪几块 / 哪几类 asks which ones (a list), not how many.
+        wants_figure=any(w in form.replace("哪几", "哪些") for w in _FIGURE_WORDS),
         # Naming two documents or more compares them (比较一下厦门、太原…), cue or not.
         across_documents=len(doc_ids) > 1 or (bool(across_cues) and len(doc_ids) != 1),
         asks_department=asks_department(form, asks_money, asks_when),
