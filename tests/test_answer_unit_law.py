@@ -189,3 +189,16 @@ def test_a_clause_after_a_semicolon_is_about_its_sentences_subject_in_a_law_only
 
     # 消费者 and 产品质量 are the subject of the clause about 申诉, stated before the ；
     assert coverage(("第二章", "第二十二条")) > coverage(("二、",))
+
+
+def test_the_body_whose_approval_is_needed_answers_which_department() -> None:
+    from qa.answer.evidence import DEPARTMENT_CUE
+
+    assert DEPARTMENT_CUE.search(
+        "向我国境内出口食品的境外食品生产企业应当经国家出入境检验检疫部门注册。"
+    )
+    assert DEPARTMENT_CUE.search(
+        "其内容应当经省、自治区、直辖市人民政府食品安全监督管理部门审查批准。"
+    )
+    # 经营 is not 经: a sentence naming no approving body is no department cue.
+    assert not DEPARTMENT_CUE.search("食品经营者应当按照食品安全国家标准使用食品添加剂。")

@@ -93,6 +93,8 @@ DEPARTMENT_CUE = re.compile(
     # A law names the body one reports, applies or complains to (向所在地县级人民政府
     # 卫生行政部门报告). Not 由…部门: nearly every penalty says who imposes it.
     r"|向[^，,。；;]{2,30}(?:部门|机构|机关)(?:报告|申请|备案|投诉|举报|提出|提交)"
+    # … or whose approval is needed (应当经国家出入境检验检疫部门注册, 经…部门审查批准).
+    r"|经[^，,。；;]{2,30}(?:部门|机构|机关)(?:审查|批准|注册|审核|核准|许可|认定|同意)"
 )
 # A sentence that defines or enumerates (什么是X / X包括哪些).
 DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含义|范围")
