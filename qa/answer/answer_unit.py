@@ -312,7 +312,8 @@ def _on_asked_side(
 ) -> Evidence:
     """The best sentence stating a figure the question states on the side asked (货值在
     一万元以上的怎么罚?: …货值金额一万元以上的，并处…), when the best states it only on the
-    other side (…不足一万元的) and one of the same passage or the next does not."""
+    other side (…不足一万元的) and a sentence of the same passage or the next states it
+    on the asked side."""
     thresholds = _asked_sides(analysis)
     if not thresholds or side_stated(search_form(best.text), thresholds) != "other":
         return best

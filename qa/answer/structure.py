@@ -129,7 +129,7 @@ def section_body(
 
 def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evidence | None:
     """The 款 (paragraph) of a law article holding the best sentence, when it has more
-    than one sentence and fits in one answer's length; else None (also outside articles).
+    than one sentence and fits in one answer's length; else None (and None outside a law article).
 
     A 款 is the unit a law states a rule in (三包凭证应当随车转移。三包责任不因…所有权的转
     移而改变。): its sentences qualify one another, and a reader of the law quotes it whole.

@@ -146,7 +146,7 @@ _ELAPSED = re.compile(
 
 
 def _idiom_spans(form: str) -> list[tuple[int, int]]:
-    """Where the question uses a set phrase of four characters or more (货比三家, 三天两头):
+    """Where the question uses a set phrase of four characters or more (货比三家):
     jieba's idioms (i) and fixed expressions (l)."""
     spans, at = [], 0
     for word, flag in tagged_words(form):
