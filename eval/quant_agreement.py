@@ -1,0 +1,126 @@
+"""How close the int8 encoder is to the fp32 model on this CPU.
+
+    .venv/bin/python -m eval.quant_agreement [--reduce-range]
+
+Embeds paragraphs of the corpus folder and questions of eval/v2/dev.jsonl with the
+sentence-transformers (fp32) model and with the int8 ONNX export, and prints the mean and
+minimum cosine between the two vectors of each text and how often both pick the same
+top paragraph for a question. onnxruntime runs int8 through different kernels on CPUs
+with and without AVX-512 VNNI, so the figures are per CPU (eval/report.md, "Stop 28").
+``--reduce-range`` measures an export with 7-bit weights (onnxruntime's
+``reduce_range``) instead, built in a temporary copy of the model folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from qa.config import PROJECT_ROOT, Settings
+
+PARAGRAPHS_PER_DOCUMENT = 60
+QUESTIONS = 80
+
+
+def _texts(corpus_dir: Path) -> list[str]:
+    paragraphs: list[str] = []
+    for path in sorted(corpus_dir.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        paragraphs += [line for line in lines if len(line) > 20][:PARAGRAPHS_PER_DOCUMENT]
+    return paragraphs
+
+
+def _questions(path: Path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["question"] for line in lines if line.strip()][:QUESTIONS]
+
+
+def agreement(
+    reference: tuple[np.ndarray, np.ndarray], measured: tuple[np.ndarray, np.ndarray]
+) -> dict[str, float]:
+    """Cosines of the same texts' vectors and top-1 agreement (vectors L2-normalised)."""
+    (ref_passages, ref_queries), (passages, queries) = reference, measured
+    passage_cos = (passages * ref_passages).sum(axis=1)
+    query_cos = (queries * ref_queries).sum(axis=1)
+    same_top = np.argmax(queries @ passages.T, axis=1) == np.argmax(
+        ref_queries @ ref_passages.T, axis=1
+    )
+    return {
+        "passage_cosine_mean": float(passage_cos.mean()),
+        "passage_cosine_min": float(passage_cos.min()),
+        "query_cosine_mean": float(query_cos.mean()),
+        "query_cosine_min": float(query_cos.min()),
+        "top1_agreement": float(same_top.mean()),
+    }
+
+
+def _int8_vectors(
+    model_dir: Path, passages: Sequence[str], questions: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    from qa.embed.onnx_int8 import OnnxInt8Embedder
+
+    embedder = OnnxInt8Embedder(model_dir, query_prompt="query: ", passage_prompt="passage: ")
+    return embedder.embed_passages(list(passages)), embedder.embed_queries(list(questions))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reduce-range", action="store_true", help="7-bit weights")
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    from qa.embed.common import resolve_model
+
+    model_dir = Path(resolve_model(settings)).expanduser()
+    if not model_dir.is_dir():
+        print(f"{model_dir} is not a model folder: run `make model` first.")
+        return 1
+    passages = _texts(settings.corpus_dir)
+    questions = _questions(PROJECT_ROOT / "eval" / "v2" / "dev.jsonl")
+
+    from sentence_transformers import SentenceTransformer
+
+    fp32 = SentenceTransformer(str(model_dir), device="cpu")
+    reference = (
+        fp32.encode(["passage: " + t for t in passages], normalize_embeddings=True),
+        fp32.encode(["query: " + t for t in questions], normalize_embeddings=True),
+    )
+    if not args.reduce_range:
+        measured = _int8_vectors(model_dir, passages, questions)
+    else:
+        import onnxruntime.quantization as quantization
+
+        real = quantization.quantize_dynamic
+
+        def seven_bit(*a: Any, **k: Any) -> Any:
+            return real(*a, **{**k, "reduce_range": True})
+
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / model_dir.name
+            shutil.copytree(model_dir, copy, ignore=shutil.ignore_patterns("qa-onnx-int8"))
+            quantization.quantize_dynamic = seven_bit
+            try:
+                measured = _int8_vectors(copy, passages, questions)
+            finally:
+                quantization.quantize_dynamic = real
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
+    result = {
+        "avx512_vnni": "avx512_vnni" in flags,
+        "avx2": "avx2" in flags,
+        "reduce_range": args.reduce_range,
+        "passages": len(passages),
+        "questions": len(questions),
+        **agreement(reference, measured),
+    }
+    print(json.dumps(result, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
