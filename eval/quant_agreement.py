@@ -66,7 +66,7 @@ def _int8_vectors(
 ) -> tuple[np.ndarray, np.ndarray]:
     from qa.embed.onnx_int8 import OnnxInt8Embedder
 
-    embedder = OnnxInt8Embedder(model_dir, query_prompt="query: ", passage_prompt="passage: ")
+    embedder = OnnxInt8Embedder(model_dir)  # the model's own prompts, as fp32 below
     return embedder.embed_passages(list(passages)), embedder.embed_queries(list(questions))
 
 
@@ -86,10 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from sentence_transformers import SentenceTransformer
 
+    from qa.embed.common import model_prompts
+
+    prompts = model_prompts(model_dir)
     fp32 = SentenceTransformer(str(model_dir), device="cpu")
     reference = (
-        fp32.encode(["passage: " + t for t in passages], normalize_embeddings=True),
-        fp32.encode(["query: " + t for t in questions], normalize_embeddings=True),
+        fp32.encode([prompts["passage"] + t for t in passages], normalize_embeddings=True),
+        fp32.encode([prompts["query"] + t for t in questions], normalize_embeddings=True),
     )
     if not args.reduce_range:
         measured = _int8_vectors(model_dir, passages, questions)

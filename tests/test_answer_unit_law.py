@@ -200,5 +200,5 @@ def test_the_body_whose_approval_is_needed_answers_which_department() -> None:
     assert DEPARTMENT_CUE.search(
         "其内容应当经省、自治区、直辖市人民政府食品安全监督管理部门审查批准。"
     )
-    # 经营 is not 经: a sentence naming no approving body is no department cue.
-    assert not DEPARTMENT_CUE.search("食品经营者应当按照食品安全国家标准使用食品添加剂。")
+    # 经 of 经营者 is not approval by the body named after it.
+    assert not DEPARTMENT_CUE.search("经营者擅自改变市场监督管理部门核准的经营范围。")

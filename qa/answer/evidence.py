@@ -94,7 +94,8 @@ DEPARTMENT_CUE = re.compile(
     # 卫生行政部门报告). Not 由…部门: nearly every penalty says who imposes it.
     r"|向[^，,。；;]{2,30}(?:部门|机构|机关)(?:报告|申请|备案|投诉|举报|提出|提交)"
     # … or whose approval is needed (应当经国家出入境检验检疫部门注册, 经…部门审查批准).
-    r"|经[^，,。；;]{2,30}(?:部门|机构|机关)(?:审查|批准|注册|审核|核准|许可|认定|同意)"
+    # (经 of 经营者 / 经济 / 经常 is no 经…批准: 经营者擅自改变…部门核准的经营范围.)
+    r"|经(?!营|济|常)[^，,。；;]{2,30}(?:部门|机构|机关)(?:审查|批准|注册|审核|核准|许可|认定|同意)"
 )
 # A sentence that defines or enumerates (什么是X / X包括哪些).
 DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含义|范围")
@@ -306,11 +307,11 @@ def score_evidence(
         lead, lead_form, continues = set[str](), "", False
         for start, end in split_sentences(chunk.text, offset=chunk.span[0]):
             text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
-            raw = search_form(text)
-            raw_held = {t for t in weights if _holds(raw, alternatives[t])}
-            lead, lead_form = (lead, lead_form) if continues else (raw_held, raw)
             carried, carried_form = (lead, lead_form) if continues else (set(), "")
-            continues = in_article and raw.rstrip().endswith((";", "；"))
+            if in_article and not continues:  # this sentence opens one: its first clause
+                lead_form = search_form(text)
+                lead = {t for t in weights if _holds(lead_form, alternatives[t])}
+            continues = in_article and text.rstrip().endswith((";", "；"))
             lo, hi = clause_window(text, weights, wants_figure=analysis.wants_figure)
             start, end, text = start + lo, start + hi, text[lo:hi]
             form = search_form(text)

@@ -151,6 +151,11 @@ _THRESHOLD = re.compile(
 _WORD_UNIT = {"万块": "万元", "块": "元"}
 
 
+def _figure(match: re.Match[str]) -> str:
+    """The threshold's figure in the documents' unit (一万块 -> 一万元)."""
+    return match.group("figure") + _WORD_UNIT.get(match.group("unit"), match.group("unit"))
+
+
 def _side(match: re.Match[str]) -> str | None:
     before, after = match.group("before") or "", match.group("after") or ""
     if re.fullmatch(_BELOW_BEFORE, before) or after in ("以下", "以内", "之内", "内"):
@@ -166,8 +171,7 @@ def asked_thresholds(question_form: str) -> list[tuple[tuple[str, ...], str]]:
     for match in _THRESHOLD.finditer(question_form):
         side = _side(match)
         if side is not None:
-            unit = _WORD_UNIT.get(match.group("unit"), match.group("unit"))
-            found.append((numeral_forms(match.group("figure") + unit), side))
+            found.append((numeral_forms(_figure(match)), side))
     return found
 
 
@@ -179,9 +183,8 @@ def side_stated(text_form: str, thresholds: Sequence[tuple[tuple[str, ...], str]
         side = _side(match)
         if side is None:
             continue
-        figure = match.group("figure") + _WORD_UNIT.get(match.group("unit"), match.group("unit"))
         for forms, asked_side in thresholds:
-            if figure in forms:
+            if _figure(match) in forms:
                 if side == asked_side:
                     return "asked"
                 other = True
