@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.config import Settings
-from qa.duties.answer import build_answer
+from qa.duties.answer import HEADER_LABELS, build_answer
 from qa.duties.matrix import DutyMatrix, build_matrix
 from qa.duties.names import AliasTable
 from qa.duties.questions import resolve_duty_question
@@ -168,7 +168,7 @@ def answer_problems(answer: Answer, duties: Sequence[Duty]) -> list[str]:
     by_rank = {p.rank: p for p in answer.passages}
     if sorted(by_rank) != list(range(1, len(by_rank) + 1)):
         problems.append("passage ranks are not 1..n")
-    rows = answer.sentences[1:]
+    rows = [s for s in answer.sentences if s.label not in HEADER_LABELS]
     if len(rows) != len(duties):
         problems.append(f"{len(rows)} row sentences for {len(duties)} rows")
     for sentence, duty in zip(rows, duties, strict=False):

@@ -160,6 +160,33 @@ def test_participants_by_topic_in_every_document(corpus: tuple[DutyMatrix, list[
     assert resolve_duty_question("哪些部门参与海洋渔业资源保护?", matrix, ALIASES) is None
 
 
+def test_one_row_opens_with_the_documents_own_words(
+    corpus: tuple[DutyMatrix, list[Chunk]],
+) -> None:
+    matrix, chunks = corpus
+    question = "提升服務質量由哪些部門負責?"
+    result = resolve_duty_question(question, matrix, ALIASES)
+    assert result is not None and [d.task for d in result.duties] == ["提升服務質量"]
+    answer = build_answer(question, result, matrix, chunks)
+    quote, summary = answer.sentences[0], answer.sentences[1]
+    # As written, brackets dropped: the summary rewrites 市場監管局 as 盟市場監管局.
+    assert (quote.label, quote.text) == ("原文", "盟發改委、市場監管局、商務局按各自職責分工負責")
+    assert summary.label == "合计" and "市場監管局（盟市場監管局）" in summary.text
+    by_rank = {p.rank: p for p in answer.passages}
+    (citation,) = quote.citations
+    cited = by_rank[citation.passage_rank].chunk
+    offset = citation.span[0] - cited.span[0]
+    assert cited.text[offset : offset + citation.span[1] - citation.span[0]].strip("（）") == (
+        quote.text
+    )
+    assert answer.answer.startswith("原文：盟發改委、市場監管局、商務局按各自職責分工負責[1]\n")
+    # A department's task list, or a topic with rows in two documents, quotes nothing.
+    for other in ("市质监局牵头哪些工作?", "哪些部门参与质量诚信体系建设?"):
+        found = resolve_duty_question(other, matrix, ALIASES)
+        assert found is not None
+        assert build_answer(other, found, matrix, chunks).sentences[0].label == "合计"
+
+
 def test_answer_cites_every_row_with_its_chunks(corpus: tuple[DutyMatrix, list[Chunk]]) -> None:
     matrix, chunks = corpus
     question = "市质监局在这些文件里有哪些任务?"

@@ -6,6 +6,11 @@ row is one answer sentence whose citations point at those chunks, so the page an
 CLI render it like any other answer. Department names and deadlines are shown as
 written (they are verbatim in the cited passages), the canonical name beside a name
 written differently (水務局（盟水務局）).
+
+When one row answers who is responsible for a task, the answer opens with the
+document's own words naming them (原文：盟發改委、經信委、科技局按各自的職責分工負責),
+before the summary in canonical names: that wording is what an asker quotes, and the
+summary alone rewrites it (經信委（盟經信委）).
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ from qa.types import (
 
 MODE = "duties"
 _ROLE_WORDS = {"lead": "牵头", "cooperating": "配合", "any": "参与"}
+# The labels of the sentences before the rows (the quoted note, the summary).
+QUOTE_LABEL, SUMMARY_LABEL = "原文", "合计"
+HEADER_LABELS = frozenset({QUOTE_LABEL, SUMMARY_LABEL})
 
 
 def mention_text(mention: DepartmentMention) -> str:
@@ -108,6 +116,20 @@ def summary(result: DutyResult, matrix: DutyMatrix) -> str:
     return f"{who}{role}的任务共 {len(duties)} 项（{per_doc}）。"
 
 
+def quoted_note(result: DutyResult, matrix: DutyMatrix) -> str:
+    """The note naming who is responsible, as the document writes it, when one row
+    answers a who-is-responsible question; "" otherwise. Its brackets are dropped
+    ((市环保局、市城管局牵头,相关单位及各镇街配合落实) is quoted without them)."""
+    if result.question.kind != "participants" or len(result.duties) != 1:
+        return ""
+    duty = result.duties[0]
+    start, end = duty.note_span
+    written = matrix.documents[duty.doc_id].text[start:end].strip()
+    if written[:1] in "(（" and written[-1:] in ")）":
+        written = written[1:-1].strip()
+    return written
+
+
 def participant_names(result: DutyResult, matrix: DutyMatrix) -> list[str]:
     """Departments of the rows in the asked role, once each (canonical, as written beside)."""
     out: dict[tuple[str, str], str] = {}
@@ -131,16 +153,10 @@ def build_answer(
     labels = _labels(documents)
     passages: list[Passage] = []
     rank_of: dict[str, int] = {}
-    sentences = [AnswerSentence(summary(result, matrix), (), label="合计")]
-    lines = [sentences[0].text]
-    current = ""
-    for duty in result.duties or result.other_role:
+
+    def cite(duty: Duty, spans: Sequence[Span]) -> list[Citation]:
+        """One citation per chunk: the part of the spans that the chunk holds."""
         document = matrix.documents[duty.doc_id]
-        spans = [duty.span, duty.note_span]
-        if duty.deadline_span:
-            spans.append(duty.deadline_span)
-        # One citation per chunk: the part of the row (and of its note and deadline, when
-        # they lie elsewhere) that the chunk holds.
         cited: dict[int, Span] = {}
         for span in spans:
             for chunk in finder.overlapping(duty.doc_id, span):
@@ -155,7 +171,28 @@ def build_answer(
                 part = (max(span[0], chunk.span[0]), min(span[1], chunk.span[1]))
                 previous = cited.get(rank, part)
                 cited[rank] = (min(previous[0], part[0]), max(previous[1], part[1]))
-        citations = [Citation(rank, duty.doc_id, span) for rank, span in cited.items()]
+        return [Citation(rank, duty.doc_id, span) for rank, span in cited.items()]
+
+    sentences = []
+    quote = quoted_note(result, matrix)
+    if quote:
+        duty = result.duties[0]
+        sentences.append(AnswerSentence(quote, tuple(cite(duty, [duty.note_span])), QUOTE_LABEL))
+    sentences.append(AnswerSentence(summary(result, matrix), (), label=SUMMARY_LABEL))
+    lines = [
+        f"{s.label}：{s.text}" + "".join(f"[{c.passage_rank}]" for c in s.citations)
+        if s.label == QUOTE_LABEL
+        else s.text
+        for s in sentences
+    ]
+    current = ""
+    for duty in result.duties or result.other_role:
+        document = matrix.documents[duty.doc_id]
+        spans = [duty.span, duty.note_span]
+        if duty.deadline_span:
+            spans.append(duty.deadline_span)
+        # The row, and its note and deadline when they lie elsewhere.
+        citations = cite(duty, spans)
         sentence = AnswerSentence(duty_line(duty), tuple(citations), label=labels[duty.doc_id])
         sentences.append(sentence)
         if duty.doc_id != current:
