@@ -37,6 +37,11 @@ def test_sentence_vectors_embed_each_sentence_once_and_empty_when_full() -> None
     vectors(["丙句。", "丁句。"])  # over the limit: the cache starts again
     vectors(["甲句。"])
     assert embedder.embedded.count("甲句。") == 2
+    # The call that fills the cache keeps the vectors it found there: 甲句 was cached,
+    # 戊己庚 overflow the cache, and 甲句's row is still its vector, not zeros.
+    rows = vectors(["甲句。", "戊句。", "己句。", "庚句。"])
+    assert np.allclose(rows[0], first[0]) and np.abs(rows).sum(axis=1).min() > 0
+    assert vectors([]).shape == (0, embedder.dimension)
 
 
 def test_sentence_rerank_lifts_the_passage_with_the_best_sentence() -> None:

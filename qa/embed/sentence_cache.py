@@ -25,8 +25,14 @@ class SentenceVectors:
         self._lock = threading.Lock()
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text (zeros for a text the cache dropped meanwhile)."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        """One row per text, each the text's own vector."""
+        unique = list(dict.fromkeys(texts))
+        # The cached vectors this call needs are taken before anything is added: emptying
+        # the full cache below must not take them away (they used to come back as zeros,
+        # a similarity of 0 for a sentence asked about before, once in 50,000 sentences).
+        with self._lock:
+            found = {t: self._cache[t] for t in unique if t in self._cache}
+        missing = [t for t in unique if t not in found]
         if missing:
             # One text a run: the int8 encoder quantises activations per run, so in a
             # batch a sentence's vector moved with its neighbours (cosine ~0.998) and,
@@ -34,9 +40,11 @@ class SentenceVectors:
             # sentences then flipped with the order questions came in. Index builds
             # keep their batches (speed; their vectors are cached once).
             vectors = self.embedder.embed_passages(missing, batch_size=1)
+            found.update(zip(missing, vectors, strict=True))
             with self._lock:
                 if len(self._cache) + len(missing) > self.limit:
                     self._cache.clear()
                 self._cache.update(zip(missing, vectors, strict=True))
-        dimension = self.embedder.dimension
-        return np.array([self._cache.get(t, np.zeros(dimension)) for t in texts])
+        if not texts:
+            return np.zeros((0, self.embedder.dimension))
+        return np.array([found[t] for t in texts])
