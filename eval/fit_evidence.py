@@ -1,18 +1,20 @@
 """Fit the weights of the answer-sentence score (qa.answer.evidence.FEATURES).
 
 The extractive answer is the best-scoring sentence of the retrieved passages. Its score
-is a weighted sum of features; this fits the weights on tuning questions only (the v2
-dev, dev2, dev3 and dev4 splits and eval/qa.jsonl, never the v2 test split) with a listwise softmax loss: for
-each answerable question, the probability mass the weights give the sentences that
-hold a gold phrase, over all sentences of its five passages. L2-regularised towards 0.
+is a weighted sum of features; this fits the weights on tuning questions only (every v2
+dev split but the held-out dev15, and eval/qa.jsonl; never the v2 test split) by
+coordinate ascent on the reciprocal rank of the first sentence holding a gold phrase,
+over all sentences of each answerable question's five passages.
 
     python -m eval.fit_evidence                # fit, cross-validate, print the weights
     python -m eval.fit_evidence --folds 5      # the same, 5-fold cross-validation
 
 It reports top-1 sentence accuracy (the best sentence holds a gold phrase) of the hand
-weights and the fitted ones, on the training questions and by cross-validation (each
-fold scored with weights fitted without it). Paste the printed weights into
-qa/answer/evidence.py (EVIDENCE_WEIGHTS) and rerun the evaluation.
+weights and the fitted ones: on the training questions, by random folds, and with each
+split held out in turn (its writers' wording unseen by the fit). Top-1 is a proxy: paste
+the printed weights into qa/answer/evidence.py (EVIDENCE_WEIGHTS) and rerun the
+evaluation, since later rules of the answer were tuned with the weights in place (at
+stop 29 a fit better on top-1 lost 13 answers).
 """
 
 from __future__ import annotations
@@ -34,12 +36,15 @@ from qa.assistant import Assistant
 from qa.config import Settings
 from qa.textnorm import search_form
 
-# (questions, corpus list or None for the corpus folder alone)
+# (questions, corpus list or None for the corpus folder alone): every tuning split. Never
+# the v2 test split, nor dev15, held out since stop 27 (eval/README.md).
+HELD_OUT = ("test", "dev15")
 TUNING_SETS = (
-    (Path("eval/v2/dev.jsonl"), Path("eval/v2/corpus.txt")),
-    (Path("eval/v2/dev2.jsonl"), Path("eval/v2/corpus.txt")),
-    (Path("eval/v2/dev3.jsonl"), Path("eval/v2/corpus.txt")),
-    (Path("eval/v2/dev4.jsonl"), Path("eval/v2/corpus.txt")),
+    *(
+        (path, Path("eval/v2/corpus.txt"))
+        for path in sorted(Path("eval/v2").glob("dev*.jsonl"))
+        if path.stem not in HELD_OUT
+    ),
     (Path("eval/qa.jsonl"), None),
 )
 
@@ -49,6 +54,7 @@ class Candidates:
     """One question's sentences: features (rows) and whether each holds a gold phrase."""
 
     question_id: str
+    split: str
     features: np.ndarray
     gold: np.ndarray
 
@@ -65,7 +71,7 @@ def collect(assistant: Assistant, qa_file: Path) -> list[Candidates]:
         gold = np.array([any(g in search_form(e.text) for g in golds) for e in evidence])
         if evidence and gold.any():
             features = np.array([e.features for e in evidence], dtype=float)
-            out.append(Candidates(item.id, features, gold))
+            out.append(Candidates(item.id, qa_file.stem, features, gold))
     return out
 
 
@@ -165,6 +171,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         held_fit += top1(weights, held) * len(held)
     print(
         f"top-1 held out ({args.folds}-fold): start {held_hand / len(data):.3f}, "
+        f"fitted {held_fit / len(data):.3f}"
+    )
+    # Each split held out in turn: its writers' wording was unseen by the fit, as a new
+    # user's is (random folds share writers between training and held-out questions).
+    splits = sorted({c.split for c in data})
+    held_hand, held_fit = 0.0, 0.0
+    for split in splits:
+        held = [c for c in data if c.split == split]
+        weights = fit([c for c in data if c.split != split], hand)
+        print(f"  {split}: start {top1(hand, held):.3f}, fitted {top1(weights, held):.3f}")
+        held_hand += top1(hand, held) * len(held)
+        held_fit += top1(weights, held) * len(held)
+    print(
+        f"top-1 held out (one split at a time): start {held_hand / len(data):.3f}, "
         f"fitted {held_fit / len(data):.3f}"
     )
     print("EVIDENCE_WEIGHTS = {")

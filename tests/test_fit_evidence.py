@@ -8,7 +8,7 @@ from eval.fit_evidence import Candidates, fit, objective, top1
 def _question(gold_row: int, rows: list[list[float]]) -> Candidates:
     gold = np.zeros(len(rows), dtype=bool)
     gold[gold_row] = True
-    return Candidates("q", np.array(rows, dtype=float), gold)
+    return Candidates("q", "dev", np.array(rows, dtype=float), gold)
 
 
 def test_objective_is_the_reciprocal_rank_of_the_first_gold_sentence() -> None:
