@@ -71,6 +71,8 @@ def rows(question: str, matrix: DutyMatrix) -> list[tuple[str, str]]:
         ("市财政局的任务有哪些?", "all_tasks", "市财政局"),
         ("哪些部门参与质量诚信体系建设?", "participants", "质量诚信体系建设"),
         ("标准化工作由哪些部门负责?", "participants", "标准化"),
+        # The asker's pause before the question part is not the topic's.
+        ("长效机制建设，由哪些部门牵头？", "participants", "长效机制建设"),
         # As people ask it: 了, no 工作, the verb before 的.
         ("太原市质监局牵头了哪些工作？", "lead_tasks", "太原市质监局"),
         ("质监局都牵头什么?", "lead_tasks", "质监局"),

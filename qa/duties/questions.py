@@ -99,7 +99,9 @@ def parse_duty_question(question: str) -> DutyQuestion | None:
     for pattern in _PARTICIPANTS:
         if m := pattern.match(form):
             _, role = _VERB_ROLE[m.group("verb")]
-            return DutyQuestion("participants", m.group("topic"), role)
+            # 生态补偿…这些环境长效机制，由哪些部门牵头: the comma is the asker's pause,
+            # not part of the topic the answer names.
+            return DutyQuestion("participants", m.group("topic").rstrip(",，、;； "), role)
     for pattern in (_DEPT_OWN_VERB, _DEPT_TASKS, _DEPT_OWN):
         if m := pattern.match(form):
             groups = m.groupdict()
