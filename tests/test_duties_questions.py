@@ -267,16 +267,19 @@ def test_matrix_is_computed_once_per_index(fake_assistant: Assistant) -> None:
 # departments cooperate (a matrix question); the benchmark asks it after two questions
 # about one 阿拉善 target, where the conversation makes it a retrieval question. Any other
 # benchmark question taking the matrix path fails below.
-MATRIX_BENCHMARK_QUESTIONS = [  # in file order: dev12, dev14, dev16, dev5, dev8
+MATRIX_BENCHMARK_QUESTIONS = [  # in file order: dev12, dev14, dev16, dev17, dev5, dev8
     # A task's departments (…按各自的職責分工負責), listed from the matrix.
     "煤焦化工、氯鹼化工兩大傳統產業的改造提升由哪些部門負責?",
     # Read as "what does 设计单位 do"; no task of the matrix names 设计单位, so the
     # assistant answers from retrieval (the regulation's 第二十四条, right).
     "因为图纸设计问题出了质量事故，设计单位要承担什么工作？",
-    # dev16: which departments lead or take part in one task; the matrix lists them
-    # (right, though the strict scorer wants the document's wording, 市环保局、市城管局牵头).
+    # dev16: which departments lead or take part in one task; the matrix lists them,
+    # opening with the document's own wording (原文：市环保局、市城管局牵头,…).
     "生态补偿、碳排放权交易试点这些环境长效机制，由哪些部门牵头？",
     "电子等新兴产业质量安全监管的责任单位有哪些？",
+    # dev17 (stop 29, listed here for its route only, before any answer was read): a
+    # follow-up asking one task's 责任单位, after a question naming the task.
+    "那它的责任单位有哪些？",
     "厦门产品、工程、服务、环境这四大领域的质量工作，各由哪些部门牵头?",
     "除了牵头的，还有哪些部门配合？",
 ]
