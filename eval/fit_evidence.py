@@ -2,8 +2,8 @@
 
 The extractive answer is the best-scoring sentence of the retrieved passages. Its score
 is a weighted sum of features; this fits the weights on tuning questions only (every v2
-dev split but the held-out dev15, and eval/qa.jsonl; never the v2 test split) by
-coordinate ascent on the reciprocal rank of the first sentence holding a gold phrase,
+dev split but the held-out dev15 and dev17, and eval/qa.jsonl; never the v2 test split)
+by coordinate ascent on the reciprocal rank of the first sentence holding a gold phrase,
 over all sentences of each answerable question's five passages.
 
     python -m eval.fit_evidence                # fit, cross-validate, print the weights
@@ -33,20 +33,19 @@ from eval.runner import ANSWER_K
 from qa.answer.evidence import FEATURES, HAND_WEIGHTS
 from qa.answer.extractive import ExtractiveGenerator
 from qa.assistant import Assistant
-from qa.config import Settings
+from qa.config import PROJECT_ROOT, Settings
 from qa.textnorm import search_form
 
-# (questions, corpus list or None for the corpus folder alone): every tuning split. Never
-# the v2 test split, nor dev15, held out since stop 27 (eval/README.md).
-HELD_OUT = ("test", "dev15")
-TUNING_SETS = (
-    *(
-        (path, Path("eval/v2/corpus.txt"))
-        for path in sorted(Path("eval/v2").glob("dev*.jsonl"))
-        if path.stem not in HELD_OUT
-    ),
-    (Path("eval/qa.jsonl"), None),
-)
+# Never the v2 test split, nor the held-out splits: dev15 since stop 27, dev17 since it
+# was written at stop 29 (eval/README.md).
+HELD_OUT = ("test", "dev15", "dev17")
+
+
+def tuning_sets() -> list[tuple[Path, Path | None]]:
+    """(questions, corpus list or None for the corpus folder alone): every tuning split."""
+    v2 = PROJECT_ROOT / "eval" / "v2"
+    splits = [p for p in sorted(v2.glob("dev*.jsonl")) if p.stem not in HELD_OUT]
+    return [*((p, v2 / "corpus.txt") for p in splits), (PROJECT_ROOT / "eval" / "qa.jsonl", None)]
 
 
 @dataclass(frozen=True)
@@ -130,6 +129,23 @@ def with_best_similarity(weights: np.ndarray, data: Sequence[Candidates]) -> np.
     return max(trials, key=lambda t: (t[0], t[1]))[2]
 
 
+def held_out_top1(
+    groups: Sequence[Sequence[Candidates]], start: np.ndarray, show: bool = False
+) -> tuple[float, float]:
+    """Top-1 of the start weights and of weights fitted without each group, on that
+    group, over all groups (question-weighted)."""
+    hits_start, hits_fitted, total = 0.0, 0.0, 0
+    for held in groups:
+        rest = [c for other in groups if other is not held for c in other]
+        on_start, on_fitted = top1(start, held), top1(fit(rest, start), held)
+        if show:
+            print(f"  {held[0].split}: start {on_start:.3f}, fitted {on_fitted:.3f}")
+        hits_start += on_start * len(held)
+        hits_fitted += on_fitted * len(held)
+        total += len(held)
+    return hits_start / max(total, 1), hits_fitted / max(total, 1)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folds", type=int, default=5)
@@ -143,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     data: list[Candidates] = []
-    for qa_file, corpus_list in TUNING_SETS:
+    for qa_file, corpus_list in tuning_sets():
         if corpus_list is None:
             assistant = Assistant.open(settings)
         else:
@@ -162,31 +178,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     order = list(range(len(data)))
     random.Random(args.seed).shuffle(order)
-    held_hand, held_fit = 0.0, 0.0
-    for fold in range(args.folds):
-        held = [data[i] for n, i in enumerate(order) if n % args.folds == fold]
-        rest = [data[i] for n, i in enumerate(order) if n % args.folds != fold]
-        weights = fit(rest, hand)
-        held_hand += top1(hand, held) * len(held)
-        held_fit += top1(weights, held) * len(held)
-    print(
-        f"top-1 held out ({args.folds}-fold): start {held_hand / len(data):.3f}, "
-        f"fitted {held_fit / len(data):.3f}"
-    )
+    folds = [
+        [data[i] for n, i in enumerate(order) if n % args.folds == f] for f in range(args.folds)
+    ]
+    start, fitted_out = held_out_top1(folds, hand)
+    print(f"top-1 held out ({args.folds}-fold): start {start:.3f}, fitted {fitted_out:.3f}")
     # Each split held out in turn: its writers' wording was unseen by the fit, as a new
     # user's is (random folds share writers between training and held-out questions).
-    splits = sorted({c.split for c in data})
-    held_hand, held_fit = 0.0, 0.0
-    for split in splits:
-        held = [c for c in data if c.split == split]
-        weights = fit([c for c in data if c.split != split], hand)
-        print(f"  {split}: start {top1(hand, held):.3f}, fitted {top1(weights, held):.3f}")
-        held_hand += top1(hand, held) * len(held)
-        held_fit += top1(weights, held) * len(held)
-    print(
-        f"top-1 held out (one split at a time): start {held_hand / len(data):.3f}, "
-        f"fitted {held_fit / len(data):.3f}"
-    )
+    by_split = [[c for c in data if c.split == s] for s in sorted({c.split for c in data})]
+    start, fitted_out = held_out_top1(by_split, hand, show=True)
+    print(f"top-1 held out (one split at a time): start {start:.3f}, fitted {fitted_out:.3f}")
     print("EVIDENCE_WEIGHTS = {")
     for name, value in zip(FEATURES, fitted, strict=True):
         print(f'    "{name}": {value:.3f},')

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from eval.fit_evidence import Candidates, fit, objective, top1
+from eval.fit_evidence import Candidates, fit, held_out_top1, objective, top1, tuning_sets
 
 
 def _question(gold_row: int, rows: list[list[float]]) -> Candidates:
@@ -33,3 +33,19 @@ def test_fit_moves_weight_to_the_feature_that_marks_the_gold_sentence() -> None:
     fitted = fit(data, start)
     assert top1(fitted, data) == 1.0
     assert objective(fitted, data) > objective(start, data)
+
+
+def test_held_out_top1_scores_each_group_with_weights_fitted_without_it() -> None:
+    # Feature 1 marks the gold sentence in every group; the start weights read feature 0.
+    groups = [
+        [_question(1, [[1.0, 0.0], [0.0, 1.0]]), _question(0, [[0.0, 1.0], [1.0, 0.0]])]
+        for _ in range(3)
+    ]
+    start, fitted = held_out_top1(groups, np.array([1.0, 0.5]))
+    assert start == 0.0 and fitted == 1.0
+
+
+def test_tuning_sets_leave_out_test_and_the_held_out_splits() -> None:
+    names = {path.stem for path, _ in tuning_sets()}
+    assert {"dev", "dev16", "qa"} <= names
+    assert not names & {"test", "dev15", "dev17"}

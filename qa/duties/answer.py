@@ -20,6 +20,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from qa.answer.text import markers
 from qa.config import Settings
 from qa.duties.matrix import DutyMatrix, matrix_for_index
 from qa.duties.names import AliasTable
@@ -173,18 +174,15 @@ def build_answer(
                 cited[rank] = (min(previous[0], part[0]), max(previous[1], part[1]))
         return [Citation(rank, duty.doc_id, span) for rank, span in cited.items()]
 
-    sentences = []
+    sentences, lines = [], []
     quote = quoted_note(result, matrix)
     if quote:
         duty = result.duties[0]
-        sentences.append(AnswerSentence(quote, tuple(cite(duty, [duty.note_span])), QUOTE_LABEL))
+        quoted = AnswerSentence(quote, tuple(cite(duty, [duty.note_span])), QUOTE_LABEL)
+        sentences.append(quoted)
+        lines.append(f"{QUOTE_LABEL}：{quote}{markers(quoted)}")
     sentences.append(AnswerSentence(summary(result, matrix), (), label=SUMMARY_LABEL))
-    lines = [
-        f"{s.label}：{s.text}" + "".join(f"[{c.passage_rank}]" for c in s.citations)
-        if s.label == QUOTE_LABEL
-        else s.text
-        for s in sentences
-    ]
+    lines.append(sentences[-1].text)
     current = ""
     for duty in result.duties or result.other_role:
         document = matrix.documents[duty.doc_id]
@@ -198,7 +196,7 @@ def build_answer(
         if duty.doc_id != current:
             current = duty.doc_id
             lines.append(f"\n【{labels[duty.doc_id]}】《{document.title}》")
-        lines.append(sentence.text + "".join(f"[{c.passage_rank}]" for c in citations))
+        lines.append(sentence.text + markers(sentence))
     return Answer(
         question=question,
         found=True,

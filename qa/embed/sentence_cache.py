@@ -26,6 +26,8 @@ class SentenceVectors:
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, each the text's own vector."""
+        if not texts:
+            return np.zeros((0, self.embedder.dimension))
         unique = list(dict.fromkeys(texts))
         # The cached vectors this call needs are taken before anything is added: emptying
         # the full cache below must not take them away (they used to come back as zeros,
@@ -45,6 +47,4 @@ class SentenceVectors:
                 if len(self._cache) + len(missing) > self.limit:
                     self._cache.clear()
                 self._cache.update(zip(missing, vectors, strict=True))
-        if not texts:
-            return np.zeros((0, self.embedder.dimension))
         return np.array([found[t] for t in texts])
