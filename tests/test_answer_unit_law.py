@@ -202,3 +202,50 @@ def test_the_body_whose_approval_is_needed_answers_which_department() -> None:
     )
     # 经 of 经营者 is not approval by the body named after it.
     assert not DEPARTMENT_CUE.search("经营者擅自改变市场监督管理部门核准的经营范围。")
+
+
+CASES_ARTICLE = (
+    "第六十九条 认证监督管理部门的工作人员有下列行为之一的，对直接负责的主管人员依法给予"
+    "降级或者撤职的行政处分；构成犯罪的，依法追究刑事责任：\n\n"
+    "（一）对不符合条件的申请人批准设立认证机构的；\n\n"
+    "（二）发现认证机构不再符合批准条件，不撤销批准文件的；\n\n"
+    "（三）发现认证机构的违法行为不予查处的。"
+)
+
+
+def test_a_case_of_a_list_is_answered_with_what_follows_from_it() -> None:
+    # The item states what was done (and its 撤销 is what was not done); the
+    # introduction, whole up to its colon, states the penalty asked.
+    units = _chosen(
+        "工作人员发现认证机构不再符合批准条件却不撤销批准文件，会受什么处分？",
+        CASES_ARTICLE,
+        ("第六章", "第六十九条"),
+    )
+    assert units[0].startswith("第六十九条") and "降级或者撤职的行政处分" in units[0]
+    assert units[0].endswith("依法追究刑事责任：")
+    assert units[1].startswith("（二）发现认证机构不再符合批准条件")
+
+
+def test_a_liability_question_gets_the_introduction_stating_it() -> None:
+    article = (
+        "第六十七条 工程监理单位有下列行为之一的，责令改正，处50万元以上100万元以下的罚款；"
+        "造成损失的，承担连带赔偿责任：\n\n（一）与施工单位串通，弄虚作假的；\n\n"
+        "（二）将不合格的建筑材料按照合格签字的。"
+    )
+    units = _chosen(
+        "监理单位把不合格的建筑材料按照合格签字，要承担什么赔偿责任？",
+        article,
+        ("第八章", "第六十七条"),
+    )
+    assert units[0].startswith("第六十七条") and "承担连带赔偿责任" in units[0]
+    assert units[-1].startswith("（二）")
+
+
+def test_a_case_is_not_widened_when_no_consequence_is_asked() -> None:
+    # Asking whether a deed is among the cases, not what follows: the item answers.
+    units = _chosen(
+        "发现认证机构不再符合批准条件却不撤销批准文件，属于哪一项情形？",
+        CASES_ARTICLE,
+        ("第六章", "第六十九条"),
+    )
+    assert not any("降级或者撤职" in u for u in units)

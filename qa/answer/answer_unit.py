@@ -2,7 +2,9 @@
 needs it.
 
 Pure functions over scored evidence (qa.answer.evidence): a sentence introducing a list
-comes with its items, or the one item asked about; a department note with the task it
+comes with its items, or the one item asked about; an item stating a case
+(（二）…不撤销批准文件的；) with the introduction stating what follows from it, when that
+is asked (受什么处分, 罚多少, 承担什么责任); a department note with the task it
 closes; an exception with the rule it qualifies; an adjacent sentence holding question
 words the best lacks. A question asking for a kind of thing (a department, a document
 number, a time, a count) is answered by a sentence stating one when a close one does.
@@ -35,7 +37,9 @@ from qa.answer.stated import (
     time_stated,
 )
 from qa.answer.structure import (
+    CASE_ITEM_END,
     INTRO_END,
+    ITEM,
     asked_child_item,
     chunk_of,
     coverage,
@@ -43,6 +47,7 @@ from qa.answer.structure import (
     is_heading_sentence,
     joined,
     law_paragraph,
+    list_intro,
     list_items,
     paragraph_before,
     section_body,
@@ -52,7 +57,7 @@ from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.retrieve.section_refs import EFFECTIVE_STATED, asks_effective_date
 from qa.retrieve.topics import ASKING
 from qa.textnorm import search_form
-from qa.types import Passage
+from qa.types import Chunk, Passage
 
 # A clause that qualifies the one before it and means little alone.
 _EXCEPTION = re.compile(r"^\s*(?:但是|但|然而|否则|除外)")
@@ -60,6 +65,8 @@ _EXCEPTION = re.compile(r"^\s*(?:但是|但|然而|否则|除外)")
 _NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
 # A sentence that itself names who leads: 牵头, or a note (（市质监局负责）).
 _NAMES_LEAD = re.compile(r"牵头|[（(][^）)]{0,80}(负责|责任单位)")
+# A question asking what liability follows (承担什么赔偿责任, 要担什么责任).
+_LIABILITY_ASKED = re.compile(r"(?:承担|担|负)什么(?:样的)?(?:法律|赔偿|民事|刑事|行政)?责任")
 KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought
 
 
@@ -137,6 +144,9 @@ def choose_evidence(
         (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
     )
     at = next(i for i, e in enumerate(siblings) if e is best)
+    consequence = _consequence_of_case(siblings, at, analysis, chunk)
+    if consequence is not None:
+        return [consequence, best]
     # An introduction ending in ： means nothing without its items (…但下列商品除外:),
     # whatever is asked; a question asking a kind (罚多少: 对农户，并处五百元以上五千元
     # 以下罚款：) may be answered by the introduction stating it, handled below.
@@ -244,6 +254,35 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
         return PENALTY_STATED
     form = asked_form(analysis.text)
     return count_stated(form) or number_stated(form)
+
+
+def _consequence_of_case(
+    siblings: Sequence[Evidence], at: int, analysis: QuestionAnalysis, chunk: Chunk | None
+) -> Evidence | None:
+    """For a question asking what follows (怎么罚, 受什么处分, 承担什么责任), the
+    introduction stating it when the best sentence is a list item stating a case
+    (（二）…不撤销批准文件的；): a case is what was done, the introduction what follows
+    (…有下列行为之一的，给予降级或者撤职的行政处分：). Words of a penalty inside the case
+    (不撤销) are what was not done, not what follows."""
+    asked = analysis.asks_penalty or analysis.asks_money
+    if not (asked or _LIABILITY_ASKED.search(asked_form(analysis.text))):
+        return None
+    if not CASE_ITEM_END.search(siblings[at].text) or chunk is None:
+        return None
+    intro = list_intro(siblings, at)
+    if intro is None:
+        return None
+    # The introduction's clauses before the colon (…给予降级或者撤职的行政处分；构成犯罪
+    # 的，依法追究刑事责任：) are one sentence to a reader.
+    start = siblings.index(intro)
+    while start > 0 and siblings[start - 1].text.rstrip().endswith(("；", ";")):
+        if ITEM.match(siblings[start - 1].text):
+            break
+        start -= 1
+    form = search_form(joined(siblings[start], intro, chunk).text)
+    if not (PENALTY_STATED.search(form) or MONEY_STATED.search(form) or "责任" in form):
+        return None
+    return joined(siblings[start], intro, chunk)
 
 
 def _modifiers(analysis: QuestionAnalysis) -> list[str]:

@@ -62,6 +62,26 @@ def list_items(following: Sequence[Evidence]) -> list[Evidence]:
     return items
 
 
+# A list item stating a case (（二）发现认证机构不再符合…条件，不撤销批准文件的；): what
+# follows from it is in the introduction (…有下列行为之一的，给予降级或者撤职的行政处分：).
+CASE_ITEM_END = re.compile(r"的\s*[；;。.]?\s*$")
+
+
+def list_intro(siblings: Sequence[Evidence], at: int) -> Evidence | None:
+    """The introduction of the list whose item is ``siblings[at]``: the nearest sentence
+    before it ending in a colon, every sentence between being an item or one an item
+    runs on with; None when the item stands in no such list."""
+    if not ITEM.match(siblings[at].text):
+        return None
+    for i in range(at - 1, -1, -1):
+        text = siblings[i].text.rstrip()
+        if introduces_list(text):
+            return siblings[i]
+        if not (ITEM.match(siblings[i].text) or text.endswith(("；", ";"))):
+            return None
+    return None
+
+
 def with_items(
     unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk, *, item_alone: bool = False
 ) -> list[Evidence] | None:
