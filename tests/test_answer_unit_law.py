@@ -249,3 +249,32 @@ def test_a_case_is_not_widened_when_no_consequence_is_asked() -> None:
         ("第六章", "第六十九条"),
     )
     assert not any("降级或者撤职" in u for u in units)
+
+
+def test_an_answer_never_stops_at_a_colon_whatever_is_asked() -> None:
+    # 怎么处理 asks a penalty; the introduction states none and no item states one, yet
+    # the asked item (（三）收缴…) is what answers, shown after its introduction.
+    article = (
+        "第五十三条 开展农产品质量安全监督检查，有权采取下列措施：\n\n"
+        "（一）进入生产经营场所进行现场检查；\n\n"
+        "（二）查阅、复制农产品生产记录；\n\n"
+        "（三）收缴伪造的农产品质量标志。"
+    )
+    units = _chosen(
+        "开展农产品质量安全监督检查，发现伪造的农产品质量标志可以怎么处理？",
+        article,
+        ("第六章", "第五十三条"),
+    )
+    assert not units[-1].rstrip().endswith(("：", ":"))
+    assert any("收缴伪造的农产品质量标志" in u for u in units)
+
+
+def test_an_introduction_stating_the_asked_amount_still_comes_with_its_items() -> None:
+    article = (
+        "第五十六条 违反本条例规定，建设单位有下列行为之一的，责令改正，处20万元以上50万元以下"
+        "的罚款：\n\n（一）迫使承包方以低于成本的价格竞标的；\n\n"
+        "（二）未按照国家规定将竣工验收报告报送备案的。"
+    )
+    units = _chosen("建设单位没按规定报送备案，罚多少？", article, ("第八章", "第五十六条"))
+    assert "处20万元以上50万元以下的罚款" in units[0]
+    assert not units[-1].rstrip().endswith(("：", ":"))

@@ -143,6 +143,28 @@ def choose_evidence(
     siblings = sorted(
         (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
     )
+    units = _unit_of(best, siblings, chunk, evidence, analysis, kind, passages)
+    last = units[-1]
+    if len(units) == 1 and last.text.rstrip().endswith(INTRO_END):
+        # An answer never stops at a colon: an introduction stating the asked kind
+        # (…处20万元以上50万元以下的罚款：) still comes with its items, or the asked one
+        # (有权采取下列措施： with （七）收缴伪造的农产品质量标志).
+        listed = with_items(last, siblings, chunk)
+        if listed:
+            return listed
+    return units
+
+
+def _unit_of(
+    best: Evidence,
+    siblings: Sequence[Evidence],
+    chunk: Chunk,
+    evidence: Sequence[Evidence],
+    analysis: QuestionAnalysis,
+    kind: re.Pattern[str] | None,
+    passages: Sequence[Passage],
+) -> list[Evidence]:
+    """The unit around ``best``, one of ``siblings`` (the sentences of its passage)."""
     at = next(i for i, e in enumerate(siblings) if e is best)
     consequence = _consequence_of_case(siblings, at, analysis, chunk)
     if consequence is not None:
