@@ -278,3 +278,34 @@ def test_an_introduction_stating_the_asked_amount_still_comes_with_its_items() -
     units = _chosen("建设单位没按规定报送备案，罚多少？", article, ("第八章", "第五十六条"))
     assert "处20万元以上50万元以下的罚款" in units[0]
     assert not units[-1].rstrip().endswith(("：", ":"))
+
+
+def test_a_case_asked_by_amount_keeps_its_introduction_over_another_articles_amount() -> None:
+    # 罚多少: the best sentence is the case (（一）超出批准范围从事认证活动的；); the next
+    # passage states an amount for a similar deed. The case's introduction answers.
+    first = (
+        "第五十九条 认证机构有下列情形之一的，责令改正，处5万元以上20万元以下的罚款：\n\n"
+        "（一）超出批准范围从事认证活动的；\n\n（二）增加、减少认证规则规定的程序的。"
+    )
+    second = (
+        "第五十七条 经登记设立的境外认证机构代表机构在境内从事认证活动的，责令改正，"
+        "处10万元以上50万元以下的罚款。"
+    )
+    chunks = [
+        Chunk("car:0", "car", ("第五十九条",), ("第五十九条",), first, (0, len(first))),
+        Chunk(
+            "car:1",
+            "car",
+            ("第五十七条",),
+            ("第五十七条",),
+            second,
+            (len(first) + 2, len(first) + 2 + len(second)),
+        ),
+    ]
+    passages = [Passage(i + 1, c, DOCS[0].title, "", 1.0 - i / 10) for i, c in enumerate(chunks)]
+    analysis = analyse("认证机构超出批准范围从事认证活动会被罚多少？", DOCS)
+    evidence = score_evidence(analysis, passages, {}, {})
+    assert evidence[0].text.startswith("（一）超出批准范围")  # the premise of the test
+    units = [e.text for e in choose_evidence(evidence, analysis, (), passages)]
+    assert "处5万元以上20万元以下的罚款" in units[0]
+    assert units[-1].startswith("（一）超出批准范围从事认证活动的")

@@ -134,15 +134,23 @@ def choose_evidence(
         if body is not None:
             return [body]
         evidence = [e for e in evidence if not is_heading_sentence(e)] or list(evidence)
+    top_chunk = chunk_of(evidence[0], passages)
+    if top_chunk is not None:
+        # The best sentence is a case of a list whose introduction states what follows
+        # (罚多少: (一)超出批准范围从事认证活动的； under …处5万元以上20万元以下的罚款…：):
+        # that introduction answers, not another article's sentence stating an amount.
+        top_siblings = _siblings(evidence[0], evidence)
+        at = next(i for i, e in enumerate(top_siblings) if e is evidence[0])
+        consequence = _consequence_of_case(top_siblings, at, analysis, top_chunk)
+        if consequence is not None:
+            return [consequence, evidence[0]]
     best = _with_new_words(evidence, analysis, _with_asked_kind(evidence, kind), kind)
     best = _with_stated_figures(evidence, analysis, best)
     best = _on_asked_side(evidence, analysis, best)
     chunk = chunk_of(best, passages)
     if chunk is None:
         return [best]
-    siblings = sorted(
-        (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
-    )
+    siblings = _siblings(best, evidence)
     units = _unit_of(best, siblings, chunk, evidence, analysis, kind, passages)
     last = units[-1]
     if len(units) == 1 and last.text.rstrip().endswith(INTRO_END):
@@ -153,6 +161,13 @@ def choose_evidence(
         if listed:
             return listed
     return units
+
+
+def _siblings(best: Evidence, evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences of ``best``'s passage, in the passage's order."""
+    return sorted(
+        (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
+    )
 
 
 def _unit_of(
