@@ -94,6 +94,24 @@ def test_a_question_pointing_back_is_asked_in_the_previous_frame(
     assert resolve_followup(moved, [previous], DOCS) == moved
 
 
+@pytest.mark.parametrize(
+    "question", ["情节严重的还会怎样？", "造成损失的还要承担什么？", "逾期拒不改正的话罚多少？"]
+)
+def test_a_laws_condition_on_the_deed_just_asked_is_asked_in_its_frame(question: str) -> None:
+    # Rule 8: 情节严重 is a noun the previous question did not use, yet the condition is
+    # on the deed it asked about.
+    previous = "施工单位没对涉及结构安全的试块取样检测，会怎么处理？"
+    resolved = resolve_followup(question, [previous], DOCS)
+    assert question.rstrip("？") in resolved
+    assert resolved.index("试块取样检测") < resolved.index(question.rstrip("？"))
+    # A condition followed by words of its own (who, what) is a question of its own.
+    for own in (
+        "食品生产企业造成食品安全事故的法律责任有哪些规定？",
+        "情节严重的，相关负责人会被拘留几天？",
+    ):
+        assert resolve_followup(own, [previous], DOCS) == own
+
+
 def test_complete_questions_and_empty_history_are_left_alone() -> None:
     question = "福建省级监督抽查合格率要稳定在多少?"
     assert resolve_followup(question, ["厦门到2018年森林覆盖率要达到多少?"], DOCS) == question

@@ -28,6 +28,10 @@ Deterministic rules over the text (no model), applied before retrieval:
    question naming a document named one, or else the previous question was answered
    from one, and that document uses every word asked (``carried_document``, applied by
    the assistant). Added at stop 27 on dev13 (i069, l039).
+8. "情节严重的还会怎样?", "造成损失的呢?" (a law's condition on the deed just asked about:
+   情节严重, 造成…, 逾期…, 拒不…, then only a question part): asked in the previous
+   question's frame like rule 4, though the condition is a noun of its own. Added at stop 30 on dev17
+   (h487).
 A question that names its own topic and is not elliptic is otherwise left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of
@@ -75,6 +79,14 @@ _CONDITION_START = re.compile(r"^(要是|如果|假如|万一|若是)")
 # "the same". (A demonstrative, 这个保修期, was tried and dropped at stop 25 and again
 # at stop 26: the question it opens more often asks something new of the same thing.)
 _POINTS_BACK = re.compile(r"以后|之后|也一样|一样吗|同样")
+# A follow-up opening with a law's condition on the deed just asked about (情节严重的还会
+# 怎样?, 造成损失的呢?, 逾期不改的话罚多少?): the same article's further sanction, though
+# 情节严重 is a noun the previous question did not use (rule 8).
+_LEGAL_CONDITION = re.compile(
+    r"^(?:情节(?:特别)?(?:严重|较重|较轻|轻微|恶劣)|造成|逾期|拒不|屡次|多次|再次)"
+    r"[^，,？?。]{0,12}?的(?:话)?"
+)
+_MAX_ASK_TAIL = 8
 
 
 def _strip(question: str) -> str:
@@ -162,6 +174,12 @@ def _moved(prior: str, old_places: Sequence[str], new_places: Sequence[str]) -> 
     return prior
 
 
+def _asks_only(tail: str) -> bool:
+    """What follows a condition only asks (还会怎样, 罚多少, 呢), naming nothing of its
+    own (，相关负责人会被拘留几天 names who: rule 7 then finds the document)."""
+    return len(tail) <= _MAX_ASK_TAIL and not re.search(r"[，,、]", tail)
+
+
 def last_question(history: Sequence[str]) -> str:
     """The last question of the conversation ("" when there is none)."""
     return next((h for h in reversed(history) if isinstance(h, str) and h.strip()), "")
@@ -203,6 +221,9 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
         head, _, aspect = subject.rpartition("的")
         topic = head if head and _ASPECT.search(aspect) else subject
         return f"{topic}，{rest}?"
+    condition = _LEGAL_CONDITION.match(core)
+    if condition and not new_places and _asks_only(core[condition.end() :]):
+        return f"{prior}？{core}?"  # rule 8: the law's condition on the deed just asked
     if elliptic and len(rest) > _LONG_ITEM:  # a new case in the previous question's frame
         return f"{_moved(prior, old_places, new_places)}？{core}?"
     if not new_places and _frames(core, prior, elliptic):
