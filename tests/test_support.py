@@ -688,3 +688,18 @@ def test_taking_effect_on_publication_states_when() -> None:
     pattern = time_stated(search_form("这个条例从什么时候开始施行？"))
     assert pattern.search(search_form("本条例自发布之日起施行。"))
     assert not pattern.search(search_form("本条例由国务院负责解释。"))
+
+
+def test_a_punishment_is_not_answered_by_a_sentence_stating_none() -> None:
+    # Rule 18: a plan states no sanction; 逾期的怎么处罚? is not answered by the measure.
+    measure = "在大中型企业逐步推广首席质量官制度。"
+    corpus = search_form(measure) + CORPUS
+    asked = analyse("太原要求大中型企业全部设立首席质量官，逾期的怎么处罚?", DOCS)
+    assert "处罚" in _answered_from(asked, measure, "ty", corpus)
+    fine = "逾期未设立的，责令改正，处一万元以下罚款。"
+    corpus = search_form(fine) + CORPUS
+    assert "处罚" not in _answered_from(asked, fine, "ty", corpus)
+    # 怎么处理 asks what may be done (收缴, 查封), not only a punishment.
+    handled = analyse("太原发现伪造的首席质量官证书怎么处理?", DOCS)
+    seized = "收缴伪造的首席质量官证书。"
+    assert "处罚" not in _answered_from(handled, seized, "ty", search_form(seized) + CORPUS)

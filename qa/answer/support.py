@@ -65,6 +65,9 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 17. (stop 26) a question asking why something was changed (为什么把…目标定为50%,
    为什么取消了…) whose answer states no purpose (为了, 旨在): documents state what is to
    be done, not why a figure was changed.
+18. (stop 30, dev17) a question asking how one is punished (怎么处罚, 会被罚, 罚多少)
+   whose answer states no penalty and no amount (太原…逾期的怎么处罚? answered by 在大中型
+   企业逐步推广首席质量官制度: a plan states no sanction).
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -76,9 +79,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.answer.asked_cues import (
+    ASKED_PERIOD,
+    CATALOGUE_ASKED,
+    OUTCOME_ASKED,
+    OUTCOME_STATED,
+    PUNISHMENT_ASKED,
+    PURPOSE_STATED,
+    RESPONSIBLE,
+    WHO_SETS_CATALOGUE,
+    WHY_CHANGED,
+)
 from qa.answer.stated import (
     COUNT_QUESTION,
+    MONEY_STATED,
     NUMBER_STATED,
+    PENALTY_STATED,
     SHARE_OF_AMOUNT,
     figures_missing,
     number_of,
@@ -100,49 +116,6 @@ MONEY_UNITS = frozenset({"元", "万元", "亿元", "千元", "百万元"})
 # 以上, 价款十倍) is an amount of money too.
 _SHARE_UNITS = frozenset({"%", "倍"})
 _OF_AN_AMOUNT = re.compile(r"货值|金额|价款|货款|罚款|赔偿|违法所得|费用|损失|收入")
-# What answers "who is responsible": a cue (牵头, 负责, 主管) or a body (局, 部门, 政府).
-_RESPONSIBLE = re.compile(
-    r"牵头|负责(?!人)|责任单位|主管|会同|设在|配合|职责|监督管理"
-    # 局 of 质监局, not of 格局/布局; 委 of 发改委, not of 委托; 办 of 市政府办, not of 办法.
-    r"|(?<![格布结当大全开])局(?![面势部])|委(?![托派屈])|(?<![举创兴承代督开])办(?![法理事好])"
-    r"|厅|(?<!部)署|院|部门|政府|机关|机构|组织|协会|领导小组"
-)
-
-
-# Why something was changed (rule 17): 为什么把驰名商标目标定为500件, 为什么取消了…; and an
-# answer stating a purpose.
-_WHY_CHANGED = re.compile(
-    r"(?:为什么|为何|凭什么)[^？?]{0,24}?"
-    r"(?:改成|改为|调整为|调整成|定为|定成|减为|降为|降到|下调|上调|提高到|增加到|取消|延长|缩短|放宽|收紧"
-    r"|撤销|撤掉|停止|不再|废止)"
-)
-_PURPOSE_STATED = re.compile(r"为了|旨在|目的")
-# What came of a plan (rule 15): 实际达到了多少, 现在建了几个, 最后有没有通过验收; and an
-# answer reporting an outcome (已建成, 实现了, 截至…).
-_OUTCOME_ASKED = re.compile(
-    r"(?:实际|现在|目前|最后|最终|到底)(?:已经)?[^，,。？?]{0,4}?"
-    r"(?:达到了|完成了|建成了|建了|实现了|通过了|有没有通过|是否通过|完成多少|完成了多少"
-    r"|评上|评为|获评|拿到了"
-    # 实际达到多少了 / 现在建成几个了: the 了 after the amount asked.
-    r"|(?:达到|完成|建成|实现)(?:多少|几[个项家件所座])了)"
-)
-_OUTCOME_STATED = re.compile(r"已经|已[达完建实通获]|[达完建实通获][到成现过得]了|实际|截至|截止")
-# What a catalogue or list holds (rule 14): 强制认证目录里具体包括哪些家电; and an answer
-# saying only who sets it (…目录，由国务院制定).
-_CATALOGUE_ASKED = re.compile(r"(?:目录|名录|清单)[^，,。？?]{0,6}(?:包括|包含|有|是)(?:哪些|什么)")
-_WHO_SETS_CATALOGUE = re.compile(
-    r"(?:目录|名录|清单)[^。；;]{0,20}由[^。；;]{2,30}(?:制定|规定|公布|确定|调整|发布)"
-)
-# How long a named period lasts (rule 13): 有效期是几年, 三包有效期最短是多久, 多长的质量
-# 保证期. Not a period the question only mentions (在保修期里送修).
-_PERIOD_NAME = (
-    r"(有效期|保质期|保修期|包修期|诉讼时效|保存期|质量保证期|使用年限|复审周期|检定周期)"
-)
-_ASKED_PERIOD = re.compile(
-    _PERIOD_NAME + r"的?(?:一般|通常|最短|最长|最低|最少|最多|至少)?(?:是|为|有)?"
-    r"(?:多长|多久|几年|多少年|几个月|多少个月|多少天|几天)"
-    r"|(?:多长|多久)的?" + _PERIOD_NAME
-)
 _MONEY_VERBS = frozenset({"罚", "奖", "赔", "补", "奖励", "罚款", "赔偿", "补贴", "补助", "资助"})
 
 
@@ -360,26 +333,32 @@ def unsupported_reason(
         time = time_stated(question)
         if not time.search(answer):
             return "相关段落中没有给出这方面的时间。"
-    if _WHY_CHANGED.search(question) and not _PURPOSE_STATED.search(answer):
+    if WHY_CHANGED.search(question) and not PURPOSE_STATED.search(answer):
         # 为什么把…减为5个 / 为什么取消了…: the documents state what is to be done, not
         # why something was changed (and the change itself is often the asker's premise).
         return "相关段落没有说明这样调整的原因。"
-    if _OUTCOME_ASKED.search(question) and not _OUTCOME_STATED.search(answer):
+    if OUTCOME_ASKED.search(question) and not OUTCOME_STATED.search(answer):
         # 实际达到了多少 / 最后有没有通过验收: plans and laws state targets and rules, not
         # what came of them (到2014年…创建工作顺利通过验收 is a target).
         return "相关段落只给出了目标或要求，没有说明实际完成情况。"
-    if _CATALOGUE_ASKED.search(question) and _WHO_SETS_CATALOGUE.search(answer):
+    if CATALOGUE_ASKED.search(question) and WHO_SETS_CATALOGUE.search(answer):
         # The law says who sets the catalogue (…的目录和管理办法，由国务院制定); what is
         # in it is not in the corpus.
         return "相关段落只说明了目录由谁制定，没有列出其中的内容。"
-    period = _ASKED_PERIOD.search(question)
+    period = ASKED_PERIOD.search(question)
     if period:
         named = period.group(1) or period.group(2)
         # In the answer's passage: a list item (供热与供冷系统，为2个采暖期) is the
         # period its introduction names (最低保修期限为：).
         if named not in source:
             return f"相关段落中没有说明{named}。"
-    if asks_which_body(question) and not _RESPONSIBLE.search(answer):
+    if PUNISHMENT_ASKED.search(question) and not (
+        PENALTY_STATED.search(answer) or MONEY_STATED.search(answer)
+    ):
+        # 逾期的怎么处罚? answered by 在大中型企业逐步推广首席质量官制度: a plan states no
+        # sanction, and an article stating none is not the one asked about.
+        return "相关段落中没有规定这方面的处罚。"
+    if asks_which_body(question) and not RESPONSIBLE.search(answer):
         return "相关段落中没有说明由哪个部门负责。"
     counted = COUNT_QUESTION.search(question)
     if counted and not number_of(counted).search(answer):
