@@ -74,3 +74,24 @@ def test_a_comparison_cites_each_documents_passage_holding_the_topic(tmp_path: P
         answer = assistant.ask("关于质量奖，各地有什么规定?", k=2)
         held = [("质量奖" in p.chunk.text) for p in answer.passages]
         assert (held == [True, True]) is expected
+
+
+def test_a_comparison_asks_for_the_documents_own_quoted_term_as_written(tmp_path: Path) -> None:
+    from qa.retrieve.stages import asked_phrases
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "haichuan.txt").write_text(
+        "海川市人民政府关于推进质量强市的意见\n一、主要任务\n"
+        f"{FILLER}（七）建立产品、服务质量“首负责任”机制。\n",
+        encoding="utf-8",
+    )
+    index = Assistant(index_folder(corpus, tmp_path / "index"), FakeEmbedder()).index
+    assert "首负责任" in index.quoted_terms
+    question = analyse("各地对首负责任怎么规定?", [])
+    assert "首负责任" not in question.topic_terms  # the premise: the segmenter splits it
+    # Written unquoted in a question across documents, it is asked as written.
+    assert "首负责任" in asked_phrases(question, index.quoted_terms)
+    # A question of one document, or one not writing the term, is not affected.
+    assert asked_phrases(analyse("海川市对首负责任怎么规定?", []), index.quoted_terms) == ()
+    assert "首负责任" not in asked_phrases(analyse("各地的质量奖怎么评?", []), index.quoted_terms)

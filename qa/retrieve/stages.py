@@ -100,15 +100,21 @@ class KeywordRanker:
         return hits
 
 
-def asked_phrases(analysis: QuestionAnalysis) -> tuple[str, ...]:
+def asked_phrases(
+    analysis: QuestionAnalysis, quoted_terms: Collection[str] = ()
+) -> tuple[str, ...]:
     """The terms searched verbatim: those the question quotes; in a question across
     documents, its topic terms of three or more characters too, since each document is
     asked for the same thing as written (各地对质量奖有什么规定: keyword search of 东莞's
-    passages missed its 质量奖, split differently by the segmenter)."""
+    passages missed its 质量奖, split differently by the segmenter), and the documents'
+    own quoted terms it writes unquoted (``quoted_terms``: 首负责任, which the segmenter
+    splits into 首 / 负责 / 任)."""
     if analysis.quoted_phrases:
         return analysis.quoted_phrases
     if analysis.across_documents:
-        return tuple(t for t in analysis.topic_terms if len(t) >= 3)
+        form = search_form(analysis.text)
+        written = [t for t in quoted_terms if t in form]
+        return tuple(dict.fromkeys([*(t for t in analysis.topic_terms if len(t) >= 3), *written]))
     return ()
 
 
@@ -120,7 +126,7 @@ class PhraseRanker:
     name = "phrase"
 
     def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]:
-        phrases = asked_phrases(query.analysis)
+        phrases = asked_phrases(query.analysis, query.index.quoted_terms)
         if not phrases:
             return []
         if query.phrase_counts is None:
