@@ -8,7 +8,7 @@ from conftest import assistant_over_texts
 
 from qa.assistant import Assistant
 from qa.ingest.outline import parse_outline
-from qa.retrieve.section_refs import absent_section, cited_sections, holds
+from qa.retrieve.section_refs import EFFECTIVE_STATED, absent_section, cited_sections, holds
 from qa.textnorm import search_form
 
 PLAN = """某市质量强市工作方案
@@ -125,3 +125,19 @@ def test_when_a_named_law_takes_effect_is_answered_by_its_closing_article(
         answer = assistant.ask(question)
         assert answer.found, question
         assert answer.answer.startswith("第四条 本条例自2006年1月1日起施行"), answer.answer
+
+
+def test_when_a_policy_document_takes_effect_is_its_own_closing_sentence(tmp_path: Path) -> None:
+    # A policy document is put into effect (本意见自发布之日起实施); a measure it puts
+    # into effect from a date (自2016年起实施…制度) is not the document's.
+    opinion = (
+        "海川市人民政府关于推进质量强市的意见\n一、主要任务\n"
+        "（一）推行首席质量官制度。自2016年起实施首席质量官制度，逐步推广。\n"
+        "（二）加强标准化工作，推进标准化试点。\n"
+        "二、保障措施\n（一）强化考评。本意见自发布之日起实施，有效期三年。\n"
+    )
+    assert EFFECTIVE_STATED.search("本意见自发布之日起实施，有效期三年。")
+    assert not EFFECTIVE_STATED.search("自2016年起实施首席质量官制度，逐步推广。")
+    assistant = assistant_over_texts(tmp_path, {"haichuan.txt": opinion})
+    answer = assistant.ask("海川这份意见从什么时候开始施行?")
+    assert answer.found and answer.answer.startswith("本意见自发布之日起实施"), answer.answer

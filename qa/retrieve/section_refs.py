@@ -128,7 +128,12 @@ _EFFECTIVE_ASKED = re.compile(
     r"(什么时候|何时|哪一天|哪天|哪年|哪一年|几月几日|几号|日期|时间)[^,，]{0,6}(施行|生效)"
     r"|(施行|生效)(的)?(日期|时间)"
 )
-EFFECTIVE_STATED = re.compile(r"自[^。，,]{2,30}起(施行|生效)")
+# A law takes effect (本法自1993年9月1日起施行); a policy document is put into effect
+# (本意见自发布之日起实施) — 实施 of a measure (自2015年起实施…制度) is not the document's.
+EFFECTIVE_STATED = re.compile(
+    r"自[^。，,]{2,30}起(施行|生效)"
+    r"|本(?:意见|办法|方案|规定|通知|细则|计划|纲要|决定|规划)自[^。，,]{2,20}起(?:实施|执行)"
+)
 
 
 def asks_effective_date(question_form: str) -> bool:
