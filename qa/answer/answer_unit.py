@@ -67,6 +67,8 @@ _NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
 _NAMES_LEAD = re.compile(r"牵头|[（(][^）)]{0,80}(负责|责任单位)")
 # A question asking what liability follows (承担什么赔偿责任, 要担什么责任).
 _LIABILITY_ASKED = re.compile(r"(?:承担|担|负)什么(?:样的)?(?:法律|赔偿|民事|刑事|行政)?责任")
+# … and an introduction stating one (承担连带赔偿责任), not a person (直接责任人员).
+_LIABILITY_STATED = re.compile(r"(?:承担|负)[^，,。；;]{0,10}责任(?!人)")
 KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought
 
 
@@ -294,7 +296,7 @@ def _asked_kind(analysis: QuestionAnalysis) -> re.Pattern[str] | None:
 
 
 def _consequence_of_case(
-    siblings: Sequence[Evidence], at: int, analysis: QuestionAnalysis, chunk: Chunk | None
+    siblings: Sequence[Evidence], at: int, analysis: QuestionAnalysis, chunk: Chunk
 ) -> Evidence | None:
     """For a question asking what follows (怎么罚, 受什么处分, 承担什么责任), the
     introduction stating it when the best sentence is a list item stating a case
@@ -304,22 +306,24 @@ def _consequence_of_case(
     asked = analysis.asks_penalty or analysis.asks_money
     if not (asked or _LIABILITY_ASKED.search(asked_form(analysis.text))):
         return None
-    if not CASE_ITEM_END.search(siblings[at].text) or chunk is None:
+    if not CASE_ITEM_END.search(siblings[at].text):
         return None
-    intro = list_intro(siblings, at)
-    if intro is None:
+    end = list_intro(siblings, at)
+    if end is None:
         return None
     # The introduction's clauses before the colon (…给予降级或者撤职的行政处分；构成犯罪
     # 的，依法追究刑事责任：) are one sentence to a reader.
-    start = siblings.index(intro)
-    while start > 0 and siblings[start - 1].text.rstrip().endswith(("；", ";")):
-        if ITEM.match(siblings[start - 1].text):
-            break
+    start = end
+    while (
+        start > 0
+        and siblings[start - 1].text.rstrip().endswith(("；", ";"))
+        and not ITEM.match(siblings[start - 1].text)
+    ):
         start -= 1
-    form = search_form(joined(siblings[start], intro, chunk).text)
-    if not (PENALTY_STATED.search(form) or MONEY_STATED.search(form) or "责任" in form):
-        return None
-    return joined(siblings[start], intro, chunk)
+    intro = joined(siblings[start], siblings[end], chunk)
+    form = search_form(intro.text)
+    stated = PENALTY_STATED.search(form) or MONEY_STATED.search(form)
+    return intro if stated or _LIABILITY_STATED.search(form) else None
 
 
 def _modifiers(analysis: QuestionAnalysis) -> list[str]:

@@ -67,16 +67,16 @@ def list_items(following: Sequence[Evidence]) -> list[Evidence]:
 CASE_ITEM_END = re.compile(r"的\s*[；;。.]?\s*$")
 
 
-def list_intro(siblings: Sequence[Evidence], at: int) -> Evidence | None:
-    """The introduction of the list whose item is ``siblings[at]``: the nearest sentence
-    before it ending in a colon, every sentence between being an item or one an item
-    runs on with; None when the item stands in no such list."""
+def list_intro(siblings: Sequence[Evidence], at: int) -> int | None:
+    """Where the introduction of the list whose item is ``siblings[at]`` stands: the
+    nearest sentence before it ending in a colon, every sentence between being an item or
+    one an item runs on with; None when the item stands in no such list."""
     if not ITEM.match(siblings[at].text):
         return None
     for i in range(at - 1, -1, -1):
         text = siblings[i].text.rstrip()
         if introduces_list(text):
-            return siblings[i]
+            return i
         if not (ITEM.match(siblings[i].text) or text.endswith(("；", ";"))):
             return None
     return None
