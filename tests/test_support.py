@@ -321,7 +321,7 @@ def test_how_many_is_answered_only_by_a_number_of_that_thing() -> None:
     staffed = "应当指派2至4名核查人员。"
     assert unsupported_reason(people, passages, CORPUS, answer_text=staffed) == ""
     # A multiple (几倍) is stated as one (价款十倍), not by a charge that names none.
-    times = analyse("包裹丢了，按几倍运费赔?", DOCS)
+    times = analyse("买到假货，按几倍价款赔?", DOCS)
     charge = "退回商品的运费由消费者承担。"
     assert "几倍" in unsupported_reason(times, passages, CORPUS, answer_text=charge)
     tenfold = "可以要求支付价款十倍的赔偿金。"
@@ -703,3 +703,19 @@ def test_a_punishment_is_not_answered_by_a_sentence_stating_none() -> None:
     handled = analyse("太原发现伪造的首席质量官证书怎么处理?", DOCS)
     seized = "收缴伪造的首席质量官证书。"
     assert "处罚" not in _answered_from(handled, seized, "ty", search_form(seized) + CORPUS)
+
+
+def test_a_fee_is_not_answered_by_a_sentence_naming_none() -> None:
+    # Rule 19: 物业费 asked; the sentence about elevator maintenance names no fee.
+    upkeep = "电梯的维护保养单位应当对其维护保养的电梯的安全性能负责。"
+    corpus = search_form(upkeep) + CORPUS
+    asked = analyse("小区电梯老是坏，业主能不能因此少交物业费?", DOCS)
+    assert "费用" in _answered_from(asked, upkeep, "xm", corpus)
+    charged = "电梯的维护保养费用由使用单位承担。"
+    assert "费用" not in _answered_from(asked, charged, "xm", search_form(charged) + CORPUS)
+    # 消费者 names no fee, and a fee inside the deed a penalty is asked for is the deed.
+    rights = analyse("消费者能不能要求电梯维护保养单位负责?", DOCS)
+    assert "费用" not in _answered_from(rights, upkeep, "xm", corpus)
+    storage = "为假冒产品提供仓储便利条件的，没收全部运输、保管、仓储的收入，并处罚款。"
+    deed = analyse("帮别人存放假冒的货，收的仓储费会被怎么罚?", DOCS)
+    assert "费用" not in _answered_from(deed, storage, "xm", search_form(storage) + CORPUS)
