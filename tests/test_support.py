@@ -719,3 +719,10 @@ def test_a_fee_is_not_answered_by_a_sentence_naming_none() -> None:
     storage = "为假冒产品提供仓储便利条件的，没收全部运输、保管、仓储的收入，并处罚款。"
     deed = analyse("帮别人存放假冒的货，收的仓储费会被怎么罚?", DOCS)
     assert "费用" not in _answered_from(deed, storage, "xm", search_form(storage) + CORPUS)
+    # A tax likewise: 高新技术企业 is named, what it pays is not.
+    firms = "培育一批新的高新技术企业。"
+    tax = analyse("企业认定为高新技术企业后所得税能减多少?", DOCS)
+    assert "税" in _answered_from(tax, firms, "xm", search_form(firms) + CORPUS)
+    merged = "实行工商营业执照、组织机构代码证和税务登记证“三证合一”登记制度。"
+    licences = analyse("营业执照和税务登记证要合并实行什么登记制度?", DOCS)
+    assert "税" not in _answered_from(licences, merged, "xm", search_form(merged) + CORPUS)

@@ -54,5 +54,6 @@ ASKED_PERIOD = re.compile(
 PUNISHMENT_ASKED = re.compile(
     r"(?:怎么|怎样|如何|会被|要被|会不会被|受到什么|给予什么|什么)(?:处罚|罚|惩罚)|罚多少|罚不罚"
 )
-# A fee (rule 19): 物业费, 认证费, 检验费用, 收费; not 消费者, 浪费.
+# A fee or a tax (rule 19): 物业费, 认证费, 检验费用, 收费, 增值税, 退税; not 消费者, 浪费.
 FEE = re.compile(r"(?<![消浪])费")
+TAX = re.compile(r"税")

@@ -68,8 +68,9 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 18. (stop 30, dev17) a question asking how one is punished (怎么处罚, 会被罚, 罚多少)
    whose answer states no penalty and no amount (太原…逾期的怎么处罚? answered by 在大中型
    企业逐步推广首席质量官制度: a plan states no sanction).
-19. (stop 30) a question about a fee (物业费, 认证费, 检验费用) whose answer names no fee at
-   all, unless the question asks a penalty for a deed involving one (收的仓储费会被怎么罚).
+19. (stop 30) a question about a fee or a tax (物业费, 认证费, 检验费用, 增值税) whose answer
+   names no fee or tax at all, unless the question asks a penalty for a deed involving one
+   (收的仓储费会被怎么罚).
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -90,6 +91,7 @@ from qa.answer.asked_cues import (
     PUNISHMENT_ASKED,
     PURPOSE_STATED,
     RESPONSIBLE,
+    TAX,
     WHO_SETS_CATALOGUE,
     WHY_CHANGED,
 )
@@ -361,11 +363,12 @@ def unsupported_reason(
         # 逾期的怎么处罚? answered by 在大中型企业逐步推广首席质量官制度: a plan states no
         # sanction, and an article stating none is not the one asked about.
         return "相关段落中没有规定这方面的处罚。"
-    if FEE.search(question) and not analysis.asks_penalty and not FEE.search(answer):
-        # 物业费能不能不交? / 认证费按什么标准交? answered by a sentence naming no fee at
-        # all: what is asked about is not there (a fee the question only mentions while
-        # asking a penalty, 收的仓储费会被怎么罚, is the deed, not the question).
-        return "相关段落中没有提到这项费用。"
+    for charge, named in ((FEE, "费用"), (TAX, "税")):
+        if charge.search(question) and not analysis.asks_penalty and not charge.search(answer):
+            # 物业费能不能不交? / 增值税税率是多少? answered by a sentence naming no fee or
+            # tax at all: what is asked about is not there (a fee the question only
+            # mentions while asking a penalty, 收的仓储费会被怎么罚, is the deed).
+            return f"相关段落中没有提到所问的{named}。"
     if asks_which_body(question) and not RESPONSIBLE.search(answer):
         return "相关段落中没有说明由哪个部门负责。"
     counted = COUNT_QUESTION.search(question)
