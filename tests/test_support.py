@@ -723,6 +723,10 @@ def test_a_fee_is_not_answered_by_a_sentence_naming_none() -> None:
     firms = "培育一批新的高新技术企业。"
     tax = analyse("企业认定为高新技术企业后所得税能减多少?", DOCS)
     assert "税" in _answered_from(tax, firms, "xm", search_form(firms) + CORPUS)
+    # And a payment to a person: 推行首席质量官制度 names the post, not its pay.
+    post = "大力推行企业首席质量官制度。"
+    pay = analyse("企业设了首席质量官，这个岗位的薪酬待遇有什么规定?", DOCS)
+    assert "款项" in _answered_from(pay, post, "xm", search_form(post) + CORPUS)
     merged = "实行工商营业执照、组织机构代码证和税务登记证“三证合一”登记制度。"
     licences = analyse("营业执照和税务登记证要合并实行什么登记制度?", DOCS)
     assert "税" not in _answered_from(licences, merged, "xm", search_form(merged) + CORPUS)

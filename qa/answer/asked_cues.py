@@ -57,3 +57,5 @@ PUNISHMENT_ASKED = re.compile(
 # A fee or a tax (rule 19): 物业费, 认证费, 检验费用, 收费, 增值税, 退税; not 消费者, 浪费.
 FEE = re.compile(r"(?<![消浪])费")
 TAX = re.compile(r"税")
+# … or money paid to or held for a person: a wage, an allowance, social insurance, a deposit.
+PAY = re.compile(r"薪酬|工资|薪水|津贴|补贴|社保|社会保险|押金|租金|房租")

@@ -68,9 +68,10 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 18. (stop 30, dev17) a question asking how one is punished (怎么处罚, 会被罚, 罚多少)
    whose answer states no penalty and no amount (太原…逾期的怎么处罚? answered by 在大中型
    企业逐步推广首席质量官制度: a plan states no sanction).
-19. (stop 30) a question about a fee or a tax (物业费, 认证费, 检验费用, 增值税) whose answer
-   names no fee or tax at all, unless the question asks a penalty for a deed involving one
-   (收的仓储费会被怎么罚).
+19. (stop 30) a question about a fee, a tax or a payment to a person (物业费, 增值税, 薪酬,
+   押金) whose answer names none of its kind, unless the question asks a penalty for a
+   deed involving one (收的仓储费会被怎么罚). The words were chosen from the tuning
+   splits' false found; every right answer to a question naming one names it too.
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -88,6 +89,7 @@ from qa.answer.asked_cues import (
     FEE,
     OUTCOME_ASKED,
     OUTCOME_STATED,
+    PAY,
     PUNISHMENT_ASKED,
     PURPOSE_STATED,
     RESPONSIBLE,
@@ -363,7 +365,7 @@ def unsupported_reason(
         # 逾期的怎么处罚? answered by 在大中型企业逐步推广首席质量官制度: a plan states no
         # sanction, and an article stating none is not the one asked about.
         return "相关段落中没有规定这方面的处罚。"
-    for charge, named in ((FEE, "费用"), (TAX, "税")):
+    for charge, named in ((FEE, "费用"), (TAX, "税"), (PAY, "款项")):
         if charge.search(question) and not analysis.asks_penalty and not charge.search(answer):
             # 物业费能不能不交? / 增值税税率是多少? answered by a sentence naming no fee or
             # tax at all: what is asked about is not there (a fee the question only
