@@ -16,6 +16,9 @@ _CONTROL = re.compile(
     r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\ufeff]"
 )
 _SPACES = re.compile(r"\s+")
+# A term in quotation marks (“质量月”, 「三证合一」; search form keeps “” or makes them
+# ASCII), within one line: asked verbatim in a question, a term of art in a document.
+QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』\n]{2,30})[”\"」』]")
 # Sentence ends for Chinese prose; a line break ends a sentence too because headings
 # and list items sit on their own lines.
 _STOPS = frozenset("。！？!?；;")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.answer.asked_cues import LIABILITY_ASKED, LIABILITY_STATED
 from qa.answer.evidence import (
     CONTEXT,
     COVERAGE,
@@ -65,10 +66,6 @@ _EXCEPTION = re.compile(r"^\s*(?:但是|但|然而|否则|除外)")
 _NOTE = re.compile(r"^[（(].{0,80}(牵头|负责|责任单位|配合)")
 # A sentence that itself names who leads: 牵头, or a note (（市质监局负责）).
 _NAMES_LEAD = re.compile(r"牵头|[（(][^）)]{0,80}(负责|责任单位)")
-# A question asking what liability follows (承担什么赔偿责任, 要担什么责任).
-_LIABILITY_ASKED = re.compile(r"(?:承担|担|负)什么(?:样的)?(?:法律|赔偿|民事|刑事|行政)?责任")
-# … and an introduction stating one (承担连带赔偿责任), not a person (直接责任人员).
-_LIABILITY_STATED = re.compile(r"(?:承担|负)[^，,。；;]{0,10}责任(?!人)")
 KIND_CANDIDATES = 12  # how far down the evidence a sentence stating the asked kind is sought
 
 
@@ -183,9 +180,6 @@ def _unit_of(
 ) -> list[Evidence]:
     """The unit around ``best``, one of ``siblings`` (the sentences of its passage)."""
     at = next(i for i, e in enumerate(siblings) if e is best)
-    consequence = _consequence_of_case(siblings, at, analysis, chunk)
-    if consequence is not None:
-        return [consequence, best]
     # An introduction ending in ： means nothing without its items (…但下列商品除外:),
     # whatever is asked; a question asking a kind (罚多少: 对农户，并处五百元以上五千元
     # 以下罚款：) may be answered by the introduction stating it, handled below.
@@ -304,7 +298,7 @@ def _consequence_of_case(
     (…有下列行为之一的，给予降级或者撤职的行政处分：). Words of a penalty inside the case
     (不撤销) are what was not done, not what follows."""
     asked = analysis.asks_penalty or analysis.asks_money
-    if not (asked or _LIABILITY_ASKED.search(asked_form(analysis.text))):
+    if not (asked or LIABILITY_ASKED.search(asked_form(analysis.text))):
         return None
     if not CASE_ITEM_END.search(siblings[at].text):
         return None
@@ -323,7 +317,7 @@ def _consequence_of_case(
     intro = joined(siblings[start], siblings[end], chunk)
     form = search_form(intro.text)
     stated = PENALTY_STATED.search(form) or MONEY_STATED.search(form)
-    return intro if stated or _LIABILITY_STATED.search(form) else None
+    return intro if stated or LIABILITY_STATED.search(form) else None
 
 
 def _modifiers(analysis: QuestionAnalysis) -> list[str]:

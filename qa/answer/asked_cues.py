@@ -1,6 +1,7 @@
 """What a question asks and what an answer must state to answer it: the cues the
 not-found rules of qa.answer.support read (a body responsible, a purpose, an outcome,
-a catalogue's contents, a named period, a punishment).
+a catalogue's contents, a named period, a punishment, a fee, a tax or a payment) and the
+answer unit (a liability).
 
 Patterns over the question's asked form and the answer's search form.
 """
@@ -50,6 +51,12 @@ ASKED_PERIOD = re.compile(
     r"(?:多长|多久|几年|多少年|几个月|多少个月|多少天|几天)"
     r"|(?:多长|多久)的?" + PERIOD_NAME
 )
+# What liability follows (承担什么赔偿责任, 要担什么责任), and an introduction stating one
+# (承担连带赔偿责任), not a person (直接责任人员): read by qa.answer.answer_unit. Not part
+# of the question analysis's asks_penalty, which also widens the search with penalty
+# terms (tried: it moved 监理单位…承担什么赔偿责任 to another article).
+LIABILITY_ASKED = re.compile(r"(?:承担|担|负)什么(?:样的)?(?:法律|赔偿|民事|刑事|行政)?责任")
+LIABILITY_STATED = re.compile(r"(?:承担|负)[^，,。；;]{0,10}责任(?!人)")
 # How one is punished (rule 18): 怎么处罚, 会被罚, 罚多少; not 怎么处理 (收缴, 查封 answer it).
 PUNISHMENT_ASKED = re.compile(
     r"(?:怎么|怎样|如何|会被|要被|会不会被|受到什么|给予什么|什么)(?:处罚|罚|惩罚)|罚多少|罚不罚"

@@ -365,12 +365,12 @@ def unsupported_reason(
         # 逾期的怎么处罚? answered by 在大中型企业逐步推广首席质量官制度: a plan states no
         # sanction, and an article stating none is not the one asked about.
         return "相关段落中没有规定这方面的处罚。"
-    for charge, named in ((FEE, "费用"), (TAX, "税"), (PAY, "款项")):
+    for charge, charge_name in ((FEE, "费用"), (TAX, "税"), (PAY, "款项")):
         if charge.search(question) and not analysis.asks_penalty and not charge.search(answer):
             # 物业费能不能不交? / 增值税税率是多少? answered by a sentence naming no fee or
             # tax at all: what is asked about is not there (a fee the question only
             # mentions while asking a penalty, 收的仓储费会被怎么罚, is the deed).
-            return f"相关段落中没有提到所问的{named}。"
+            return f"相关段落中没有提到所问的{charge_name}。"
     if asks_which_body(question) and not RESPONSIBLE.search(answer):
         return "相关段落中没有说明由哪个部门负责。"
     counted = COUNT_QUESTION.search(question)

@@ -30,8 +30,8 @@ Deterministic rules over the text (no model), applied before retrieval:
    the assistant). Added at stop 27 on dev13 (i069, l039).
 8. "情节严重的还会怎样?", "造成损失的呢?" (a law's condition on the deed just asked about:
    情节严重, 造成…, 逾期…, 拒不…, then only a question part): asked in the previous
-   question's frame like rule 4, though the condition is a noun of its own. Added at stop 30 on dev17
-   (h487).
+   question's frame like rule 4, though the condition is a noun of its own. Added at
+   stop 30 on dev17 (h487).
 A question that names its own topic and is not elliptic is otherwise left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of

@@ -15,7 +15,7 @@ from qa.retrieve.department_question import asks_department
 from qa.retrieve.law_names import document_kind_words, law_names, short_titles
 from qa.retrieve.thesaurus import EMPTY, Expansion, Thesaurus, alternatives
 from qa.retrieve.topics import ASKING, covered, tagged_words, topic_terms
-from qa.textnorm import search_form
+from qa.textnorm import QUOTED_TERM, search_form
 from qa.tokens import tokenize
 from qa.types import Document
 
@@ -224,8 +224,6 @@ _PENALTY_QUESTION = re.compile(
 )
 PENALTY_TERMS = ("法律责任", "责令改正", "罚款")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
-# A term in quotation marks (search form turns “” and 「」 into ASCII quotes or keeps them).
-_QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
 
 
 def place_aliases(region: str) -> set[str]:
@@ -377,7 +375,7 @@ def analyse(
         ),
         stated_figures=_stated_figures(form),
         quoted_phrases=tuple(
-            dict.fromkeys(search_form(q).strip() for q in _QUOTED_TERM.findall(question))
+            dict.fromkeys(search_form(q).strip() for q in QUOTED_TERM.findall(question))
         ),
         expansions=thesaurus.expand(form, [word for word, _ in tagged_words(form)]),
     )

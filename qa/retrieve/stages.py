@@ -126,17 +126,17 @@ class PhraseRanker:
     name = "phrase"
 
     def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]:
-        phrases = asked_phrases(query.analysis, query.index.quoted_terms)
-        if not phrases:
-            return []
         if query.phrase_counts is None:
             # Once per question: per-document shares call every ranker once a document,
-            # and each search is a scan of the whole corpus text.
+            # and each search is a scan of the whole corpus text (so is matching the
+            # corpus's quoted terms against the question).
             counts: dict[str, int] = {}
-            for phrase in phrases:
+            for phrase in asked_phrases(query.analysis, query.index.quoted_terms):
                 for chunk_id in query.index.phrase_chunks(phrase):
                     counts[chunk_id] = counts.get(chunk_id, 0) + 1
             query.phrase_counts = counts
+        if not query.phrase_counts:
+            return []
         chunks = query.index.chunks
         held = {
             c: n

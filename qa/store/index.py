@@ -8,18 +8,14 @@ is opened: adding a document opens a new one and the assistant swaps it in whole
 from __future__ import annotations
 
 import bisect
-import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from qa.store.base import KeywordIndex, VectorStore
-from qa.textnorm import search_form
+from qa.textnorm import QUOTED_TERM, search_form
 from qa.types import Chunk, Document, Figure, Section
-
-# A quoted term of a document, in search form (which keeps “” or makes them ASCII).
-_QUOTED_TERM = re.compile(r"[“\"「『]([^”\"」』\n]{3,12})[”\"」』]")
 
 
 @dataclass(frozen=True)
@@ -121,7 +117,8 @@ class SearchIndex:
     def quoted_terms(self) -> frozenset[str]:
         """Terms the documents themselves put in quotation marks (“首负责任”, “三证合一”):
         their terms of art, in search form, of 3 to 12 characters."""
-        return frozenset(m.strip() for m in _QUOTED_TERM.findall(self.corpus_form) if m.strip())
+        terms = (m.strip() for m in QUOTED_TERM.findall(self.corpus_form))
+        return frozenset(t for t in terms if 3 <= len(t) <= 12)
 
     @cached_property
     def _chunk_starts(self) -> list[int]:
