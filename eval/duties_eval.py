@@ -40,7 +40,7 @@ from qa.duties.questions import resolve_duty_question
 from qa.ingest.corpus import load_corpus
 from qa.ingest.parse import parse
 from qa.present.duties import department_side_by_side, frame_markdown
-from qa.retrieve.query import names_document
+from qa.retrieve.places import names_document
 from qa.textnorm import search_form
 from qa.types import Answer, Chunk, Duty
 

@@ -16,15 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
-from qa.answer.document_facts import (
-    MAX_LISTED,
-    fact_answer,
-    fact_asked,
-    names_something,
-    which_document,
-)
-from qa.answer.support import unsupported_reason
-from qa.answer.text import NOT_FOUND
+from qa.answer.document_facts import record_fact_answer
 from qa.config import Settings
 from qa.duties.answer import duty_answer
 from qa.embed import Embedder, load_embedder
@@ -39,7 +31,8 @@ from qa.retrieve.followup import (
     missing_context,
     resolve_followup,
 )
-from qa.retrieve.query import QuestionAnalysis, analyse, as_followup, names_document
+from qa.retrieve.places import names_document
+from qa.retrieve.query import QuestionAnalysis, analyse, as_followup
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
 from qa.retrieve.thesaurus import load_thesaurus, read_as_terms
@@ -304,41 +297,17 @@ class Assistant:
             if reason:
                 return Answer(question=text, found=False, answer=reason, not_found_reason=reason)
         doc_ids = self.resolve_documents(doc_filter)
-        answer = self._fact_answer(text, doc_ids, doc_filter, index) or duty_answer(
+
+        def first_found(question: str) -> str | None:
+            passages = self.rank(question, k=1, doc_filter=doc_filter, index=index)[2]
+            return passages[0].chunk.doc_id if passages else None
+
+        answer = record_fact_answer(text, doc_ids, index, first_found) or duty_answer(
             text, index, self.settings, doc_ids
         )
         if answer is None or text == normalize_question(question):
             return answer
         return replace(answer, resolved_question=text)
-
-    def _fact_answer(
-        self,
-        text: str,
-        doc_ids: Sequence[str],
-        doc_filter: str | Sequence[str] | None,
-        index: SearchIndex,
-    ) -> Answer | None:
-        """When, by whom or under which number a document was issued: from its record,
-        quoted where its text states it (qa.answer.document_facts)."""
-        fact = fact_asked(text)
-        if fact is None:
-            return None
-        documents = list(index.documents.values())
-        analysis = analyse(text, documents)
-        if (analysis.unknown_places and not analysis.doc_ids) or analysis.unknown_documents:
-            # 深圳的质量强市意见是哪年发布的?: no document is 深圳's (rules 1 and 2).
-            reason = unsupported_reason(analysis, (), index.corpus_form)
-            answer = f"{NOT_FOUND}{reason}"  # no passage was searched: none to show
-            return Answer(question=text, found=False, answer=answer, not_found_reason=reason)
-        asked_ids = list(analysis.doc_ids) or list(doc_ids)
-        if not asked_ids and names_something(analysis):
-            # 家用汽车三包规定是哪个部门发布的: the document retrieval finds first.
-            passages = self.rank(text, k=1, doc_filter=doc_filter, index=index)[2]
-            asked_ids = [p.chunk.doc_id for p in passages[:1]]
-        if not asked_ids and len(documents) > MAX_LISTED:
-            return which_document(text, fact, len(documents))
-        asked = [index.documents[d] for d in asked_ids] if asked_ids else documents
-        return fact_answer(text, fact, asked, lambda d: index.document_chunks([d]))
 
     def ask_stream(
         self,

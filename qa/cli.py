@@ -171,7 +171,7 @@ def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
     from qa.ingest.corpus import load_corpus
     from qa.ingest.parse import parse
     from qa.present.records import figure_row
-    from qa.retrieve.query import names_document
+    from qa.retrieve.places import names_document
 
     rows: list[dict[str, Any]] = []
     for document in load_corpus(settings.corpus_dir):
@@ -194,7 +194,7 @@ def cmd_duties(settings: Settings, args: argparse.Namespace) -> int:
     from qa.duties.matrix import open_matrix
     from qa.duties.names import AliasTable
     from qa.present.duties import duties_table_text, duty_record, filter_duties
-    from qa.retrieve.query import names_document
+    from qa.retrieve.places import names_document
 
     matrix, source = open_matrix(settings)
     if source == "corpus":

@@ -88,7 +88,7 @@ class Settings:
     sentence_rerank: float = 0.0
     # Weight of the embedded model's sentence-to-question similarity when the answering
     # sentence is chosen. None = the weight fitted with the others
-    # (qa.answer.evidence.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and
+    # (qa.answer.evidence_weights.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and
     # structure evidence only, which also saves one encode per question.
     sentence_similarity: float | None = None
     # Index each sentence of a chunk of several sentences as a vector of its own, under

@@ -172,7 +172,7 @@ def test_the_rule_for_the_asked_side_of_a_stated_threshold_answers() -> None:
 
 
 def test_a_clause_after_a_semicolon_is_about_its_sentences_subject_in_a_law_only() -> None:
-    from qa.answer.evidence import COVERAGE
+    from qa.answer.evidence_weights import COVERAGE
 
     text = (
         "第二十二条 消费者有权就产品质量问题，向产品的生产者、销售者查询；"

@@ -7,7 +7,8 @@ from qa.answer.cited_figures import relevant_figures
 from qa.answer.evidence import Evidence, clause_window, score_evidence
 from qa.answer.text import sentences_text
 from qa.ingest.figures import extract_figures
-from qa.retrieve.query import analyse, place_aliases
+from qa.retrieve.places import place_aliases
+from qa.retrieve.query import analyse
 from qa.retrieve.thesaurus import Thesaurus
 from qa.types import AnswerSentence, Chunk, Citation, Document, Figure, Passage
 
@@ -262,7 +263,7 @@ def test_the_note_closing_an_item_names_who_leads_it_sentences_later() -> None:
 
 
 def test_a_document_of_a_comparison_is_not_answered_by_its_heading() -> None:
-    from qa.answer.evidence import FEATURES
+    from qa.answer.evidence_weights import FEATURES
 
     def scored(doc_id: str, text: str, score: float, heading: bool) -> Evidence:
         features = tuple(

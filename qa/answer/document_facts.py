@@ -17,9 +17,11 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Literal
 
+from qa.answer.support import unsupported_reason
 from qa.answer.text import NOT_FOUND, answer_text
 from qa.ingest.metadata import date_mentions
-from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.query import QuestionAnalysis, analyse
+from qa.store.index import SearchIndex
 from qa.textnorm import search_form
 from qa.types import Answer, AnswerSentence, Chunk, Citation, Document, Passage
 
@@ -217,3 +219,34 @@ def fact_answer(
         sentences=tuple(sentences),
         notes=notes,
     )
+
+
+def record_fact_answer(
+    text: str,
+    doc_ids: Sequence[str],
+    index: SearchIndex,
+    first_found: Callable[[str], str | None],
+) -> Answer | None:
+    """When, by whom or under which number a document was issued: from its record,
+    quoted where its text states it; None when the question asks no such fact.
+    ``doc_ids`` is the user's document filter; ``first_found`` the document retrieval
+    finds first for a question (for one naming a document by its subject only)."""
+    fact = fact_asked(text)
+    if fact is None:
+        return None
+    documents = list(index.documents.values())
+    analysis = analyse(text, documents)
+    if (analysis.unknown_places and not analysis.doc_ids) or analysis.unknown_documents:
+        # 深圳的质量强市意见是哪年发布的?: no document is 深圳's (rules 1 and 2).
+        reason = unsupported_reason(analysis, (), index.corpus_form)
+        answer = f"{NOT_FOUND}{reason}"  # no passage was searched: none to show
+        return Answer(question=text, found=False, answer=answer, not_found_reason=reason)
+    asked_ids = list(analysis.doc_ids) or list(doc_ids)
+    if not asked_ids and names_something(analysis):
+        # 家用汽车三包规定是哪个部门发布的: the document retrieval finds first.
+        found = first_found(text)
+        asked_ids = [found] if found else []
+    if not asked_ids and len(documents) > MAX_LISTED:
+        return which_document(text, fact, len(documents))
+    asked = [index.documents[d] for d in asked_ids] if asked_ids else documents
+    return fact_answer(text, fact, asked, lambda d: index.document_chunks([d]))

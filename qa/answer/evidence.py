@@ -13,81 +13,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
+from qa.answer.evidence_weights import EVIDENCE_WEIGHTS, SIMILARITY, weighted
 from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
 
 MAX_SENTENCE_CHARS = 150
-# What a sentence is scored on. Each is a pure function of the question analysis, the
-# sentence and its passage; the score is their weighted sum (EVIDENCE_WEIGHTS).
-FEATURES = (
-    "coverage",  # share of the asked words' weight the sentence holds
-    "context",  # share held only by its passage or heading (the year stated a sentence earlier)
-    "bigram",  # share of the question's character bigrams it holds
-    "prior",  # 1 / passage rank
-    "passage_share",  # the passage's fused score over the top passage's
-    "topic",  # share of the topic terms it holds
-    "definition_cue",  # a definition question, and the sentence defines or enumerates
-    "defines_subject",  # … and defines the very term asked
-    "rule_cue",  # a may/must question, and the sentence states a permission or duty
-    "list_intro",  # a list question, and the sentence introduces a list
-    "department",  # a "who leads" question, and the sentence names who leads
-    "doc_number",  # a document-number question, and the sentence states one
-    "figure",  # a figure question, and the sentence states a figure
-    "heading",  # the section's own heading line
-    "short",  # under 12 characters, not a heading
-    "negation",  # the question negates a verb (没委托, 不用赔) and the sentence negates it too
-    "similarity",  # the embedded model's cosine to the question, scaled 0..1 among candidates
-)
-# A question negating a verb (没委托, 不用赔, 没检) is answered by the sentence negating it
-# too. 0.1, 0.2 and 0.3 give the same answers on dev, dev2 and eval/qa.jsonl (dev2 strict
-# 0.730 -> 0.752; the others unchanged); 0.2 is the middle of that range.
-NEGATION_WEIGHT = 0.2
-# Hand-set weights of the first versions (tuned on the v2 dev split only, eval/README.md).
-HAND_WEIGHTS: Mapping[str, float] = {
-    "coverage": 0.55,
-    "context": 0.25,
-    "bigram": 0.2,
-    "prior": 0.2,
-    "passage_share": 0.0,
-    "topic": 0.3,
-    "definition_cue": 0.25,
-    # The sentence that defines the very thing asked (本法所称X，是指… / X包括…) over one
-    # that merely holds a cue word (国家标准分为… for 标准分为哪几类).
-    "defines_subject": 0.3,
-    "rule_cue": 0.2,
-    "list_intro": 0.2,
-    # A "who leads" question is answered by a sentence naming a department, whatever
-    # else another sentence shares with the question.
-    "department": 0.6,
-    "doc_number": 0.5,
-    "figure": 0.15,
-    "heading": -0.4,
-    "short": -0.15,
-    # 没委托物业 is answered by 共有人未委托的，由…履行管理义务, not by 可以委托物业…, though
-    # both hold 委托 and 物业.
-    "negation": NEGATION_WEIGHT,
-    "similarity": 0.0,
-}
-# The hand weights plus the embedded model's similarity of each sentence to the question.
-# Chosen at stop 21 at 0.05 on v2 dev and eval/qa.jsonl; at stop 23, with dev2 and dev3
-# (written by people who saw neither code nor answers, in everyday words more often),
-# 0.1 is the best single weight: top-1 sentence accuracy on dev / dev2 / dev3 /
-# eval/qa.jsonl 0.918 / 0.743 / 0.670 / 0.879 at 0.05, 0.918 / 0.752 / 0.716 / 0.874 at
-# 0.1, 0.912 / 0.782 / 0.716 / 0.869 at 0.3; strict accuracy of the whole pipeline
-# unchanged but dev3 0.592 -> 0.608 at 0.1 (0.600 at 0.2 and 0.3; dev loses a question at
-# both, eval/qa.jsonl one at 0.2). Fitting all seventeen weights (eval/fit_evidence.py,
-# coordinate ascent from the hand weights with the similarity weight at its best, 0.3)
-# still does not generalise better: 5-fold cross-validated top-1 0.830 against 0.839
-# unfitted (534 questions); at stop 24, with dev4, 0.822 against 0.841 (585 questions,
-# similarity still best at 0.1), so the hand weights stay. At stop 29, on every tuning
-# split (1,352 questions), the fit does generalise on its own measure: top-1 0.799 against
-# 0.788 with each split held out in turn (11 of 16 splits better); but answers of the whole
-# pipeline, whose later rules were tuned with these weights, fell by 13 (dev 154 -> 144,
-# dev4 -4, dev7 -4, dev8 +3, dev16 +2), so the hand weights stay again. Taking the
-# fitted values only for the features no later rule reads (not the cues list_intro,
-# definition_cue, rule_cue, defines_subject, department) still lost 5 (dev -6, dev7 -4).
-EVIDENCE_WEIGHTS: Mapping[str, float] = {**HAND_WEIGHTS, "similarity": 0.1}
 _CLAUSE_END = re.compile(r"[，,：:]")
 _LIST_COMMA = re.compile(r"、")
 _NUMBER = re.compile(r"\d")
@@ -139,13 +70,7 @@ class Evidence:
     span: tuple[int, int]  # in the document
     text: str
     score: float
-    features: tuple[float, ...] = ()  # aligned with FEATURES
-
-
-def weighted(features: Sequence[float], weights: Mapping[str, float]) -> float:
-    return sum(
-        weights.get(name, 0.0) * value for name, value in zip(FEATURES, features, strict=True)
-    )
+    features: tuple[float, ...] = ()  # aligned with evidence_weights.FEATURES
 
 
 def definition_subject(question_form: str) -> str:
@@ -343,8 +268,11 @@ def score_evidence(
                 analysis.asks_definition and bool(DEFINITION_CUE.search(form))
             )
             features = (
-                sum(weights[t] for t in held) / total,
-                sum(weights[t] for t in in_context - held) / total,
+                # Summed in the question's word order, not a set's: the order of a float
+                # sum changes its last bits, and equal sentences must tie the same way in
+                # every process (PYTHONHASHSEED).
+                sum(w for t, w in weights.items() if t in held) / total,
+                sum(w for t, w in weights.items() if t in in_context and t not in held) / total,
                 len(q_bigrams & _bigrams(form)) / len(q_bigrams) if q_bigrams else 0.0,
                 1.0 / passage.rank,
                 passage.score / top_score if top_score > 0 else 0.0,
@@ -369,12 +297,6 @@ def score_evidence(
             out.append(Evidence(passage.rank, chunk.doc_id, (start, end), text, score, features))
     out.sort(key=lambda e: (-e.score, e.passage_rank, e.span))
     return out
-
-
-SIMILARITY = FEATURES.index("similarity")
-COVERAGE = FEATURES.index("coverage")
-CONTEXT = FEATURES.index("context")
-HEADING = FEATURES.index("heading")
 
 
 def with_similarity(

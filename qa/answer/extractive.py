@@ -13,13 +13,8 @@ from collections.abc import Mapping, Sequence
 from qa.answer.answer_unit import choose_evidence
 from qa.answer.base import GENERATORS, AnswerRequest
 from qa.answer.cited_figures import on_indicator, relevant_figures
-from qa.answer.evidence import (
-    EVIDENCE_WEIGHTS,
-    Evidence,
-    score_evidence,
-    states,
-    with_similarity,
-)
+from qa.answer.evidence import Evidence, score_evidence, states, with_similarity
+from qa.answer.evidence_weights import EVIDENCE_WEIGHTS
 from qa.answer.outline_list import outline_answer, outline_list
 from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.evidence import ARTICLE_LABEL, COVERAGE, HEADING, MAX_SENTENCE_CHARS, Evidence
+from qa.answer.evidence import ARTICLE_LABEL, MAX_SENTENCE_CHARS, Evidence
+from qa.answer.evidence_weights import COVERAGE, HEADING
 from qa.types import Chunk, Passage
 
 # A list's items: （一）, (1), 一、, 1. or ① at the start of a sentence.

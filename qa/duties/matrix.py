@@ -19,7 +19,7 @@ from qa.config import Settings
 from qa.duties.extract import extract_duties
 from qa.duties.names import DEFAULT_ALIASES, AliasTable, document_abbreviations, qualified_name
 from qa.errors import QAError
-from qa.retrieve.query import names_document, place_aliases
+from qa.retrieve.places import names_document, place_aliases
 from qa.store.index import SearchIndex
 from qa.textnorm import search_form
 from qa.types import DepartmentMention, Document, Duty, Section

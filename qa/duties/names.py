@@ -35,7 +35,7 @@ from qa.duties.patterns import (
     NOT_DEPARTMENTS,
     both,
 )
-from qa.retrieve.query import place_aliases
+from qa.retrieve.places import place_aliases
 from qa.textnorm import search_form, to_traditional
 from qa.types import Document, Span
 

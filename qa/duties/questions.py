@@ -20,7 +20,8 @@ from typing import Literal
 
 from qa.duties.matrix import Department, DutyMatrix, Role
 from qa.duties.names import AliasTable
-from qa.retrieve.query import analyse, place_aliases
+from qa.retrieve.places import place_aliases
+from qa.retrieve.query import analyse
 from qa.textnorm import normalize_question, search_form
 from qa.types import Duty
 

@@ -16,7 +16,7 @@ import pandas as pd
 from qa.duties.answer import mention_text
 from qa.duties.matrix import Department, DutyMatrix, Role
 from qa.duties.names import AliasTable
-from qa.retrieve.query import names_document
+from qa.retrieve.places import names_document
 from qa.types import Duty
 
 NO_SECTION = "（正文开头）"

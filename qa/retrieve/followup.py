@@ -45,7 +45,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from qa.retrieve.query import QuestionAnalysis, analyse, place_aliases
+from qa.retrieve.places import place_aliases
+from qa.retrieve.query import QuestionAnalysis, analyse
 from qa.retrieve.topics import tagged_words, topic_terms
 from qa.textnorm import detect_script, normalize_question, to_simplified, to_traditional
 from qa.types import Document

@@ -10,56 +10,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from qa.gazetteer import gazetteer
 from qa.retrieve.department_question import asks_department
 from qa.retrieve.law_names import document_kind_words, law_names, short_titles
+from qa.retrieve.places import (
+    GENERIC_PLACES,
+    PLACE_WORDS,
+    across_cues,
+    place_aliases,
+    place_words,
+)
 from qa.retrieve.thesaurus import EMPTY, Expansion, Thesaurus, alternatives
 from qa.retrieve.topics import ASKING, covered, tagged_words, topic_terms
 from qa.textnorm import QUOTED_TERM, search_form
 from qa.tokens import tokenize
 from qa.types import Document
 
-# Administrative suffixes stripped to get the short name people say (厦门市 -> 厦门).
-_REGION_SUFFIXES = (
-    "特别行政区",
-    "自治区",
-    "自治州",
-    "自治县",
-    "地区",
-    "省",
-    "市",
-    "盟",
-    "州",
-    "县",
-    "区",
-    "旗",
-)
-# Place words that name no particular place in the corpus.
-_GENERIC_PLACES = frozenset(
-    [
-        "中国",
-        "全国",
-        "我国",
-        "国家",
-        "国内",
-        "国际",
-        "全省",
-        "全市",
-        "本市",
-        "本省",
-        "各地",
-        "各市",
-        "地方",
-        "城市",
-        "中华人民共和国",
-        "全盟",
-        "本地",
-        "当地",
-        "各省",
-        "省市",
-        "市县",
-    ]
-)
 _FIGURE_WORDS = (
     "多少",
     "几",
@@ -76,44 +41,6 @@ _FIGURE_WORDS = (
     "哪一年",
     "何时",
 )
-_ALL_DOCS_WORDS = (
-    "各地",
-    "各市",
-    "各城市",
-    "哪些城市",
-    "哪些地方",
-    "哪些地区",
-    # 哪几个 / 各个 alone count anything (哪几个月, 哪几个环节, 各个镇街); only with a
-    # place or a document do they ask the documents one by one.
-    "哪几个城市",
-    "哪几个地方",
-    "哪几个地区",
-    "哪几个省",
-    "哪几个文件",
-    "各个城市",
-    "各个地方",
-    "各个地区",
-    "各个文件",
-    "哪些文件",
-    "所有文件",
-    "各文件",
-    "哪个城市",
-    "哪座城市",
-    "哪些省",
-)
-# Of these, the words that ask about places: only documents of a place (a region) answer.
-_PLACE_WORDS = ("各地", "各市", "城市", "地方", "地区", "哪些省")
-# 地方 is also "a part, a spot": 检查哪些地方 asks which parts of a car. As localities it
-# opens the question or follows 有 / 在 / 是 (哪些地方提出了…, 全国有哪些地方…).
-_SPOTS = re.compile(r"(?<=[^有在是的，,、和与对])(?:哪些|哪几个)地方")
-
-
-def _across_cues(form: str) -> list[str]:
-    """The words of the question that ask every document (各地, 哪些城市)."""
-    localities = _SPOTS.sub(" ", form)
-    return [w for w in _ALL_DOCS_WORDS if w in localities]
-
-
 _DOC_NUMBER_QUESTION = re.compile(r"文号|字号|文件号|发文号")
 # Asking for an amount of money (not "how is the amount computed").
 _MONEY_QUESTION = re.compile(
@@ -226,30 +153,6 @@ PENALTY_TERMS = ("法律责任", "责令改正", "罚款")
 _QUOTED = re.compile(r"[《〈]([^》〉]{2,60})[》〉]")
 
 
-def place_aliases(region: str) -> set[str]:
-    """Search forms under which a region may be named: 厦门市 -> {厦门市, 厦门}."""
-    form = search_form(region)
-    aliases = {form} if form else set()
-    for suffix in _REGION_SUFFIXES:
-        if form.endswith(suffix) and len(form) - len(suffix) >= 2:
-            aliases.add(form[: -len(suffix)])
-            break
-    return aliases
-
-
-def names_document(name: str, document: Document) -> bool:
-    """Does ``name`` (a doc id, a region with or without its suffix, or a fragment of
-    the title, in either script) designate ``document``? Used by every document filter."""
-    form = search_form(name)
-    if not form:
-        return False
-    return (
-        name == document.doc_id
-        or form in search_form(document.title)
-        or any(form == a or form in a for a in place_aliases(document.region))
-    )
-
-
 @dataclass(frozen=True)
 class QuestionAnalysis:
     text: str  # normalised question
@@ -299,14 +202,6 @@ class QuestionAnalysis:
         return " ".join((self.text, *self.expansion_terms(), *penalty))
 
 
-def _place_words(question_form: str) -> tuple[str, ...]:
-    """Place names the question names: from the gazetteer of administrative divisions
-    (qa.gazetteer), including those inside a government's name (深圳市政府 -> 深圳市).
-    The tagger's "ns" guesses are not trusted (it tags 东西 as a place)."""
-    words = tuple(word for word, _ in tagged_words(question_form))
-    return tuple(gazetteer().names_in(question_form, words))
-
-
 def analyse(
     question: str, documents: Sequence[Document], thesaurus: Thesaurus = EMPTY
 ) -> QuestionAnalysis:
@@ -337,10 +232,10 @@ def analyse(
     doc_ids = tuple(doc_id for _, doc_id in sorted(mentions))
     unknown = tuple(
         word
-        for word in dict.fromkeys(_place_words(form))
-        if word not in _GENERIC_PLACES and not covered(word, known_aliases)
+        for word in dict.fromkeys(place_words(form))
+        if word not in GENERIC_PLACES and not covered(word, known_aliases)
     )
-    across_cues = _across_cues(form)
+    cues = across_cues(form)
     titles = [search_form(d.title) for d in documents]
     # The words of a document's name say which document, not what is asked about it
     # (产品质量法什么时候生效?: 产品质量 is not asked; 家用汽车产品 asked of the 家用汽车
@@ -357,7 +252,7 @@ def analyse(
         # 哪几块 / 哪几类 asks which ones (a list), not how many.
         wants_figure=any(w in form.replace("哪几", "哪些") for w in _FIGURE_WORDS),
         # Naming two documents or more compares them (比较一下厦门、太原…), cue or not.
-        across_documents=len(doc_ids) > 1 or (bool(across_cues) and len(doc_ids) != 1),
+        across_documents=len(doc_ids) > 1 or (bool(cues) and len(doc_ids) != 1),
         asks_department=asks_department(form, asks_money, asks_when),
         asks_doc_number=bool(_DOC_NUMBER_QUESTION.search(form)),
         asks_money=asks_money,
@@ -366,7 +261,7 @@ def analyse(
         asks_when=asks_when,
         asks_permission=bool(_PERMISSION_QUESTION.search(form)),
         asks_penalty=bool(_PENALTY_QUESTION.search(asked)),
-        across_places=any(any(p in w for p in _PLACE_WORDS) for w in across_cues),
+        across_places=any(any(p in w for p in PLACE_WORDS) for w in cues),
         content_tokens=tokens,
         topic_terms=topic_terms(untitled, [*known_aliases, *unknown], named_titles),
         topic_nouns=topic_terms(untitled, [*known_aliases, *unknown], named_titles, True),
