@@ -7,7 +7,8 @@ comes with its items, or the one item asked about; an item stating a case
 is asked (受什么处分, 罚多少, 承担什么责任); a department note with the task it
 closes; an exception with the rule it qualifies; an adjacent sentence holding question
 words the best lacks. A question asking for a kind of thing (a department, a document
-number, a time, a count) is answered by a sentence stating one when a close one does.
+number, a time, a count) is answered by a sentence stating one when a close one does
+(qa.answer.asked_sentence).
 """
 
 from __future__ import annotations

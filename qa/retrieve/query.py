@@ -1,7 +1,8 @@
 """What a question asks for: places, documents, years, figures, comparisons.
 
 Pure functions over the question text and the corpus metadata. Place names come from
-the documents' own metadata (their regions and titles), never from a fixed list.
+the documents' own regions and titles and from the gazetteer of administrative
+divisions (qa.retrieve.places), never from the tagger's guesses.
 """
 
 from __future__ import annotations
