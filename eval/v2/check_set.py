@@ -33,7 +33,6 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 from set_docs import (
@@ -57,15 +56,12 @@ from set_rules import (
     FAMILIES,
     HERE,
     LAW_NAMES,
-    MAX_PER_FAMILY,
-    MIN_FAMILIES,
-    MINIMA,
     OLD_SET,
     PLACE_NAMES,
-    POS_TRAP_WORDS,
     REWORD_MAX,
     T2S,
 )
+from set_stats import check_minima, print_stats, split_stats
 
 
 def check_file(path: Path, prefix: str, regions, laws, law_fragments, seen_ids) -> list[dict]:
@@ -240,57 +236,6 @@ def check_record(fname, n, r, prefix, regions, laws, law_fragments, seen_ids) ->
             run = longest_shared_run(q, d)
             if run > REWORD_MAX:
                 err(f"{where}: reworded question shares {run} characters with {d.name}")
-
-
-def split_stats(recs: list[dict]) -> dict:
-    tags = Counter(t for r in recs for t in r.get("tags", []))
-    types = Counter(r.get("type") for r in recs)
-    docs = Counter(r.get("doc") or "(none)" for r in recs)
-    fam: Counter[str] = Counter()
-    for r in recs:
-        if "unanswerable" in r.get("tags", []):
-            m = re.match(r"family:\s*([a-z_]+)", r.get("note", ""))
-            if m:
-                fam[m.group(1)] += 1
-    pos = sum(1 for r in recs if any(w in r.get("question", "") for w in POS_TRAP_WORDS))
-    return {
-        "n": len(recs),
-        "tags": tags,
-        "types": types,
-        "docs": docs,
-        "families": fam,
-        "pos_trap": pos,
-    }
-
-
-def check_minima(name: str, st: dict) -> None:
-    got = dict(st["tags"])
-    got["questions"] = st["n"]
-    got["pos_trap"] = st["pos_trap"]
-    for k, v in MINIMA.items():
-        if got.get(k, 0) < v:
-            err(f"{name}: {k} = {got.get(k, 0)} < {v}")
-    for f, c in st["families"].items():
-        if c > MAX_PER_FAMILY:
-            err(f"{name}: unanswerable family {f} used {c} times (max {MAX_PER_FAMILY})")
-    if len(st["families"]) < MIN_FAMILIES:
-        err(f"{name}: only {len(st['families'])} unanswerable families (min {MIN_FAMILIES})")
-
-
-def print_stats(name: str, st: dict) -> None:
-    print(f"== {name}: {st['n']} questions")
-    print("  tags:    " + ", ".join(f"{k} {v}" for k, v in sorted(st["tags"].items())))
-    print("  types:   " + ", ".join(f"{k} {v}" for k, v in sorted(st["types"].items())))
-    print("  families:" + ", ".join(f" {k} {v}" for k, v in sorted(st["families"].items())))
-    print(f"  pos-trap words: {st['pos_trap']}")
-    single: Counter[str] = Counter()
-    for k, v in st["docs"].items():
-        for part in k.split("|"):
-            single[part] += v
-    print(
-        "  documents (comparisons counted per document): "
-        + ", ".join(f"{k} {v}" for k, v in sorted(single.items(), key=lambda x: -x[1]))
-    )
 
 
 def cross_checks(test: list[dict], dev: list[dict], against: str = "test") -> None:

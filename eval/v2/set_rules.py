@@ -10,7 +10,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 MAIN = HERE.parents[1]
 CORPUS_DIR = MAIN / "corpus"
-LAWS_DIR = Path("/work/shared/scale-corpus/laws")
+LAWS_DIR = MAIN.parent / "shared" / "scale-corpus" / "laws"  # as eval/eval_corpus.py has it
 OLD_SET = MAIN / "eval" / "qa.jsonl"
 
 T2S: Any = None
