@@ -88,8 +88,11 @@ def ask(page: Page, question: str, document: str = "") -> Any:
     # Gradio ignores a click while the button's previous event is still finishing
     # (trigger_mode "once"): the few milliseconds after the last answer appears and before
     # its completion is processed, which a loaded machine stretches. Such a click leaves
-    # the question in its box, so it is clicked again; clicks while this question is
-    # being answered are ignored the same way, so it is never asked twice.
+    # the question in its box, so it is clicked again. The previous event's completion can
+    # also land after the fill and empty the box (it clears the box it answered), so the
+    # click asks nothing (a toast, no turn): then the question is typed again. Neither
+    # happens once this question's turn is on the page (a draft or the answer), and clicks
+    # while it is being answered are ignored the same way, so it is never asked twice.
     deadline = time.monotonic() + 60
     page.locator("#ask-button").click()
     while True:
@@ -98,9 +101,25 @@ def ask(page: Page, question: str, document: str = "") -> Any:
             return turn
         except PlaywrightTimeout:
             if time.monotonic() > deadline:
-                raise
-            if box.input_value() == question:
-                page.locator("#ask-button").click()
+                raise AssertionError(page_state(page, question, turns + 1)) from None
+            if turn.count():
+                continue
+            if box.input_value() != question:
+                box.fill(question)
+            page.locator("#ask-button").click()
+
+
+def page_state(page: Page, question: str, turn: int) -> str:
+    """What the page shows when a turn never came: enough to tell a refused click, a
+    cleared box, an error toast and a turn without sources apart in a CI log."""
+    turns = page.locator("#conversation .qa-turn")
+    last = turns.last.inner_text()[:200] if turns.count() else ""
+    return (
+        f"turn {turn} for {question!r} never showed a source card: "
+        f"{turns.count()} turns, last turn {last!r}, "
+        f"question box {page.get_by_label('问题').input_value()!r}, "
+        f"toasts {page.locator('.toast-body').all_inner_texts()!r}"
+    )
 
 
 def tab(page: Page, name: str) -> None:
