@@ -34,8 +34,8 @@ from qa.assistant import Assistant
 from qa.config import Settings
 from qa.retrieve.fusion import Ranked
 from qa.retrieve.stages import Query
-from qa.store.milvus_schema import keyword_text
 from qa.store.milvus_search import MilvusVectorStore, doc_filter
+from qa.store.milvus_text import keyword_text
 
 HERE = Path(__file__).resolve().parent
 METRICS = (

@@ -14,17 +14,22 @@ from qa.store.milvus_backend import MilvusBackend
 from qa.store.milvus_builds import document_frequency
 from qa.store.milvus_client import is_lite_file, milvus_uri, translate
 from qa.store.milvus_schema import (
-    ANALYZER,
     build_id_of,
     chunks_name,
     join_records,
-    keyword_text,
     record_rows,
     records_name,
     split_payload,
 )
 from qa.store.milvus_search import doc_filter
-from qa.tokens import tokenize
+from qa.store.milvus_text import (
+    ANALYZER,
+    BIGRAM_ANALYZER,
+    bigram_text,
+    bigram_word,
+    keyword_text,
+)
+from qa.tokens import bigrams, tokenize
 from tests.conftest import make_document
 
 
@@ -62,6 +67,27 @@ def test_the_jieba_analyzer_reads_the_words_qa_tokens_finds(text: str) -> None:
     """Milvus' BM25 sees the same words as the bm25s store, numbers and symbols too."""
     analyzer = create_analyzer(ANALYZER)
     assert analyzer.tokenize(keyword_text(text)) == tokenize(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "厦门市到2018年森林覆盖率达到42.9%，PM2.5年均浓度下降10%以上。",
+        "廈門市到2018年森林覆蓋率要達到多少？（牽頭部門：市林業局）",
+        "第5.2条 版本1.2.3发布……a&b公司_甲方 10%以上 -----",
+    ],
+)
+def test_the_standard_analyzer_reads_the_bigrams_qa_tokens_finds(text: str) -> None:
+    """Milvus' bigram BM25 sees one word per bigram of the bm25s store, in order."""
+    analyzer = create_analyzer(BIGRAM_ANALYZER)
+    assert analyzer.tokenize(bigram_text(text)) == [bigram_word(b) for b in bigrams(text)]
+
+
+def test_bigram_text_is_cut_at_a_word_to_fit() -> None:
+    whole = bigram_text("质量强市" * 2000).split()
+    text = bigram_text("质量强市" * 2000, 1000)
+    # Words of 13 characters and a space between: 71 fit in 1000 characters.
+    assert len(text) <= 1000 and text.split() == whole[: (1000 + 1) // 14] and len(whole) > 71
 
 
 def test_keyword_text_is_simplified_whatever_the_script() -> None:

@@ -39,6 +39,8 @@ SENTENCE_RERANK_DEPTH = 10  # passages the sentence rerank reorders
 class RetrievalConfig:
     rankers: tuple[str, ...] = ("dense", "keyword")
     keyword_weight: float = 2.0  # the dense ranking weighs 1.0
+    # Of the keyword weight, the share the bigram ranking takes from the word ranking.
+    bigram_share: float = 0.0
     rrf_k: int = 10
     candidates: int = 50  # per-ranker depth before fusion
     document_shares: bool = True
@@ -53,15 +55,16 @@ class RetrievalConfig:
         if mode not in MODES:
             raise InputError(f"Unknown retrieval mode {mode!r}.", f"Use one of {', '.join(MODES)}.")
         full = mode == "full"
+        rankers: tuple[str, ...] = ("dense", "keyword") if mode in ("hybrid", "full") else (mode,)
+        if full and settings.phrase_matching:
+            rankers += ("phrase",)
+        bigram_share = settings.bigram_share if full else 0.0
+        if bigram_share > 0:
+            rankers += ("bigram",)
         return cls(
-            rankers=(
-                ("dense", "keyword", "phrase")
-                if full and settings.phrase_matching
-                else ("dense", "keyword")
-                if mode in ("hybrid", "full")
-                else (mode,)
-            ),
+            rankers=rankers,
             keyword_weight=settings.keyword_weight,
+            bigram_share=bigram_share,
             rrf_k=settings.rrf_k,
             candidates=settings.candidates,
             document_shares=full and settings.place_routing,
@@ -84,10 +87,15 @@ class Retriever:
         self.embedder = embedder
         self.sentence_vectors = sentence_vectors or SentenceVectors(embedder)
         rankers = [RANKERS[name]() for name in config.rankers]
-        # A quoted phrase counts as much as the keyword ranking (it is an exact keyword).
-        weights = [
-            config.keyword_weight if r.name in ("keyword", "phrase") else 1.0 for r in rankers
-        ]
+        # A quoted phrase counts as much as the keyword ranking (it is an exact keyword);
+        # the word and bigram rankings share the keyword weight.
+        share = config.bigram_share if "bigram" in config.rankers else 0.0
+        by_name = {
+            "keyword": config.keyword_weight * (1.0 - share),
+            "phrase": config.keyword_weight,
+            "bigram": config.keyword_weight * share,
+        }
+        weights = [by_name.get(r.name, 1.0) for r in rankers]
         self.first_pass = FirstPass(rankers, weights, config.rrf_k, config.vocabulary_weighting)
         self.stages: list[Stage] = []
         if config.document_shares:

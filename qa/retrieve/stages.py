@@ -100,6 +100,16 @@ class KeywordRanker:
         return hits
 
 
+class BigramRanker:
+    """BM25 over character bigrams (qa.tokens.bigrams): a second keyword ranking that
+    matches whatever jieba's cut of the question and of the text."""
+
+    name = "bigram"
+
+    def candidates(self, query: Query, doc_ids: Collection[str] | None) -> list[Hit]:
+        return query.index.bigrams.search(query.analysis.search_text(), query.depth, doc_ids)
+
+
 def asked_phrases(
     analysis: QuestionAnalysis, quoted_terms: Collection[str] = ()
 ) -> tuple[str, ...]:
@@ -152,6 +162,7 @@ RANKERS: dict[str, Callable[[], Ranker]] = {
     "dense": DenseRanker,
     "keyword": KeywordRanker,
     "phrase": PhraseRanker,
+    "bigram": BigramRanker,
 }
 
 

@@ -71,12 +71,18 @@ class VectorStore(Protocol):
         ...
 
 
-class KeywordIndex(Protocol):
+class TextSearch(Protocol):
+    """BM25 over one analysis of the chunks' text (jieba words, character bigrams)."""
+
     def count(self) -> int: ...
 
     def search(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> list[Hit]:
         """The k best chunks by BM25 (score > 0), best first; only ``doc_ids``' if given."""
         ...
+
+
+class KeywordIndex(TextSearch, Protocol):
+    """The word index, whose idf also weighs the keyword ranking in the fusion."""
 
     def idf(self, tokens: Sequence[str]) -> dict[str, float]:
         """BM25 idf of each token (0 for tokens the corpus never uses)."""

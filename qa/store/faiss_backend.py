@@ -47,6 +47,7 @@ from qa.store.records import (
     outline_to_record,
     section_from_record,
 )
+from qa.tokens import bigrams, tokenize
 from qa.types import ParsedDocument
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ class FaissBackend:
             parsed = read_build(folder)
             vectors = FaissVectorStore.load(folder, self.settings.exact_search_limit)
             keyword = Bm25KeywordIndex.load(folder / layout.KEYWORD)
+            bigram_index = Bm25KeywordIndex.load(folder / layout.BIGRAMS, bigrams)
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise IndexCorruptError(
                 f"The index at {self.index_dir} cannot be loaded ({err}).", REBUILD_HINT
@@ -129,6 +131,7 @@ class FaissBackend:
             outlines={p.document.doc_id: p.sections for p in parsed},
             vectors=vectors,
             keyword=keyword,
+            bigrams=bigram_index,
         )
 
     # -- writing -----------------------------------------------------------------------
@@ -198,9 +201,12 @@ class FaissBackend:
         doc_ids = [c.doc_id for c in chunks]
         if progress:
             progress("keyword", 0, 1)
-        keyword = Bm25KeywordIndex.build(chunk_ids, doc_ids, [c.search_text for c in chunks])
-        (folder / layout.KEYWORD).mkdir()
-        keyword.save(folder / layout.KEYWORD)
+        search_texts = [c.search_text for c in chunks]
+        for name, analyzer in ((layout.KEYWORD, tokenize), (layout.BIGRAMS, bigrams)):
+            (folder / name).mkdir()
+            Bm25KeywordIndex.build(chunk_ids, doc_ids, search_texts, analyzer=analyzer).save(
+                folder / name
+            )
         if progress:
             progress("keyword", 1, 1)
             progress("write", 0, 1)

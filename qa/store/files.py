@@ -26,8 +26,8 @@ from qa.store.index import BuildRecord
 from qa.store.layout import BUILDS, LOCK, MANIFEST
 
 # 2: records keyed by chunk id (vector_ids.tsv, keyword ids), document texts and
-# outlines in the index.
-FORMAT_VERSION = 2
+# outlines in the index. 3: a second keyword index over character bigrams (bigrams/).
+FORMAT_VERSION = 3
 REBUILD_HINT = "Rebuild it with `python -m qa build --force` (or `make index`)."
 
 

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from qa.store.base import KeywordIndex, VectorStore
+from qa.store.base import KeywordIndex, TextSearch, VectorStore
 from qa.textnorm import QUOTED_TERM, search_form
 from qa.types import Chunk, Document, Figure, Section
 
@@ -59,6 +59,7 @@ class SearchIndex:
     outlines: dict[str, tuple[Section, ...]]
     vectors: VectorStore
     keyword: KeywordIndex
+    bigrams: TextSearch  # BM25 over character bigrams (qa.tokens.bigrams)
     order: dict[str, int] = field(init=False)  # chunk id -> position in corpus order
     chunk_figures: dict[str, list[Figure]] = field(init=False)
 

@@ -1,10 +1,11 @@
-"""Keyword search: BM25 (bm25s) over jieba tokens (qa.tokens), keyed by chunk id."""
+"""Keyword search: BM25 (bm25s) over jieba words or character bigrams (qa.tokens),
+keyed by chunk id."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 
 import bm25s
@@ -14,12 +15,16 @@ from qa.store import layout
 from qa.store.base import Hit
 from qa.tokens import tokenize
 
+Analyzer = Callable[[str], list[str]]
+
 
 class Bm25KeywordIndex:
-    """BM25 over jieba tokens, keyed by chunk id. Saved as plain files in one folder:
-    bm25s' own files, ``keyword_ids.tsv`` (chunk id and doc id per row, in bm25s row
-    order) and ``document_frequency.json`` (token -> number of chunks using it, for idf
-    without reading bm25s internals)."""
+    """BM25 over the tokens of one analyzer (qa.tokens.tokenize by default, or
+    qa.tokens.bigrams), keyed by chunk id. Saved as plain files in one folder: bm25s' own
+    files, ``keyword_ids.tsv`` (chunk id and doc id per row, in bm25s row order) and
+    ``document_frequency.json`` (token -> number of chunks using it, for idf without
+    reading bm25s internals). The analyzer is not saved: the folder's name says which
+    (qa.store.layout), and the caller loads it with the same one."""
 
     def __init__(
         self,
@@ -27,8 +32,10 @@ class Bm25KeywordIndex:
         chunk_ids: list[str],
         doc_ids: list[str],
         document_frequency: dict[str, int],
+        analyzer: Analyzer = tokenize,
     ) -> None:
         self._retriever = retriever
+        self._analyzer = analyzer
         self._chunk_ids = chunk_ids
         self._size = len(chunk_ids)
         self._df = document_frequency
@@ -46,17 +53,18 @@ class Bm25KeywordIndex:
         doc_ids: Sequence[str],
         texts: Sequence[str],
         show_progress: bool = False,
+        analyzer: Analyzer = tokenize,
     ) -> Bm25KeywordIndex:
-        corpus_tokens = [tokenize(t) or [""] for t in texts]
+        corpus_tokens = [analyzer(t) or [""] for t in texts]
         frequency: Counter[str] = Counter()
         for tokens in corpus_tokens:
             frequency.update(set(tokens))
         retriever = bm25s.BM25()
         retriever.index(corpus_tokens, show_progress=show_progress)
-        return cls(retriever, list(chunk_ids), list(doc_ids), dict(frequency))
+        return cls(retriever, list(chunk_ids), list(doc_ids), dict(frequency), analyzer)
 
     @classmethod
-    def load(cls, folder: Path) -> Bm25KeywordIndex:
+    def load(cls, folder: Path, analyzer: Analyzer = tokenize) -> Bm25KeywordIndex:
         retriever = bm25s.BM25.load(str(folder), show_progress=False)
         chunk_ids: list[str] = []
         doc_ids: list[str] = []
@@ -66,7 +74,8 @@ class Bm25KeywordIndex:
                 chunk_ids.append(chunk_id)
                 doc_ids.append(doc_id)
         frequency = json.loads((folder / layout.KEYWORD_DF).read_text(encoding="utf-8"))
-        return cls(retriever, chunk_ids, doc_ids, {str(k): int(v) for k, v in frequency.items()})
+        frequency = {str(k): int(v) for k, v in frequency.items()}
+        return cls(retriever, chunk_ids, doc_ids, frequency, analyzer)
 
     def save(self, folder: Path) -> None:
         self._retriever.save(str(folder), show_progress=False)
@@ -97,7 +106,7 @@ class Bm25KeywordIndex:
         last = self._last  # one read: another thread may replace it meanwhile
         if last is not None and last[0] == query:
             return last[1]
-        tokens = [t for t in tokenize(query) if t in self._retriever.vocab_dict]
+        tokens = [t for t in self._analyzer(query) if t in self._retriever.vocab_dict]
         if not tokens:
             scores = np.zeros(self._size, dtype=np.float32)
         else:

@@ -9,6 +9,7 @@ index/builds/<build_id>/      one complete build:
     vectors.faiss             the FAISS index (labels 0..n-1)
     vector_ids.tsv            chunk id and doc id of each FAISS label, in label order
     keyword/                  bm25s files, keyword_ids.tsv and document frequencies
+    bigrams/                  the same, over character bigrams (qa.tokens.bigrams)
 index/embed-cache/<model>/    vectors already computed (resume, incremental add)
 index/.lock                   held by the one process allowed to write
 """
@@ -25,6 +26,7 @@ FIGURES = "figures.jsonl"
 VECTORS = "vectors.faiss"
 VECTOR_IDS = "vector_ids.tsv"
 KEYWORD = "keyword"
+BIGRAMS = "bigrams"
 KEYWORD_IDS = "keyword_ids.tsv"
 KEYWORD_DF = "document_frequency.json"
 EMBED_KEYS = "keys.txt"

@@ -75,7 +75,7 @@ from qa.store.milvus_schema import (
     vector_seqs,
     vectors_name,
 )
-from qa.store.milvus_search import MilvusKeywordIndex, MilvusVectorStore
+from qa.store.milvus_search import MilvusBigramIndex, MilvusKeywordIndex, MilvusVectorStore
 from qa.store.milvus_sentences import MilvusSentenceVectors
 from qa.store.milvus_vectors import chunk_vectors, sentence_vectors, vector_rows
 from qa.types import Chunk, ParsedDocument
@@ -163,6 +163,7 @@ class MilvusBackend:
             keyword = MilvusKeywordIndex(
                 self.client, self.uri, collection, len(chunks), records.document_frequency
             )
+            bigram_index = MilvusBigramIndex(self.client, self.uri, collection, len(chunks))
         return SearchIndex(
             info=info.index_info("milvus"),
             documents=records.documents,
@@ -171,6 +172,7 @@ class MilvusBackend:
             outlines=records.outlines,
             vectors=vectors,
             keyword=keyword,
+            bigrams=bigram_index,
         )
 
     def _read_current(self, embedder: Embedder) -> CurrentBuild:

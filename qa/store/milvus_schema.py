@@ -16,7 +16,8 @@ order), ``section_path`` and ``section_numbers`` (JSON lists), ``span_start``,
 ``span_end``, ``text`` (verbatim), ``search_text`` (what was embedded), ``keyword_text``
 (the simplified search form with punctuation blanked, read by the jieba analyzer),
 ``dense`` (the passage vector, COSINE) and ``sparse`` (BM25, filled by Milvus from
-``keyword_text``). Records are JSON split into parts that fit a VARCHAR; Milvus wants a
+``keyword_text``), ``bigram_text`` and ``bigram_sparse`` (the same over character
+bigrams, qa.store.milvus_text). Records are JSON split into parts that fit a VARCHAR; Milvus wants a
 vector field in every collection, so records carry a constant 2-d placeholder.
 
 Vector rows: ``seq`` (primary key: the vector's place in qa.ingest.chunking.vector_texts
@@ -27,12 +28,12 @@ records keep each chunk's number of sentence vectors, from which a chunk's rows 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from qa.store.index import BuildRecord
+from qa.store.milvus_text import ANALYZER, BIGRAM_ANALYZER, BM25_PARAMS, bigram_text, keyword_text
 from qa.store.records import (
     chunk_from_record,
     document_from_record,
@@ -42,32 +43,15 @@ from qa.store.records import (
     section_from_record,
     section_to_record,
 )
-from qa.textnorm import search_form
-from qa.tokens import STOPWORDS
 from qa.types import Chunk, Document, Figure, ParsedDocument, Section
 
-# 1: chunks + records collections per build, switched by one alias.
-FORMAT_VERSION = 1
+# 1: chunks + records collections per build, switched by one alias. 2: a second BM25
+# field over character bigrams (bigram_text, bigram_sparse).
+FORMAT_VERSION = 2
 VARCHAR_BYTES = 65535
 PAYLOAD_BYTES = 60000  # one record part, safely under a VARCHAR
 ID_BYTES = 1024
 PLACEHOLDER = [1.0, 0.0]
-
-# jieba in search mode with qa.tokens' stop words: the analyzer then reads exactly the
-# words qa.tokens finds (checked on 7,284 chunks of the five documents and 200 laws),
-# given keyword_text below.
-ANALYZER = {
-    "tokenizer": {"type": "jieba", "mode": "search", "hmm": True},
-    "filter": [{"type": "stop", "stop_words": sorted(STOPWORDS)}],
-}
-# bm25s' defaults, so both stores rank keywords alike.
-BM25_PARAMS = {"bm25_k1": 1.5, "bm25_b": 0.75}
-# jieba keeps a number with a decimal point whole ("42.9%", "pm2.5", "5.2"), and
-# qa.tokens drops such words; everything else that is not a word character or % is
-# punctuation, which jieba would emit as tokens (Milvus Lite keeps them; a server's
-# "cnalphanumonly" filter would drop them): blanked, so no store depends on either.
-_DOTTED_NUMBER = re.compile(r"[a-z0-9]+\.\d+%?")
-_NOT_WORD = re.compile(r"[^\w%]+")
 
 CHUNK_FIELDS = [
     "id",
@@ -80,12 +64,6 @@ CHUNK_FIELDS = [
     "text",
     "search_text",
 ]
-
-
-def keyword_text(text: str) -> str:
-    """What the jieba analyzer reads: the search form without the words qa.tokens drops
-    (jieba splits at a space as at punctuation, so the other words stay the same)."""
-    return _NOT_WORD.sub(" ", _DOTTED_NUMBER.sub(" ", search_form(text))).strip()
 
 
 # -- names ---------------------------------------------------------------------------
@@ -145,14 +123,26 @@ def chunk_schema(client: Any, dimension: int) -> Any:
     )
     schema.add_field("dense", DataType.FLOAT_VECTOR, dim=dimension)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-    schema.add_function(
-        Function(
-            name="keyword_bm25",
-            function_type=FunctionType.BM25,
-            input_field_names=["keyword_text"],
-            output_field_names=["sparse"],
-        )
+    schema.add_field(
+        "bigram_text",
+        DataType.VARCHAR,
+        max_length=VARCHAR_BYTES,
+        enable_analyzer=True,
+        analyzer_params=BIGRAM_ANALYZER,
     )
+    schema.add_field("bigram_sparse", DataType.SPARSE_FLOAT_VECTOR)
+    for name, source, target in (
+        ("keyword_bm25", "keyword_text", "sparse"),
+        ("bigram_bm25", "bigram_text", "bigram_sparse"),
+    ):
+        schema.add_function(
+            Function(
+                name=name,
+                function_type=FunctionType.BM25,
+                input_field_names=[source],
+                output_field_names=[target],
+            )
+        )
     return schema
 
 
@@ -175,9 +165,10 @@ def _dense_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) -
 
 def chunk_index_params(client: Any, hnsw: bool, m: int, ef_construction: int) -> Any:
     params = _dense_index_params(client, hnsw, m, ef_construction)
-    params.add_index(
-        "sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25_PARAMS
-    )
+    for field in ("sparse", "bigram_sparse"):
+        params.add_index(
+            field, index_type="SPARSE_INVERTED_INDEX", metric_type="BM25", params=BM25_PARAMS
+        )
     return params
 
 
@@ -253,6 +244,7 @@ def chunk_row(chunk: Chunk, position: int, vector: Sequence[float]) -> dict[str,
         "text": chunk.text,
         "search_text": chunk.search_text,
         "keyword_text": keyword_text(chunk.search_text),
+        "bigram_text": bigram_text(chunk.search_text, VARCHAR_BYTES),
         "dense": [float(x) for x in vector],
     }
 

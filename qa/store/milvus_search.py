@@ -21,7 +21,7 @@ from qa.errors import IndexMismatchError
 from qa.store.base import Hit
 from qa.store.faiss_vectors import EXACT_FILTER_LIMIT
 from qa.store.milvus_client import milvus_errors
-from qa.store.milvus_schema import keyword_text
+from qa.store.milvus_text import bigram_text, keyword_text
 
 # Rows asked beyond k, so that equal scores at the k-th place are cut in corpus order
 # here (Milvus breaks ties arbitrarily), as the FAISS store cuts them.
@@ -170,11 +170,24 @@ class MilvusKeywordIndex(_BuildSearch):
         return out
 
     def search(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> list[Hit]:
-        text = keyword_text(query)
+        return self._bm25(keyword_text(query), "sparse", k, doc_ids)
+
+    def _bm25(self, text: str, field: str, k: int, doc_ids: Collection[str] | None) -> list[Hit]:
         if not text:
             return []
-        rows = self._search([text], "sparse", k, doc_ids, {"metric_type": "BM25"})
+        rows = self._search([text], field, k, doc_ids, {"metric_type": "BM25"})
         # Milvus Lite returns BM25 scores negated, a server positive: the size is the score.
         scored = [(chunk_id, abs(distance), position) for chunk_id, distance, position in rows]
         scored.sort(key=lambda r: (-r[1], r[2]))
         return [Hit(chunk_id, score) for chunk_id, score, _ in scored[:k] if score > 0]
+
+
+class MilvusBigramIndex(MilvusKeywordIndex):
+    """BM25 by Milvus over ``bigram_text`` (qa.store.milvus_text), as the bm25s store's
+    bigram index; no idf is asked of it (only the word ranking is weighed by idf)."""
+
+    def __init__(self, client: Any, uri: str, collection: str, chunk_count: int) -> None:
+        super().__init__(client, uri, collection, chunk_count, {})
+
+    def search(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> list[Hit]:
+        return self._bm25(bigram_text(query), "bigram_sparse", k, doc_ids)
