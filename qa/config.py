@@ -82,9 +82,10 @@ class Settings:
     # Share of the keyword weight given, in the full mode, to a second BM25 ranking over
     # character bigrams (qa.tokens.bigrams): the word ranking keeps the rest. It finds
     # what jieba cuts differently in the question and the text. Measured at stop 32
-    # (eval/report.md) on the 1,983 tuning questions against 0 (off): 0.5 strict
-    # +11, hit@1 +27, hit@5 +6; 0.33 +2; 0.35 +11; 0.6 +5. Then once on the held-out
-    # splits: test +0, dev15 +2, dev18 +6.
+    # (eval/report.md) on the 1,983 tuning questions against 0 (off), as weights of
+    # words / bigrams: 1.0 / 1.0 (this) strict +11, hit@1 +27, hit@5 +6; 1.3 / 0.7 +11;
+    # 2.0 / 1.0 +2; 1.0 / 1.5 +5. Then once on the held-out splits: test +0, dev15 +2,
+    # dev18 +6.
     bigram_share: float = 0.5
     # Weight of the sentence rerank (qa.retrieve.stages.SentenceRerank): the top ten
     # passages reordered by their best sentence's similarity to the question, fused with
