@@ -17,8 +17,9 @@ order), ``section_path`` and ``section_numbers`` (JSON lists), ``span_start``,
 (the simplified search form with punctuation blanked, read by the jieba analyzer),
 ``dense`` (the passage vector, COSINE) and ``sparse`` (BM25, filled by Milvus from
 ``keyword_text``), ``bigram_text`` and ``bigram_sparse`` (the same over character
-bigrams, qa.store.milvus_text). Records are JSON split into parts that fit a VARCHAR; Milvus wants a
-vector field in every collection, so records carry a constant 2-d placeholder.
+bigrams, qa.store.milvus_text). Records are JSON split into parts that fit a VARCHAR;
+Milvus wants a vector field in every collection, so records carry a constant 2-d
+placeholder.
 
 Vector rows: ``seq`` (primary key: the vector's place in qa.ingest.chunking.vector_texts
 order, as the FAISS store labels them), ``chunk_id``, ``doc_id``, ``dense``. The
