@@ -49,7 +49,10 @@ def main() -> int:
                 started = time.perf_counter()
                 answer = assistant.ask(question)
                 ask[store].append((time.perf_counter() - started) * 1000)
-                search[store].append(answer.timings_ms["search"])
+                # An answer from the document's own record (its date, its number) or a
+                # refusal before retrieval searches nothing and has no search time.
+                if "search" in answer.timings_ms:
+                    search[store].append(answer.timings_ms["search"])
     for store in assistants:
         figures = {
             "search_p50_ms": round(percentile(search[store], 50), 2),
