@@ -143,7 +143,8 @@ def step_build(work: Path, store: str) -> dict[str, Any]:
     }
 
 
-def folder_mb(folder: Path, skip: str) -> float:
+def folder_mb(folder: Path, skip: str = "") -> float:
+    """MiB of the files under ``folder``, leaving out any under a folder named ``skip``."""
     total = 0
     for path in folder.rglob("*"):
         if path.is_file() and skip not in path.parts:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from eval.eval_corpus import LAWS_DIR as LAWS
+
 ROOT = Path(__file__).resolve().parents[1]
-LAWS = ROOT.parent / "shared" / "scale-corpus" / "laws"
 
 
 @pytest.mark.slow

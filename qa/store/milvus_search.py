@@ -81,6 +81,16 @@ class _BuildSearch:
             (str(h["id"]), float(h["distance"]), int(h["entity"]["position"])) for h in result[0]
         ]
 
+    def _bm25(self, text: str, field: str, k: int, doc_ids: Collection[str] | None) -> list[Hit]:
+        """The best k rows of one BM25 field for ``text`` (already analysed), best first."""
+        if not text:
+            return []
+        rows = self._search([text], field, k, doc_ids, {"metric_type": "BM25"})
+        # Milvus Lite returns BM25 scores negated, a server positive: the size is the score.
+        scored = [(chunk_id, abs(distance), position) for chunk_id, distance, position in rows]
+        scored.sort(key=lambda r: (-r[1], r[2]))
+        return [Hit(chunk_id, score) for chunk_id, score, _ in scored[:k] if score > 0]
+
     def add(self, chunk_ids: Sequence[str], doc_ids: Sequence[str], vectors: np.ndarray) -> None:
         raise TypeError("A published Milvus build is never changed; use the backend's add.")
 
@@ -172,22 +182,10 @@ class MilvusKeywordIndex(_BuildSearch):
     def search(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> list[Hit]:
         return self._bm25(keyword_text(query), "sparse", k, doc_ids)
 
-    def _bm25(self, text: str, field: str, k: int, doc_ids: Collection[str] | None) -> list[Hit]:
-        if not text:
-            return []
-        rows = self._search([text], field, k, doc_ids, {"metric_type": "BM25"})
-        # Milvus Lite returns BM25 scores negated, a server positive: the size is the score.
-        scored = [(chunk_id, abs(distance), position) for chunk_id, distance, position in rows]
-        scored.sort(key=lambda r: (-r[1], r[2]))
-        return [Hit(chunk_id, score) for chunk_id, score, _ in scored[:k] if score > 0]
 
-
-class MilvusBigramIndex(MilvusKeywordIndex):
+class MilvusBigramIndex(_BuildSearch):
     """BM25 by Milvus over ``bigram_text`` (qa.store.milvus_text), as the bm25s store's
-    bigram index; no idf is asked of it (only the word ranking is weighed by idf)."""
-
-    def __init__(self, client: Any, uri: str, collection: str, chunk_count: int) -> None:
-        super().__init__(client, uri, collection, chunk_count, {})
+    bigram index: a ``TextSearch``, since only the word ranking is weighed by idf."""
 
     def search(self, query: str, k: int, doc_ids: Collection[str] | None = None) -> list[Hit]:
         return self._bm25(bigram_text(query), "bigram_sparse", k, doc_ids)
