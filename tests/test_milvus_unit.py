@@ -32,6 +32,15 @@ from qa.store.milvus_text import (
 from qa.tokens import bigrams, tokenize
 from tests.conftest import make_document
 
+# Simplified and traditional text, numbers with decimal points, punctuation and symbols:
+# what each Milvus analyzer must read exactly as qa.tokens does.
+ANALYSED_TEXTS = [
+    "厦门市到2018年森林覆盖率达到42.9%，PM2.5年均浓度下降10%以上。",
+    "廈門市到2018年森林覆蓋率要達到多少？（牽頭部門：市林業局）",
+    "第三条 国家实行质量强国战略；2016-2020年，新增“名牌产品”30个。",
+    "第5.2条 版本1.2.3发布……a&b公司_甲方 10%以上 -----",
+]
+
 
 def test_payload_pieces_fit_and_join_back_between_characters() -> None:
     text = "质量强市" * 10 + "A" + "𠀋" * 7  # 3- and 4-byte characters
@@ -54,29 +63,14 @@ def test_a_record_with_a_missing_part_is_refused() -> None:
         join_records(rows[1:])
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "厦门市到2018年森林覆盖率达到42.9%，PM2.5年均浓度下降10%以上。",
-        "廈門市到2018年森林覆蓋率要達到多少？（牽頭部門：市林業局）",
-        "第三条 国家实行质量强国战略；2016-2020年，新增“名牌产品”30个。",
-        "第5.2条 版本1.2.3发布……a&b公司_甲方 10%以上 -----",
-    ],
-)
+@pytest.mark.parametrize("text", ANALYSED_TEXTS)
 def test_the_jieba_analyzer_reads_the_words_qa_tokens_finds(text: str) -> None:
     """Milvus' BM25 sees the same words as the bm25s store, numbers and symbols too."""
     analyzer = create_analyzer(ANALYZER)
     assert analyzer.tokenize(keyword_text(text)) == tokenize(text)
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "厦门市到2018年森林覆盖率达到42.9%，PM2.5年均浓度下降10%以上。",
-        "廈門市到2018年森林覆蓋率要達到多少？（牽頭部門：市林業局）",
-        "第5.2条 版本1.2.3发布……a&b公司_甲方 10%以上 -----",
-    ],
-)
+@pytest.mark.parametrize("text", ANALYSED_TEXTS)
 def test_the_standard_analyzer_reads_the_bigrams_qa_tokens_finds(text: str) -> None:
     """Milvus' bigram BM25 sees one word per bigram of the bm25s store, in order."""
     analyzer = create_analyzer(BIGRAM_ANALYZER)
