@@ -40,6 +40,10 @@ from qa.store import BuildSummary, IndexBackend, Progress, SearchIndex, open_bac
 from qa.textnorm import normalize_question, search_form
 from qa.types import Answer, AnswerProgress, Document, Figure, Passage
 
+# Passages a comparison of a few documents takes from each (interleaved, so the first k
+# are unchanged).
+PER_DOCUMENT = 2
+
 
 class Assistant:
     def __init__(
@@ -198,8 +202,13 @@ class Assistant:
             analysis = replace(analysis, doc_ids=(carried,)) if carried else analysis
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
-        # A comparison cites one passage per document it compares, however many.
-        depth = max(k, len(ranking.routed)) if analysis.across_documents else k
+        # A comparison cites one passage per document it compares, however many, and
+        # each document's best ones when they are few.
+        depth = (
+            max(k, len(ranking.routed) * (PER_DOCUMENT if len(ranking.routed) <= k else 1))
+            if analysis.across_documents
+            else k
+        )
         passages = []
         for rank, (chunk_id, score) in enumerate(ranking.items[:depth], 1):
             chunk = index.chunks[chunk_id]

@@ -104,3 +104,15 @@ def test_a_document_naming_the_indicator_without_a_figure_stays_in_the_compariso
     answered = {c.doc_id for s in answer.sentences for c in s.citations}
     assert answered == {"doc00", "doc01", "doc02"}
     assert any("85%" in s.text for s in answer.sentences)
+
+
+def test_a_comparison_of_a_few_documents_reads_two_passages_of_each(tmp_path: Path) -> None:
+    assistant = _corpus(tmp_path, 6)
+    answer = assistant.ask("海川市、云岭市和丙县的质量工作机制分别是怎么安排的?")
+    docs = [p.chunk.doc_id for p in answer.passages]
+    assert sorted(docs) == ["doc00", "doc00", "doc01", "doc01", "doc02", "doc02"]
+    assert docs[:3] == docs[3:]  # each document's best passage before any second one
+    # Past the answer's depth (k = 5) of documents, one passage each.
+    answer = assistant.ask("各地的质量工作机制分别是怎么安排的?")
+    docs = [p.chunk.doc_id for p in answer.passages]
+    assert len(docs) == len(set(docs)) == 6

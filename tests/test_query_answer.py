@@ -5,6 +5,7 @@ from conftest import make_document
 from qa.answer.answer_unit import choose_evidence
 from qa.answer.cited_figures import relevant_figures
 from qa.answer.evidence import Evidence, clause_window, score_evidence
+from qa.answer.evidence_weights import HEADING
 from qa.answer.text import sentences_text
 from qa.ingest.figures import extract_figures
 from qa.retrieve.places import place_aliases
@@ -505,6 +506,26 @@ def test_a_cover_line_names_its_document_and_answers_nothing() -> None:
     a = analyse("东莞方案的文号是什么?", DOCS)
     evidence = score_evidence(a, [_passage(1, numbered + "\n" + body, "xm", start=0)], {}, {})
     assert evidence[0].text.startswith("东府办〔2013〕3号")
+
+
+def test_the_preamble_of_a_gongwen_answers_nothing_but_its_number() -> None:
+    from dataclasses import replace
+
+    # 太原's preamble: its cover line opened by the number, the title, the salutation.
+    title = "某市贯彻实施质量发展纲要2014年行动计划"
+    preamble = (
+        f"并政办发〔2014〕50号《某市人民政府办公厅关于印发{title}的通知》\n"
+        "各县(市、区)人民政府,各开发区(园区)管委会,市直各委、局、办,各有关单位:\n"
+        f"{title}\n"
+    )
+    body = "建立质量工作财政稳定投入机制。"
+    passage = replace(_passage(1, preamble + body, "ty"), doc_title=title)
+    for question in ("质量工作的经费从哪里来?", "某市质量发展纲要行动计划各有关单位要做什么?"):
+        evidence = score_evidence(analyse(question, DOCS), [passage], {}, {})
+        headings = [e.text for e in evidence if e.features[HEADING] == 1.0]
+        assert len(headings) == 3, (question, headings)
+    evidence = score_evidence(analyse("某市行动计划的文号是什么?", DOCS), [passage], {}, {})
+    assert evidence[0].text.startswith("并政办发〔2014〕50号")
 
 
 def test_a_when_question_is_answered_by_the_sentence_stating_a_time() -> None:

@@ -47,12 +47,17 @@ _SUBJECT_BEFORE = re.compile(
     r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围"
     r"|是什么意思|什么意思|啥意思|怎么理解|如何理解)"
 )
-# The cover line of a 公文 names the document it issues; it answers nothing itself
-# (its document number, when it has one, answers 文号 questions: not matched here).
+# The cover line of a 公文 names the document it issues; it answers nothing itself,
+# except a 文号 question when it states the document number.
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 _COVER_LINE = re.compile(
+    # Its document number may open the line (并政办发〔2014〕50号《…关于印发…的通知》).
+    r"(?:[^〔\[]{0,12}[〔\[]\d{4}[〕\]]\d+号)?"
     r"[^〔\[]{0,30}关于(?:印发|转发|下发|发布)[^〔\[]{2,120}的?(?:通知|决定)》?"
 )
+# The salutation of a 公文 (主送机关: 各县(市、区)人民政府,各开发区管委会,…:) names
+# whom it is sent to; it answers nothing.
+_SALUTATION = re.compile(r"各[^。；;]{2,120}[:：]")
 # A law article's label opening its text (第十七条 ).
 ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
 # The weight of the words just asked in a follow-up completed from the conversation
@@ -228,6 +233,7 @@ def score_evidence(
     out: list[Evidence] = []
     for passage in passages:
         chunk = passage.chunk
+        title_form = search_form(passage.doc_title)
         context_form = search_form(" ".join(chunk.section_path) + chunk.text)
         in_context = {t for t in weights if _holds(context_form, alternatives[t])}
         figure_spans = [f.span for f in figures_by_rank.get(passage.rank, ())]
@@ -249,7 +255,13 @@ def score_evidence(
             if len(form) < 2 or form.startswith("#"):
                 continue  # a Markdown title line names the document, it answers nothing
             held = {t for t in weights if _holds(form, alternatives[t])} | carried
-            heading = is_heading(form, chunk, start - lo) or bool(_COVER_LINE.fullmatch(form))
+            heading = is_heading(form, chunk, start - lo) or (
+                (
+                    bool(_COVER_LINE.fullmatch(form) or _SALUTATION.fullmatch(form))
+                    or form.rstrip("。") == title_form
+                )
+                and not (analysis.asks_doc_number and DOC_NUMBER.search(form))
+            )
             department = analysis.asks_department and bool(DEPARTMENT_CUE.search(form))
             doc_number = (
                 not analysis.asks_department
