@@ -308,6 +308,7 @@ def main() -> int:
     # u/v, dev7, dev8, dev9 (stop 25): g/h, k/m, e/f, dev10, dev11 (stop 26): a/b, c/j, and
     # dev12, dev13, dev14, dev15 (stop 27): n/o, i/l, n/o from 201, n/o from 401, dev16
     # (stop 28): q/s from 401, dev17 (stop 29): g/h from 401, dev18 (stop 31): e/f from 401,
+    # dev19 (stop 33): y/z from 401,
     # also kept apart from every earlier split, since they measure code tuned on them.
     # No per-split minima (they supplement dev rather than standing alone).
     if not test_only:
@@ -329,6 +330,7 @@ def main() -> int:
             ("dev16", "[qs]", True),
             ("dev17", "[gh]", True),
             ("dev18", "[ef]", True),
+            ("dev19", "[yz]", True),
         ):
             split = check_file(HERE / f"{name}.jsonl", ids, regions, laws, law_fragments, seen)
             print_stats(name, split_stats(split))
