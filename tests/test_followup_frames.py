@@ -209,3 +209,16 @@ def test_the_words_a_follow_up_adds_are_its_topic_words_first() -> None:
     assert bare.added_tokens == ("那要", "多久")
     # asked whole (no previous question), nothing is added
     assert as_followup(resolved, analyse(question, DOCS)).added_tokens == ()
+
+
+def test_a_body_in_the_case_of_a_yes_no_or_how_question_is_not_asked() -> None:
+    for question in (
+        "碰到认证新领域、主管部门还没出认证规则，认证机构能自己定规则吗?",
+        "主管部门还没出认证规则，认证机构怎么办?",
+        "被主管部门选定的认证机构把业务转包给别家，会怎么罚?",
+    ):
+        assert not analyse(question, DOCS).asks_department, question
+    # … but it is asked with a question word, or as who leads.
+    assert analyse("主管部门是哪个，认证机构怎么办?", DOCS).asks_department
+    assert analyse("认证规则由哪个主管部门制定?", DOCS).asks_department
+    assert analyse("食品安全工作由市食药监局牵头吗?", DOCS).asks_department

@@ -748,3 +748,21 @@ def test_a_fee_tax_or_pay_is_not_answered_by_a_sentence_naming_none(
     # Rule 19.
     reason = _answered_from(analyse(question, DOCS), answer, "xm", search_form(answer) + CORPUS)
     assert (RULE_19 in reason) is refused, reason
+
+
+def test_a_follow_up_asking_its_own_question_is_checked_for_what_it_asks() -> None:
+    from qa.retrieve.query import as_followup
+
+    previous = "认证认可收费要符合什么规定?"
+    asked = "那认证培训机构、认证咨询机构的管理办法由谁来定?"
+    resolved = analyse(previous + asked.removeprefix("那"), DOCS)
+    followup = as_followup(resolved, analyse(asked, DOCS), previous)
+    assert followup.asked_text == asked
+    answer = "认证培训机构、认证咨询机构的管理办法由国务院认证认可监督管理部门制定。"
+    corpus = search_form(answer) + CORPUS
+    assert RULE_19 not in _answered_from(followup, answer, "xm", corpus)
+    # The whole question asked at once is about the fee, and the answer names none.
+    assert RULE_19 in _answered_from(resolved, answer, "xm", corpus)
+    # A follow-up asking nothing of its own (厦门呢?) is checked as completed.
+    place_only = as_followup(resolved, analyse("厦门呢?", DOCS), previous)
+    assert place_only.asked_text == ""

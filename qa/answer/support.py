@@ -335,7 +335,10 @@ def unsupported_reason(
         return "相关段落中没有给出这方面的金额。"
     if not answer_text:
         return ""
-    question, answer = asked_form(analysis.text), search_form(answer_text)
+    # What is asked is the follow-up's own question when it asks one (the fee of the
+    # question before it is not asked again by 管理办法由谁来定?).
+    question = asked_form(analysis.asked_text or analysis.text)
+    answer = search_form(answer_text)
     if analysis.asks_when:
         time = time_stated(question)
         if not time.search(answer):

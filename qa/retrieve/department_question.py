@@ -47,11 +47,26 @@ def asks_which_body(form: str) -> bool:
     return bool(_WHICH_BODY.search(_ACTING.sub("", form)))
 
 
+# A yes/no or how question (主管部门还没出规则，认证机构能自己定规则吗?, 被主管部门选定的
+# 机构…会怎么罚?) asks about what is done: the 主管部门 it names without a question word
+# (哪个部门, 谁) is part of the case. (由市食药监局牵头吗? still asks who leads.)
+_YES_NO_OR_HOW = re.compile(r"吗|能不能|可不可以|是不是|是否|有没有|怎么|如何|怎样|咋")
+_RESPONSIBILITY = re.compile(
+    r"牵头|负责(?!人)|责任单位|设在|(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)"
+)
+
+
 def asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
     """``form``: the question's asked form; the other kinds it asks decide whether a
     body it names is what is asked or only its subject."""
     form = _ACTING.sub("", form)
     if not _DEPARTMENT_QUESTION.search(form):
+        return False
+    if (
+        _YES_NO_OR_HOW.search(form)
+        and not _BODY_QUESTION_WORD.search(form)
+        and not _RESPONSIBILITY.search(form)
+    ):
         return False
     other = asks_money or asks_when or bool(_NUMBER_ASKED.search(form))
     if not other:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from qa.retrieve.department_question import asks_department
 from qa.retrieve.law_names import document_kind_words, law_names, short_titles
@@ -184,6 +185,9 @@ class QuestionAnalysis:
     # In a follow-up, its words the previous question did not use (报告 of 复检报告多久能
     # 出来? after …申请复检?): the answer holds one when a close sentence does.
     added_tokens: tuple[str, ...] = ()
+    # A follow-up asking a question of its own (那…的管理办法由谁来定? after …收费要符合
+    # 什么规定?): its text, which says what is asked; the conversation only frames it.
+    asked_text: str = ""
     # The question's everyday words with the documents' terms for them (商家 -> 经营者,
     # 销售者), from the thesaurus (qa.retrieve.thesaurus).
     expansions: tuple[Expansion, ...] = ()
@@ -300,9 +304,11 @@ def as_followup(
     出来? after …几个工作日内能申请复检?: 报告); and when the follow-up asks
     its own question (逾期不交的话罚多少? after …向哪个部门交报告?), its kind (an
     amount, not a department) is the one answered."""
-    kinds = {}
+    kinds: dict[str, Any] = {}
+    asked_text = ""
     if ASKING.search(search_form(asked.text)):
         kinds = {kind: getattr(asked, kind) for kind in QUESTION_KINDS}
+        asked_text = asked.text
     added: tuple[str, ...] = ()
     if previous:
         before = search_form(previous)
@@ -310,4 +316,10 @@ def as_followup(
         added = tuple(t for t in asked.topic_terms if t not in before) or tuple(
             t for t in asked.content_tokens if t not in before
         )
-    return replace(resolved, asked_tokens=asked.content_tokens, added_tokens=added, **kinds)
+    return replace(
+        resolved,
+        asked_tokens=asked.content_tokens,
+        added_tokens=added,
+        asked_text=asked_text,
+        **kinds,
+    )
