@@ -202,6 +202,12 @@ def test_the_body_whose_approval_is_needed_answers_which_department() -> None:
     )
     # 经 of 经营者 is not approval by the body named after it.
     assert not DEPARTMENT_CUE.search("经营者擅自改变市场监督管理部门核准的经营范围。")
+    # The body given the duty to supervise is the one in charge.
+    assert DEPARTMENT_CUE.search(
+        "县级以上地方人民政府市场监督管理部门依照本法和《中华人民共和国食品安全法》等法律、"
+        "法规的规定，对农产品进入批发、零售市场或者生产加工企业后的生产经营活动进行监督检查。"
+    )
+    assert not DEPARTMENT_CUE.search("农产品生产企业应当接受监督检查。")  # no body named
 
 
 CASES_ARTICLE = (

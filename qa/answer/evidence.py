@@ -33,6 +33,9 @@ DEPARTMENT_CUE = re.compile(
     # … or whose approval is needed (应当经国家出入境检验检疫部门注册, 经…部门审查批准).
     # (经 of 经营者 / 经济 / 经常 is no 经…批准: 经营者擅自改变…部门核准的经营范围.)
     r"|经(?!营|济|常)[^，,。；;]{2,30}(?:部门|机构|机关)(?:审查|批准|注册|审核|核准|许可|认定|同意)"
+    # … or the body that supervises (县级以上地方人民政府市场监督管理部门依照本法…，对农产品
+    # 进入批发、零售市场…进行监督检查): a law says who is in charge by giving it the duty.
+    r"|(?:部门|机构|机关)[^。；;]{0,80}(?:监督检查|监督管理)"
 )
 # A sentence that defines or enumerates (什么是X / X包括哪些).
 DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含义|范围")
