@@ -267,7 +267,7 @@ def test_matrix_is_computed_once_per_index(fake_assistant: Assistant) -> None:
 # departments cooperate (a matrix question); the benchmark asks it after two questions
 # about one 阿拉善 target, where the conversation makes it a retrieval question. Any other
 # benchmark question taking the matrix path fails below.
-MATRIX_BENCHMARK_QUESTIONS = [  # in file order: dev12, dev14, dev16, dev17, dev5, dev8
+MATRIX_BENCHMARK_QUESTIONS = [  # in file order: dev12, dev14, dev16, dev17, dev19, dev5, dev8
     # A task's departments (…按各自的職責分工負責), listed from the matrix.
     "煤焦化工、氯鹼化工兩大傳統產業的改造提升由哪些部門負責?",
     # Read as "what does 设计单位 do"; no task of the matrix names 设计单位, so the
@@ -280,6 +280,11 @@ MATRIX_BENCHMARK_QUESTIONS = [  # in file order: dev12, dev14, dev16, dev17, dev
     # dev17 (stop 29, listed here for its route only, before any answer was read): a
     # follow-up asking one task's 责任单位, after a question naming the task.
     "那它的责任单位有哪些？",
+    # dev19 (stop 33, held out; listed for their route only, no answer read): which
+    # departments lead each of four areas (as dev17's above), and what a named body is
+    # responsible for (主要负责什么, read as the matrix's "what does X do").
+    "厦门的质量工作分四大领域，各由哪些部门牵头？",
+    "东莞设立的96333电梯应急平台主要负责什么？",
     "厦门产品、工程、服务、环境这四大领域的质量工作，各由哪些部门牵头?",
     "除了牵头的，还有哪些部门配合？",
 ]

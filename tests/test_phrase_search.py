@@ -72,7 +72,8 @@ def test_a_comparison_cites_each_documents_passage_holding_the_topic(tmp_path: P
     for phrase_matching, expected in ((True, True), (False, False)):
         assistant = Assistant(replace(settings, phrase_matching=phrase_matching), FakeEmbedder())
         answer = assistant.ask("关于质量奖，各地有什么规定?", k=2)
-        held = [("质量奖" in p.chunk.text) for p in answer.passages]
+        # Each document's first passage (a comparison of few documents reads two each).
+        held = [("质量奖" in p.chunk.text) for p in answer.passages[:2]]
         assert (held == [True, True]) is expected
 
 
