@@ -199,6 +199,16 @@ def is_heading(sentence_form: str, chunk: Chunk, start: int) -> bool:
     )
 
 
+def is_preamble_line(sentence_form: str, title_form: str) -> bool:
+    """A 公文's cover line, salutation or title line: it names the document or whom it is
+    sent to, and answers nothing (but a 文号 question, when it states the number)."""
+    return bool(
+        _COVER_LINE.fullmatch(sentence_form)
+        or _SALUTATION.fullmatch(sentence_form)
+        or sentence_form.rstrip("。") == title_form
+    )
+
+
 def score_evidence(
     analysis: QuestionAnalysis,
     passages: Sequence[Passage],
@@ -258,19 +268,12 @@ def score_evidence(
             if len(form) < 2 or form.startswith("#"):
                 continue  # a Markdown title line names the document, it answers nothing
             held = {t for t in weights if _holds(form, alternatives[t])} | carried
+            states_asked_number = analysis.asks_doc_number and bool(DOC_NUMBER.search(form))
             heading = is_heading(form, chunk, start - lo) or (
-                (
-                    bool(_COVER_LINE.fullmatch(form) or _SALUTATION.fullmatch(form))
-                    or form.rstrip("。") == title_form
-                )
-                and not (analysis.asks_doc_number and DOC_NUMBER.search(form))
+                is_preamble_line(form, title_form) and not states_asked_number
             )
             department = analysis.asks_department and bool(DEPARTMENT_CUE.search(form))
-            doc_number = (
-                not analysis.asks_department
-                and analysis.asks_doc_number
-                and bool(DOC_NUMBER.search(form))
-            )
+            doc_number = not analysis.asks_department and states_asked_number
             figure = (
                 not analysis.asks_department
                 and not analysis.asks_doc_number

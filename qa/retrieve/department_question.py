@@ -6,9 +6,11 @@ import re
 
 # 谁 alone asks for a party as often as for a body (路费谁出: the 经营者; 企业标准由谁
 # 制定: 企业 itself), so only 谁牵头 / 由谁负责 ask for a department; 负责人 is a person.
-_DEPARTMENT_QUESTION = re.compile(
-    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|牵头|负责(?!人)|主管|责任单位|设在"
+# 主管 asks too, but only in a question that asks no yes/no or how (below).
+_RESPONSIBILITY = re.compile(
+    r"(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)|牵头|负责(?!人)|责任单位|设在"
 )
+_DEPARTMENT_QUESTION = re.compile(_RESPONSIBILITY.pattern + r"|主管")
 # Who is asked for in so many words (哪个部门, 由谁牵头, 牵头单位); a bare 牵头 or 负责 in
 # a question asking a number, an amount or a time is what the task says (带动公司牵头
 # 编写多少项标准), not what is asked.
@@ -51,9 +53,6 @@ def asks_which_body(form: str) -> bool:
 # 机构…会怎么罚?) asks about what is done: the 主管部门 it names without a question word
 # (哪个部门, 谁) is part of the case. (由市食药监局牵头吗? still asks who leads.)
 _YES_NO_OR_HOW = re.compile(r"吗|能不能|可不可以|是不是|是否|有没有|怎么|如何|怎样|咋")
-_RESPONSIBILITY = re.compile(
-    r"牵头|负责(?!人)|责任单位|设在|(哪个|哪些|什么|哪几个|哪一个)(部门|单位|机构)"
-)
 
 
 def asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
@@ -62,11 +61,8 @@ def asks_department(form: str, asks_money: bool, asks_when: bool) -> bool:
     form = _ACTING.sub("", form)
     if not _DEPARTMENT_QUESTION.search(form):
         return False
-    if (
-        _YES_NO_OR_HOW.search(form)
-        and not _BODY_QUESTION_WORD.search(form)
-        and not _RESPONSIBILITY.search(form)
-    ):
+    only_chief = not (_RESPONSIBILITY.search(form) or _BODY_QUESTION_WORD.search(form))
+    if only_chief and _YES_NO_OR_HOW.search(form):
         return False
     other = asks_money or asks_when or bool(_NUMBER_ASKED.search(form))
     if not other:
