@@ -132,7 +132,9 @@ class Doc:
         return nows("".join(lines)) if lines else None
 
 
-def load_docs() -> tuple[dict[str, Doc], list[Doc]]:
+def load_docs(corpus_list: Path | None = None) -> tuple[dict[str, Doc], list[Doc]]:
+    """The five policy documents by region, and the regulations of ``corpus_list``
+    (eval/v2/corpus.txt unless given)."""
     regions: dict[str, Doc] = {}
     for name, prefix in REGIONS.items():
         files = sorted(CORPUS_DIR.glob(prefix + "-*.txt"))
@@ -142,24 +144,24 @@ def load_docs() -> tuple[dict[str, Doc], list[Doc]]:
         text = files[0].read_text(encoding="utf-8")
         regions[name] = Doc(name, files[0], "policy", name, text)
     laws: list[Doc] = []
-    corpus_list = HERE / "corpus.txt"
+    corpus_list = corpus_list or HERE / "corpus.txt"
     for ln in corpus_list.read_text(encoding="utf-8").splitlines():
         ln = ln.strip()
         if not ln or ln.startswith("#"):
             continue
         p = LAWS_DIR / ln
         if not p.is_file():
-            err(f"corpus.txt: missing file {p}")
+            err(f"{corpus_list.name}: missing file {p}")
             continue
         text = p.read_text(encoding="utf-8")
         title = next((ln[2:].strip() for ln in text.splitlines() if ln.startswith("# ")), None)
         if not title:
-            err(f"corpus.txt: no '# title' line in {p}")
+            err(f"{corpus_list.name}: no '# title' line in {p}")
             continue
         laws.append(Doc(title, p, "law", title, text))
     titles = [d.title for d in laws]
     if len(set(titles)) != len(titles):
-        err("corpus.txt: two files share a title (one version per law)")
+        err(f"{corpus_list.name}: two files share a title (one version per law)")
     return regions, laws
 
 

@@ -52,7 +52,7 @@ FAMILIES = {
     "everyday_absent",  # everyday phrasing of a topic nobody covers
 }
 MAX_PER_FAMILY = 4
-# How people name the 12 regulations (a placeless question names none of them).
+# How people name the regulations (a placeless question names none of them).
 LAW_NAMES = {
     "产品质量法",
     "标准化法",
@@ -67,6 +67,14 @@ LAW_NAMES = {
     "召回管理条例",
     "三包规定",
     "建设工程质量管理条例",
+    # the four regulations dev20 adds (corpus20.txt)
+    "化妆品监督管理条例",
+    "化妆品条例",
+    "医疗器械监督管理条例",
+    "医疗器械条例",
+    "广告法",
+    "电子商务法",
+    "电商法",
 }
 MIN_FAMILIES = 5
 
