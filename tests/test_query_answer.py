@@ -616,3 +616,37 @@ def test_which_ones_is_a_list_not_a_figure() -> None:
     # 哪几块 asks which parts (a list), not how many; 几项 asks a number.
     assert not analyse("东莞在最后验收那一段，要考哪几块的质量？", DOCS).wants_figure
     assert analyse("东莞要创建几项示范工程？", DOCS).wants_figure
+
+
+def test_what_counts_as_a_term_is_asked_by_the_terms_definition() -> None:
+    from qa.answer.evidence import definition_subject
+
+    question = "什么情况算是化妆品不良反应?"
+    assert analyse(question, DOCS).asks_definition
+    assert definition_subject(question) == "化妆品不良反应"
+    endorser = "公司老板亲自出镜给自家产品做推荐，算不算法律意义上的广告代言人?"
+    assert definition_subject(endorser) == "广告代言人"
+    # asked, then another question: what the reader wants is the second one's answer
+    assert not analyse("皮卡车算不算家用汽车，能不能享受三包?", DOCS).asks_definition
+    text = (
+        "第五十二条 国家建立化妆品不良反应监测制度。"
+        "化妆品经营者发现可能与使用化妆品有关的不良反应的，应当报告化妆品不良反应监测机构。"
+        "化妆品不良反应是指正常使用化妆品所引起的皮肤及其附属器官的病变。"
+    )
+    # The reporting duty holds every word of the question too; the definition answers.
+    assert _chosen(question, text) == [
+        "化妆品不良反应是指正常使用化妆品所引起的皮肤及其附属器官的病变。"
+    ]
+
+
+def test_a_penalty_once_suffered_is_not_a_penalty_imposed() -> None:
+    from qa.answer.stated import PENALTY_STATED
+
+    suffered = "对在虚假广告中作推荐、证明受到行政处罚未满三年的自然人，不得利用其作为广告代言人。"
+    assert not PENALTY_STATED.search(suffered)
+    for imposed in (
+        "由市场监督管理部门没收违法所得，并处违法所得一倍以上二倍以下的罚款",
+        "由公安机关依法给予治安管理处罚",
+        "依法给予处分",
+    ):
+        assert PENALTY_STATED.search(imposed), imposed

@@ -44,8 +44,11 @@ DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含�
 RULE_CUE = re.compile(
     r"不得|禁止|应当|可以|不适用|适用|有权|无权|必须|不能|不准|免于|免予|不需要|无需|无须|不必"
 )
-# What a definition question asks about: 什么是X / X是指什么 / X包括哪些 / X分为哪几类.
-_SUBJECT_AFTER = re.compile(r"什么(?:是|叫)(.{2,16}?)[?？。]?$")
+# What a definition question asks about: 什么是X / X是指什么 / X包括哪些 / X分为哪几类 /
+# …算不算X.
+_SUBJECT_AFTER = re.compile(
+    r"(?:什么(?:是|叫)|算不算|算是|算作|才算|被当作|被视为)([^，,。；;？?]{2,16}?)[?？。]?$"
+)
 _SUBJECT_BEFORE = re.compile(
     r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围"
     r"|是什么意思|什么意思|啥意思|怎么理解|如何理解)"

@@ -50,9 +50,13 @@ MONEY_STATED = re.compile(
     r"(?:[\d.]+|[一二三四五六七八九十百千万两]+)\s*(?:多|余)?\s*(?:亿元|万元|千元|元)"
     r"|" + SHARE_OF_AMOUNT.pattern
 )
-# What answers "what happens to whoever breaks it" (怎么罚, 会怎么处理): a penalty.
+# What answers "what happens to whoever breaks it" (怎么罚, 会怎么处理): a penalty. A
+# penalty once suffered is a condition, not one imposed: 受到行政处罚未满三年的…不得利用其
+# 作为广告代言人 (广告法) says who may not endorse, not what the endorser is fined (stop 34,
+# dev20's tuning half: 第六十一条's 并处违法所得一倍以上二倍以下的罚款 answers).
 PENALTY_STATED = re.compile(
-    r"罚款|罚金|处罚|处分|吊销|没收|责令|警告|拘留|追究刑事责任|撤销|取消.{0,8}资格|公示|通报"
+    r"罚款|罚金|(?<!受到)(?<!受过)(?<!到行政)(?<!过行政)处罚|处分|吊销|没收|责令|警告|拘留"
+    r"|追究刑事责任|撤销|取消.{0,8}资格|公示|通报"
 )
 
 # A count asked in its measure word: 多少家, 几件, 几倍 (not 哪几个, a list; not 举几个
