@@ -278,6 +278,11 @@ def cross_checks(test: list[dict], dev: list[dict], against: str = "test") -> No
                     err(f"{r['id']}: too close to the old set's {oid} ({jaccard(g, og):.2f})")
 
 
+def fragments_naming(laws: list[Doc]) -> set[str]:
+    """The title fragments that name a regulation (for the placeless check)."""
+    return {norm(d.title.replace("中华人民共和国", "")) for d in laws} | LAW_NAMES
+
+
 def main() -> int:
     test_only = "--test-only" in sys.argv
     verbose = "--verbose" in sys.argv
@@ -287,8 +292,7 @@ def main() -> int:
             "traditional to simplified; run with /work/main/.venv/bin/python for the full check"
         )
     regions, laws = load_docs()
-    # title fragments that name a regulation (for the placeless check)
-    law_fragments = {norm(d.title.replace("中华人民共和国", "")) for d in laws} | LAW_NAMES
+    law_fragments = fragments_naming(laws)
     seen: set[str] = set()
     test = check_file(HERE / "test.jsonl", "t", regions, laws, law_fragments, seen)
     dev: list[dict] = []
@@ -342,9 +346,10 @@ def main() -> int:
     # and nothing was tuned on, in the corpus of corpus20.txt (corpus.txt and the four);
     # ids w/x from 501. Kept apart from test and every earlier split like the others.
     if not test_only:
-        regions20, laws20 = load_docs(HERE / "corpus20.txt")
-        fragments20 = {norm(d.title.replace("中华人民共和国", "")) for d in laws20} | LAW_NAMES
-        split = check_file(HERE / "dev20.jsonl", "[wx]", regions20, laws20, fragments20, seen)
+        _, laws20 = load_docs(HERE / "corpus20.txt")
+        split = check_file(
+            HERE / "dev20.jsonl", "[wx]", regions, laws20, fragments_naming(laws20), seen
+        )
         print_stats("dev20", split_stats(split))
         cross_checks(test, split)
         cross_checks(dev, split, against="an earlier split's")

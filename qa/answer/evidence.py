@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from qa.answer.evidence_weights import EVIDENCE_WEIGHTS, SIMILARITY, weighted
-from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.query import COUNTS_AS, QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
 
@@ -45,10 +45,8 @@ RULE_CUE = re.compile(
     r"不得|禁止|应当|可以|不适用|适用|有权|无权|必须|不能|不准|免于|免予|不需要|无需|无须|不必"
 )
 # What a definition question asks about: 什么是X / X是指什么 / X包括哪些 / X分为哪几类 /
-# …算不算X.
-_SUBJECT_AFTER = re.compile(
-    r"(?:什么(?:是|叫)|算不算|算是|算作|才算|被当作|被视为)([^，,。；;？?]{2,16}?)[?？。]?$"
-)
+# …算不算X (COUNTS_AS).
+_SUBJECT_AFTER = re.compile(r"什么(?:是|叫)(.{2,16}?)[?？。]?$|" + COUNTS_AS)
 _SUBJECT_BEFORE = re.compile(
     r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围"
     r"|是什么意思|什么意思|啥意思|怎么理解|如何理解)"
@@ -92,8 +90,9 @@ def definition_subject(question_form: str) -> str:
     match = _SUBJECT_AFTER.search(question_form) or _SUBJECT_BEFORE.search(question_form)
     if not match:
         return ""
+    asked = next(group for group in match.groups() if group is not None)
     # 规定里的家用汽车产品指什么: the subject is what follows the last 的/里/中.
-    subject = re.split(r"所称|[的里中，,]", match.group(1))[-1].strip()
+    subject = re.split(r"所称|[的里中，,]", asked)[-1].strip()
     return subject if 2 <= len(subject) <= 12 else ""
 
 

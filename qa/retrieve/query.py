@@ -98,13 +98,15 @@ def _stated_figures(form: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(stated))
 
 
+# What counts as X is asked by X's definition: 什么情况算是化妆品不良反应, 老板亲自出镜
+# 算不算广告代言人 (stop 34, dev20's tuning half); X runs to the question's end, so a
+# question going on to ask something else (皮卡车算不算家用汽车，能不能享受三包?) is not
+# one. Group 1 is X (qa.answer.evidence.definition_subject).
+COUNTS_AS = r"(?:算不算|算是|算作|才算|被当作|被视为)([^，,。；;？?]{2,16}?)[?？。]?$"
 _DEFINITION_QUESTION = re.compile(
     r"什么(是|叫)|是指|指(的是)?什么|含义|定义|包括哪|包含哪|分为哪|分(为)?几类|哪几类|哪几种|范围"
     r"|什么意思|啥意思|怎么理解|如何理解"  # 肢解发包是什么意思
-    # What counts as X is asked by X's definition: 什么情况算是化妆品不良反应,
-    # 老板亲自出镜算不算广告代言人 (stop 34, dev20's tuning half); not when the question
-    # goes on to ask something else (皮卡车算不算家用汽车，能不能享受三包?).
-    r"|(?:算不算|算是|算作|才算|被当作|被视为)[^，,。；;？?]{2,20}[?？]?$"
+    r"|" + COUNTS_AS
 )
 _LIST_QUESTION = re.compile(
     r"哪些|哪几|什么途径|哪几种|哪几类|包括什么|有什么(情形|情况|事项|要求)|举几个|列举"
