@@ -133,6 +133,34 @@ def test_a_sentence_in_the_documents_words_holds_the_everyday_word() -> None:
     assert expanded[0].score > plain[0].score
 
 
+@pytest.mark.parametrize(
+    ("question", "right", "parallel"),
+    [
+        # Two regulations with the same structure: the product's everyday name picks the
+        # right one (the entries for dev20's four laws, stop 35).
+        (
+            "面霜的注册证快到期了，要提前多久申请延续?",
+            "化妆品注册证有效期届满需要延续的，应当在有效期届满30个工作日前提出延续注册申请。",
+            "医疗器械注册证有效期届满需要延续注册的，应当在有效期届满6个月前提出延续注册申请。",
+        ),
+        (
+            "血糖仪的注册证快到期了，要提前多久申请延续?",
+            "医疗器械注册证有效期届满需要延续注册的，应当在有效期届满6个月前提出延续注册申请。",
+            "化妆品注册证有效期届满需要延续的，应当在有效期届满30个工作日前提出延续注册申请。",
+        ),
+    ],
+)
+def test_an_everyday_product_name_chooses_between_parallel_regulations(
+    question: str, right: str, parallel: str
+) -> None:
+    passages = [_passage(1, parallel), _passage(2, right)]
+    idf = {"化妆品": 2.0, "医疗器械": 2.0, "注册证": 1.0}
+    plain = score_evidence(analyse(question, []), passages, {}, idf)
+    expanded = score_evidence(analyse(question, [], Thesaurus.load()), passages, {}, idf)
+    assert plain[0].passage_rank == 1
+    assert expanded[0].passage_rank == 2
+
+
 def test_a_passage_in_the_documents_words_shares_the_everyday_words() -> None:
     # Nothing of the question is literally in the passage (rule 8 of not-found), but
     # 大型游乐设施 is the documents' term for 过山车.
