@@ -223,7 +223,7 @@ def test_a_follow_up_naming_no_document_is_asked_of_the_conversations() -> None:
     ]
     forms = {
         "xm": "夯实计量、标准、认证认可、检验检测四大质量基础，建设国家级计量中心。",
-        "ty": "质量奖",
+        "ty": "质量奖。发生食品安全事故的单位应当立即报告。",
     }
     earlier = ["厦门打算怎么夯实四大质量基础?"]
 
@@ -232,8 +232,10 @@ def test_a_follow_up_naming_no_document_is_asked_of_the_conversations() -> None:
 
     assert carried("计量这块具体要建什么?", earlier) == "xm"
     assert carried("计量这块具体要建什么?", [*earlier, "具体怎么做?"]) == "xm"
-    # A word the document never uses marks another topic.
+    # A word the document never uses, and another document does, marks another topic.
     assert carried("食品安全事故怎么报告?", earlier) == ""
+    # A word no document uses (the tagger's cut 证能 of 批下来的证能用几年) marks none.
+    assert carried("批下来的证能用几年?", earlier) == "xm"
     # A question naming its own document, or after one naming two, carries nothing.
     assert carried("太原的计量要建什么?", earlier) == ""
     assert carried("计量这块具体要建什么?", ["厦门和太原的质量奖有什么不同?"]) == ""

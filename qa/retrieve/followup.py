@@ -26,8 +26,9 @@ Deterministic rules over the text (no model), applied before retrieval:
 7. "计量这块具体要建什么?" after "厦门打算怎么夯实四大质量基础?" (its own words, no
    document named): asked of the document the conversation is about, when the latest
    question naming a document named one, or else the previous question was answered
-   from one, and that document uses every word asked (``carried_document``, applied by
-   the assistant). Added at stop 27 on dev13 (i069, l039).
+   from one, and that document uses every word asked that any document uses
+   (``carried_document``, applied by the assistant). Added at stop 27 on dev13 (i069,
+   l039); words no document uses ignored since stop 35 (dev20 w511).
 8. "情节严重的还会怎样?", "造成损失的呢?" (a law's condition on the deed just asked about:
    情节严重, 造成…, 逾期…, 拒不…, then only a question part): asked in the previous
    question's frame like rule 4, though the condition is a noun of its own. Added at
@@ -315,7 +316,7 @@ def carried_document(
     """The document a follow-up naming none is asked of: the one the latest earlier
     question naming a document named, when it named exactly one, else the one the
     previous question was answered from (``answered_from``, called only then), when
-    every word the follow-up asks about is in it ("" otherwise).
+    every word the follow-up asks about that some document uses is in it ("" otherwise).
 
     计量这块具体要建什么? after 厦门打算怎么夯实四大质量基础? asks 厦门's document, which
     writes 计量; 食品安全事故怎么报告? after a question on 产品质量法 asks another, which the
@@ -331,6 +332,10 @@ def carried_document(
         return ""
     form = document_forms.get(named[0], "")
     words = [t for t in asked.topic_nouns or asked.topic_terms if len(t) >= 2]
+    # A word no document uses (证能, the tagger's cut of 批下来的证能用几年) marks no
+    # other document's topic: it cannot say the conversation moved.
+    forms = document_forms.values()
+    words = [t for t in words if any(a in f for a in asked.alternatives(t) for f in forms)]
     # Every word, not most: a word the document lacks more often marks another topic
     # than another wording (half the words carried no answer further on the splits).
     if not form or not all(any(a in form for a in asked.alternatives(t)) for t in words):
