@@ -334,6 +334,16 @@ def test_definition_subject_and_defining_sentences() -> None:
     assert defines("本规定所称家用汽车产品（以下简称家用汽车），是指乘用车", "家用汽车产品")
     assert not defines("国家标准分为强制性标准、推荐性标准", "标准")
     assert not defines("标准包括国家标准", "")
+    # The term named after its description (…为X, …以下称X), closing its clause.
+    assert defines(
+        "第十一条 在我国境内首次使用于化妆品的天然或者人工原料为化妆品新原料。", "新原料"
+    )
+    assert defines(
+        "国务院授权的市场监督管理部门，以下称地方认证监督管理部门。", "地方认证监督管理部门"
+    )
+    assert not defines("以新原料为主要成分的化妆品应当注册。", "新原料")
+    assert not defines("将新原料作为普通原料使用的，责令改正。", "新原料")
+    assert not defines("对符合要求的化妆品新原料准予注册。", "新原料")
 
 
 def test_a_term_defined_with_a_bare_zhi_is_the_definition() -> None:

@@ -96,17 +96,26 @@ def definition_subject(question_form: str) -> str:
     return subject if 2 <= len(subject) <= 12 else ""
 
 
+# A law also defines a term after its description: …首次使用于化妆品的天然或者人工原料
+# 为化妆品新原料, 特殊化妆品以外的化妆品为普通化妆品, …，以下称地方认证监督管理部门. The
+# term then closes its clause; 以…为, 作为, 认为 and 成为 are not this 为.
+_NAMED_AS = r"(?:(?<![以作认成])为|称为|统称为|统称|简称|以下称)[^，,。；;：:“”]{0,8}"
+
+
 def defines(form: str, subject: str) -> bool:
     """Whether a sentence (search form) defines or enumerates ``subject`` itself: the
-    subject opens the sentence or a clause, or follows 所称, and the cue follows it."""
+    subject opens the sentence or a clause, or follows 所称, and the cue follows it; or
+    the sentence describes it and then names it (…为X, …以下称X)."""
     if not subject:
         return False
     body = ARTICLE_LABEL.sub("", form)
+    term = re.escape(subject)
     pattern = (
-        rf"(?:^|所称|[，,。；;：:]){re.escape(subject)}(?:[（(][^）)]{{0,30}}[）)])?[，,]?"
+        rf"(?:^|所称|[，,。；;：:]){term}(?:[（(][^）)]{{0,30}}[）)])?[，,]?"
         r"(?:是指|指|包括|包含|分为|统称|是)"
     )
-    return re.search(pattern, body) is not None
+    named_after = rf"{_NAMED_AS}{term}[”」]?(?:[。；;，,）)]|$)"
+    return re.search(pattern, body) is not None or re.search(named_after, body) is not None
 
 
 def asked_words(analysis: QuestionAnalysis) -> tuple[str, ...]:
