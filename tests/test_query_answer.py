@@ -344,6 +344,7 @@ def test_definition_subject_and_defining_sentences() -> None:
     assert not defines("以新原料为主要成分的化妆品应当注册。", "新原料")
     assert not defines("将新原料作为普通原料使用的，责令改正。", "新原料")
     assert not defines("对符合要求的化妆品新原料准予注册。", "新原料")
+    assert not defines("发布广告的行为属于虚假广告。", "虚假广告")
 
 
 def test_a_term_defined_with_a_bare_zhi_is_the_definition() -> None:

@@ -98,8 +98,9 @@ def definition_subject(question_form: str) -> str:
 
 # A law also defines a term after its description: …首次使用于化妆品的天然或者人工原料
 # 为化妆品新原料, 特殊化妆品以外的化妆品为普通化妆品, …，以下称地方认证监督管理部门. The
-# term then closes its clause; 以…为, 作为, 认为 and 成为 are not this 为.
-_NAMED_AS = r"(?:(?<![以作认成])为|称为|统称为|统称|简称|以下称)[^，,。；;：:“”]{0,8}"
+# term then closes its clause; the 为 of 以…为, 作为, 认为, 成为, 行为, 因为 and of
+# adverbs (更为, 较为, 最为, 极为, 尤为) is not this 为.
+_NAMED_AS = r"(?:(?<![以作认成行因更较最极尤])为|称为|统称为|统称|简称|以下称)[^，,。；;：:“”]{0,8}"
 
 
 def defines(form: str, subject: str) -> bool:
