@@ -331,13 +331,16 @@ def carried_document(
     if len(named) != 1:
         return ""
     form = document_forms.get(named[0], "")
+    if not form:
+        return ""
     words = [t for t in asked.topic_nouns or asked.topic_terms if len(t) >= 2]
-    # A word no document uses (证能, the tagger's cut of 批下来的证能用几年) marks no
-    # other document's topic: it cannot say the conversation moved.
-    forms = document_forms.values()
-    words = [t for t in words if any(a in f for a in asked.alternatives(t) for f in forms)]
+    lacking = [t for t in words if not any(a in form for a in asked.alternatives(t))]
     # Every word, not most: a word the document lacks more often marks another topic
     # than another wording (half the words carried no answer further on the splits).
-    if not form or not all(any(a in form for a in asked.alternatives(t)) for t in words):
+    # But a word no document uses (证能, the tagger's cut of 批下来的证能用几年) marks no
+    # other document's topic: it cannot say the conversation moved. (Only the words the
+    # document lacks are looked for in the others: that scan reads the whole corpus.)
+    others = document_forms.values()
+    if any(any(a in f for a in asked.alternatives(t) for f in others) for t in lacking):
         return ""
     return named[0]
