@@ -197,7 +197,12 @@ class Assistant:
                 return previous[2][0].chunk.doc_id if previous[2] else ""
 
             carried = carried_document(
-                analysis, history, documents, index.document_forms, answered_from
+                analysis,
+                history,
+                documents,
+                index.document_forms,
+                answered_from,
+                corpus_form=index.corpus_form,
             )
             analysis = replace(analysis, doc_ids=(carried,)) if carried else analysis
         doc_ids = self.resolve_documents(doc_filter)

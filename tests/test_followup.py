@@ -228,7 +228,9 @@ def test_a_follow_up_naming_no_document_is_asked_of_the_conversations() -> None:
     earlier = ["厦门打算怎么夯实四大质量基础?"]
 
     def carried(question: str, history: list[str]) -> str:
-        return carried_document(analyse(question, docs), history, docs, forms)
+        return carried_document(
+            analyse(question, docs), history, docs, forms, corpus_form="\n".join(forms.values())
+        )
 
     assert carried("计量这块具体要建什么?", earlier) == "xm"
     assert carried("计量这块具体要建什么?", [*earlier, "具体怎么做?"]) == "xm"

@@ -116,7 +116,7 @@ def defines(form: str, subject: str) -> bool:
         r"(?:是指|指|包括|包含|分为|统称|是)"
     )
     named_after = rf"{_NAMED_AS}{term}[”」]?(?:[。；;，,）)]|$)"
-    return re.search(pattern, body) is not None or re.search(named_after, body) is not None
+    return re.search(f"{pattern}|{named_after}", body) is not None
 
 
 def asked_words(analysis: QuestionAnalysis) -> tuple[str, ...]:

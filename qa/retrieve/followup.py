@@ -312,6 +312,8 @@ def carried_document(
     documents: Sequence[Document],
     document_forms: Mapping[str, str],
     answered_from: Callable[[], str] | None = None,
+    *,
+    corpus_form: str,
 ) -> str:
     """The document a follow-up naming none is asked of: the one the latest earlier
     question naming a document named, when it named exactly one, else the one the
@@ -338,9 +340,8 @@ def carried_document(
     # Every word, not most: a word the document lacks more often marks another topic
     # than another wording (half the words carried no answer further on the splits).
     # But a word no document uses (证能, the tagger's cut of 批下来的证能用几年) marks no
-    # other document's topic: it cannot say the conversation moved. (Only the words the
-    # document lacks are looked for in the others: that scan reads the whole corpus.)
-    others = document_forms.values()
-    if any(any(a in f for a in asked.alternatives(t) for f in others) for t in lacking):
+    # other document's topic: it cannot say the conversation moved. (``corpus_form``, all
+    # documents' text, is read only for the words the document lacks.)
+    if any(a in corpus_form for t in lacking for a in asked.alternatives(t)):
         return ""
     return named[0]
