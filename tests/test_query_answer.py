@@ -661,3 +661,27 @@ def test_a_penalty_once_suffered_is_not_a_penalty_imposed() -> None:
         "依法给予处分",
     ):
         assert PENALTY_STATED.search(imposed), imposed
+
+
+def test_a_penalty_article_does_not_answer_what_the_rule_asks() -> None:
+    from qa.answer.evidence_weights import EVIDENCE_WEIGHTS
+
+    # The penalty article repeats the rule's words and ranks first; the rule answers.
+    penalty = (
+        "第六十五条 违反本条例规定，施工单位未对涉及结构安全的试块取样检测的，责令改正，"
+        "处10万元以上20万元以下的罚款。"
+    )
+    rule = (
+        "第三十一条 施工人员对涉及结构安全的试块、试件以及有关材料，应当在建设单位或者工程监理单位"
+        "监督下现场取样，并送具有相应资质等级的质量检测单位进行检测。"
+    )
+    passages = [_passage(1, penalty, "xm", start=0), _passage(2, rule, "xm", start=500)]
+    asked = analyse("施工方做的混凝土试块要送检，取样时得有谁在场盯着？", DOCS)
+    assert score_evidence(asked, passages, {}, {})[0].text.startswith("第三十一条")
+    unweighted = {**EVIDENCE_WEIGHTS, "unasked_penalty": 0.0}
+    assert score_evidence(asked, passages, {}, {}, unweighted)[0].text.startswith("第六十五条")
+    # Asking the penalty, or only touching consequences, leaves the penalty sentence be.
+    for question in ("施工单位不对试块取样检测，会被怎么罚？", "试块取样不检测要承担什么责任？"):
+        assert score_evidence(analyse(question, DOCS), passages, {}, {})[0].text.startswith(
+            "第六十五条"
+        )

@@ -67,6 +67,14 @@ ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+
 # The weight of the words just asked in a follow-up completed from the conversation
 # (v2 dev strict 0.837 -> 0.843, eval/qa.jsonl unchanged: it has no follow-ups).
 FOLLOWUP_FOCUS = 2.0
+# A sentence imposing a penalty (违反本法规定…处…罚款): it answers what befalls whoever
+# breaks a rule, not what the rule is, though it repeats the rule's words.
+PENALTY_IMPOSED = re.compile(
+    r"违反本(?:法|条例|规定|办法|细则)|罚款|罚金|吊销|没收违法所得|追究刑事责任"
+)
+# Wider than the question analysis's asks_penalty on purpose: a question merely touching
+# consequences (承担什么责任, 情节严重的…拘留几天, 怎么处理) keeps penalty sentences unpenalised.
+_ASKS_CONSEQUENCE = re.compile(r"罚|处理|处分|后果|责任|吊销|没收|拘留|情节|违反|违法|会怎|制裁|惩")
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 
 
@@ -255,6 +263,11 @@ def score_evidence(
     subject = definition_subject(search_form(analysis.text)) if analysis.asks_definition else ""
     top_score = max((p.score for p in passages), default=0.0)
     negated = negated_verbs(search_form(analysis.text))
+    asks_no_penalty = not (
+        analysis.asks_penalty
+        or analysis.asks_money
+        or _ASKS_CONSEQUENCE.search(search_form(analysis.text))
+    )
     out: list[Evidence] = []
     for passage in passages:
         chunk = passage.chunk
@@ -321,6 +334,7 @@ def score_evidence(
                     and not (analysis.asks_doc_number and DOC_NUMBER.search(form))
                 ),
                 float(bool(negated) and negates(form, negated)),
+                float(asks_no_penalty and bool(PENALTY_IMPOSED.search(form))),
                 0.0,
             )
             score = weighted(features, evidence_weights)
