@@ -68,7 +68,8 @@ ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+
 # (v2 dev strict 0.837 -> 0.843, eval/qa.jsonl unchanged: it has no follow-ups).
 FOLLOWUP_FOCUS = 2.0
 # A sentence imposing a penalty (违反本法规定…处…罚款): it answers what befalls whoever
-# breaks a rule, not what the rule is, though it repeats the rule's words.
+# breaks a rule, not what the rule is, though it repeats the rule's words. Narrower than
+# qa.answer.stated.PENALTY_STATED, whose 责令, 公示, 通报, 撤销 also occur in duties.
 PENALTY_IMPOSED = re.compile(
     r"违反本(?:法|条例|规定|办法|细则)|罚款|罚金|吊销|没收违法所得|追究刑事责任"
 )
