@@ -342,30 +342,24 @@ def main() -> int:
             if apart:
                 cross_checks(dev, split, against="an earlier split's")
             dev += split
-    # dev20 (stop 34): questions over four regulations that no earlier split asks about
-    # and nothing was tuned on, in the corpus of corpus20.txt (corpus.txt and the four);
-    # ids w/x from 501. Kept apart from test and every earlier split like the others.
+    # Splits over regulations that no earlier split asks about and nothing was tuned on,
+    # each in a corpus of its own (corpus.txt and the new laws), kept apart from test and
+    # every earlier split like the others: dev20 (stop 34; 化妆品, 医疗器械, 广告法,
+    # 电子商务法; ids w/x from 501) and dev21 (stop 36; 药品管理法, 疫苗管理法, 价格法,
+    # 反不正当竞争法 on top of dev20's; ids a/b from 601).
     if not test_only:
-        _, laws20 = load_docs(HERE / "corpus20.txt")
-        split = check_file(
-            HERE / "dev20.jsonl", "[wx]", regions, laws20, fragments_naming(laws20), seen
-        )
-        print_stats("dev20", split_stats(split))
-        cross_checks(test, split)
-        cross_checks(dev, split, against="an earlier split's")
-        dev += split
-    # dev21 (stop 36): the same for four more regulations (药品管理法, 疫苗管理法, 价格法,
-    # 反不正当竞争法) in the corpus of corpus21.txt (corpus20.txt and the four); ids a/b
-    # from 601. Written before any run and held out.
-    if not test_only and (HERE / "dev21.jsonl").exists():
-        _, laws21 = load_docs(HERE / "corpus21.txt")
-        split = check_file(
-            HERE / "dev21.jsonl", "[ab]", regions, laws21, fragments_naming(laws21), seen
-        )
-        print_stats("dev21", split_stats(split))
-        cross_checks(test, split)
-        cross_checks(dev, split, against="an earlier split's")
-        dev += split
+        for name, ids, corpus_list in (
+            ("dev20", "[wx]", "corpus20.txt"),
+            ("dev21", "[ab]", "corpus21.txt"),
+        ):
+            _, own_laws = load_docs(HERE / corpus_list)
+            split = check_file(
+                HERE / f"{name}.jsonl", ids, regions, own_laws, fragments_naming(own_laws), seen
+            )
+            print_stats(name, split_stats(split))
+            cross_checks(test, split)
+            cross_checks(dev, split, against="an earlier split's")
+            dev += split
     if verbose:
         for r in test + dev:
             if "reworded" in r.get("tags", []) and r.get("doc"):
