@@ -261,13 +261,12 @@ def score_evidence(
     total = sum(weights.values()) or 1.0
     topic_total = sum(topic_weights.values()) or 1.0
     q_bigrams = _bigrams("".join(analysis.content_tokens))
-    subject = definition_subject(search_form(analysis.text)) if analysis.asks_definition else ""
+    question_form = search_form(analysis.text)
+    subject = definition_subject(question_form) if analysis.asks_definition else ""
     top_score = max((p.score for p in passages), default=0.0)
-    negated = negated_verbs(search_form(analysis.text))
+    negated = negated_verbs(question_form)
     asks_no_penalty = not (
-        analysis.asks_penalty
-        or analysis.asks_money
-        or _ASKS_CONSEQUENCE.search(search_form(analysis.text))
+        analysis.asks_penalty or analysis.asks_money or _ASKS_CONSEQUENCE.search(question_form)
     )
     out: list[Evidence] = []
     for passage in passages:
