@@ -2,7 +2,7 @@
 
 from conftest import make_document
 
-from qa.answer.answer_unit import choose_evidence
+from qa.answer.answer_unit import _consequence_of_case, choose_evidence
 from qa.answer.evidence import score_evidence
 from qa.retrieve.query import analyse
 from qa.types import Chunk, Passage
@@ -230,6 +230,38 @@ def test_a_case_of_a_list_is_answered_with_what_follows_from_it() -> None:
     assert units[0].startswith("第六十九条") and "降级或者撤职的行政处分" in units[0]
     assert units[0].endswith("依法追究刑事责任：")
     assert units[1].startswith("（二）发现认证机构不再符合批准条件")
+
+
+def _consequence(question: str, text: str, item: str) -> str | None:
+    """What answer_unit gives for a question asking what follows, when the best sentence
+    is the list item starting ``item`` (None: the item is not a case of the list)."""
+    numbers = ("第十一章", "第一百二十七条")
+    chunk = Chunk("law:0", "car", numbers, numbers, text, (0, len(text)))
+    passages = [Passage(1, chunk, DOCS[0].title, "", 1.0)]
+    analysis = analyse(question, DOCS)
+    siblings = sorted(score_evidence(analysis, passages, {}, {}), key=lambda e: e.span)
+    at = next(i for i, e in enumerate(siblings) if e.text.startswith(item))
+    found = _consequence_of_case(siblings, at, analysis, chunk)
+    return None if found is None else found.text
+
+
+def test_a_deed_listed_without_its_de_is_a_case_when_the_list_says_so() -> None:
+    # (一)开展生物等效性试验未备案； does not end like a case (…的；), but the
+    # introduction says its items are cases (有下列行为之一的): what follows is asked.
+    article = (
+        "第一百二十七条 违反本法规定，有下列行为之一的，责令限期改正，给予警告；逾期不改正的，"
+        "处十万元以上五十万元以下的罚款：\n\n（一）开展生物等效性试验未备案；\n\n"
+        "（二）未按照规定提交年度报告。"
+    )
+    intro = _consequence("开展生物等效性试验没去备案，会怎么处理？", article, "（一）")
+    assert intro is not None and intro.startswith("第一百二十七条")
+    assert intro.endswith("处十万元以上五十万元以下的罚款：")
+    # A list of requirements, not of cases: no introduction states what follows.
+    duties = (
+        "第五十二条 从事药品经营活动应当具备以下条件，不具备的，责令改正，处五万元罚款：\n\n"
+        "（一）有依法经过资格认定的药师；\n\n（二）有与所经营药品相适应的营业场所。"
+    )
+    assert _consequence("开药店没有药师，会怎么处理？", duties, "（一）") is None
 
 
 def test_a_liability_question_gets_the_introduction_stating_it() -> None:

@@ -112,6 +112,36 @@ def test_a_laws_condition_on_the_deed_just_asked_is_asked_in_its_frame(question:
         assert resolve_followup(own, [previous], DOCS) == own
 
 
+@pytest.mark.parametrize(
+    ("previous", "question"),
+    [
+        ("没有药品经营许可证能不能卖药？", "被查到了罚款怎么算？"),
+        ("做生物等效性试验也要等审批吗？", "要是没去备案就直接做了，会怎么处理？"),
+        ("网络平台发现入驻商家有违法行为，平台该怎么做？", "平台要是不管也不报告，会受什么处罚？"),
+    ],
+)
+def test_a_sanction_asked_of_the_deed_just_asked_is_asked_in_its_frame(
+    previous: str, question: str
+) -> None:
+    # Rule 9: a penalty question with no deed of its own (only a penalty's words, or a
+    # condition on the deed) is asked of the previous question's deed.
+    resolved = resolve_followup(question, [previous], DOCS)
+    assert resolved.index(previous.rstrip("？")[:6]) < resolved.index(question.rstrip("？")[:4])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "食品生产企业未取得许可证生产食品会被罚多少？",  # a deed of its own
+        "药店能不能在网上卖处方药？",  # asks no sanction
+    ],
+)
+def test_a_question_naming_its_own_deed_or_asking_no_sanction_is_not_rule_9s(
+    question: str,
+) -> None:
+    assert resolve_followup(question, ["没有药品经营许可证能不能卖药？"], DOCS) == question
+
+
 def test_complete_questions_and_empty_history_are_left_alone() -> None:
     question = "福建省级监督抽查合格率要稳定在多少?"
     assert resolve_followup(question, ["厦门到2018年森林覆盖率要达到多少?"], DOCS) == question

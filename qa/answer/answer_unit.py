@@ -262,6 +262,10 @@ def _with_task(
     return joined(max(before, key=lambda e: e.span), note, chunk)
 
 
+# A list introduction saying its items are cases: 有下列行为之一的, 具有下列情形之一的.
+CASES_LISTED = re.compile(r"下列[^，,。：:；;]{0,8}之一的")
+
+
 def _consequence_of_case(
     siblings: Sequence[Evidence], at: int, analysis: QuestionAnalysis, chunk: Chunk
 ) -> Evidence | None:
@@ -272,8 +276,6 @@ def _consequence_of_case(
     (不撤销) are what was not done, not what follows."""
     asked = analysis.asks_penalty or analysis.asks_money
     if not (asked or LIABILITY_ASKED.search(asked_form(analysis.text))):
-        return None
-    if not CASE_ITEM_END.search(siblings[at].text):
         return None
     end = list_intro(siblings, at)
     if end is None:
@@ -289,6 +291,10 @@ def _consequence_of_case(
         start -= 1
     intro = joined(siblings[start], siblings[end], chunk)
     form = search_form(intro.text)
+    # An item is a case when it ends like one (…的；) or when the introduction says its
+    # items are cases (有下列行为之一的: (一)开展生物等效性试验未备案；, a deed without 的).
+    if not (CASE_ITEM_END.search(siblings[at].text) or CASES_LISTED.search(form)):
+        return None
     stated = PENALTY_STATED.search(form) or MONEY_STATED.search(form)
     return intro if stated or LIABILITY_STATED.search(form) else None
 

@@ -33,6 +33,12 @@ Deterministic rules over the text (no model), applied before retrieval:
    情节严重, 造成…, 逾期…, 拒不…, then only a question part): asked in the previous
    question's frame like rule 4, though the condition is a noun of its own. Added at
    stop 30 on dev17 (h487).
+9. "被查到了罚款怎么算?", "要是没去备案就直接做了，会怎么处理?", "平台要是不管也不报告，会受
+   什么处罚?" (a sanction asked of the deed just asked about, naming no deed of its own:
+   its words besides the previous question's are a penalty's (罚款) or a condition on
+   that deed (要是…)): asked in the previous question's frame like rule 4. A penalty
+   question alone has nothing to find its article by; the deed is the previous
+   question's. Added at stop 37 on dev21's tuning half (a627, a636, a642).
 A question that names its own topic and is not elliptic is otherwise left as it is.
 
 Without a question before it, a question of shape 1 (a place and nothing else), or of
@@ -89,6 +95,12 @@ _LEGAL_CONDITION = re.compile(
     r"[^，,？?。]{0,12}?的(?:话)?"
 )
 _MAX_ASK_TAIL = 8
+# A sanction asked (rule 9): a fine, a penalty, what befalls whoever did it.
+_ASKS_SANCTION = re.compile(r"罚|处分|(怎么|怎样|如何|被)处理|后果|什么责任|追究")
+# Nouns a sanction question uses of itself, not of a deed (罚款怎么算).
+_SANCTION_NOUN = re.compile(r"罚款|罚金|处罚|处分|责任|法律责任|后果|钱|金额")
+# A condition anywhere before the question part (平台要是不管…): on the deed just asked.
+_CONDITION_ANY = re.compile(r"要是|如果|假如|万一|若是|一旦")
 
 
 def _strip(question: str) -> str:
@@ -165,6 +177,16 @@ def _frames(core: str, prior: str, elliptic: bool) -> bool:
     return not elliptic or bool(_CONDITION_START.search(core))
 
 
+def _asks_sanction_of(core: str, prior: str) -> bool:
+    """Whether ``core`` asks the sanction for the previous question's deed (rule 9): it
+    asks a penalty, and names nothing new but a penalty's words, or states a condition."""
+    if not _ASKS_SANCTION.search(core):
+        return False
+    if _CONDITION_ANY.search(core):
+        return True
+    return all(_SANCTION_NOUN.fullmatch(word) for word in _new_nouns(core, prior))
+
+
 def _moved(prior: str, old_places: Sequence[str], new_places: Sequence[str]) -> str:
     """The previous question asked of the follow-up's places instead of its own."""
     if not new_places:
@@ -230,6 +252,8 @@ def _resolve(question: str, history: Sequence[str], documents: Sequence[Document
         return f"{_moved(prior, old_places, new_places)}？{core}?"
     if not new_places and _frames(core, prior, elliptic):
         return f"{prior}？{core}?"  # rule 4: a condition on, or more about, what was asked
+    if not new_places and _asks_sanction_of(core, prior):
+        return f"{prior}？{core}?"  # rule 9: the penalty for the deed just asked about
     if elliptic:  # rule 3: a new item in the same frame
         attribute = subject.rsplit("的", 1)[1] if "的" in subject else ""
         attribute = attribute if 0 < len(attribute) <= 8 and not _ends_in_verb(attribute) else ""
