@@ -145,3 +145,5 @@ def test_a_law_named_before_what_is_asked_of_it_is_recognised() -> None:
     assert law_names(search_form("商家说无法退货怎么办?")) == []
     # Pointing at a law by what it does names none.
     assert law_names(search_form("农民买种子受不受保护消费者权益那部法的保护?")) == []
+    # 怎么个指导法 asks how: the 法 is a way of doing it, not a law.
+    assert law_names(search_form("政府指导价到底是怎么个指导法?政府具体定的是什么?")) == []

@@ -496,6 +496,9 @@ def test_ji_that_asks_nothing_is_not_a_count_question() -> None:
     # "several" in a clause before the one that asks (由谁拍板)
     assert "几" not in asked_form("国务院几个部门意见不一致，协商不成最后由谁拍板?")
     assert "几天" in asked_form("收到通知以后，几天内要答复?")
+    # 前几天 is "a few days ago"; 提前几天 asks how many days ahead.
+    assert "几" not in asked_form("前几天买的东西坏了，能退吗?")
+    assert "几天" in asked_form("价格听证会要提前几天向社会公告?")
     law = "共有的电梯，共有人可以委托物业服务企业履行管理义务。"
     yes_no = analyse("几户人家共有的电梯，可以交给物业吗?", DOCS)
     assert unsupported_reason(yes_no, _passages(law, "xm"), search_form(law), answer_text=law) == ""

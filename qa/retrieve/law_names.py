@@ -17,8 +17,9 @@ _LAW_NAME = re.compile(
     r"|修订|什么时候|何时|哪|[》〉，,。？?]|$)"
 )
 _POINTED_AT = re.compile(r"[那这哪][部个条项](?:法|条例)$")
-# 国家出了哪部关于征信的条例: a question asking which law, naming none.
-_ASKING_WHICH = re.compile(r"哪|什么|啥|何种")
+# 国家出了哪部关于征信的条例: a question asking which law, naming none; 政府指导价到底是
+# 怎么个指导法: asking how, the 法 a way of doing it.
+_ASKING_WHICH = re.compile(r"哪|什么|啥|何种|怎|如何|到底")
 _LAW_LEAD = re.compile(r"^(按照|根据|依照|依据|按|据|对于|关于|在|请问|那么|那|如果|比如|看看)")
 # Which version of a law, not part of its name (现行食品安全法, 修订后的标准化法).
 _VERSION_LEAD = re.compile(r"^(现行的?|修订后的?|新修订的?|修改后的?|最新的?|新版的?|现在的)")

@@ -114,7 +114,8 @@ _LIST_QUESTION = re.compile(
 # 几 that counts nothing asked: 好几个, 十几年, 这几年, 前几天, 才几天, 没几块钱, 几十, 几百;
 # and any 几 in a yes/no question (几户人家共有的电梯…可以交给物业吗? asks whether, not
 # how many). What is left asks how many (几项, 几天内, 几个人).
-_INDEFINITE_JI = re.compile(r"(?<=[好十这那前头才没过])几|几(?=[十百千万])")
+# 前几天 is "a few days ago", but 提前几天 asks how many days ahead.
+_INDEFINITE_JI = re.compile(r"(?<=[好十这那头才没过])几|(?<!提前)(?<=前)几|几(?=[十百千万])")
 # 几 of a clause before the one that asks (国务院几个部门意见不一致，最后由谁拍板?):
 # "several", the question is the later clause's.
 _JI_BEFORE_ANOTHER_QUESTION = re.compile(
