@@ -5,7 +5,7 @@ from conftest import make_document
 from qa.answer.answer_unit import choose_evidence
 from qa.answer.cited_figures import relevant_figures
 from qa.answer.evidence import Evidence, clause_window, score_evidence
-from qa.answer.evidence_weights import HEADING
+from qa.answer.evidence_weights import FEATURES, HEADING
 from qa.answer.text import sentences_text
 from qa.ingest.figures import extract_figures
 from qa.retrieve.places import place_aliases
@@ -463,6 +463,25 @@ def test_a_negated_question_is_answered_by_the_sentence_negating_the_same() -> N
     a = analyse("电梯归业主共有，没委托物业，由谁管理?", DOCS)
     best = score_evidence(a, [_passage(1, text, "xm", start=10)], {}, {})[0]
     assert best.text.startswith("共有人未委托的")
+
+
+def test_a_question_asking_what_may_not_be_done_is_answered_by_the_prohibition() -> None:
+    # 不能交给…生产 negates no verb of the article (它写委托生产), but asks what is
+    # forbidden, which the article's 不得 states.
+    text = (
+        "第三十二条 药品上市许可持有人可以自行生产药品，也可以委托药品生产企业生产。"
+        "委托生产的，应当委托符合条件的药品生产企业。"
+        "血液制品、麻醉药品、精神药品不得委托生产。"
+    )
+    passages = [_passage(1, text, "xm", start=10)]
+    best = score_evidence(analyse("哪些药品不能委托别的企业生产?", DOCS), passages, {}, {})[0]
+    assert best.text.startswith("血液制品")
+    # 不准的量具 is an inaccurate one, not a prohibition.
+    inaccurate = analyse("用了不准的量具造成损失，要没收什么?", DOCS)
+    forbidden = [
+        e for e in score_evidence(inaccurate, passages, {}, {}) if e.text.startswith("血液制品")
+    ]
+    assert forbidden and forbidden[0].features[FEATURES.index("negation")] == 0.0
 
 
 def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:

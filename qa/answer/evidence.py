@@ -142,6 +142,12 @@ def asked_words(analysis: QuestionAnalysis) -> tuple[str, ...]:
 # negation is skipped), but not the A不A of a yes/no question (能不能, 有没有).
 _NEGATED = re.compile(r"(?:没有|没|未经|未|不用|不必|不需要|不需|不|无须|无需)([\u4e00-\u9fff])")
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])(?:不|没)\1")
+# What may not be done, asked (哪些药不能交给别的药厂代工生产?) and stated (…不得委托生产):
+# the rule's own verb is seldom the asker's, its prohibition is. Not 不能 in a sentence,
+# which as often says what cannot happen (仍不能正常使用); nor 不准的 (不准的量具: not
+# accurate).
+_PROHIBITION_ASKED = re.compile(r"不(?:能|可以|得|许|允许)|不准(?![的确])|禁止")
+_PROHIBITION_STATED = re.compile(r"不得|禁止|严禁|不准|不允许")
 
 
 def negated_verbs(question_form: str) -> tuple[str, ...]:
@@ -265,6 +271,7 @@ def score_evidence(
     subject = definition_subject(question_form) if analysis.asks_definition else ""
     top_score = max((p.score for p in passages), default=0.0)
     negated = negated_verbs(question_form)
+    prohibits = bool(_PROHIBITION_ASKED.search(_A_NOT_A.sub("", question_form)))
     asks_no_penalty = not (
         analysis.asks_penalty or analysis.asks_money or _ASKS_CONSEQUENCE.search(question_form)
     )
@@ -333,7 +340,13 @@ def score_evidence(
                     and len(form) < 12
                     and not (analysis.asks_doc_number and DOC_NUMBER.search(form))
                 ),
-                float(bool(negated) and negates(form, negated)),
+                float(
+                    bool(negated)
+                    and (
+                        negates(form, negated)
+                        or (prohibits and bool(_PROHIBITION_STATED.search(form)))
+                    )
+                ),
                 float(asks_no_penalty and bool(PENALTY_IMPOSED.search(form))),
                 0.0,
             )
