@@ -133,6 +133,19 @@ def test_a_sentence_in_the_documents_words_holds_the_everyday_word() -> None:
     assert expanded[0].score > plain[0].score
 
 
+def test_how_long_a_licence_can_be_used_reads_as_its_validity() -> None:
+    question = "批下来的生产许可证能用几年?"
+    passages = [
+        _passage(1, "产品使用期限不足1年的，记录保存期限不得少于2年。"),
+        _passage(2, "生产许可证有效期为5年。"),
+    ]
+    idf = {"有效期": 3.0, "使用": 1.0, "期限": 1.0, "生产": 1.0, "许可证": 2.0}
+    expanded = score_evidence(analyse(question, [], Thesaurus.load()), passages, {}, idf)
+    assert expanded[0].passage_rank == 2
+    plain = score_evidence(analyse(question, []), passages, {}, idf)
+    assert plain[0].score < expanded[0].score
+
+
 @pytest.mark.parametrize(
     ("question", "right", "parallel"),
     [
