@@ -191,6 +191,8 @@ def test_follow_ups_across_scripts(previous: str, question: str, resolved: str) 
         ("东莞", "只说了地区"),
         ("那牵头部门是谁?", "质量强市工作的牵头部门是谁"),
         ("那责任单位有哪些?", "接着上一个问题"),
+        ("那罚款怎么算？", "没有说是什么行为"),
+        ("那會怎麼處罰？", "不明碼標價"),
     ],
 )
 def test_a_follow_up_with_no_question_before_it_is_named(question: str, says: str) -> None:
@@ -205,6 +207,8 @@ def test_a_follow_up_with_no_question_before_it_is_named(question: str, says: st
         "新型科研机构呢?",  # an item, not only a place
         "那厦门的森林覆盖率目标是多少?",
         "各地呢?",
+        "那药店卖假药会被罚多少?",  # the deed is named
+        "罚款怎么算?",  # no follow-up marker: answered as asked
     ],
 )
 def test_questions_that_stand_alone_need_no_context(question: str) -> None:

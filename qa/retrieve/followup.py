@@ -42,8 +42,9 @@ Deterministic rules over the text (no model), applied before retrieval:
    too, but its previous question is answered from another law, and so is it).
 A question that names its own topic and is not elliptic is otherwise left as it is.
 
-Without a question before it, a question of shape 1 (a place and nothing else), or of
-shape 2 marked as a follow-up (那牵头部门是谁? / 责任单位呢?), asks nothing yet:
+Without a question before it, a question of shape 1 (a place and nothing else), of
+shape 2 marked as a follow-up (那牵头部门是谁? / 责任单位呢?), or of shape 9 marked as one
+(那罚款怎么算? / 那会怎么处理?: a penalty, and no deed), asks nothing yet:
 ``missing_context`` says so, and the assistant asks for the whole question rather than
 answering a guess (厦门呢? alone used to get a random sentence of 厦门's document).
 """
@@ -314,6 +315,22 @@ def missing_context(question: str, documents: Sequence[Document]) -> str:
         and _is_aspect(rest[: asked.start()])
         and bool(_CONTINUES.search(normalize_question(question)))
     )
+    # 那罚款怎么算?: a penalty for no deed named (rule 9's shape, marked as a follow-up).
+    only_sanction = (
+        not places
+        and bool(_CONTINUES.search(normalize_question(question)))
+        and bool(_ASKS_SANCTION.search(rest))
+        and all(_SANCTION_NOUN.fullmatch(word) for word in _new_nouns(rest, ""))
+    )
+    if only_sanction:
+        asked_text = normalize_question(question)
+        example = "经营者不明码标价会被罚多少?"
+        if detect_script(question) == "traditional":
+            example = to_traditional(example)
+        return (
+            f"“{asked_text}”问的是处罚，但没有说是什么行为，对话中也没有上一个问题。"
+            f"请把行为说出来，例如：{example}"
+        )
     if not only_place and not only_aspect:
         return ""
     example = f"{places[0]}的森林覆盖率目标是多少?" if places else f"质量强市工作的{rest}?"
