@@ -484,6 +484,26 @@ def test_a_question_asking_what_may_not_be_done_is_answered_by_the_prohibition()
     assert forbidden and forbidden[0].features[FEATURES.index("negation")] == 0.0
 
 
+def test_may_one_do_it_is_answered_by_the_prohibition_not_whether_one_must() -> None:
+    text = (
+        "第十三条 广告主可以委托广告经营者设计、制作广告。"
+        "禁止在大众传播媒介或者公共场所、公共交通工具、户外发布烟草广告。"
+        "发布烟草广告应当遵守国家有关规定。"
+    )
+    passages = [_passage(1, text, "xm", start=10)]
+    negation = FEATURES.index("negation")
+
+    def flags(question: str) -> dict[str, float]:
+        scored = score_evidence(analyse(question, DOCS), passages, {}, {})
+        return {e.text[:4]: e.features[negation] for e in scored}
+
+    # 可以…吗 asks whether one may: the prohibition answers it outright.
+    assert flags("烟草广告可以在公交车上投放吗?")["禁止在大"] == 1.0
+    # 要不要 asks whether one must, and 怎么 how: no prohibition is preferred.
+    assert flags("发布烟草广告要不要遵守规定?")["禁止在大"] == 0.0
+    assert flags("法律允许烟草广告怎么发布?")["禁止在大"] == 0.0
+
+
 def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:
     question = "阿拉善提升环境质量最终要全面打造什么?"
     answer = "推进节能减排，削减主要污染物排放总量，全面打造北疆亮丽风景线。"

@@ -148,6 +148,8 @@ _A_NOT_A = re.compile(r"([\u4e00-\u9fff])(?:不|没)\1")
 # accurate).
 _PROHIBITION_ASKED = re.compile(r"不(?:能|可以|得|许|允许)|不准(?![的确])|禁止")
 _PROHIBITION_STATED = re.compile(r"不得|禁止|严禁|不准|不允许")
+_MAY_ONE = re.compile(r"能不能|可不可以|能否|可否|允不允许|允许|(?:能|可以)[^?？，,]{0,20}吗")
+_ASKS_HOW = re.compile(r"怎么|怎样|如何|什么")
 
 
 def negated_verbs(question_form: str) -> tuple[str, ...]:
@@ -272,6 +274,9 @@ def score_evidence(
     top_score = max((p.score for p in passages), default=0.0)
     negated = negated_verbs(question_form)
     prohibits = bool(_PROHIBITION_ASKED.search(_A_NOT_A.sub("", question_form)))
+    # May one do it (能不能, 可以…吗, 允许…吗): a prohibition answers it outright. Not whether
+    # one must (要不要办证: 不需要取得许可 answers) nor how (法律允许它怎么办?).
+    permission = bool(_MAY_ONE.search(question_form)) and not _ASKS_HOW.search(question_form)
     asks_no_penalty = not (
         analysis.asks_penalty or analysis.asks_money or _ASKS_CONSEQUENCE.search(question_form)
     )
@@ -341,11 +346,14 @@ def score_evidence(
                     and not (analysis.asks_doc_number and DOC_NUMBER.search(form))
                 ),
                 float(
-                    bool(negated)
-                    and (
-                        negates(form, negated)
-                        or (prohibits and bool(_PROHIBITION_STATED.search(form)))
+                    (
+                        bool(negated)
+                        and (
+                            negates(form, negated)
+                            or (prohibits and bool(_PROHIBITION_STATED.search(form)))
+                        )
                     )
+                    or (permission and bool(_PROHIBITION_STATED.search(form)))
                 ),
                 float(asks_no_penalty and bool(PENALTY_IMPOSED.search(form))),
                 0.0,
