@@ -465,6 +465,13 @@ def test_a_negated_question_is_answered_by_the_sentence_negating_the_same() -> N
     assert best.text.startswith("共有人未委托的")
 
 
+def _negation_by_sentence(question: str, text: str) -> dict[str, float]:
+    """The negation feature of each sentence of ``text`` (keyed by its first four
+    characters), best sentence first, for ``question``."""
+    scored = score_evidence(analyse(question, DOCS), [_passage(1, text, "xm", start=10)], {}, {})
+    return {e.text[:4]: e.features[FEATURES.index("negation")] for e in scored}
+
+
 def test_a_question_asking_what_may_not_be_done_is_answered_by_the_prohibition() -> None:
     # 不能交给…生产 negates no verb of the article (它写委托生产), but asks what is
     # forbidden, which the article's 不得 states.
@@ -473,15 +480,10 @@ def test_a_question_asking_what_may_not_be_done_is_answered_by_the_prohibition()
         "委托生产的，应当委托符合条件的药品生产企业。"
         "血液制品、麻醉药品、精神药品不得委托生产。"
     )
-    passages = [_passage(1, text, "xm", start=10)]
-    best = score_evidence(analyse("哪些药品不能委托别的企业生产?", DOCS), passages, {}, {})[0]
-    assert best.text.startswith("血液制品")
+    ranked = _negation_by_sentence("哪些药品不能委托别的企业生产?", text)
+    assert next(iter(ranked)) == "血液制品" and ranked["血液制品"] == 1.0
     # 不准的量具 is an inaccurate one, not a prohibition.
-    inaccurate = analyse("用了不准的量具造成损失，要没收什么?", DOCS)
-    forbidden = [
-        e for e in score_evidence(inaccurate, passages, {}, {}) if e.text.startswith("血液制品")
-    ]
-    assert forbidden and forbidden[0].features[FEATURES.index("negation")] == 0.0
+    assert _negation_by_sentence("用了不准的量具造成损失，要没收什么?", text)["血液制品"] == 0.0
 
 
 def test_may_one_do_it_is_answered_by_the_prohibition_not_whether_one_must() -> None:
@@ -490,18 +492,11 @@ def test_may_one_do_it_is_answered_by_the_prohibition_not_whether_one_must() -> 
         "禁止在大众传播媒介或者公共场所、公共交通工具、户外发布烟草广告。"
         "发布烟草广告应当遵守国家有关规定。"
     )
-    passages = [_passage(1, text, "xm", start=10)]
-    negation = FEATURES.index("negation")
-
-    def flags(question: str) -> dict[str, float]:
-        scored = score_evidence(analyse(question, DOCS), passages, {}, {})
-        return {e.text[:4]: e.features[negation] for e in scored}
-
     # 可以…吗 asks whether one may: the prohibition answers it outright.
-    assert flags("烟草广告可以在公交车上投放吗?")["禁止在大"] == 1.0
+    assert _negation_by_sentence("烟草广告可以在公交车上投放吗?", text)["禁止在大"] == 1.0
     # 要不要 asks whether one must, and 怎么 how: no prohibition is preferred.
-    assert flags("发布烟草广告要不要遵守规定?")["禁止在大"] == 0.0
-    assert flags("法律允许烟草广告怎么发布?")["禁止在大"] == 0.0
+    assert _negation_by_sentence("发布烟草广告要不要遵守规定?", text)["禁止在大"] == 0.0
+    assert _negation_by_sentence("法律允许烟草广告怎么发布?", text)["禁止在大"] == 0.0
 
 
 def test_a_long_sentence_before_the_answer_is_not_prepended() -> None:
