@@ -38,6 +38,7 @@ from qa.answer.stated import (
 )
 from qa.answer.structure import (
     CASE_ITEM_END,
+    CASES_LISTED,
     INTRO_END,
     ITEM,
     asked_child_item,
@@ -260,10 +261,6 @@ def _with_task(
     if chunk is None or not before:
         return note
     return joined(max(before, key=lambda e: e.span), note, chunk)
-
-
-# A list introduction saying its items are cases: 有下列行为之一的, 具有下列情形之一的.
-CASES_LISTED = re.compile(r"下列[^，,。：:；;]{0,8}之一的")
 
 
 def _consequence_of_case(

@@ -276,7 +276,10 @@ def score_evidence(
     prohibits = bool(_PROHIBITION_ASKED.search(_A_NOT_A.sub("", question_form)))
     # May one do it (能不能, 可以…吗, 允许…吗): a prohibition answers it outright. Not whether
     # one must (要不要办证: 不需要取得许可 answers) nor how (法律允许它怎么办?).
+    # Narrower than the analysis's asks_permission (要不要, 是不是, 适用), which the
+    # wider rule cue serves: a prohibition does not answer whether one must.
     permission = bool(_MAY_ONE.search(question_form)) and not _ASKS_HOW.search(question_form)
+    prohibition_answers = (prohibits and bool(negated)) or permission
     asks_no_penalty = not (
         analysis.asks_penalty or analysis.asks_money or _ASKS_CONSEQUENCE.search(question_form)
     )
@@ -346,14 +349,8 @@ def score_evidence(
                     and not (analysis.asks_doc_number and DOC_NUMBER.search(form))
                 ),
                 float(
-                    (
-                        bool(negated)
-                        and (
-                            negates(form, negated)
-                            or (prohibits and bool(_PROHIBITION_STATED.search(form)))
-                        )
-                    )
-                    or (permission and bool(_PROHIBITION_STATED.search(form)))
+                    (bool(negated) and negates(form, negated))
+                    or (prohibition_answers and bool(_PROHIBITION_STATED.search(form)))
                 ),
                 float(asks_no_penalty and bool(PENALTY_IMPOSED.search(form))),
                 0.0,

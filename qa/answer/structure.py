@@ -66,6 +66,9 @@ def list_items(following: Sequence[Evidence]) -> list[Evidence]:
 # A list item stating a case (（二）发现认证机构不再符合…条件，不撤销批准文件的；): what
 # follows from it is in the introduction (…有下列行为之一的，给予降级或者撤职的行政处分：).
 CASE_ITEM_END = re.compile(r"的\s*[；;。.]?\s*$")
+# A list introduction saying its items are cases, whatever they end in: 有下列行为之一的,
+# 具有下列情形之一的.
+CASES_LISTED = re.compile(r"下列[^，,。：:；;]{0,8}之一的")
 
 
 def list_intro(siblings: Sequence[Evidence], at: int) -> int | None:

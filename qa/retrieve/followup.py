@@ -184,8 +184,11 @@ def _asks_sanction_of(core: str, prior: str) -> bool:
     asks a penalty, and names nothing new but a penalty's words, or states a condition."""
     if not _ASKS_SANCTION.search(core):
         return False
-    if _CONDITION_ANY.search(core):
-        return True
+    return bool(_CONDITION_ANY.search(core)) or _names_no_deed(core, prior)
+
+
+def _names_no_deed(core: str, prior: str) -> bool:
+    """Its nouns that ``prior`` does not use are a penalty's own (罚款怎么算), if any."""
     return all(_SANCTION_NOUN.fullmatch(word) for word in _new_nouns(core, prior))
 
 
@@ -316,14 +319,14 @@ def missing_context(question: str, documents: Sequence[Document]) -> str:
         and bool(_CONTINUES.search(normalize_question(question)))
     )
     # 那罚款怎么算?: a penalty for no deed named (rule 9's shape, marked as a follow-up).
+    asked_text = normalize_question(question)
     only_sanction = (
         not places
-        and bool(_CONTINUES.search(normalize_question(question)))
+        and bool(_CONTINUES.search(asked_text))
         and bool(_ASKS_SANCTION.search(rest))
-        and all(_SANCTION_NOUN.fullmatch(word) for word in _new_nouns(rest, ""))
+        and _names_no_deed(rest, "")
     )
     if only_sanction:
-        asked_text = normalize_question(question)
         example = "经营者不明码标价会被罚多少?"
         if detect_script(question) == "traditional":
             example = to_traditional(example)
