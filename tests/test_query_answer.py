@@ -573,6 +573,29 @@ def test_the_preamble_of_a_gongwen_answers_nothing_but_its_number() -> None:
     assert evidence[0].text.startswith("并政办发〔2014〕50号")
 
 
+def test_the_transmittal_sentence_of_a_notice_answers_only_who_sent_it() -> None:
+    from dataclasses import replace
+
+    # 太原's notice sends the plan with one sentence naming it; that sentence shares the
+    # plan's words (质量, 发展) with nearly every question and answers none of them.
+    title = "某市贯彻实施质量发展纲要2014年行动计划"
+    sent = f"《{title}》已经市人民政府同意,现印发给你们,请按照执行。"
+    body = "加大对质量违法案件和质量失信企业的曝光力度。"
+    passage = replace(_passage(1, sent + "\n" + body, "ty"), doc_title="某市人民政府办公厅通知")
+    question = "某市质量发展行动计划对质量违法怎么曝光?"
+    evidence = score_evidence(analyse(question, DOCS), [passage], {}, {})
+    assert evidence[0].text == body
+    assert [e.features[HEADING] for e in evidence if e.text == sent] == [1.0]
+    # 现将…印发给你们 is the other way a notice sends a plan.
+    other = "现将《某市质量发展行动计划》印发给你们，请认真贯彻执行。"
+    passage = replace(_passage(1, other + "\n" + body, "ty"), doc_title="某市人民政府办公厅通知")
+    evidence = score_evidence(analyse(question, DOCS), [passage], {}, {})
+    assert evidence[0].text == body
+    # Who approved the plan is what the transmittal sentence states.
+    approved = score_evidence(analyse("某市质量发展行动计划经谁同意印发?", DOCS), [passage], {}, {})
+    assert approved[0].text == other
+
+
 def test_a_when_question_is_answered_by_the_sentence_stating_a_time() -> None:
     analysis = analyse("东莞创建工作的总结验收阶段安排在什么时候?", [])
     assert analysis.asks_when

@@ -62,6 +62,14 @@ _COVER_LINE = re.compile(
 # The salutation of a 公文 (主送机关: 各县(市、区)人民政府,各开发区管委会,…:) names
 # whom it is sent to; it answers nothing.
 _SALUTATION = re.compile(r"各[^。；;]{2,120}[:：]")
+# The transmittal sentence of a 印发 notice (《…》已经市人民政府同意，现印发给你们，请认真贯彻执行):
+# it names the document it sends and answers no question of the document's content.
+_TRANSMITTAL = re.compile(
+    r"(?:[^。]{0,80}(?:已经|业经|已|经)[^。]{0,20}同意[,，]?现|现将[^。]{2,80})"
+    r"(?:印发|转发|下发|发)给你们[^。]{0,40}。?"
+)
+# What would make the transmittal sentence the answer: who approved or sent the document.
+_ASKS_ISSUANCE = re.compile(r"同意|批准|印发|转发|下发|发给|谁发|执行")
 # A law article's label opening its text (第十七条 ).
 ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
 # The weight of the words just asked in a follow-up completed from the conversation
@@ -228,13 +236,18 @@ def is_heading(sentence_form: str, chunk: Chunk, start: int) -> bool:
     )
 
 
-def is_preamble_line(sentence_form: str, title_form: str) -> bool:
-    """A 公文's cover line, salutation or title line: it names the document or whom it is
-    sent to, and answers nothing (but a 文号 question, when it states the number)."""
+def is_preamble_line(sentence_form: str, title_form: str, question_form: str = "") -> bool:
+    """A 公文's cover line, salutation, title line or transmittal sentence: it names the
+    document or whom it is sent to, and answers nothing (but a 文号 question, when it
+    states the number, and a question of who approved or sent it, the transmittal)."""
     return bool(
         _COVER_LINE.fullmatch(sentence_form)
         or _SALUTATION.fullmatch(sentence_form)
         or sentence_form.rstrip("。") == title_form
+        or (
+            _TRANSMITTAL.fullmatch(sentence_form) is not None
+            and not _ASKS_ISSUANCE.search(question_form)
+        )
     )
 
 
@@ -310,7 +323,7 @@ def score_evidence(
             held = {t for t in weights if _holds(form, alternatives[t])} | carried
             states_asked_number = analysis.asks_doc_number and bool(DOC_NUMBER.search(form))
             heading = is_heading(form, chunk, start - lo) or (
-                is_preamble_line(form, title_form) and not states_asked_number
+                is_preamble_line(form, title_form, question_form) and not states_asked_number
             )
             department = analysis.asks_department and bool(DEPARTMENT_CUE.search(form))
             doc_number = not analysis.asks_department and states_asked_number
