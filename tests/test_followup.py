@@ -301,3 +301,33 @@ def test_a_follow_up_is_asked_of_the_document_the_last_answer_came_from(
     history = ["卖病死猪肉，罚款是多少？"]
     _, _, passages = assistant.rank("情节严重的，主管人员会被拘留几天？", history=history)
     assert passages and {p.doc_title for p in passages} == {"食品卫生条例"}
+
+
+def test_a_follow_up_naming_another_place_is_not_refused_for_the_last_questions_year(
+    tmp_path: Path,
+) -> None:
+    from qa.retrieve.query import analyse, as_followup
+
+    previous = "厦门到2018年森林覆盖率要达到多少?"
+    resolved = analyse(resolve_followup("东莞呢?", [previous], DOCS), DOCS)
+    assert resolved.years == ("2018",)  # it still ranks the passages by the year
+    assert as_followup(resolved, analyse("东莞呢?", DOCS), previous).years == ()
+    # (checked below end to end: the year alone used to refuse 东莞's answer)
+    # A year the follow-up names, or a follow-up naming no place, keeps its year.
+    named = analyse(resolve_followup("东莞2020年呢?", [previous], DOCS), DOCS)
+    assert "2020" in as_followup(named, analyse("东莞2020年呢?", DOCS), previous).years
+    more = analyse("厦门到2018年森林覆盖率要达到多少?牵头部门是谁?", DOCS)
+    assert as_followup(more, analyse("牵头部门是谁?", DOCS), previous).years == ("2018",)
+
+    assistant = assistant_over_texts(
+        tmp_path,
+        {
+            "厦门市质量强市实施意见.txt": "厦门市质量强市实施意见\n一、主要目标\n"
+            "到2018年，森林覆盖率达到45%。\n",
+            "东莞市质量强市工作方案.txt": "东莞市质量强市工作方案\n一、主要目标\n"
+            "到2015年，森林覆盖率达到37%。\n",
+        },
+    )
+    answer = assistant.ask("东莞呢?", history=[previous])
+    assert not answer.answer.startswith(NOT_FOUND)
+    assert "37%" in answer.answer

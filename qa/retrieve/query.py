@@ -323,8 +323,13 @@ def as_followup(
         added = tuple(t for t in asked.topic_terms if t not in before) or tuple(
             t for t in asked.content_tokens if t not in before
         )
+    # A follow-up naming a document of its own (东莞的保障房工程呢? after 厦门到2018年…) asks
+    # what that document states, whatever its year: the previous question's year still
+    # ranks its passages (it is in the completed text) but cannot refuse the answer.
+    years = resolved.years if not asked.doc_ids or asked.years else ()
     return replace(
         resolved,
+        years=years,
         asked_tokens=asked.content_tokens,
         added_tokens=added,
         asked_text=asked_text,
