@@ -347,3 +347,23 @@ def test_a_case_asked_by_amount_keeps_its_introduction_over_another_articles_amo
     units = [e.text for e in choose_evidence(evidence, analysis, (), passages)]
     assert "处5万元以上20万元以下的罚款" in units[0]
     assert units[-1].startswith("（一）超出批准范围从事认证活动的")
+
+
+def test_a_paragraph_referring_back_to_the_answer_comes_with_it() -> None:
+    # 前款 makes the second 款 a condition on the first: what must follow the 限价 the
+    # first 款 allows, which is what the question asks.
+    article = (
+        "第三十条 当重要商品价格显著上涨时，省、自治区、直辖市人民政府可以对部分价格采取"
+        "规定限价等干预措施。\n\n"
+        "省、自治区、直辖市人民政府采取前款规定的干预措施，应当报国务院备案。"
+    )
+    (unit,) = _chosen(
+        "省里对涨得很凶的商品规定了限价，事后要报给谁?", article, ("第四章", "第三十条")
+    )
+    assert unit.startswith("第三十条") and unit.endswith("应当报国务院备案。")
+    # A 款 that does not refer back is another rule, and stays out (also ARTICLE above).
+    other = article.replace("采取前款规定的干预措施", "采取价格调控措施")
+    (unit,) = _chosen(
+        "省里对涨得很凶的商品规定了限价，事后要报给谁?", other, ("第四章", "第三十条")
+    )
+    assert "备案" not in unit

@@ -53,6 +53,7 @@ from qa.answer.structure import (
     paragraph_before,
     section_body,
     with_items,
+    with_qualifying_paragraph,
 )
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.textnorm import search_form
@@ -219,7 +220,12 @@ def _unit_of(
             return [best, note]
     paragraph = law_paragraph(siblings, at, chunk)
     if paragraph is not None:
-        return with_items(paragraph, siblings, chunk) or [paragraph]
+        return with_items(paragraph, siblings, chunk) or [
+            with_qualifying_paragraph(paragraph, siblings, chunk)
+        ]
+    qualified = with_qualifying_paragraph(best, siblings, chunk)
+    if qualified is not best:
+        return [qualified]
     # An adjacent sentence (never a heading) that holds question words the best lacks.
     missing = [t for t in asked_words(analysis) if t not in search_form(best.text)]
     neighbours = [

@@ -180,6 +180,37 @@ def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Eviden
     return joined(siblings[start], siblings[end], chunk)
 
 
+# A 款 that refers back to the one before it (采取前款规定的干预措施，应当报国务院备案;
+# 有前款所列行为，造成损失的): it has no meaning alone, and it qualifies that 款.
+_REFERS_BACK = re.compile(r"前款|前两款|前三款|前述")
+
+
+def with_qualifying_paragraph(
+    unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk
+) -> Evidence:
+    """``unit`` (a 款 of a law article, or its best sentence) with the 款 right after it
+    when that one refers back to it in its first clause (省级政府采取前款规定的干预措施，应当
+    报国务院备案) and both fit in one answer's length; else ``unit``."""
+    if not any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers):
+        return unit
+    after = [e for e in siblings if e.span[0] >= unit.span[1]]
+    if not after:
+        return unit
+    between = chunk.text[unit.span[1] - chunk.span[0] : after[0].span[0] - chunk.span[0]]
+    first_clause = re.split(r"[，,；;。]", after[0].text, maxsplit=1)[0]
+    if "\n" not in between or not _REFERS_BACK.search(first_clause):
+        return unit
+    end = after[0]
+    for e in after[1:]:  # the rest of that 款
+        gap = chunk.text[end.span[1] - chunk.span[0] : e.span[0] - chunk.span[0]]
+        if "\n" in gap:
+            break
+        end = e
+    if end.span[1] - unit.span[0] > MAX_SENTENCE_CHARS:
+        return unit
+    return joined(unit, end, chunk)
+
+
 def paragraph_before(evidence: Evidence, passages: Sequence[Passage]) -> str:
     """The text of ``evidence``'s paragraph before it in its passage ("" at a paragraph's
     start or without the passage)."""
