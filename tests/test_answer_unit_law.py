@@ -367,3 +367,13 @@ def test_a_paragraph_referring_back_to_the_answer_comes_with_it() -> None:
         "省里对涨得很凶的商品规定了限价，事后要报给谁?", other, ("第四章", "第三十条")
     )
     assert "备案" not in unit
+
+
+def test_a_paragraph_referring_back_comes_after_what_it_refers_to() -> None:
+    # 前款规定以外的处方药 means nothing without the 款 naming the drugs it sets apart.
+    article = (
+        "第十五条 麻醉药品、精神药品等特殊药品，不得作广告。\n\n"
+        "前款规定以外的处方药，只能在国务院卫生行政部门指定的医学、药学专业刊物上作广告。"
+    )
+    (unit,) = _chosen("处方药只能在哪里登广告?", article, ("第二章", "第十五条"))
+    assert unit.startswith("第十五条 麻醉药品") and unit.endswith("专业刊物上作广告。")

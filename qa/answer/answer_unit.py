@@ -54,6 +54,7 @@ from qa.answer.structure import (
     section_body,
     with_items,
     with_qualifying_paragraph,
+    with_referred_paragraph,
 )
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.textnorm import search_form
@@ -221,9 +222,13 @@ def _unit_of(
     paragraph = law_paragraph(siblings, at, chunk)
     if paragraph is not None:
         return with_items(paragraph, siblings, chunk) or [
-            with_qualifying_paragraph(paragraph, siblings, chunk)
+            with_qualifying_paragraph(
+                with_referred_paragraph(paragraph, siblings, chunk), siblings, chunk
+            )
         ]
-    qualified = with_qualifying_paragraph(best, siblings, chunk)
+    qualified = with_qualifying_paragraph(
+        with_referred_paragraph(best, siblings, chunk), siblings, chunk
+    )
     if qualified is not best:
         return [qualified]
     # An adjacent sentence (never a heading) that holds question words the best lacks.

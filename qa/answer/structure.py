@@ -211,6 +211,30 @@ def with_qualifying_paragraph(
     return joined(unit, end, chunk)
 
 
+def with_referred_paragraph(unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk) -> Evidence:
+    """``unit`` (a 款 of a law article, or its first sentence) preceded by the 款 before
+    it when ``unit`` opens by referring back to it (采取前款规定的干预措施，应当报国务院备案:
+    which measures is said there) and both fit in one answer's length; else ``unit``."""
+    if not any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers):
+        return unit
+    before = [e for e in siblings if e.span[1] <= unit.span[0]]
+    if not before:
+        return unit
+    gap = chunk.text[before[-1].span[1] - chunk.span[0] : unit.span[0] - chunk.span[0]]
+    first_clause = re.split(r"[，,；;。]", unit.text, maxsplit=1)[0]
+    if "\n" not in gap or not _REFERS_BACK.search(first_clause):
+        return unit
+    start = before[-1]
+    for e in reversed(before[:-1]):  # the whole of that 款
+        between = chunk.text[e.span[1] - chunk.span[0] : start.span[0] - chunk.span[0]]
+        if "\n" in between:
+            break
+        start = e
+    if unit.span[1] - start.span[0] > MAX_SENTENCE_CHARS:
+        return unit
+    return joined(start, unit, chunk)
+
+
 def paragraph_before(evidence: Evidence, passages: Sequence[Passage]) -> str:
     """The text of ``evidence``'s paragraph before it in its passage ("" at a paragraph's
     start or without the passage)."""
