@@ -346,11 +346,13 @@ def main() -> int:
     # each in a corpus of its own (corpus.txt and the new laws), kept apart from test and
     # every earlier split like the others: dev20 (stop 34; 化妆品, 医疗器械, 广告法,
     # 电子商务法; ids w/x from 501) and dev21 (stop 36; 药品管理法, 疫苗管理法, 价格法,
-    # 反不正当竞争法 on top of dev20's; ids a/b from 601).
+    # 反不正当竞争法 on top of dev20's; ids a/b from 601) and dev22 (stop 38; 进出口商品检验法,
+    # 农药管理条例, 商标法, 旅游法 on top of dev21's; ids k/m from 701).
     if not test_only:
         for name, ids, corpus_list in (
             ("dev20", "[wx]", "corpus20.txt"),
             ("dev21", "[ab]", "corpus21.txt"),
+            ("dev22", "[km]", "corpus22.txt"),
         ):
             _, own_laws = load_docs(HERE / corpus_list)
             split = check_file(
