@@ -79,8 +79,21 @@ def test_the_askers_own_figures_are_not_claims_to_check() -> None:
         "新车买了10天发动机坏了，能换车吗?",
     ):
         assert analyse(question, DOCS).stated_figures == (), question
-    assert analyse("三包有效期是不是5年?", DOCS).stated_figures == ()  # 5年: no unit matched
+    assert analyse("三包有效期是不是5年?", DOCS).stated_figures == ()  # 5年 asked, not claimed
     assert analyse("为什么网购商品只有7天的无理由退货期?", DOCS).stated_figures == ("7天",)
+
+
+def test_a_number_of_years_the_question_states_is_a_claim_to_check() -> None:
+    # 只有3年 states a premise (the law says 5年): a figure no passage states refuses.
+    for question, figure in (
+        ("特殊化妆品注册证有效期只有3年，到期前多久申请延续?", "3年"),
+        ("家用汽车的三包有效期是1年，那包修期是多久?", "1年"),
+        ("电梯用满15年必须报废吗?", "15年"),
+    ):
+        assert analyse(question, DOCS).stated_figures == (figure,), question
+    # A year, an ordinal, the asker's own time and a number asked about claim nothing.
+    for question in ("到2018年合格率要达到多少?", "第3年还能保修吗?", "车买了3年了还能修吗?"):
+        assert analyse(question, DOCS).stated_figures == (), question
 
 
 LABEL_ARTICLE = (
