@@ -185,6 +185,33 @@ def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Eviden
 _REFERS_BACK = re.compile(r"前款|前两款|前三款|前述")
 
 
+def _between(first: Evidence, last: Evidence, chunk: Chunk) -> str:
+    """The passage's text from ``first``'s end to ``last``'s start."""
+    return chunk.text[first.span[1] - chunk.span[0] : last.span[0] - chunk.span[0]]
+
+
+def _refers_back(evidence: Evidence) -> bool:
+    """Its first clause refers to the 款 before (采取前款规定的…)."""
+    return bool(_REFERS_BACK.search(re.split(r"[，,；;。]", evidence.text, maxsplit=1)[0]))
+
+
+def _paragraph_bounds(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> tuple[int, int]:
+    """Indices of the first and last sentence of the 款 holding ``siblings[at]``."""
+    start = end = at
+    while start > 0 and "\n" not in _between(siblings[start - 1], siblings[start], chunk):
+        start -= 1
+    while end + 1 < len(siblings) and "\n" not in _between(siblings[end], siblings[end + 1], chunk):
+        end += 1
+    return start, end
+
+
+def _within_answer(first: Evidence, last: Evidence, chunk: Chunk) -> Evidence | None:
+    """``first`` to ``last`` as one unit when it fits in one answer's length."""
+    return (
+        joined(first, last, chunk) if last.span[1] - first.span[0] <= MAX_SENTENCE_CHARS else None
+    )
+
+
 def with_qualifying_paragraph(
     unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk
 ) -> Evidence:
@@ -193,22 +220,14 @@ def with_qualifying_paragraph(
     报国务院备案) and both fit in one answer's length; else ``unit``."""
     if not any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers):
         return unit
-    after = [e for e in siblings if e.span[0] >= unit.span[1]]
-    if not after:
+    after = next((i for i, e in enumerate(siblings) if e.span[0] >= unit.span[1]), None)
+    if after is None:
         return unit
-    between = chunk.text[unit.span[1] - chunk.span[0] : after[0].span[0] - chunk.span[0]]
-    first_clause = re.split(r"[，,；;。]", after[0].text, maxsplit=1)[0]
-    if "\n" not in between or not _REFERS_BACK.search(first_clause):
+    following = siblings[after]
+    if "\n" not in _between(unit, following, chunk) or not _refers_back(following):
         return unit
-    end = after[0]
-    for e in after[1:]:  # the rest of that 款
-        gap = chunk.text[end.span[1] - chunk.span[0] : e.span[0] - chunk.span[0]]
-        if "\n" in gap:
-            break
-        end = e
-    if end.span[1] - unit.span[0] > MAX_SENTENCE_CHARS:
-        return unit
-    return joined(unit, end, chunk)
+    _, end = _paragraph_bounds(siblings, after, chunk)
+    return _within_answer(unit, siblings[end], chunk) or unit
 
 
 def with_referred_paragraph(unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk) -> Evidence:
@@ -217,22 +236,14 @@ def with_referred_paragraph(unit: Evidence, siblings: Sequence[Evidence], chunk:
     which measures is said there) and both fit in one answer's length; else ``unit``."""
     if not any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers):
         return unit
-    before = [e for e in siblings if e.span[1] <= unit.span[0]]
+    before = [i for i, e in enumerate(siblings) if e.span[1] <= unit.span[0]]
     if not before:
         return unit
-    gap = chunk.text[before[-1].span[1] - chunk.span[0] : unit.span[0] - chunk.span[0]]
-    first_clause = re.split(r"[，,；;。]", unit.text, maxsplit=1)[0]
-    if "\n" not in gap or not _REFERS_BACK.search(first_clause):
+    previous = siblings[before[-1]]
+    if "\n" not in _between(previous, unit, chunk) or not _refers_back(unit):
         return unit
-    start = before[-1]
-    for e in reversed(before[:-1]):  # the whole of that 款
-        between = chunk.text[e.span[1] - chunk.span[0] : start.span[0] - chunk.span[0]]
-        if "\n" in between:
-            break
-        start = e
-    if unit.span[1] - start.span[0] > MAX_SENTENCE_CHARS:
-        return unit
-    return joined(start, unit, chunk)
+    start, _ = _paragraph_bounds(siblings, before[-1], chunk)
+    return _within_answer(siblings[start], unit, chunk) or unit
 
 
 def paragraph_before(evidence: Evidence, passages: Sequence[Passage]) -> str:
