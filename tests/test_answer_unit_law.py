@@ -184,6 +184,27 @@ def test_the_rule_for_the_asked_side_of_a_stated_threshold_answers() -> None:
     assert "不足一万元的，并处五万元以上十万元以下罚款" in below[0]
 
 
+def test_an_amount_stated_as_the_case_is_answered_by_the_rule_whose_condition_it_meets() -> None:
+    from qa.answer.stated import amount_condition_met, asked_amounts, figures_unaccounted
+    from qa.textnorm import search_form
+
+    section = ("第九章", "第一百二十四条")
+    # 货值有5万元 meets 货值金额一万元以上的, not 不足一万元的 (whose fine states 五万元).
+    units = _chosen("没有许可证就做食品卖，货值有5万元，罚款怎么算？", PER_SIDE, section)
+    assert units[0].startswith("货值金额一万元以上的，并处货值金额十倍以上二十倍以下罚款")
+    units = _chosen("没有许可证就做食品卖，货值才三千元，罚款怎么算？", PER_SIDE, section)
+    assert "不足一万元的，并处五万元以上十万元以下罚款" in units[0]
+    # A fine's range is no condition; an amount with its side is a threshold, not a case.
+    assert asked_amounts(search_form("货值有5万元")) == [50000.0]
+    assert asked_amounts(search_form("货值在一万元以上的怎么罚")) == []
+    assert amount_condition_met(search_form("并处五万元以上十万元以下罚款"), [50000.0]) is None
+    assert amount_condition_met(search_form("货值金额不足一万元的，并处…"), [50000.0]) == "other"
+    # … and the answer stating the condition it meets does not lack the amount.
+    met = search_form("货值金额一万元以上的，并处货值金额十倍以上二十倍以下罚款")
+    assert figures_unaccounted(["5万元"], met) == []
+    assert figures_unaccounted(["5万元", "7天"], search_form("不足一万元的")) == ["5万元", "7天"]
+
+
 def test_a_clause_after_a_semicolon_is_about_its_sentences_subject_in_a_law_only() -> None:
     from qa.answer.evidence_weights import COVERAGE
 

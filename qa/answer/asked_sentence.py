@@ -17,6 +17,8 @@ from qa.answer.stated import (
     MONEY_STATED,
     NUMBER_STATED,
     PENALTY_STATED,
+    amount_condition_met,
+    asked_amounts,
     asked_thresholds,
     count_stated,
     figures_missing,
@@ -110,11 +112,21 @@ def on_asked_side(
     一万元以上的怎么罚?: …货值金额一万元以上的，并处…), when the best states it only on the
     other side (…不足一万元的) and a sentence of the same passage or the next states it
     on the asked side."""
-    thresholds = asked_sides(analysis)
-    if not thresholds or side_stated(search_form(best.text), thresholds) != "other":
-        return best
     near = [e for e in evidence[:KIND_CANDIDATES] if e.passage_rank <= best.passage_rank + 1]
-    return next((e for e in near if side_stated(search_form(e.text), thresholds) == "asked"), best)
+    thresholds = asked_sides(analysis)
+    if thresholds:
+        if side_stated(search_form(best.text), thresholds) != "other":
+            return best
+        return next(
+            (e for e in near if side_stated(search_form(e.text), thresholds) == "asked"), best
+        )
+    # An amount stated as the case (货值有5万元): the rule whose condition it meets.
+    amounts = [] if analysis.asked_tokens else asked_amounts(asked_form(analysis.text))
+    if not amounts or amount_condition_met(search_form(best.text), amounts) != "other":
+        return best
+    return next(
+        (e for e in near if amount_condition_met(search_form(e.text), amounts) == "asked"), best
+    )
 
 
 def with_asked_kind(evidence: Sequence[Evidence], kind: re.Pattern[str] | None) -> Evidence:

@@ -193,3 +193,72 @@ def side_stated(text_form: str, thresholds: Sequence[tuple[tuple[str, ...], str]
                     return "asked"
                 other = True
     return "other" if other else None
+
+
+# An amount the question states as the case (货值有5万元, 卖了3000元): the law's rule for it
+# is the one whose condition it meets (货值金额1万元以上的，… not 货值金额不足1万元的，…).
+_MONEY_SCALE = {"元": 1.0, "块": 1.0, "千元": 1e3, "万元": 1e4, "万块": 1e4, "亿元": 1e8}
+_STRICT_BELOW = re.compile(_BELOW_BEFORE)
+_STRICT_ABOVE = re.compile(r"超过|超出|高于|多于|大于")
+
+
+def _amount(match: re.Match[str]) -> float | None:
+    """The threshold's amount of money in 元 (None when it is no amount of money)."""
+    scale = _MONEY_SCALE.get(match.group("unit"))
+    if scale is None:
+        return None
+    figure = match.group("figure")
+    try:
+        number = float(figure) if figure[0].isdigit() else float(cn2an.cn2an(figure, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+    return number * scale
+
+
+def asked_amounts(question_form: str) -> list[float]:
+    """The amounts of money the question states without a side (货值有5万元), in 元."""
+    found = []
+    for match in _THRESHOLD.finditer(question_form):
+        amount = _amount(match)
+        if amount is not None and _side(match) is None:
+            found.append(amount)
+    return found
+
+
+def _meets(amount: float, threshold: float, match: re.Match[str]) -> bool:
+    before, after = match.group("before") or "", match.group("after") or ""
+    if _STRICT_BELOW.fullmatch(before):
+        return amount < threshold
+    if _STRICT_ABOVE.fullmatch(before):
+        return amount > threshold
+    if after in ("以下", "以内", "之内", "内"):
+        return amount <= threshold
+    return amount >= threshold  # 以上, 及以上, 满, 达到
+
+
+def amount_condition_met(text_form: str, amounts: Sequence[float]) -> str | None:
+    """ "asked" when ``text_form`` states a condition on an amount (…货值金额一万元以上的)
+    that an asked amount meets, else "other" when it states only ones they do not meet,
+    else None (no such condition: 处5万元以上15万元以下罚款 is a fine, not a case)."""
+    other = False
+    for match in _THRESHOLD.finditer(text_form):
+        if text_form[match.end() : match.end() + 1] != "的" or _side(match) is None:
+            continue
+        threshold = _amount(match)
+        if threshold is None:
+            continue
+        if any(_meets(amount, threshold, match) for amount in amounts):
+            return "asked"
+        other = True
+    return "other" if other else None
+
+
+def figures_unaccounted(figures: Sequence[str], text_form: str) -> list[str]:
+    """The ``figures`` ``text_form`` neither writes (``figures_missing``) nor meets as a
+    case of a condition it states (货值有5万元 is a case of 货值金额1万元以上的)."""
+    return [
+        f
+        for f in figures_missing(figures, text_form)
+        if not (amounts := asked_amounts(search_form(f)))
+        or amount_condition_met(text_form, amounts) != "asked"
+    ]

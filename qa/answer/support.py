@@ -103,7 +103,7 @@ from qa.answer.stated import (
     NUMBER_STATED,
     PENALTY_STATED,
     SHARE_OF_AMOUNT,
-    figures_missing,
+    figures_unaccounted,
     number_of,
     number_stated,
     time_stated,
@@ -257,13 +257,13 @@ def unsupported_reason(
     absent_years = [y for y in analysis.years if y not in evidence]
     if absent_years:
         return f"相关文件中没有提到{'、'.join(absent_years)}年。"
-    absent_figures = figures_missing(analysis.stated_figures, evidence)
+    absent_figures = figures_unaccounted(analysis.stated_figures, evidence)
     if absent_figures:
         return f"相关文件中没有提到“{'、'.join(absent_figures)}”。"
     if answer_text:
         # … and it is stated where the answer is (rule 3 at the answer): 10个 stated
         # elsewhere in the passages does not make 全市7个环保专业基地 the 10 asked about.
-        unanswered = figures_missing(analysis.stated_figures, search_form(answer_text))
+        unanswered = figures_unaccounted(analysis.stated_figures, search_form(answer_text))
         if unanswered:
             return f"相关段落中没有提到“{'、'.join(unanswered)}”。"
     top = search_form("".join(_cited_text(p) for p in passages[:EVIDENCE_PASSAGES]))
