@@ -52,9 +52,8 @@ from qa.answer.structure import (
     list_items,
     paragraph_before,
     section_body,
+    with_adjoining_paragraphs,
     with_items,
-    with_qualifying_paragraph,
-    with_referred_paragraph,
 )
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.textnorm import search_form
@@ -222,15 +221,11 @@ def _unit_of(
     paragraph = law_paragraph(siblings, at, chunk)
     if paragraph is not None:
         return with_items(paragraph, siblings, chunk) or [
-            with_qualifying_paragraph(
-                with_referred_paragraph(paragraph, siblings, chunk), siblings, chunk
-            )
+            with_adjoining_paragraphs(paragraph, siblings, chunk)
         ]
-    qualified = with_qualifying_paragraph(
-        with_referred_paragraph(best, siblings, chunk), siblings, chunk
-    )
-    if qualified is not best:
-        return [qualified]
+    adjoined = with_adjoining_paragraphs(best, siblings, chunk)
+    if adjoined is not best:
+        return [adjoined]
     # An adjacent sentence (never a heading) that holds question words the best lacks.
     missing = [t for t in asked_words(analysis) if t not in search_form(best.text)]
     neighbours = [

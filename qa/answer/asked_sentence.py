@@ -9,7 +9,8 @@ figure the question states, a threshold on the asked side. Pure functions over e
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from qa.answer.evidence import DEPARTMENT_CUE, DOC_NUMBER, Evidence
 from qa.answer.evidence_weights import CONTEXT, COVERAGE
@@ -112,21 +113,22 @@ def on_asked_side(
     一万元以上的怎么罚?: …货值金额一万元以上的，并处…), when the best states it only on the
     other side (…不足一万元的) and a sentence of the same passage or the next states it
     on the asked side."""
-    near = [e for e in evidence[:KIND_CANDIDATES] if e.passage_rank <= best.passage_rank + 1]
     thresholds = asked_sides(analysis)
-    if thresholds:
-        if side_stated(search_form(best.text), thresholds) != "other":
-            return best
-        return next(
-            (e for e in near if side_stated(search_form(e.text), thresholds) == "asked"), best
-        )
-    # An amount stated as the case (货值有5万元): the rule whose condition it meets.
-    amounts = [] if analysis.asked_tokens else asked_amounts(asked_form(analysis.text))
-    if not amounts or amount_condition_met(search_form(best.text), amounts) != "other":
-        return best
-    return next(
-        (e for e in near if amount_condition_met(search_form(e.text), amounts) == "asked"), best
+    # … or, without a side, an amount stated as the case (货值有5万元): the rule whose
+    # condition it meets.
+    amounts = (
+        [] if thresholds or analysis.asked_tokens else asked_amounts(asked_form(analysis.text))
     )
+    if thresholds:
+        side: Callable[[str], str | None] = partial(side_stated, thresholds=thresholds)
+    elif amounts:
+        side = partial(amount_condition_met, amounts=amounts)
+    else:
+        return best
+    if side(search_form(best.text)) != "other":
+        return best
+    near = [e for e in evidence[:KIND_CANDIDATES] if e.passage_rank <= best.passage_rank + 1]
+    return next((e for e in near if side(search_form(e.text)) == "asked"), best)
 
 
 def with_asked_kind(evidence: Sequence[Evidence], kind: re.Pattern[str] | None) -> Evidence:

@@ -223,6 +223,11 @@ def clause_window(
     return start, end
 
 
+def in_article(chunk: Chunk) -> bool:
+    """The passage is a law article or one of its items (第十七条 in its section numbers)."""
+    return any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers)
+
+
 def is_heading(sentence_form: str, chunk: Chunk, start: int) -> bool:
     """The sentence is the section's own heading line (e.g. `(八)落实企业主体责任。`)."""
     if start != chunk.span[0] or not chunk.section_path:
@@ -306,15 +311,15 @@ def score_evidence(
         # In a law article a clause after ；continues its sentence, whose first clause says
         # whom it is about (消费者有权就产品质量问题，…查询；向…部门申诉): its words count as the
         # clause's own. Not in policy documents, whose clauses after ；are measures of their own.
-        in_article = any(ARTICLE_LABEL.match(n) for n in chunk.section_numbers)
+        article = in_article(chunk)
         lead, lead_form, continues = set[str](), "", False
         for start, end in split_sentences(chunk.text, offset=chunk.span[0]):
             text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
             carried, carried_form = (lead, lead_form) if continues else (set(), "")
-            if in_article and not continues:  # this sentence opens one: its first clause
+            if article and not continues:  # this sentence opens one: its first clause
                 lead_form = search_form(text)
                 lead = {t for t in weights if _holds(lead_form, alternatives[t])}
-            continues = in_article and text.rstrip().endswith((";", "；"))
+            continues = article and text.rstrip().endswith((";", "；"))
             lo, hi = clause_window(text, weights, wants_figure=analysis.wants_figure)
             start, end, text = start + lo, start + hi, text[lo:hi]
             form = search_form(text)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import cn2an
 
+from qa.ingest.figure_rules import parse_number
 from qa.retrieve.query import HOW_OFTEN, PERIOD_QUESTION
 from qa.textnorm import search_form
 
@@ -146,7 +147,9 @@ def figures_missing(figures: Sequence[str], text_form: str) -> list[str]:
 # laws state one rule per side of the same figure (货值金额不足一万元的…；货值金额一万元以上
 # 的…), so the sentence answering is the one stating the figure on the asked side.
 _BELOW_BEFORE = r"不足|不到|不满|未满|低于|少于|小于|未达到?"
-_ABOVE_BEFORE = r"超过|超出|高于|多于|大于|满|达到"
+# Strictly above (超过一万元: not 一万元 itself), then also reaching it (满, 达到).
+_ABOVE_STRICT = r"超过|超出|高于|多于|大于"
+_ABOVE_BEFORE = _ABOVE_STRICT + r"|满|达到"
 _THRESHOLD = re.compile(
     rf"(?P<before>{_BELOW_BEFORE}|{_ABOVE_BEFORE})?\s*"
     r"(?P<figure>[\d.]+|[一二三四五六七八九十百千两]+)\s*(?P<unit>万元|万块|亿元|千元|元|块|天|日|个月|年|公里|%)"
@@ -199,7 +202,7 @@ def side_stated(text_form: str, thresholds: Sequence[tuple[tuple[str, ...], str]
 # is the one whose condition it meets (货值金额1万元以上的，… not 货值金额不足1万元的，…).
 _MONEY_SCALE = {"元": 1.0, "块": 1.0, "千元": 1e3, "万元": 1e4, "万块": 1e4, "亿元": 1e8}
 _STRICT_BELOW = re.compile(_BELOW_BEFORE)
-_STRICT_ABOVE = re.compile(r"超过|超出|高于|多于|大于")
+_STRICT_ABOVE = re.compile(_ABOVE_STRICT)
 
 
 def _amount(match: re.Match[str]) -> float | None:
@@ -207,12 +210,8 @@ def _amount(match: re.Match[str]) -> float | None:
     scale = _MONEY_SCALE.get(match.group("unit"))
     if scale is None:
         return None
-    figure = match.group("figure")
-    try:
-        number = float(figure) if figure[0].isdigit() else float(cn2an.cn2an(figure, "smart"))
-    except (ValueError, KeyError, TypeError):
-        return None
-    return number * scale
+    number = parse_number(match.group("figure"))
+    return None if number is None else number * scale
 
 
 def asked_amounts(question_form: str) -> list[float]:

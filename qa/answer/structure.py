@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.evidence import ARTICLE_LABEL, MAX_SENTENCE_CHARS, Evidence
+from qa.answer.evidence import MAX_SENTENCE_CHARS, Evidence, in_article
 from qa.answer.evidence_weights import COVERAGE, HEADING
 from qa.types import Chunk, Passage
 
@@ -151,6 +151,32 @@ def section_body(
     return joined(after[0], after[-1], chunk)
 
 
+def _between(first: Evidence, last: Evidence, chunk: Chunk) -> str:
+    """The passage's text from ``first``'s end to ``last``'s start."""
+    return chunk.text[first.span[1] - chunk.span[0] : last.span[0] - chunk.span[0]]
+
+
+def _refers_back(evidence: Evidence) -> bool:
+    """Its first clause refers to the 款 before (采取前款规定的…)."""
+    return bool(_REFERS_BACK.search(re.split(r"[，,；;。]", evidence.text, maxsplit=1)[0]))
+
+
+def _same_paragraph(first: Evidence, last: Evidence, chunk: Chunk) -> bool:
+    """``last`` (right after ``first``) goes on in ``first``'s 款: no line break between
+    them or inside it."""
+    return "\n" not in _between(first, last, chunk) and "\n" not in last.text.strip()
+
+
+def _paragraph_bounds(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> tuple[int, int]:
+    """Indices of the first and last sentence of the 款 holding ``siblings[at]``."""
+    start = end = at
+    while start > 0 and _same_paragraph(siblings[start - 1], siblings[start], chunk):
+        start -= 1
+    while end + 1 < len(siblings) and _same_paragraph(siblings[end], siblings[end + 1], chunk):
+        end += 1
+    return start, end
+
+
 def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Evidence | None:
     """The 款 (paragraph) of a law article holding the best sentence, when it has more
     than one sentence and fits in one answer's length; else None (and None outside a law article).
@@ -162,19 +188,9 @@ def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Eviden
     # Inside an article, also in the chunk of one of its items: a long article is chunked
     # by item, and the 款 after its last item (违反本法规定，…执业的，处五千元以上五万元以下
     # 罚款；情节严重的，吊销其资格。) is in that item's chunk.
-    if not any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers):
+    if not in_article(chunk):
         return None
-
-    def same_paragraph(a: Evidence, b: Evidence) -> bool:
-        first, last = (a, b) if a.span < b.span else (b, a)
-        between = chunk.text[first.span[1] - chunk.span[0] : last.span[0] - chunk.span[0]]
-        return "\n" not in between and "\n" not in last.text.strip()
-
-    start = end = at
-    while start > 0 and same_paragraph(siblings[start - 1], siblings[start]):
-        start -= 1
-    while end + 1 < len(siblings) and same_paragraph(siblings[end], siblings[end + 1]):
-        end += 1
+    start, end = _paragraph_bounds(siblings, at, chunk)
     if start == end or siblings[end].span[1] - siblings[start].span[0] > MAX_SENTENCE_CHARS:
         return None
     return joined(siblings[start], siblings[end], chunk)
@@ -183,26 +199,6 @@ def law_paragraph(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> Eviden
 # A 款 that refers back to the one before it (采取前款规定的干预措施，应当报国务院备案;
 # 有前款所列行为，造成损失的): it has no meaning alone, and it qualifies that 款.
 _REFERS_BACK = re.compile(r"前款|前两款|前三款|前述")
-
-
-def _between(first: Evidence, last: Evidence, chunk: Chunk) -> str:
-    """The passage's text from ``first``'s end to ``last``'s start."""
-    return chunk.text[first.span[1] - chunk.span[0] : last.span[0] - chunk.span[0]]
-
-
-def _refers_back(evidence: Evidence) -> bool:
-    """Its first clause refers to the 款 before (采取前款规定的…)."""
-    return bool(_REFERS_BACK.search(re.split(r"[，,；;。]", evidence.text, maxsplit=1)[0]))
-
-
-def _paragraph_bounds(siblings: Sequence[Evidence], at: int, chunk: Chunk) -> tuple[int, int]:
-    """Indices of the first and last sentence of the 款 holding ``siblings[at]``."""
-    start = end = at
-    while start > 0 and "\n" not in _between(siblings[start - 1], siblings[start], chunk):
-        start -= 1
-    while end + 1 < len(siblings) and "\n" not in _between(siblings[end], siblings[end + 1], chunk):
-        end += 1
-    return start, end
 
 
 def _within_answer(first: Evidence, last: Evidence, chunk: Chunk) -> Evidence | None:
@@ -218,7 +214,7 @@ def with_qualifying_paragraph(
     """``unit`` (a 款 of a law article, or its best sentence) with the 款 right after it
     when that one refers back to it in its first clause (省级政府采取前款规定的干预措施，应当
     报国务院备案) and both fit in one answer's length; else ``unit``."""
-    if not any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers):
+    if not in_article(chunk):
         return unit
     after = next((i for i, e in enumerate(siblings) if e.span[0] >= unit.span[1]), None)
     if after is None:
@@ -234,7 +230,7 @@ def with_referred_paragraph(unit: Evidence, siblings: Sequence[Evidence], chunk:
     """``unit`` (a 款 of a law article, or its first sentence) preceded by the 款 before
     it when ``unit`` opens by referring back to it (采取前款规定的干预措施，应当报国务院备案:
     which measures is said there) and both fit in one answer's length; else ``unit``."""
-    if not any(ARTICLE_LABEL.match(number) for number in chunk.section_numbers):
+    if not in_article(chunk):
         return unit
     before = [i for i, e in enumerate(siblings) if e.span[1] <= unit.span[0]]
     if not before:
@@ -244,6 +240,16 @@ def with_referred_paragraph(unit: Evidence, siblings: Sequence[Evidence], chunk:
         return unit
     start, _ = _paragraph_bounds(siblings, before[-1], chunk)
     return _within_answer(siblings[start], unit, chunk) or unit
+
+
+def with_adjoining_paragraphs(
+    unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk
+) -> Evidence:
+    """``unit`` with the 款 it refers back to before it and the 款 referring back to it
+    after it (``with_referred_paragraph``, ``with_qualifying_paragraph``)."""
+    return with_qualifying_paragraph(
+        with_referred_paragraph(unit, siblings, chunk), siblings, chunk
+    )
 
 
 def paragraph_before(evidence: Evidence, passages: Sequence[Passage]) -> str:

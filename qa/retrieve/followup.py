@@ -310,16 +310,16 @@ def missing_context(question: str, documents: Sequence[Document]) -> str:
         return ""
     places, rest = _places_and_rest(core, documents)
     asked = _ASK.search(rest)
+    asked_text = normalize_question(question)
     only_place = bool(places) and not rest
     only_aspect = (
         not places
         and asked is not None
         and bool(rest[: asked.start()].strip("的，, "))
         and _is_aspect(rest[: asked.start()])
-        and bool(_CONTINUES.search(normalize_question(question)))
+        and bool(_CONTINUES.search(asked_text))
     )
     # 那罚款怎么算?: a penalty for no deed named (rule 9's shape, marked as a follow-up).
-    asked_text = normalize_question(question)
     only_sanction = (
         not places
         and bool(_CONTINUES.search(asked_text))
