@@ -24,7 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from qa.config import DEFAULT_MODEL, Settings
+from qa.config import BASE_MODEL, DEFAULT_MODEL, Settings
 from qa.errors import QAError
 
 
@@ -47,12 +47,12 @@ def _progress_bars() -> Callable[[str, int, int], None]:
 
 
 def cmd_model(settings: Settings, args: argparse.Namespace) -> int:
-    from qa.embed.modelbuild import build_default_model
+    from qa.embed.adaptation import build_models
 
-    if settings.embed_model != DEFAULT_MODEL:
+    if settings.embed_model not in (DEFAULT_MODEL, BASE_MODEL):
         print(f"QA_EMBED_MODEL={settings.embed_model}: nothing to build for a named model.")
         return 0
-    path = build_default_model(settings.default_model_path, force=args.force)
+    path = build_models(settings, force=args.force)
     print(f"model ready: {path}")
     return 0
 

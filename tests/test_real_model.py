@@ -12,7 +12,7 @@ import pytest
 from qa.assistant import Assistant
 from qa.config import PROJECT_ROOT, Settings
 from qa.embed import load_embedder
-from qa.embed.modelbuild import build_default_model
+from qa.embed.adaptation import build_models
 from qa.indexing import build_corpus_index
 from qa.present.records import answer_to_record
 
@@ -24,7 +24,7 @@ def real_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     home = tmp_path_factory.mktemp("real")
     shutil.copytree(PROJECT_ROOT / "corpus", home / "corpus")
     settings = Settings.from_env({}, corpus_dir=home / "corpus", index_dir=home / "index")
-    build_default_model(settings.default_model_path)
+    build_models(settings)
     embedder = load_embedder(settings)
     build_corpus_index(settings, embedder)
     return Assistant.open(settings, embedder=embedder)

@@ -11,7 +11,7 @@ from typing import Any, Self
 
 import numpy as np
 
-from qa.config import DEFAULT_MODEL, Settings
+from qa.config import BASE_MODEL, DEFAULT_MODEL, Settings
 from qa.errors import ModelError
 
 NETWORK_HINT = (
@@ -57,7 +57,7 @@ def model_identity(model: str | Path) -> str:
     if not folder.is_dir():
         return str(model)
     digest = hashlib.blake2b(digest_size=6)
-    for name in ("config.json", "modules.json", "tokenizer.json"):
+    for name in ("config.json", "modules.json", "tokenizer.json", "qa-adaptation.json"):
         digest.update((folder / name).read_bytes() if (folder / name).is_file() else b"-")
     for weights in sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin")):
         digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
@@ -89,13 +89,14 @@ def local_model_folder(model: str | Path) -> Path | None:
 
 def resolve_model(settings: Settings) -> str | Path:
     """The model the settings name: the built default folder, a local folder or an id."""
-    if settings.embed_model == DEFAULT_MODEL:
-        path = settings.default_model_path
+    if settings.embed_model in (DEFAULT_MODEL, BASE_MODEL):
+        default = settings.embed_model == DEFAULT_MODEL
+        path = settings.default_model_path if default else settings.base_model_path
         from qa.embed.modelbuild import is_complete
 
         if not is_complete(path):
             raise ModelError(
-                f"The default embedding model is not built yet ({path}).",
+                f"The {'default' if default else 'base'} embedding model is not built yet ({path}).",
                 "run `python -m qa model` or `make run`",
             )
         return path
