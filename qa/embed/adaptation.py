@@ -18,9 +18,7 @@ while ranking alike as often. ``QA_EMBED_MODEL=e5-small`` keeps the unadapted ba
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -28,8 +26,9 @@ from pathlib import Path
 import numpy as np
 
 from qa.config import BASE_MODEL, Settings
-from qa.embed.modelbuild import COMPLETE_MARKER, build_default_model, is_complete
+from qa.embed.modelbuild import COMPLETE_MARKER, build_default_model, is_complete, land_folder
 from qa.errors import ModelError
+from qa.store.files import file_digest
 
 DELTA_FILE = Path(__file__).parent / "adaptation" / "e5-small-policy.delta.safetensors"
 # Provenance of the adapted folder (which delta, how it was made); part of the model's
@@ -39,14 +38,6 @@ PROVENANCE_FILE = "qa-adaptation.json"
 _WEIGHTS = "model.safetensors"
 _SKIP = {"qa-onnx-int8", COMPLETE_MARKER, _WEIGHTS}
 _REBUILD_HINT = "Run `python -m qa model --force` (or `make model`) to rebuild both folders."
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def adapted_weights(
@@ -77,20 +68,18 @@ def build_adapted_model(
     base: Path,
     delta_file: Path = DELTA_FILE,
     force: bool = False,
-    bundle_path: Path | None = None,
 ) -> Path:
-    """Build the adapted folder at ``target`` from the base folder (built first if
-    missing) and ``delta_file``. Skipped when complete and made from the same delta;
+    """Build the adapted folder at ``target`` from the (complete) base folder and
+    ``delta_file``. Skipped when complete and made from the same delta;
     built in a temporary sibling and moved in with one ``os.replace``."""
     from safetensors.numpy import load_file, save_file
 
     target, base = Path(target), Path(base)
     if not delta_file.is_file():
         raise ModelError(f"The encoder adaptation {delta_file} is missing.", "Restore it from git.")
-    delta_sha = file_sha256(delta_file)
+    delta_sha = file_digest(delta_file)
     if not force and is_complete(target) and _provenance(target).get("delta_sha256") == delta_sha:
         return target
-    build_default_model(base, bundle_path=bundle_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
@@ -115,13 +104,7 @@ def build_adapted_model(
         for path in out_dir.rglob("*"):
             path.chmod(0o755 if path.is_dir() else 0o644)
         (out_dir / COMPLETE_MARKER).write_text(json.dumps({"source": delta_file.name}) + "\n")
-        if target.exists():
-            os.replace(target, staging / "old")
-        try:
-            os.replace(out_dir, target)
-        except OSError:
-            if not is_complete(target):
-                raise
+        land_folder(out_dir, target, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target

@@ -57,8 +57,12 @@ def model_identity(model: str | Path) -> str:
     if not folder.is_dir():
         return str(model)
     digest = hashlib.blake2b(digest_size=6)
-    for name in ("config.json", "modules.json", "tokenizer.json", "qa-adaptation.json"):
+    for name in ("config.json", "modules.json", "tokenizer.json"):
         digest.update((folder / name).read_bytes() if (folder / name).is_file() else b"-")
+    # An adapted model's provenance (qa.embed.adaptation): another delta has weights of
+    # the same size. Absent from every other folder, whose identity it leaves as it was.
+    if (folder / "qa-adaptation.json").is_file():
+        digest.update((folder / "qa-adaptation.json").read_bytes())
     for weights in sorted(folder.glob("*.safetensors")) + sorted(folder.glob("*.bin")):
         digest.update(f"{weights.name}:{weights.stat().st_size}".encode())
     return f"{folder.name}@{digest.hexdigest()}"

