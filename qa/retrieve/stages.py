@@ -241,6 +241,25 @@ class DocumentShares:
         return interleave(groups, max(query.depth, len(routed)))
 
 
+def cited_chunks(query: Query) -> set[str]:
+    """The chunks of the sections the question cites by number in a document it names,
+    or of the article saying when a named law takes effect, asked when."""
+    analysis = query.analysis
+    if not analysis.doc_ids:
+        return set()
+    form = search_form(analysis.text)
+    refs = cited_sections(form)
+    effective = asks_effective_date(form)
+    if not refs and not effective:
+        return set()
+    return {
+        c.chunk_id
+        for c in query.index.document_chunks(list(analysis.doc_ids))
+        if (refs and cites(c.section_numbers, refs))
+        or (effective and EFFECTIVE_STATED.search(c.text))
+    }
+
+
 class CitedSections:
     """A section the question cites by number in a document it names (太原行动计划第
     （十四）项, 计量法第9条, 厦门意见二、（四）) comes first: the reader points at it. So
@@ -248,21 +267,7 @@ class CitedSections:
     when (认证认可条例是从哪一天开始施行的?)."""
 
     def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked:
-        analysis = query.analysis
-        if not analysis.doc_ids:
-            return items
-        form = search_form(analysis.text)
-        refs = cited_sections(form)
-        effective = asks_effective_date(form)
-        if not refs and not effective:
-            return items
-        chunks = query.index.document_chunks(list(analysis.doc_ids))
-        cited = {
-            c.chunk_id
-            for c in chunks
-            if (refs and cites(c.section_numbers, refs))
-            or (effective and EFFECTIVE_STATED.search(c.text))
-        }
+        cited = cited_chunks(query)
         if not cited:
             return items
         score = dict(items)
@@ -306,6 +311,8 @@ class SentenceRerank:
             or query.sentence_vectors is None
             or analysis.across_documents
             or len(analysis.doc_ids) > 1
+            # The reader points at a section (东莞方案第29条): it stays first.
+            or cited_chunks(query)
         ):
             return items
         head = list(items[: self.depth])
