@@ -198,6 +198,37 @@ def test_a_law_the_corpus_does_not_hold_is_named_in_the_reason() -> None:
     assert analyse("《产品质量法》对掺杂掺假怎么罚?", [*DOCS, LAW]).unknown_documents == ()
 
 
+FOOD_LAW = make_document(doc_id="fsl", title="中华人民共和国食品安全法")
+FOOD_RULES = make_document(doc_id="fsr", title="中华人民共和国食品安全法实施条例")
+
+
+def test_implementing_rules_named_are_not_also_their_law() -> None:
+    # 食品安全法实施条例 begins with 食品安全法: the longer title is what the reader names.
+    for question in (
+        "食品安全法实施条例第十条怎么规定?",
+        "《中华人民共和国食品安全法实施条例》第十条怎么规定?",
+    ):
+        assert analyse(question, [*DOCS, FOOD_LAW, FOOD_RULES]).doc_ids == ("fsr",), question
+    assert analyse("食品安全法第十条怎么规定?", [*DOCS, FOOD_LAW, FOOD_RULES]).doc_ids == ("fsl",)
+    both = analyse(
+        "食品安全法和食品安全法实施条例对召回各有什么规定?", [*DOCS, FOOD_LAW, FOOD_RULES]
+    )
+    assert both.doc_ids == ("fsl", "fsr") and both.unknown_documents == ()
+
+
+def test_two_laws_joined_by_a_conjunction_are_two_names() -> None:
+    a = analyse("产品质量法和电子商务法对平台责任有什么不同?", [*DOCS, LAW])
+    assert a.doc_ids == ("pq",) and a.unknown_documents == ("电子商务法",)
+    assert analyse("广告法、价格法怎么规定?", [*DOCS, LAW]).unknown_documents == (
+        "广告法",
+        "价格法",
+    )
+    # 与 inside a law's own name does not split it
+    assert analyse("人口与计划生育法怎么规定?", [*DOCS, LAW]).unknown_documents == (
+        "人口与计划生育法",
+    )
+
+
 def test_a_figure_the_question_states_must_be_in_the_evidence() -> None:
     a = analyse("厦门森林覆盖率达到55%是哪一年?", DOCS)
     assert a.stated_figures == ("55%",)

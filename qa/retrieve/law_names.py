@@ -14,7 +14,7 @@ _LAW_NAME = re.compile(
     r"([\u4e00-\u9fff]{2,16}?(?:法|条例))"
     # what follows a law's name: 规定…, 第…条, 分为哪几章, 什么时候施行
     r"(?=规定|中|里|对|的|是|有|要|关于|第|分为|分成|包括|一共|共有|总共|施行|实施|颁布"
-    r"|修订|什么时候|何时|哪|[》〉，,。？?]|$)"
+    r"|修订|什么时候|何时|哪|怎|如何|[》〉，,、。？?]|$)"
 )
 _POINTED_AT = re.compile(r"[那这哪][部个条项](?:法|条例)$")
 # 国家出了哪部关于征信的条例: a question asking which law, naming none; 政府指导价到底是
@@ -46,18 +46,23 @@ def short_titles(title_form: str) -> list[str]:
     return names
 
 
+# 产品质量法和消费者权益保护法 names two laws; 人口与计划生育法 is one (its 与 follows no 法).
+_BETWEEN_LAWS = re.compile(r"(?:(?<=法)|(?<=条例))(?:和|与|及|以及|、|跟|同)")
+
+
 def law_names(question_form: str) -> list[str]:
     """Laws and regulations a question names (电子商务法规定… -> 电子商务法)."""
     out = []
     for match in _LAW_NAME.finditer(question_form):
-        name = _VERSION_LEAD.sub("", _LAW_LEAD.sub("", match.group(1)))
-        name = name.removeprefix("中华人民共和国")
-        # 那部法 / 哪部法 / 这个法 points at a law by what it does, naming none
-        # (受不受保护消费者权益那部法的保护?).
-        if _POINTED_AT.search(name) or _ASKING_WHICH.search(name):
-            continue
-        if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
-            out.append(name)
+        for named in _BETWEEN_LAWS.split(match.group(1)):
+            name = _VERSION_LEAD.sub("", _LAW_LEAD.sub("", named))
+            name = name.removeprefix("中华人民共和国")
+            # 那部法 / 哪部法 / 这个法 points at a law by what it does, naming none
+            # (受不受保护消费者权益那部法的保护?).
+            if _POINTED_AT.search(name) or _ASKING_WHICH.search(name):
+                continue
+            if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
+                out.append(name)
     return list(dict.fromkeys(out))
 
 

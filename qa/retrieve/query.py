@@ -239,23 +239,49 @@ def analyse(
     known_aliases: set[str] = set()
     named_titles: set[str] = set()
     kind_words: set[str] = set()
+    # Where each document is named by its title, and whether by its place too.
+    title_spans: dict[str, list[tuple[int, int]]] = {}
+    by_place: set[str] = set()
     for document in documents:
         aliases = place_aliases(document.region) if document.region else set()
         known_aliases |= aliases
         positions = [form.find(a) for a in aliases if a and a in form]
+        if positions:
+            by_place.add(document.doc_id)
         title = search_form(document.title)
+        spans = title_spans.setdefault(document.doc_id, [])
         for quoted in _QUOTED.findall(question):
             q = search_form(quoted)
             if q and title and (q in title or title in q):
                 positions.append(form.find(q) if q in form else 0)
+                named = title if title in q else q
+                spans += [(m.start(), m.end()) for m in re.finditer(re.escape(named), form)]
         for name in short_titles(title):
             if name in form:
                 positions.append(form.find(name))
                 named_titles.add(name)
+                spans += [(m.start(), m.end()) for m in re.finditer(re.escape(name), form)]
         if positions:
             mentions.append((min(p for p in positions if p >= 0), document.doc_id))
             kind_words |= document_kind_words(form, aliases)
-    doc_ids = tuple(doc_id for _, doc_id in sorted(mentions))
+    # 食品安全法实施条例 names the implementing rules, not also the law its name begins with:
+    # a title met only inside a longer title the question writes is not named.
+    inside = {
+        doc_id
+        for doc_id, spans in title_spans.items()
+        if doc_id not in by_place
+        and spans
+        and all(
+            any(
+                a <= start and end <= b and b - a > end - start
+                for other, others in title_spans.items()
+                if other != doc_id
+                for a, b in others
+            )
+            for start, end in spans
+        )
+    }
+    doc_ids = tuple(doc_id for _, doc_id in sorted(mentions) if doc_id not in inside)
     unknown = tuple(
         word
         for word in dict.fromkeys(place_words(form))
