@@ -216,6 +216,24 @@ def test_implementing_rules_named_are_not_also_their_law() -> None:
     assert both.doc_ids == ("fsl", "fsr") and both.unknown_documents == ()
 
 
+DAIRY = make_document(doc_id="dairy", title="乳品质量安全监督管理条例")
+FARM = make_document(doc_id="farm", title="中华人民共和国农产品质量安全法")
+
+
+def test_a_shortened_law_name_names_the_one_law_it_shortens() -> None:
+    dairy = analyse("乳品条例对收购站有什么要求?", [*DOCS, LAW, DAIRY])
+    assert dairy.doc_ids == ("dairy",) and dairy.unknown_documents == ()
+    # 质量法 could shorten 产品质量法 or 农产品质量安全法: neither is named, nor is it unknown
+    either = analyse("质量法对掺假怎么罚?", [*DOCS, LAW, FARM])
+    assert either.doc_ids == () and either.unknown_documents == ()
+    # a law whose name is no shortening of a title in the corpus stays unknown
+    assert analyse("食品卫生法怎么规定?", [*DOCS, FOOD_LAW]).unknown_documents == ("食品卫生法",)
+    rules = make_document(doc_id="mr", title="中华人民共和国计量法实施细则")
+    metrology = make_document(doc_id="ml", title="中华人民共和国计量法")
+    both = analyse("计量法实施细则和计量法对修理怎么规定?", [*DOCS, rules, metrology])
+    assert set(both.doc_ids) == {"mr", "ml"} and both.unknown_documents == ()
+
+
 def test_two_laws_joined_by_a_conjunction_are_two_names() -> None:
     a = analyse("产品质量法和电子商务法对平台责任有什么不同?", [*DOCS, LAW])
     assert a.doc_ids == ("pq",) and a.unknown_documents == ("电子商务法",)

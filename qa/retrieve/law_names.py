@@ -47,7 +47,21 @@ def short_titles(title_form: str) -> list[str]:
 
 
 # 产品质量法和消费者权益保护法 names two laws; 人口与计划生育法 is one (its 与 follows no 法).
-_BETWEEN_LAWS = re.compile(r"(?:(?<=法)|(?<=条例))(?:和|与|及|以及|、|跟|同)")
+_BETWEEN_LAWS = re.compile(
+    r"(?:(?<=法)|(?<=条例)|(?<=细则)|(?<=规定)|(?<=规则))(?:和|与|及|以及|、|跟|同)"
+)
+_KIND = re.compile(r"(法|条例|细则|规定|办法|规则)$")
+
+
+def abbreviates(name: str, title_form: str) -> bool:
+    """A shortened name of the law titled ``title_form``: the same kind word (法, 条例…)
+    after characters taken in order from the title's own (乳品条例 for 乳品质量安全监督管理
+    条例, 电商法 for 电子商务法), two or more of them; not the title itself."""
+    named, titled = _KIND.search(name), _KIND.search(title_form)
+    if not named or not titled or named.group(1) != titled.group(1) or name == title_form:
+        return False
+    stem, rest = name[: named.start()], iter(title_form[: titled.start()])
+    return len(stem) >= 2 and all(char in rest for char in stem)
 
 
 def law_names(question_form: str) -> list[str]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from qa.retrieve.department_question import asks_department
-from qa.retrieve.law_names import document_kind_words, law_names, short_titles
+from qa.retrieve.law_names import abbreviates, document_kind_words, law_names, short_titles
 from qa.retrieve.places import (
     GENERIC_PLACES,
     PLACE_WORDS,
@@ -264,6 +264,21 @@ def analyse(
         if positions:
             mentions.append((min(p for p in positions if p >= 0), document.doc_id))
             kind_words |= document_kind_words(form, aliases)
+    # A law named by a shortened name (乳品条例, 电商法) is the one document it can shorten;
+    # a name that could shorten several (质量法) names none of them, and is not unknown.
+    shortened: set[str] = set()
+    for name in law_names(form):
+        if name in form and not any(name in t or t in name for t in named_titles):
+            shortens = [
+                d.doc_id
+                for d in documents
+                if any(abbreviates(name, t) for t in short_titles(search_form(d.title)))
+            ]
+            if shortens:
+                shortened.add(name)
+            if len(shortens) == 1 and shortens[0] not in {d for _, d in mentions}:
+                mentions.append((form.find(name), shortens[0]))
+                named_titles.add(name)
     # 食品安全法实施条例 names the implementing rules, not also the law its name begins with:
     # a title met only inside a longer title the question writes is not named.
     inside = {
@@ -318,7 +333,9 @@ def analyse(
         topic_terms=topic_terms(untitled, [*known_aliases, *unknown], named_titles),
         topic_nouns=topic_terms(untitled, [*known_aliases, *unknown], named_titles, True),
         unknown_documents=tuple(
-            name for name in law_names(form) if not any(name in t or t in name for t in titles)
+            name
+            for name in law_names(form)
+            if name not in shortened and not any(name in t or t in name for t in titles)
         ),
         stated_figures=_stated_figures(form),
         quoted_phrases=tuple(
