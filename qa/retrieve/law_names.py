@@ -9,6 +9,7 @@ Pure functions over text in search form.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 
 _LAW_NAME = re.compile(
     r"([\u4e00-\u9fff]{2,16}?(?:法|条例))"
@@ -62,6 +63,52 @@ def abbreviates(name: str, title_form: str) -> bool:
         return False
     stem, rest = name[: named.start()], iter(title_form[: titled.start()])
     return len(stem) >= 2 and all(char in rest for char in stem)
+
+
+def shortened_names(
+    question_form: str, titles_by_doc: Mapping[str, Sequence[str]], named: Iterable[str]
+) -> tuple[set[str], dict[str, str]]:
+    """The law names the question shortens (乳品条例, 电商法), and of those, each that can
+    shorten one document only with that document (质量法 shortens several: none). Names
+    already matching a title (``named``) are left out."""
+    named = list(named)
+    shortening: set[str] = set()
+    unique: dict[str, str] = {}
+    for name in law_names(question_form):
+        if name not in question_form or any(name in t or t in name for t in named):
+            continue
+        docs = [
+            d for d, titles in titles_by_doc.items() if any(abbreviates(name, t) for t in titles)
+        ]
+        if docs:
+            shortening.add(name)
+        if len(docs) == 1:
+            unique[name] = docs[0]
+    return shortening, unique
+
+
+def nested_titles(
+    title_spans: Mapping[str, Sequence[tuple[int, int]]], named_otherwise: set[str]
+) -> set[str]:
+    """Documents the question names only inside a longer title it writes (食品安全法 of
+    食品安全法实施条例): the longer title is what is named. ``title_spans``: where each
+    document's title is met in the question; ``named_otherwise``: documents also named by
+    their place, which stay named."""
+    return {
+        doc_id
+        for doc_id, spans in title_spans.items()
+        if doc_id not in named_otherwise
+        and spans
+        and all(
+            any(
+                a <= start and end <= b and b - a > end - start
+                for other, others in title_spans.items()
+                if other != doc_id
+                for a, b in others
+            )
+            for start, end in spans
+        )
+    }
 
 
 def law_names(question_form: str) -> list[str]:

@@ -13,7 +13,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from qa.retrieve.department_question import asks_department
-from qa.retrieve.law_names import abbreviates, document_kind_words, law_names, short_titles
+from qa.retrieve.law_names import (
+    document_kind_words,
+    law_names,
+    nested_titles,
+    short_titles,
+    shortened_names,
+)
 from qa.retrieve.places import (
     GENERIC_PLACES,
     PLACE_WORDS,
@@ -266,36 +272,15 @@ def analyse(
             kind_words |= document_kind_words(form, aliases)
     # A law named by a shortened name (乳品条例, 电商法) is the one document it can shorten;
     # a name that could shorten several (质量法) names none of them, and is not unknown.
-    shortened: set[str] = set()
-    for name in law_names(form):
-        if name in form and not any(name in t or t in name for t in named_titles):
-            shortens = [
-                d.doc_id
-                for d in documents
-                if any(abbreviates(name, t) for t in short_titles(search_form(d.title)))
-            ]
-            if shortens:
-                shortened.add(name)
-            if len(shortens) == 1 and shortens[0] not in {d for _, d in mentions}:
-                mentions.append((form.find(name), shortens[0]))
-                named_titles.add(name)
-    # 食品安全法实施条例 names the implementing rules, not also the law its name begins with:
-    # a title met only inside a longer title the question writes is not named.
-    inside = {
-        doc_id
-        for doc_id, spans in title_spans.items()
-        if doc_id not in by_place
-        and spans
-        and all(
-            any(
-                a <= start and end <= b and b - a > end - start
-                for other, others in title_spans.items()
-                if other != doc_id
-                for a, b in others
-            )
-            for start, end in spans
-        )
-    }
+    shortened, shortens = shortened_names(
+        form, {d.doc_id: short_titles(search_form(d.title)) for d in documents}, named_titles
+    )
+    for name, doc_id in shortens.items():
+        if doc_id not in {d for _, d in mentions}:
+            mentions.append((form.find(name), doc_id))
+            named_titles.add(name)
+    # 食品安全法实施条例 names the implementing rules, not also the law its name begins with.
+    inside = nested_titles(title_spans, by_place)
     doc_ids = tuple(doc_id for _, doc_id in sorted(mentions) if doc_id not in inside)
     unknown = tuple(
         word
