@@ -9,6 +9,16 @@ top paragraph for a question. onnxruntime runs int8 through different kernels on
 with and without AVX-512 VNNI, so the figures are per CPU (eval/report.md, "Stop 28").
 ``--reduce-range`` measures an export with 7-bit weights (onnxruntime's
 ``reduce_range``) instead, built in a temporary copy of the model folder.
+
+Another CPU can be emulated (``qemu-x86_64 -cpu Haswell`` runs onnxruntime's AVX2
+kernels), but torch's fp32 is too slow there; so the fp32 vectors are computed natively
+once and saved, and the emulated run embeds with int8 only (stop 40, eval/report.md):
+
+    .venv/bin/python -m eval.quant_agreement --subset 120 --save-reference ref.npz
+    qemu-x86_64 -cpu Haswell .venv/bin/python -m eval.quant_agreement --subset 120 \
+        --reference ref.npz
+
+(Under qemu-user the printed CPU flags are still the host's /proc/cpuinfo.)
 """
 
 from __future__ import annotations
@@ -37,9 +47,17 @@ def _texts(corpus_dir: Path) -> list[str]:
     return paragraphs
 
 
-def _questions(path: Path) -> list[str]:
+def _questions(path: Path, limit: int = QUESTIONS) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["question"] for line in lines if line.strip()][:QUESTIONS]
+    return [json.loads(line)["question"] for line in lines if line.strip()][:limit]
+
+
+def spread_subset(texts: Sequence[str], size: int) -> list[str]:
+    """``size`` texts taken evenly through ``texts`` (every document contributes), all of
+    them when ``size`` is 0 or not smaller."""
+    if size <= 0 or size >= len(texts):
+        return list(texts)
+    return list(texts[:: len(texts) // size][:size])
 
 
 def agreement(
@@ -70,9 +88,31 @@ def _int8_vectors(
     return embedder.embed_passages(list(passages)), embedder.embed_queries(list(questions))
 
 
+def _fp32_vectors(
+    model_dir: Path, passages: Sequence[str], questions: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    from sentence_transformers import SentenceTransformer
+
+    from qa.embed.common import model_prompts
+
+    prompts = model_prompts(model_dir)
+    fp32 = SentenceTransformer(str(model_dir), device="cpu")
+    return (
+        fp32.encode([prompts["passage"] + t for t in passages], normalize_embeddings=True),
+        fp32.encode([prompts["query"] + t for t in questions], normalize_embeddings=True),
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reduce-range", action="store_true", help="7-bit weights")
+    parser.add_argument(
+        "--subset", type=int, default=0, help="paragraphs to embed, spread evenly (0 = all)"
+    )
+    parser.add_argument("--save-reference", type=Path, help="write the fp32 vectors here (.npz)")
+    parser.add_argument(
+        "--reference", type=Path, help="read the fp32 vectors from here instead of torch"
+    )
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     from qa.embed.common import resolve_model
@@ -81,19 +121,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not model_dir.is_dir():
         print(f"{model_dir} is not a model folder: run `make model` first.")
         return 1
-    passages = _texts(settings.corpus_dir)
-    questions = _questions(PROJECT_ROOT / "eval" / "v2" / "dev.jsonl")
-
-    from sentence_transformers import SentenceTransformer
-
-    from qa.embed.common import model_prompts
-
-    prompts = model_prompts(model_dir)
-    fp32 = SentenceTransformer(str(model_dir), device="cpu")
-    reference = (
-        fp32.encode([prompts["passage"] + t for t in passages], normalize_embeddings=True),
-        fp32.encode([prompts["query"] + t for t in questions], normalize_embeddings=True),
+    passages = spread_subset(_texts(settings.corpus_dir), args.subset)
+    questions = _questions(
+        PROJECT_ROOT / "eval" / "v2" / "dev.jsonl", QUESTIONS // 2 if args.subset else QUESTIONS
     )
+    if args.reference:
+        saved = np.load(args.reference)
+        reference = (saved["passages"], saved["questions"])
+        if reference[0].shape[0] != len(passages) or reference[1].shape[0] != len(questions):
+            print(f"{args.reference} holds other texts: save it again with the same --subset.")
+            return 1
+    else:
+        reference = _fp32_vectors(model_dir, passages, questions)
+    if args.save_reference:
+        np.savez(args.save_reference, passages=reference[0], questions=reference[1])
     if not args.reduce_range:
         measured = _int8_vectors(model_dir, passages, questions)
     else:
