@@ -107,7 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reduce-range", action="store_true", help="7-bit weights")
     parser.add_argument(
-        "--subset", type=int, default=0, help="paragraphs to embed, spread evenly (0 = all)"
+        "--subset",
+        type=int,
+        default=0,
+        help="paragraphs to embed, spread evenly, with half the questions (0 = all)",
     )
     parser.add_argument("--save-reference", type=Path, help="write the fp32 vectors here (.npz)")
     parser.add_argument(

@@ -248,6 +248,8 @@ def analyse(
     # Where each document is named by its title, and whether by its place too.
     title_spans: dict[str, list[tuple[int, int]]] = {}
     by_place: set[str] = set()
+    titles_by_doc: dict[str, list[str]] = {}  # the short titles people name each law by
+    title_forms: list[str] = []
     for document in documents:
         aliases = place_aliases(document.region) if document.region else set()
         known_aliases |= aliases
@@ -255,6 +257,7 @@ def analyse(
         if positions:
             by_place.add(document.doc_id)
         title = search_form(document.title)
+        title_forms.append(title)
         spans = title_spans.setdefault(document.doc_id, [])
         for quoted in _QUOTED.findall(question):
             q = search_form(quoted)
@@ -262,7 +265,8 @@ def analyse(
                 positions.append(form.find(q) if q in form else 0)
                 named = title if title in q else q
                 spans += [(m.start(), m.end()) for m in re.finditer(re.escape(named), form)]
-        for name in short_titles(title):
+        titles_by_doc[document.doc_id] = short_titles(title)
+        for name in titles_by_doc[document.doc_id]:
             if name in form:
                 positions.append(form.find(name))
                 named_titles.add(name)
@@ -272,9 +276,7 @@ def analyse(
             kind_words |= document_kind_words(form, aliases)
     # A law named by a shortened name (乳品条例, 电商法) is the one document it can shorten;
     # a name that could shorten several (质量法) names none of them, and is not unknown.
-    shortened, shortens = shortened_names(
-        form, {d.doc_id: short_titles(search_form(d.title)) for d in documents}, named_titles
-    )
+    shortened, shortens = shortened_names(form, titles_by_doc, named_titles)
     for name, doc_id in shortens.items():
         if doc_id not in {d for _, d in mentions}:
             mentions.append((form.find(name), doc_id))
@@ -288,7 +290,7 @@ def analyse(
         if word not in GENERIC_PLACES and not covered(word, known_aliases)
     )
     cues = across_cues(form)
-    titles = [search_form(d.title) for d in documents]
+    titles = title_forms
     # The words of a document's name say which document, not what is asked about it
     # (产品质量法什么时候生效?: 产品质量 is not asked; 家用汽车产品 asked of the 家用汽车
     # 产品…规定 is).

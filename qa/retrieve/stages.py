@@ -71,6 +71,8 @@ class Query:
     sentence_vectors: Callable[[Sequence[str]], np.ndarray] | None = None
     # Chunk id -> how many of the quoted phrases it holds (PhraseRanker, per question).
     phrase_counts: dict[str, int] | None = None
+    # The chunks of the sections the question cites (cited_chunks: two stages ask).
+    cited: frozenset[str] | None = None
 
 
 class Ranker(Protocol):
@@ -241,23 +243,30 @@ class DocumentShares:
         return interleave(groups, max(query.depth, len(routed)))
 
 
-def cited_chunks(query: Query) -> set[str]:
+def cited_chunks(query: Query) -> frozenset[str]:
     """The chunks of the sections the question cites by number in a document it names,
-    or of the article saying when a named law takes effect, asked when."""
+    or of the article saying when a named law takes effect, asked when. Found once per
+    question (CitedSections and SentenceRerank both ask)."""
+    if query.cited is None:
+        query.cited = _find_cited(query)
+    return query.cited
+
+
+def _find_cited(query: Query) -> frozenset[str]:
     analysis = query.analysis
     if not analysis.doc_ids:
-        return set()
+        return frozenset()
     form = search_form(analysis.text)
     refs = cited_sections(form)
     effective = asks_effective_date(form)
     if not refs and not effective:
-        return set()
-    return {
+        return frozenset()
+    return frozenset(
         c.chunk_id
         for c in query.index.document_chunks(list(analysis.doc_ids))
         if (refs and cites(c.section_numbers, refs))
         or (effective and EFFECTIVE_STATED.search(c.text))
-    }
+    )
 
 
 class CitedSections:
