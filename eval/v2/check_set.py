@@ -348,13 +348,16 @@ def main() -> int:
     # 电子商务法; ids w/x from 501) and dev21 (stop 36; 药品管理法, 疫苗管理法, 价格法,
     # 反不正当竞争法 on top of dev20's; ids a/b from 601) and dev22 (stop 38; 进出口商品检验法,
     # 农药管理条例, 商标法, 旅游法 on top of dev21's; ids k/m from 701) and dev23 (stop 40;
-    # 乳品质量安全监督管理条例, 食品安全法实施条例, 消防法, 计量法实施细则; ids p/q from 801).
+    # 乳品质量安全监督管理条例, 食品安全法实施条例, 消防法, 计量法实施细则; ids p/q from 801) and
+    # dev24 (stop 41; 侵害消费者权益行为处罚办法, 明码标价和禁止价格欺诈规定, 投诉举报处理暂行办法,
+    # 价格违法行为行政处罚规定; ids r/s from 901).
     if not test_only:
         for name, ids, corpus_list in (
             ("dev20", "[wx]", "corpus20.txt"),
             ("dev21", "[ab]", "corpus21.txt"),
             ("dev22", "[km]", "corpus22.txt"),
             ("dev23", "[pq]", "corpus23.txt"),
+            ("dev24", "[rs]", "corpus24.txt"),
         ):
             _, own_laws = load_docs(HERE / corpus_list)
             split = check_file(
