@@ -16,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
+from qa.answer.base import PreviousAnswer
 from qa.answer.document_facts import record_fact_answer
 from qa.config import Settings
 from qa.duties.answer import duty_answer
@@ -239,6 +240,8 @@ class Assistant:
         doc_filter: str | Sequence[str] | None,
         mode: str,
         history: Sequence[str],
+        *,
+        recall: bool = True,
     ) -> tuple[AnswerRequest, Ranking]:
         k = self.settings.top_k if k is None else k
         if not 1 <= k <= 50:
@@ -259,7 +262,48 @@ class Assistant:
             similarity,
             tuple(self.resolve_documents(doc_filter)),
         )
+        if recall and getattr(self.generator, "avoids_repeats", False):
+            previous = self._previous_answer(question, k, doc_filter, mode, history)
+            request = replace(request, previous=previous)
         return request, ranking
+
+    def _previous_answer(
+        self,
+        question: str,
+        k: int,
+        doc_filter: str | Sequence[str] | None,
+        mode: str,
+        history: Sequence[str],
+    ) -> PreviousAnswer | None:
+        """For a follow-up naming topics the previous question did not, the sentences the
+        previous answer showed (asked again in its own conversation, which is not looked
+        into further); None otherwise. A follow-up naming nothing new (报给谁?, 到哪一年?)
+        asks more of the same sentence."""
+        previous = last_question(history)
+        if not previous:
+            return None
+        documents = list(self.index.documents.values())
+        asked = analyse(normalize_question(question), documents)
+        before_form = search_form(previous)
+        new_topics = tuple(t for t in asked.topic_terms if len(t) >= 2 and t not in before_form)
+        if not new_topics:
+            return None
+        earlier = list(history)[: len(history) - 1 - list(reversed(history)).index(previous)]
+        try:
+            if self._direct_answer(previous, doc_filter, earlier) is not None:
+                return None  # a record fact or a duty: no passage sentence was shown
+            request, _ = self._request(previous, k, doc_filter, mode, earlier, recall=False)
+        except InputError:
+            return None
+        answer = self.generator.answer(request)
+        if not answer.found:
+            return None
+        spans = tuple(
+            (citation.doc_id, citation.span)
+            for sentence in answer.sentences
+            for citation in sentence.citations
+        )
+        return PreviousAnswer(spans, new_topics)
 
     def _finish(self, answer: Answer, ranking: Ranking, started: float, t: float) -> Answer:
         answer.timings_ms.update(ranking.timings_ms)

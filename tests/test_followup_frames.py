@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 from conftest import assistant_over_texts, make_document
 
+from qa.answer.base import PreviousAnswer
+from qa.answer.evidence import Evidence
+from qa.answer.extractive import repeats
 from qa.assistant import Assistant
 from qa.retrieve.followup import resolve_followup
 from qa.retrieve.query import analyse, as_followup
@@ -222,3 +225,62 @@ def test_a_body_in_the_case_of_a_yes_no_or_how_question_is_not_asked() -> None:
     assert analyse("主管部门是哪个，认证机构怎么办?", DOCS).asks_department
     assert analyse("认证规则由哪个主管部门制定?", DOCS).asks_department
     assert analyse("食品安全工作由市食药监局牵头吗?", DOCS).asks_department
+
+
+PRODUCT_LAW = (
+    "产品质量法\n\n"
+    "第四十五条 因产品存在缺陷造成损害要求赔偿的诉讼时效期间为二年，"
+    "自当事人知道或者应当知道其权益受到损害时起计算。\n"
+    "因产品存在缺陷造成损害要求赔偿的请求权，在造成损害的缺陷产品交付最初消费者满十年丧失；"
+    "但是，尚未超过明示的安全使用期的除外。\n\n"
+    "第四十六条 本法所称缺陷，是指产品存在危及人身、他人财产安全的不合理的危险。\n"
+)
+
+
+def test_a_follow_up_is_not_answered_with_the_previous_answer(tmp_path: Path) -> None:
+    assistant = _assistant_over(tmp_path, PRODUCT_LAW)
+    previous = "因为产品缺陷受了伤，要求赔偿的诉讼时效是多久?"
+    first = assistant.ask(previous)
+    assert "诉讼时效期间为二年" in first.sentences[0].text
+    followed = assistant.ask("那要是东西卖出去好多年以后才出事呢?", history=[previous])
+    assert followed.found, followed.not_found_reason
+    assert "满十年丧失" in followed.sentences[0].text
+    assert "诉讼时效期间为二年" not in followed.answer
+
+
+def test_the_previous_answer_is_repeated_when_nothing_else_answers(tmp_path: Path) -> None:
+    assistant = _assistant_over(
+        tmp_path,
+        "产品质量法\n\n第四十五条 产品缺陷损害赔偿的诉讼时效期间为二年，"
+        "自当事人知道或者应当知道其权益受到损害时起计算。\n",
+    )
+    previous = "产品缺陷损害赔偿的诉讼时效是多久?"
+    followed = assistant.ask("那这个期限要怎么起算呢?", history=[previous])
+    assert followed.found, followed.not_found_reason
+    assert "受到损害时起计算" in followed.answer  # the only sentence there is
+
+
+def test_a_follow_up_naming_nothing_new_asks_more_of_the_same_sentence(tmp_path: Path) -> None:
+    assistant = _assistant_over(
+        tmp_path,
+        "建设工程质量管理条例\n\n"
+        "第五十二条 建设工程发生质量事故，有关单位应当在24小时内向当地建设行政主管部门和"
+        "其他有关部门报告。\n\n"
+        "第五十三条 特别重大质量事故的调查程序按照国务院有关规定办理。\n",
+    )
+    previous = "工地发生工程质量事故，有关单位要在多长时间内上报?"
+    assert "24小时内" in assistant.ask(previous).answer
+    followed = assistant.ask("报给谁?", history=[previous])
+    assert "当地建设行政主管部门" in followed.sentences[0].text
+
+
+def test_a_sentence_shown_before_repeats_unless_it_writes_a_new_topic() -> None:
+    sentence = Evidence(
+        1, "law", (10, 60), "消费者组织不得以收取费用的方式向消费者推荐商品和服务。", 1.0
+    )
+    shown = (("law", (0, 100)),)
+    assert repeats(sentence, PreviousAnswer(shown, ("手机号",)))
+    assert not repeats(sentence, PreviousAnswer(shown, ("推荐",)))
+    assert not repeats(sentence, PreviousAnswer(shown, ("收费",)))  # spelled out: 收取费用
+    assert not repeats(sentence, PreviousAnswer((("law", (20, 100)),), ("手机号",)))
+    assert not repeats(sentence, PreviousAnswer((("other", (0, 100)),), ("手机号",)))

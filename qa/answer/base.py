@@ -32,6 +32,17 @@ class AnswerRequest:
     index: SearchIndex  # chunk figures, keyword statistics, document labels
     similarity: Similarity | None = None  # None when no dense model ran (keyword mode)
     doc_filter: tuple[str, ...] = ()  # the documents the user restricted the question to
+    previous: PreviousAnswer | None = None  # for a follow-up naming a topic of its own
+
+
+@dataclass(frozen=True)
+class PreviousAnswer:
+    """What the conversation's previous answer showed, for a follow-up that names a topic
+    the previous question did not (那他们把我的手机号卖给别人呢?): a sentence shown then
+    that names none of the new topics does not answer it."""
+
+    spans: tuple[tuple[str, tuple[int, int]], ...]  # (document, span) of each sentence shown
+    new_topics: tuple[str, ...]
 
 
 class AnswerGenerator(Protocol):

@@ -8,14 +8,16 @@ the table of the asked indicator.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from qa.answer.answer_unit import choose_evidence
-from qa.answer.base import GENERATORS, AnswerRequest
+from qa.answer.base import GENERATORS, AnswerRequest, PreviousAnswer
 from qa.answer.cited_figures import on_indicator, relevant_figures
 from qa.answer.evidence import Evidence, score_evidence, states, with_similarity
 from qa.answer.evidence_weights import EVIDENCE_WEIGHTS
 from qa.answer.outline_list import outline_answer, outline_list
+from qa.answer.structure import is_heading_sentence
 from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
@@ -34,6 +36,7 @@ DENSE_SENTENCES = 24
 
 class ExtractiveGenerator:
     name = "extractive"
+    avoids_repeats = True  # the assistant passes a follow-up the previous answer's sentences
 
     def __init__(self, evidence_weights: Mapping[str, float] = EVIDENCE_WEIGHTS) -> None:
         self.evidence_weights = evidence_weights
@@ -99,6 +102,16 @@ class ExtractiveGenerator:
             per_document = list(dict.fromkeys(p.chunk.doc_id for p in passages))
         elif len(analysis.doc_ids) > 1:
             per_document = list(analysis.doc_ids)
+        # A sentence the previous answer showed is ranked after every other, not dropped:
+        # the answer's unit may still join it (an article's introduction to the item now
+        # asked). When only headings are left (产品质量法), nothing else answers.
+        previous = request.previous
+        if (
+            not per_document
+            and previous is not None
+            and any(not repeats(e, previous) and not is_heading_sentence(e) for e in evidence)
+        ):
+            evidence = sorted(evidence, key=lambda e: repeats(e, previous))
         chosen = choose_evidence(evidence, analysis, per_document, passages)
         if per_document and analysis.wants_figure:
             # When some documents state the asked indicator, a document that does not
@@ -155,6 +168,26 @@ class ExtractiveGenerator:
             notes=notes,
             also_stated=also,
         )
+
+
+def repeats(evidence: Evidence, previous: PreviousAnswer) -> bool:
+    """Whether the sentence lies within one the previous answer showed and names none of
+    the topics the follow-up adds: after …发推销短信，这合法吗?, 那他们把我的手机号卖给别人呢? is
+    not answered by the sentence on sending messages; after …诉讼时效是多久?, 情节严重的呢?
+    may be answered by the sentence shown if it says 情节严重的…."""
+    start, end = evidence.span
+    if not any(
+        d == evidence.doc_id and lo <= start and end <= hi for d, (lo, hi) in previous.spans
+    ):
+        return False
+    form = search_form(evidence.text)
+    return not any(_writes(topic, form) for topic in previous.new_topics)
+
+
+def _writes(topic: str, form: str) -> bool:
+    """The topic as written, or spelled out with at most two characters between its own
+    (收费 in 收取费用)."""
+    return topic in form or re.search(".{0,2}".join(map(re.escape, topic)), form) is not None
 
 
 def silent_notes(
