@@ -15,8 +15,7 @@ from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
-from qa.answer.base import PreviousAnswer
+from qa.answer import GENERATORS, AnswerGenerator, AnswerRequest, PreviousAnswer, stream_answer
 from qa.answer.document_facts import record_fact_answer
 from qa.config import Settings
 from qa.duties.answer import duty_answer
@@ -288,7 +287,7 @@ class Assistant:
         new_topics = tuple(t for t in asked.topic_terms if len(t) >= 2 and t not in before_form)
         if not new_topics:
             return None
-        earlier = list(history)[: len(history) - 1 - list(reversed(history)).index(previous)]
+        earlier = list(history)[: max(i for i, h in enumerate(history) if h == previous)]
         try:
             if self._direct_answer(previous, doc_filter, earlier) is not None:
                 return None  # a record fact or a duty: no passage sentence was shown

@@ -8,6 +8,12 @@ from qa.answer import (
     extractive,  # noqa: F401  (registers "extractive")
     llm,  # noqa: F401  (registers "generated")
 )
-from qa.answer.base import GENERATORS, AnswerGenerator, AnswerRequest, stream_answer
+from qa.answer.base import (
+    GENERATORS,
+    AnswerGenerator,
+    AnswerRequest,
+    PreviousAnswer,
+    stream_answer,
+)
 
-__all__ = ["GENERATORS", "AnswerGenerator", "AnswerRequest", "stream_answer"]
+__all__ = ["GENERATORS", "AnswerGenerator", "AnswerRequest", "PreviousAnswer", "stream_answer"]
