@@ -285,6 +285,9 @@ MATRIX_BENCHMARK_QUESTIONS = [  # in file order: dev12, dev14, dev16, dev17, dev
     # responsible for (主要负责什么, read as the matrix's "what does X do").
     "厦门的质量工作分四大领域，各由哪些部门牵头？",
     "东莞设立的96333电梯应急平台主要负责什么？",
+    # dev25 (stop 42, blind): what a body takes on is read as the matrix's "what does X
+    # do". Listed unreviewed, as the parser takes it; its answer is scored as it comes.
+    "乡镇上的市场监管所在电梯锅炉安全检查方面承担什么工作？",
     "厦门产品、工程、服务、环境这四大领域的质量工作，各由哪些部门牵头?",
     "除了牵头的，还有哪些部门配合？",
 ]
