@@ -107,6 +107,10 @@ class Settings:
     # choice, answers are unchanged (85 of 120) and hit@5 0.87 -> 0.90. Sentences are
     # embedded once per process (qa.embed.sentence_cache).
     sentence_rerank: float = 0.5
+    # For a question asking what befalls a deed (会被罚多少?), the articles penalising one
+    # of the first three passages by number (违反本办法第十二条…罚款) come right before it
+    # (qa.retrieve.penalty_refs). Measured in eval/report.md (stop 42).
+    penalty_articles: bool = True
     # Weight of the embedded model's sentence-to-question similarity when the answering
     # sentence is chosen. None = the weight fitted with the others
     # (qa.answer.evidence_weights.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and

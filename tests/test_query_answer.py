@@ -77,6 +77,16 @@ def test_a_body_named_in_a_question_asking_a_time_is_not_asked() -> None:
     assert analyse("太原保障食品安全的牵头部门是哪个?", DOCS).asks_department
 
 
+def test_which_points_is_not_what_time() -> None:
+    from qa.answer.stated import CLOCK_STATED, time_stated
+
+    # 哪几点 asks which points a rule makes; 几点 alone asks the hour.
+    assert not analyse("电梯检测公司给物业做检验检测，应该做到哪几点？", DOCS).asks_when
+    assert analyse("晚上几点以后就不能施工了?", DOCS).asks_when
+    assert time_stated("晚上几点以后就不能施工了?") is CLOCK_STATED
+    assert time_stated("要达到哪几点要求?") is not CLOCK_STATED
+
+
 def test_naming_two_documents_compares_them() -> None:
     # no cue word: the named documents are the comparison
     assert analyse("比较一下厦门、福建对首席质量官的要求。", DOCS).across_documents

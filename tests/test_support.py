@@ -370,6 +370,8 @@ def test_how_many_is_answered_only_by_a_number_of_that_thing() -> None:
     assert "几个" in unsupported_reason(people, passages, CORPUS, answer_text=money)
     staffed = "应当指派2至4名核查人员。"
     assert unsupported_reason(people, passages, CORPUS, answer_text=staffed) == ""
+    at_least = "执法人员不得少于2人，并应当出示证件。"
+    assert unsupported_reason(people, passages, CORPUS, answer_text=at_least) == ""
     # A multiple (几倍) is stated as one (价款十倍), not by a charge that names none.
     times = analyse("买到假货，按几倍价款赔?", DOCS)
     charge = "退回商品的运费由消费者承担。"
@@ -733,6 +735,14 @@ def test_a_question_asking_which_law_names_none() -> None:
     assert law_names(search_form("国家出了哪部关于征信的条例，被当成契机？")) == []
     assert law_names(search_form("有什么条例管这个？")) == []
     assert law_names(search_form("电子商务法规定了什么？")) == ["电子商务法"]
+
+
+def test_a_way_of_doing_something_is_no_law() -> None:
+    from qa.retrieve.law_names import law_names
+
+    # 卖法 is how goods are sold; 这种 points at it.
+    assert law_names(search_form("小超市這種賣法有沒有規章明確禁止？")) == []
+    assert law_names(search_form("这种卖法，产品质量法里有规定吗？")) == ["产品质量法"]
 
 
 def test_taking_effect_on_publication_states_when() -> None:

@@ -63,11 +63,12 @@ PENALTY_STATED = re.compile(
 # A count asked in its measure word: 多少家, 几件, 几倍 (not 哪几个, a list; not 举几个
 # 例子, some; not 多少天, a period: rule 7).
 COUNT_QUESTION = re.compile(
-    r"(多少|(?<![哪举])几)\s*(个|家|件|项|名|座|所|种|批|台|辆|户|条|人|倍|次)"
+    r"(多少|(?<![哪举])几)\s*(个人|个|家|件|项|名|座|所|种|批|台|辆|户|条|人|倍|次)"
 )
 _NUMERAL = r"[\d一二三四五六七八九十百千万两]"
 # Units that count the same things (几个人: 2至4名核查人员).
-_SAME_COUNT = {"人": "人|名", "名": "名|人", "个": "个|家|项|名"}
+# 几个人 counts people: 不得少于2人 answers it.
+_SAME_COUNT = {"人": "人|名", "名": "名|人", "个人": "人|名", "个": "个|家|项|名"}
 
 _HOW_LONG = re.compile(r"多久|多长时间|多长期限")
 
@@ -79,7 +80,7 @@ def time_stated(question_form: str) -> re.Pattern[str]:
     """What answers a question asking when, by how it asks: at what hour (十点), how
     often (每年), how many days (15日), how long (一个月, 年底), or when at all (及时 and
     立即 too)."""
-    if "几点" in question_form:
+    if re.search(r"(?<!哪)几点", question_form):  # 哪几点要求 asks which points
         return CLOCK_STATED
     if HOW_OFTEN.search(question_form):
         return FREQUENCY_STATED

@@ -18,6 +18,8 @@ _LAW_NAME = re.compile(
     r"|修订|什么时候|何时|哪|怎|如何|[》〉，,、。？?]|$)"
 )
 _POINTED_AT = re.compile(r"[那这哪][部个条项](?:法|条例)$")
+# 这种卖法 / 那样的做法: a way of doing something, pointed at, never a law's name.
+_A_WAY = re.compile(r"^[这那此该][种样类么个]的?[\u4e00-\u9fff]{0,2}法$")
 # 国家出了哪部关于征信的条例: a question asking which law, naming none; 政府指导价到底是
 # 怎么个指导法: asking how, the 法 a way of doing it.
 _ASKING_WHICH = re.compile(r"哪|什么|啥|何种|怎|如何|到底")
@@ -27,7 +29,8 @@ _VERSION_LEAD = re.compile(r"^(现行的?|修订后的?|新修订的?|修改后�
 _NOT_LAWS = frozenset(
     ["方法", "办法", "做法", "想法", "说法", "看法", "用法", "合法", "违法", "依法", "非法",
      "执法", "立法", "司法", "守法", "算法", "手法", "疗法", "书法", "宪法", "法律法",
-     "无法", "没法", "设法", "有法"]
+     "无法", "没法", "设法", "有法", "卖法", "买法", "玩法", "吃法", "叫法", "打法", "搞法",
+     "弄法", "干法", "讲法", "写法", "收法"]
 )  # fmt: skip
 
 
@@ -120,7 +123,7 @@ def law_names(question_form: str) -> list[str]:
             name = name.removeprefix("中华人民共和国")
             # 那部法 / 哪部法 / 这个法 points at a law by what it does, naming none
             # (受不受保护消费者权益那部法的保护?).
-            if _POINTED_AT.search(name) or _ASKING_WHICH.search(name):
+            if _POINTED_AT.search(name) or _ASKING_WHICH.search(name) or _A_WAY.search(name):
                 continue
             if len(name) >= 3 and name not in _NOT_LAWS and not name.endswith(tuple(_NOT_LAWS)):
                 out.append(name)

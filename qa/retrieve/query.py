@@ -160,7 +160,7 @@ PERIOD_QUESTION = re.compile(
     r"(多少|几)\s*个?\s*(工作日|天|日|年|月|小时|分钟|周)|" + HOW_OFTEN.pattern
 )
 _WHEN_QUESTION = re.compile(
-    r"几月|几号|几点|哪一天|哪天|什么时候|何时|截止(时间|日期)|什么时间|多久|多长时间|"
+    r"几月|几号|(?<!哪)几点|哪一天|哪天|什么时候|何时|截止(时间|日期)|什么时间|多久|多长时间|"
     r"哪段时间|哪个时间段|哪一?年|哪几个?月|哪个月|" + PERIOD_QUESTION.pattern
 )
 _PERMISSION_QUESTION = re.compile(

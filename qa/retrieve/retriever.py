@@ -16,6 +16,7 @@ from qa.config import Settings
 from qa.embed.base import Embedder
 from qa.embed.sentence_cache import SentenceVectors
 from qa.errors import InputError
+from qa.retrieve.penalty_refs import PenaltyArticles
 from qa.retrieve.query import QuestionAnalysis
 from qa.retrieve.stages import (
     RANKERS,
@@ -49,6 +50,7 @@ class RetrievalConfig:
     # The keyword weight scaled by the share of the question's words the corpus uses.
     vocabulary_weighting: bool = False
     sentence_rerank: float = 0.0  # weight of the best-sentence order; 0 = off
+    penalty_articles: bool = False  # a deed's penalty article before it (qa.retrieve.penalty_refs)
 
     @classmethod
     def for_mode(cls, mode: str, settings: Settings) -> RetrievalConfig:
@@ -72,6 +74,7 @@ class RetrievalConfig:
             reranker=settings.reranker if full else "",
             vocabulary_weighting=full and settings.vocabulary_weighting,
             sentence_rerank=settings.sentence_rerank if full else 0.0,
+            penalty_articles=full and settings.penalty_articles,
         )
 
 
@@ -107,6 +110,10 @@ class Retriever:
             self.stages.append(
                 SentenceRerank(config.sentence_rerank, SENTENCE_RERANK_DEPTH, config.rrf_k)
             )
+        if config.penalty_articles:
+            # After the rerank: a penalty article shares no words with the question, so
+            # the sentence similarity would sink it again.
+            self.stages.append(PenaltyArticles())
         if config.reranker:
             self.stages.append(RERANKERS.get(config.reranker)(settings or Settings()))
 

@@ -1,0 +1,103 @@
+"""A deed's penalty article, found through the article number it cites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FakeEmbedder, index_folder
+
+from qa.assistant import Assistant
+from qa.retrieve.penalty_refs import (
+    article_number,
+    asks_about_penalty,
+    own_articles_cited,
+    penalising,
+    with_penalties,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("经营者违反本办法第十二条、第十三条规定的，处以罚款。", {12, 13}),
+        ("经营者有本办法第五条至第八条规定的情形之一的，依法处罚。", {5, 6, 7, 8}),
+        (
+            "本规定第四条、第七条至第九条规定中经营者为个人的，可以处10万元以下的罚款。",
+            {4, 7, 8, 9},
+        ),
+        ("违反本条例第36条第一款第（二）项规定的，责令改正。", {36}),
+        ("違反本辦法第十二條規定的，處以罰款。", {12}),  # traditional script
+    ],
+)
+def test_own_articles_cited(text: str, cited: set[int]) -> None:
+    assert own_articles_cited(text) == cited
+
+
+def test_another_laws_article_is_not_cited_as_own() -> None:
+    # 第五十六条 here is the consumer law's, not the citing rule's.
+    text = "由市场监督管理部门依照《消费者权益保护法》第五十六条予以处罚。"
+    assert own_articles_cited(text) == frozenset()
+
+
+def test_article_number_of_a_chunk() -> None:
+    assert article_number(("第二章", "第十二条", "(六)")) == 12
+    assert article_number(("第一百零一条",)) == 101
+    assert article_number(("二、", "(四)")) is None
+
+
+def test_penalising_needs_a_penalty_and_a_narrow_citation() -> None:
+    chunks = [
+        ("a", "本办法第十二条所称格式条款，是指经营者预先拟定的条款。"),  # cites, no penalty
+        ("b", "违反本办法第十二条规定的，处以一万元以下罚款。"),
+        ("c", "违反本办法第一条至第四十条规定的，处以罚款。"),  # a whole rule: says nothing
+    ]
+    assert penalising(chunks, 12) == ["b"]
+    assert penalising(chunks, 13) == []
+
+
+def test_penalty_goes_right_before_its_deed_and_only_up() -> None:
+    items = [("x", 3.0), ("deed", 2.0), ("y", 1.5), ("pen", 1.0)]
+    assert with_penalties(items, {"deed": ["pen"]}) == [
+        ("x", 3.0),
+        ("pen", 2.0),
+        ("deed", 2.0),
+        ("y", 1.5),
+    ]
+    above = [("pen", 3.0), ("x", 2.5), ("deed", 2.0)]
+    assert with_penalties(above, {"deed": ["pen"]}) == above
+
+
+def test_what_asks_about_a_penalty() -> None:
+    assert asks_about_penalty(False, "要是它没有违法所得,最多罚多少?")
+    assert asks_about_penalty(False, "平台要担什么责任?")
+    assert not asks_about_penalty(False, "格式条款里不能写哪些内容?")
+
+
+RULE = (
+    "经营者格式条款管理办法\n"
+    "第一条 为了规范经营者使用格式条款，制定本办法。\n"
+    "第二条 经营者不得在格式条款中规定经营者单方享有解释权或者最终解释权。\n"
+    "第三条 经营者应当以显著方式提请消费者注意商品的数量和质量、价款或者费用。\n"
+    "第四条 经营者违反本办法第二条规定的，由市场监督管理部门责令改正，可以处违法所得三倍以下、"
+    "但最高不超过三万元的罚款；没有违法所得的，处以一万元以下的罚款。\n"
+    "第五条 本办法自公布之日起施行。\n"
+)
+
+
+@pytest.mark.parametrize("penalty_articles", [True, False])
+def test_a_follow_up_on_the_deed_is_answered_by_its_penalty_article(
+    tmp_path: Path, penalty_articles: bool
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rule.txt").write_text(RULE, encoding="utf-8")
+    settings = index_folder(corpus, tmp_path / "index", penalty_articles=penalty_articles)
+    assistant = Assistant(settings, FakeEmbedder())
+    history = ["商家能在格式条款里写“最终解释权归商家”吗?"]
+    answer = assistant.ask("要是真这么写了，会被罚多少钱?", history=history)
+    first = answer.passages[0].chunk.section_path[-1]
+    # Without the stage the deed's article, which shares the question's words, leads.
+    assert first.startswith("第四条" if penalty_articles else "第二条"), first
+    if penalty_articles:
+        assert answer.found and "三万元" in answer.answer, answer.answer
