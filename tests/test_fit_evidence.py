@@ -48,4 +48,14 @@ def test_held_out_top1_scores_each_group_with_weights_fitted_without_it() -> Non
 def test_tuning_sets_leave_out_test_and_the_held_out_splits() -> None:
     names = {path.stem for path, _ in tuning_sets()}
     assert {"dev", "dev16", "dev17", "dev18", "qa"} <= names
-    assert not names & {"test", "dev15", "dev19", "dev20", "dev21", "dev22", "dev23", "dev24", "dev25"}
+    assert not names & {
+        "test",
+        "dev15",
+        "dev19",
+        "dev20",
+        "dev21",
+        "dev22",
+        "dev23",
+        "dev24",
+        "dev25",
+    }
