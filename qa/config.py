@@ -111,6 +111,10 @@ class Settings:
     # of the first three passages by number (违反本办法第十二条…罚款) come right before it
     # (qa.retrieve.penalty_refs). Measured in eval/report.md (stop 42).
     penalty_articles: bool = True
+    # For a question asking what a term means (举报指的是什么?), the candidates defining
+    # it (本办法所称举报，是指…) come first (qa.retrieve.definitions). Measured in
+    # eval/report.md (stop 42).
+    defining_passages: bool = True
     # Weight of the embedded model's sentence-to-question similarity when the answering
     # sentence is chosen. None = the weight fitted with the others
     # (qa.answer.evidence_weights.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from qa.answer.evidence_weights import EVIDENCE_WEIGHTS, SIMILARITY, weighted
-from qa.retrieve.query import COUNTS_AS, QuestionAnalysis
+from qa.retrieve.definitions import ARTICLE_LABEL, defines, definition_subject
+from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
 
@@ -44,16 +45,8 @@ DEFINITION_CUE = re.compile(r"是指|所称|指的是|包括|分为|统称|含�
 RULE_CUE = re.compile(
     r"不得|禁止|应当|可以|不适用|适用|有权|无权|必须|不能|不准|免于|免予|不需要|无需|无须|不必"
 )
-# What a definition question asks about: 什么是X / X是指什么 / X包括哪些 / X分为哪几类 /
-# …算不算X (COUNTS_AS).
-_SUBJECT_AFTER = re.compile(r"什么(?:是|叫)(.{2,16}?)[?？。]?$|" + COUNTS_AS)
-_SUBJECT_BEFORE = re.compile(
-    r"^(.{2,30}?)(?:是指|指的是|指什么|包括哪|包含哪|分为哪|分为几|分几类|有哪几类|有哪几种|的含义|的定义|的范围"
-    r"|是什么意思|什么意思|啥意思|怎么理解|如何理解)"
-)
 # The cover line of a 公文 names the document it issues; it answers nothing itself,
 # except a 文号 question when it states the document number.
-_QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,20})[”\"」』]")
 _COVER_LINE = re.compile(
     # Its document number may open the line (并政办发〔2014〕50号《…关于印发…的通知》).
     r"(?:[^〔\[]{0,12}[〔\[]\d{4}[〕\]]\d+号)?"
@@ -71,7 +64,7 @@ _TRANSMITTAL = re.compile(
 # What would make the transmittal sentence the answer: who approved or sent the document.
 _ASKS_ISSUANCE = re.compile(r"同意|批准|印发|转发|下发|发给|谁发|执行")
 # A law article's label opening its text (第十七条 ).
-ARTICLE_LABEL = re.compile(r"^第[一二三四五六七八九十百零〇两\d]+条\s*")
+
 # The weight of the words just asked in a follow-up completed from the conversation
 # (v2 dev strict 0.837 -> 0.843, eval/qa.jsonl unchanged: it has no follow-ups).
 FOLLOWUP_FOCUS = 2.0
@@ -97,43 +90,6 @@ class Evidence:
     text: str
     score: float
     features: tuple[float, ...] = ()  # aligned with evidence_weights.FEATURES
-
-
-def definition_subject(question_form: str) -> str:
-    """The term a definition question asks about, "" when there is none to be sure of."""
-    quoted = _QUOTED.findall(question_form)
-    if len(quoted) == 1 and 2 <= len(quoted[0]) <= 12:
-        return quoted[0]  # 建设单位“肢解发包”是什么意思: the quoted term is asked
-    match = _SUBJECT_AFTER.search(question_form) or _SUBJECT_BEFORE.search(question_form)
-    if not match:
-        return ""
-    asked = next(group for group in match.groups() if group is not None)
-    # 规定里的家用汽车产品指什么: the subject is what follows the last 的/里/中.
-    subject = re.split(r"所称|[的里中，,]", asked)[-1].strip()
-    return subject if 2 <= len(subject) <= 12 else ""
-
-
-# A law also defines a term after its description: …首次使用于化妆品的天然或者人工原料
-# 为化妆品新原料, 特殊化妆品以外的化妆品为普通化妆品, …，以下称地方认证监督管理部门. The
-# term then closes its clause; the 为 of 以…为, 作为, 认为, 成为, 行为, 因为 and of
-# adverbs (更为, 较为, 最为, 极为, 尤为) is not this 为.
-_NAMED_AS = r"(?:(?<![以作认成行因更较最极尤])为|称为|统称为|统称|简称|以下称)[^，,。；;：:“”]{0,8}"
-
-
-def defines(form: str, subject: str) -> bool:
-    """Whether a sentence (search form) defines or enumerates ``subject`` itself: the
-    subject opens the sentence or a clause, or follows 所称, and the cue follows it; or
-    the sentence describes it and then names it (…为X, …以下称X)."""
-    if not subject:
-        return False
-    body = ARTICLE_LABEL.sub("", form)
-    term = re.escape(subject)
-    pattern = (
-        rf"(?:^|所称|[，,。；;：:]){term}(?:[（(][^）)]{{0,30}}[）)])?[，,]?"
-        r"(?:是指|指|包括|包含|分为|统称|是)"
-    )
-    named_after = rf"{_NAMED_AS}{term}[”」]?(?:[。；;，,）)]|$)"
-    return re.search(f"{pattern}|{named_after}", body) is not None
 
 
 def asked_words(analysis: QuestionAnalysis) -> tuple[str, ...]:

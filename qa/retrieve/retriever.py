@@ -16,6 +16,7 @@ from qa.config import Settings
 from qa.embed.base import Embedder
 from qa.embed.sentence_cache import SentenceVectors
 from qa.errors import InputError
+from qa.retrieve.definitions import DefiningPassages
 from qa.retrieve.penalty_refs import PenaltyArticles
 from qa.retrieve.query import QuestionAnalysis
 from qa.retrieve.stages import (
@@ -51,6 +52,7 @@ class RetrievalConfig:
     vocabulary_weighting: bool = False
     sentence_rerank: float = 0.0  # weight of the best-sentence order; 0 = off
     penalty_articles: bool = False  # a deed's penalty article before it (qa.retrieve.penalty_refs)
+    defining_passages: bool = False  # an asked term's definition first (qa.retrieve.definitions)
 
     @classmethod
     def for_mode(cls, mode: str, settings: Settings) -> RetrievalConfig:
@@ -75,6 +77,7 @@ class RetrievalConfig:
             vocabulary_weighting=full and settings.vocabulary_weighting,
             sentence_rerank=settings.sentence_rerank if full else 0.0,
             penalty_articles=full and settings.penalty_articles,
+            defining_passages=full and settings.defining_passages,
         )
 
 
@@ -110,6 +113,8 @@ class Retriever:
             self.stages.append(
                 SentenceRerank(config.sentence_rerank, SENTENCE_RERANK_DEPTH, config.rrf_k)
             )
+        if config.defining_passages:
+            self.stages.append(DefiningPassages())
         if config.penalty_articles:
             # After the rerank: a penalty article shares no words with the question, so
             # the sentence similarity would sink it again.
