@@ -101,3 +101,40 @@ def test_a_follow_up_on_the_deed_is_answered_by_its_penalty_article(
     assert first.startswith("第四条" if penalty_articles else "第二条"), first
     if penalty_articles:
         assert answer.found and "三万元" in answer.answer, answer.answer
+
+
+MARKET_RULE = (
+    "交易场所价格行为规定\n"
+    "第一条 为了规范交易场所的价格行为，制定本规定。\n"
+    "第二条 交易场所提供者应当尊重场所内经营者的经营自主权，不得强制场所内经营者参与价格促销活动。\n"
+    "第三条 场所内经营者应当明码标价。\n"
+    "第四条 交易场所提供者违反本规定第二条的，由市场监督管理部门责令改正，可以处三万元以下罚款。\n"
+)
+
+
+def test_a_penalty_sharing_no_word_answers_through_its_deed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rule.txt").write_text(MARKET_RULE, encoding="utf-8")
+    assistant = Assistant(index_folder(corpus, tmp_path / "index"), FakeEmbedder())
+    history = ["商场能不能强迫入驻的商户参加促销活动？"]
+    answer = assistant.ask("商场要是真这么干了，会被怎么罚？", history=history)
+    # 第四条 shares no word with the conversation; it penalises 第二条, which does.
+    assert answer.found, answer.not_found_reason
+    assert "三万元以下罚款" in answer.answer, answer.answer
+
+
+def test_deeds_penalised_among_the_passages() -> None:
+    from qa.retrieve.penalty_refs import deeds_penalised
+    from qa.types import Chunk, Passage
+
+    def passage(rank: int, article: str, text: str, doc_id: str = "rule") -> Passage:
+        chunk = Chunk(f"{doc_id}:{rank}", doc_id, (article,), (article,), text, (0, len(text)))
+        return Passage(rank, chunk, "规定", "", 1.0)
+
+    passages = [
+        passage(1, "第四条", "违反本规定第二条的，可以处三万元以下罚款。"),
+        passage(2, "第二条", "不得强制场所内经营者参与价格促销活动。"),
+        passage(3, "第二条", "不得强制经营者参与促销。", doc_id="other"),  # another document's
+    ]
+    assert deeds_penalised(passages) == {1: {2}}

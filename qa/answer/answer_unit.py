@@ -21,6 +21,7 @@ from qa.answer.asked_sentence import (
     asked_kind,
     asked_sides,
     on_asked_side,
+    through_penalty,
     with_asked_kind,
     with_new_words,
     with_stated_figures,
@@ -55,6 +56,7 @@ from qa.answer.structure import (
     with_adjoining_paragraphs,
     with_items,
 )
+from qa.retrieve.penalty_refs import deeds_penalised, penalty_asked
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.textnorm import search_form
 from qa.types import Chunk, Passage
@@ -141,7 +143,13 @@ def choose_evidence(
         consequence = _consequence_of_case(top_siblings, at, analysis, top_chunk)
         if consequence is not None:
             return [consequence, evidence[0]]
-    best = with_new_words(evidence, analysis, with_asked_kind(evidence, kind), kind)
+    best = with_asked_kind(evidence, kind)
+    if penalty_asked(analysis):
+        hopped = through_penalty(
+            evidence, evidence[0], deeds_penalised(passages), kind or PENALTY_STATED
+        )
+        best = hopped if hopped is not evidence[0] else best
+    best = with_new_words(evidence, analysis, best, kind)
     best = with_stated_figures(evidence, analysis, best)
     best = on_asked_side(evidence, analysis, best)
     chunk = chunk_of(best, passages)

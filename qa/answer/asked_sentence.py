@@ -9,7 +9,7 @@ figure the question states, a threshold on the asked side. Pure functions over e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 from qa.answer.evidence import DEPARTMENT_CUE, DOC_NUMBER, Evidence
@@ -150,3 +150,23 @@ def with_asked_kind(evidence: Sequence[Evidence], kind: re.Pattern[str] | None) 
         if other.passage_rank <= best.passage_rank + reach and kind.search(search_form(other.text)):
             return other
     return best
+
+
+def through_penalty(
+    evidence: Sequence[Evidence],
+    best: Evidence,
+    deeds: Mapping[int, set[int]],
+    kind: re.Pattern[str],
+) -> Evidence:
+    """What befalls the deed the best sentence states (会被怎么罚? after 商场能不能强迫
+    商户参加促销?): when the best states no penalty (``kind``) and a passage among the
+    results penalises its article by number (``deeds``: qa.retrieve.penalty_refs.
+    deeds_penalised), that passage's best sentence stating it. The penalty article shares
+    none of the question's words, so no score would choose it."""
+    if kind.search(search_form(best.text)):
+        return best
+    penalties = {rank for rank, ranks in deeds.items() if best.passage_rank in ranks}
+    return next(
+        (e for e in evidence if e.passage_rank in penalties and kind.search(search_form(e.text))),
+        best,
+    )

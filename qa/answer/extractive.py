@@ -22,6 +22,7 @@ from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text
 from qa.config import Settings
 from qa.indicators import also_stated, documents_stating, names_every_term
+from qa.retrieve.penalty_refs import deeds_penalised, penalty_asked
 from qa.retrieve.query import QuestionAnalysis
 from qa.retrieve.section_refs import absent_section, cited_sections, cites
 from qa.store.index import SearchIndex
@@ -91,6 +92,9 @@ class ExtractiveGenerator:
         # An answer rests on a passage sharing a word with the question when one does:
         # the best sentence of one that shares none is a guess (rule 8 of not-found).
         sharing = sharing_ranks(analysis, passages)
+        # … or on a penalty article citing a passage that does (违反本规定第四条…罚款).
+        deeds = deeds_penalised(passages) if penalty_asked(analysis) else {}
+        sharing |= {rank for rank, ranks in deeds.items() if ranks & sharing}
         evidence = [e for e in evidence if e.passage_rank in sharing] or evidence
         # A section the question cites by number (计量法第9条讲的是什么?) is what it asks
         # about: its sentences answer, not the cover page naming the same law.
@@ -264,6 +268,10 @@ def not_found_reason(
     if cited:
         return cited
     ranks = {e.passage_rank for e in chosen}
+    # A penalty article answers through the deed it cites by number: the deed's passage
+    # is what the answer rests on too.
+    deeds = deeds_penalised(request.passages) if penalty_asked(request.analysis) else {}
+    resting = ranks | {deed for rank in ranks for deed in deeds.get(rank, ())}
     headings = "".join(
         label for p in request.passages if p.rank in ranks for label in p.chunk.section_path
     )
@@ -274,7 +282,7 @@ def not_found_reason(
         answer_figures,
         [index.document_forms.get(d, "") for d in request.analysis.doc_ids],
         "".join(e.text for e in chosen) + headings,
-        [p for p in request.passages if p.rank in ranks],
+        [p for p in request.passages if p.rank in resting],
     )
 
 

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 import cn2an
 
 from qa.retrieve.fusion import Ranked
+from qa.retrieve.query import QuestionAnalysis
 from qa.retrieve.stages import FirstPass, Query
 from qa.store.index import SearchIndex
 from qa.textnorm import search_form
+from qa.types import Passage
 
 _NUMBER = r"[零〇一二三四五六七八九十百千\d]+"
 # 本法 / 本条例 / 本办法 / 本规定 / 本细则 / 本实施细则 / 本规则: the citing document itself
@@ -91,6 +93,14 @@ def asks_about_penalty(asks_penalty: bool, asked: str) -> bool:
     return asks_penalty or bool(_ASKS.search(asked))
 
 
+def penalty_asked(analysis: QuestionAnalysis) -> bool:
+    """Whether the question (a follow-up's own words when it asks its own) asks what
+    befalls a deed."""
+    return asks_about_penalty(
+        analysis.asks_penalty, search_form(analysis.asked_text or analysis.text)
+    )
+
+
 def penalising(chunks: Iterable[tuple[str, str]], article: int) -> list[str]:
     """Of one document's ``chunks`` (id, text), in order, those penalising ``article``."""
     found = []
@@ -144,6 +154,30 @@ def deed_penalties(index: SearchIndex, chunk_ids: Collection[str]) -> dict[str, 
     return found
 
 
+def deeds_penalised(passages: Sequence[Passage]) -> dict[int, set[int]]:
+    """For each passage stating a penalty, the ranks of the passages of its document
+    whose article it penalises by number (empty when none). The answer reads such a
+    penalty through its deed: the deed shares the question's words, the penalty none."""
+    deeds: dict[int, set[int]] = {}
+    for penalty in passages:
+        if not states_penalty(penalty.chunk.text):
+            continue
+        cited = own_articles_cited(penalty.chunk.text)
+        if not cited or len(cited) > MAX_CITED:
+            continue
+        ranks = {
+            p.rank
+            for p in passages
+            if p.chunk.doc_id == penalty.chunk.doc_id
+            and p.rank != penalty.rank
+            and not states_penalty(p.chunk.text)
+            and article_number(p.chunk.section_numbers) in cited
+        }
+        if ranks:
+            deeds[penalty.rank] = ranks
+    return deeds
+
+
 @dataclass(frozen=True)
 class PenaltyArticles:
     """For a question asking what befalls a deed, the articles penalising one of the
@@ -152,9 +186,7 @@ class PenaltyArticles:
     depth: int = DEPTH
 
     def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked:
-        analysis = query.analysis
-        asked = search_form(analysis.asked_text or analysis.text)
-        if analysis.across_documents or not asks_about_penalty(analysis.asks_penalty, asked):
+        if query.analysis.across_documents or not penalty_asked(query.analysis):
             return items
         penalties = deed_penalties(query.index, [i for i, _ in items[: self.depth]])
         return with_penalties(items, penalties) if penalties else items
