@@ -49,3 +49,20 @@ def test_the_defining_article_comes_first(tmp_path: Path, defining_passages: boo
     assert (first.doc_title == "投诉举报处理办法") is defining_passages, first.doc_title
     if defining_passages:
         assert first.chunk.section_path[-1].startswith("第二条")
+
+
+def test_the_next_terms_definition_is_not_joined(tmp_path: Path) -> None:
+    both = (
+        "投诉举报处理办法\n"
+        "第一条 为了规范投诉举报处理工作，制定本办法。\n"
+        "第二条 本办法所称的投诉，是指消费者请求主管部门解决消费争议的行为。\n"
+        "本办法所称的举报，是指向主管部门反映经营者涉嫌违法线索的行为。\n"
+        "第三条 本办法自公布之日起施行。\n"
+    )
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rule.txt").write_text(both, encoding="utf-8")
+    assistant = Assistant(index_folder(corpus, tmp_path / "index"), FakeEmbedder())
+    answer = assistant.ask("举报和投诉不是一回事吧？举报指的是什么？")
+    # 投诉, a word of the question, is in the sentence before: it defines another term.
+    assert answer.answer.startswith("本办法所称的举报"), answer.answer

@@ -56,6 +56,7 @@ from qa.answer.structure import (
     with_adjoining_paragraphs,
     with_items,
 )
+from qa.retrieve.definitions import DEFINES_A_TERM, defines, definition_subject
 from qa.retrieve.penalty_refs import deeds_penalised, penalty_asked
 from qa.retrieve.query import QuestionAnalysis, asked_form
 from qa.textnorm import search_form
@@ -243,8 +244,14 @@ def _unit_of(
         and not is_heading(search_form(siblings[i].text), chunk, siblings[i].span[0])
     ]
     sides = asked_sides(analysis)
+    subject = definition_subject(search_form(analysis.text)) if analysis.asks_definition else ""
+    defined = bool(subject) and defines(search_form(best.text), subject)
     for other in neighbours:
         if not missing or not any(t in search_form(other.text) for t in missing):
+            continue
+        if defined and DEFINES_A_TERM.search(search_form(other.text)):
+            # The asked term's definition is whole; the next term's (本办法所称的投诉…
+            # beside …所称的举报) answers another question.
             continue
         if sides and side_stated(search_form(other.text), sides) == "other":
             continue  # the rule for the other side of the asked threshold (不足一万元的)

@@ -40,7 +40,7 @@ def definition_subject(question_form: str) -> str:
         return ""
     asked = next(group for group in match.groups() if group is not None)
     # 规定里的家用汽车产品指什么: the subject is what follows the last 的/里/中.
-    subject = re.split(r"所称|[的里中，,]", asked)[-1].strip()
+    subject = re.split(r"所称|[的里中，,?？。!！;；]", asked)[-1].strip()
     return subject if 2 <= len(subject) <= 12 else ""
 
 
@@ -68,6 +68,9 @@ def defines(form: str, subject: str, *, loosely: bool = True) -> bool:
     named_after = rf"{_NAMED_AS}{term}[”」]?(?:[。；;，,）)]|$)"
     return re.search(f"{pattern}|{named_after}", body) is not None
 
+
+# A sentence defining some term (本办法所称的投诉，是指…, X是指…).
+DEFINES_A_TERM = re.compile(r"所称|是指")
 
 # Candidates of the first pass looked at, and how many defining ones go first (the
 # article defining the term in each of the best few documents).
