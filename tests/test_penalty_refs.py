@@ -138,3 +138,22 @@ def test_deeds_penalised_among_the_passages() -> None:
         passage(3, "第二条", "不得强制经营者参与促销。", doc_id="other"),  # another document's
     ]
     assert deeds_penalised(passages) == {1: {2}}
+
+
+def test_a_follow_up_takes_the_penalty_anchored_to_its_deed() -> None:
+    from qa.answer.asked_sentence import anchored_penalty
+    from qa.answer.evidence import Evidence
+    from qa.answer.stated import MONEY_STATED
+
+    def said(rank: int, text: str, score: float) -> Evidence:
+        return Evidence(rank, "doc", (rank * 100, rank * 100 + len(text)), text, score)
+
+    elsewhere = said(1, "没有违法所得的，处5万元以上50万元以下的罚款。", 0.9)  # another rule's
+    anchored = said(2, "违反本办法第十三条规定的，没有违法所得的，处以一万元以下的罚款。", 0.5)
+    deed = said(3, "经营者不得谎报用工用料。", 0.4)
+    evidence = [elsewhere, anchored, deed]
+    assert anchored_penalty(evidence, elsewhere, {2: {3}}, MONEY_STATED) is anchored
+    # A deed ranked below the first three was not what the conversation named.
+    assert anchored_penalty(evidence, elsewhere, {2: {4}}, MONEY_STATED) is elsewhere
+    # The best penalty anchored itself stays.
+    assert anchored_penalty(evidence, anchored, {2: {3}}, MONEY_STATED) is anchored

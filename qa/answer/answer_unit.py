@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from qa.answer.asked_cues import LIABILITY_ASKED, LIABILITY_STATED
 from qa.answer.asked_sentence import (
+    anchored_penalty,
     asked_kind,
     asked_sides,
     on_asked_side,
@@ -146,9 +147,10 @@ def choose_evidence(
             return [consequence, evidence[0]]
     best = with_asked_kind(evidence, kind)
     if penalty_asked(analysis):
-        hopped = through_penalty(
-            evidence, evidence[0], deeds_penalised(passages), kind or PENALTY_STATED
-        )
+        deeds = deeds_penalised(passages)
+        hopped = through_penalty(evidence, evidence[0], deeds, kind or PENALTY_STATED)
+        if hopped is evidence[0] and analysis.asked_tokens:
+            hopped = anchored_penalty(evidence, evidence[0], deeds, kind or PENALTY_STATED)
         best = hopped if hopped is not evidence[0] else best
     best = with_new_words(evidence, analysis, best, kind)
     best = with_stated_figures(evidence, analysis, best)

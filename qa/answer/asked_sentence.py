@@ -170,3 +170,27 @@ def through_penalty(
         (e for e in evidence if e.passage_rank in penalties and kind.search(search_form(e.text))),
         best,
     )
+
+
+# A follow-up's deed is among the first passages: the conversation named it.
+ANCHOR_DEPTH = 3
+
+
+def anchored_penalty(
+    evidence: Sequence[Evidence],
+    best: Evidence,
+    deeds: Mapping[int, set[int]],
+    kind: re.Pattern[str],
+) -> Evidence:
+    """In a follow-up asking what befalls the deed just asked about (要是它没有违法所得，
+    最多罚多少? after 装修公司偷换材料，可以这样做吗?): when the best sentence is a penalty
+    of a passage penalising no deed among the results, while another passage penalises
+    by number a deed among the first ``ANCHOR_DEPTH``, that passage's best sentence
+    stating the penalty. The unanchored one matched the follow-up's few words only."""
+    if best.passage_rank in deeds:
+        return best
+    anchored = {rank for rank, ranks in deeds.items() if any(r <= ANCHOR_DEPTH for r in ranks)}
+    return next(
+        (e for e in evidence if e.passage_rank in anchored and kind.search(search_form(e.text))),
+        best,
+    )
