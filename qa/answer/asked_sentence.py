@@ -166,10 +166,7 @@ def through_penalty(
     if kind.search(search_form(best.text)):
         return best
     penalties = {rank for rank, ranks in deeds.items() if best.passage_rank in ranks}
-    return next(
-        (e for e in evidence if e.passage_rank in penalties and kind.search(search_form(e.text))),
-        best,
-    )
+    return _best_stating(evidence, penalties, kind, best)
 
 
 # A follow-up's deed is among the first passages: the conversation named it.
@@ -190,7 +187,14 @@ def anchored_penalty(
     if best.passage_rank in deeds:
         return best
     anchored = {rank for rank, ranks in deeds.items() if any(r <= ANCHOR_DEPTH for r in ranks)}
+    return _best_stating(evidence, anchored, kind, best)
+
+
+def _best_stating(
+    evidence: Sequence[Evidence], ranks: set[int], kind: re.Pattern[str], otherwise: Evidence
+) -> Evidence:
+    """The best sentence of the passages ranked ``ranks`` that states ``kind``."""
     return next(
-        (e for e in evidence if e.passage_rank in anchored and kind.search(search_form(e.text))),
-        best,
+        (e for e in evidence if e.passage_rank in ranks and kind.search(search_form(e.text))),
+        otherwise,
     )
