@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import cn2an
 
@@ -58,6 +59,10 @@ def _number(numeral: str) -> int | None:
         return None
 
 
+# Pure and asked of the same chunks again and again: the stage scans a deed's whole
+# document for each penalty question, and the answer reads the same passages up to
+# three times (sharing, the answering sentence, not-found rule 8).
+@lru_cache(maxsize=65_536)
 def own_articles_cited(text: str) -> frozenset[int]:
     """The numbers of the articles of its own document that ``text`` cites
     (本办法第五条至第十一条 -> 5…11; 本规定第四条、第七条至第九条 -> 4, 7, 8, 9)."""
