@@ -411,3 +411,32 @@ def test_a_paragraph_referring_back_comes_after_what_it_refers_to() -> None:
     )
     (unit,) = _chosen("处方药只能在哪里登广告?", article, ("第二章", "第十五条"))
     assert unit.startswith("第十五条 麻醉药品") and unit.endswith("专业刊物上作广告。")
+
+
+HEAVIER = (
+    "第十六条 经营者有下列情形之一的，应当从重处罚：\n\n（一）价格违法行为严重或者社会影响较大的；"
+    "\n\n（二）屡查屡犯的；\n\n（三）伪造、涂改或者转移、销毁证据的；"
+    "\n\n（四）应予从重处罚的其他价格违法行为。"
+)
+
+
+def test_a_catch_all_item_is_answered_by_its_list() -> None:
+    # （四）…其他价格违法行为 repeats the question's words best and names no case.
+    units = _chosen("价格违法碰到哪些情况会被从重处罚?", HEAVIER, ("第二章", "第十六条"))
+    shown = "".join(units)
+    assert "应当从重处罚：" in shown and "（一）价格违法行为严重" in shown
+    assert not shown.startswith("（四）")
+
+
+def test_an_item_naming_others_before_the_last_is_a_case() -> None:
+    from qa.answer.evidence import Evidence
+    from qa.answer.structure import is_catch_all
+
+    def item(text: str, start: int) -> Evidence:
+        return Evidence(1, "d", (start, start + len(text)), text, 1.0)
+
+    items = [
+        item("（一）在食品中添加食品添加剂以外的化学物质和其他可能危害人体健康的物质；", 0),
+        item("（二）法律、法规规定的其他情形。", 50),
+    ]
+    assert not is_catch_all(items, 0) and is_catch_all(items, 1)

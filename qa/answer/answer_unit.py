@@ -47,6 +47,7 @@ from qa.answer.structure import (
     chunk_of,
     coverage,
     introduces_list,
+    is_catch_all,
     is_heading_sentence,
     joined,
     law_paragraph,
@@ -189,6 +190,10 @@ def _unit_of(
 ) -> list[Evidence]:
     """The unit around ``best``, one of ``siblings`` (the sentences of its passage)."""
     at = next(i for i, e in enumerate(siblings) if e is best)
+    intro_at = list_intro(siblings, at) if is_catch_all(siblings, at) else None
+    if intro_at is not None:
+        # (六)…其他价格违法行为 restates the list's introduction; the list answers.
+        return with_items(siblings[intro_at], siblings, chunk) or [best]
     # An introduction ending in ： means nothing without its items (…但下列商品除外:),
     # whatever is asked; a question asking a kind (罚多少: 对农户，并处五百元以上五千元
     # 以下罚款：) may be answered by the introduction stating it, handled below.

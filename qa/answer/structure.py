@@ -86,6 +86,20 @@ def list_intro(siblings: Sequence[Evidence], at: int) -> int | None:
     return None
 
 
+# The last item of a list that only points at the rest (（六）应予从重处罚的其他价格违法
+# 行为。, （九）法律、法规规定的其他情形): it names no case of its own, so it never
+# answers which cases the list holds, however many of the question's words it repeats.
+_CATCH_ALL = re.compile(r"其[他它][^，,；;。、]{0,12}[；;。.]?\s*$")
+
+
+def is_catch_all(siblings: Sequence[Evidence], at: int) -> bool:
+    """``siblings[at]`` is a list's last item, and one standing for "the others"."""
+    text = siblings[at].text
+    if not (ITEM.match(text) and _CATCH_ALL.search(text.rstrip())):
+        return False
+    return at + 1 == len(siblings) or not ITEM.match(siblings[at + 1].text)
+
+
 def with_items(
     unit: Evidence, siblings: Sequence[Evidence], chunk: Chunk, *, item_alone: bool = False
 ) -> list[Evidence] | None:
@@ -102,8 +116,10 @@ def with_items(
     items = list_items([e for e in siblings if e.span[0] >= unit.span[1]])
     if not items:
         return None
-    asked_item = max(items, key=coverage)
-    if coverage(asked_item) > coverage(intro):
+    offset = siblings.index(items[0])
+    cases = [e for i, e in enumerate(items) if not is_catch_all(siblings, offset + i)]
+    asked_item = max(cases or items, key=coverage)
+    if cases and coverage(asked_item) > coverage(intro):
         return [asked_item] if item_alone else [unit, asked_item]
     shown = [e for e in items if e.span[1] - unit.span[0] <= LIST_LIMIT]
     return [joined(unit, shown[-1], chunk)] if shown else [unit]
