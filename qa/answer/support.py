@@ -72,6 +72,10 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    押金) whose answer names none of its kind, unless the question asks a penalty for a
    deed involving one (收的仓储费会被怎么罚). The words were chosen from the tuning
    splits' false found; every right answer to a question naming one names it too.
+20. (stop 43) a regulated product the question names (化妆品, 医疗器械, 电梯) that the
+   answer's passages never name, when they come from another product's law (化妆品标签
+   answered from 食品安全法) or a policy document, not from a law for all products
+   (qa.answer.sectors).
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -97,6 +101,7 @@ from qa.answer.asked_cues import (
     WHO_SETS_CATALOGUE,
     WHY_CHANGED,
 )
+from qa.answer.sectors import unnamed_products
 from qa.answer.stated import (
     COUNT_QUESTION,
     MONEY_STATED,
@@ -321,6 +326,11 @@ def unsupported_reason(
     pointed_at = any(cites(p.chunk.section_numbers, refs) for p in answer_passages or ())
     if words and answer_passages and not pointed_at and not any(w in source for w in words):
         return "相关段落与问题没有共同的词语，无法确定答案。"
+    if answer_passages:
+        titles = [search_form(p.doc_title) for p in answer_passages]
+        products = unnamed_products(search_form(analysis.text), titles, source)
+        if products:
+            return f"相关段落中没有关于“{'、'.join(products)}”的规定。"
     other_years = _targets_of_other_years(analysis, answer_figures, answer_text)
     if other_years:
         return (
