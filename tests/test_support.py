@@ -380,6 +380,20 @@ def test_how_many_is_answered_only_by_a_number_of_that_thing() -> None:
     assert unsupported_reason(times, passages, CORPUS, answer_text=tenfold) == ""
 
 
+def test_a_quantity_in_a_unit_of_measure_is_answered_only_in_that_unit() -> None:
+    passages = _passages("抽样数量不得超过检验的合理需要。", "xm")
+    weight = analyse("抽样数量最多是多少公斤?", DOCS)
+    vague = "抽样数量不得超过检验的合理需要。"
+    assert "多少公斤" in unsupported_reason(weight, passages, CORPUS, answer_text=vague)
+    # 公斤 is 千克 in a law's words.
+    stated = "每批次抽样不得超过2千克。"
+    assert unsupported_reason(weight, passages, CORPUS, answer_text=stated) == ""
+    base = analyse("PM2.5年均浓度下降5%，以多少微克每立方米为基数?", DOCS)
+    share = "PM2.5年均浓度值下降5%。"
+    air = _passages(share, "ty")
+    assert "微克" in unsupported_reason(base, air, CORPUS, answer_text=share)
+
+
 def test_how_long_is_answered_only_by_a_period() -> None:
     a = analyse("电梯每隔多少天要维护保养一次?", DOCS)
     assert a.asks_when

@@ -63,12 +63,21 @@ PENALTY_STATED = re.compile(
 # A count asked in its measure word: 多少家, 几件, 几倍 (not 哪几个, a list; not 举几个
 # 例子, some; not 多少天, a period: rule 7).
 COUNT_QUESTION = re.compile(
-    r"(多少|(?<![哪举])几)\s*(个人|个|家|件|项|名|座|所|种|批|台|辆|户|条|人|倍|次)"
+    r"(多少|(?<![哪举])几)\s*(个人|个|家|件|项|名|座|所|种|批|台|辆|户|条|人|倍|次"
+    # … or a quantity in a unit of measure (多少公斤, 多少微克每立方米): a figure in it.
+    r"|平方公里|平方米|立方米|千瓦时|公里|千米|公顷|公斤|千克|毫克|微克|毫升|吨|亩)"
 )
 _NUMERAL = r"[\d一二三四五六七八九十百千万两]"
 # Units that count the same things (几个人: 2至4名核查人员).
 # 几个人 counts people: 不得少于2人 answers it.
-_SAME_COUNT = {"人": "人|名", "名": "名|人", "个人": "人|名", "个": "个|家|项|名"}
+_SAME_COUNT = {
+    "人": "人|名",
+    "名": "名|人",
+    "个人": "人|名",
+    "个": "个|家|项|名",
+    **{u: "公斤|千克" for u in ("公斤", "千克")},
+    **{u: "公里|千米" for u in ("公里", "千米")},
+}
 
 _HOW_LONG = re.compile(r"多久|多长时间|多长期限")
 
