@@ -2,7 +2,8 @@
 
 from conftest import make_document
 
-from qa.answer.answer_unit import _consequence_of_case, choose_evidence
+from qa.answer.answer_unit import choose_evidence
+from qa.answer.cases import consequence_of_case
 from qa.answer.evidence import score_evidence
 from qa.retrieve.query import analyse
 from qa.types import Chunk, Passage
@@ -275,7 +276,7 @@ def _consequence(question: str, text: str, item: str) -> str | None:
     analysis = analyse(question, DOCS)
     siblings = sorted(score_evidence(analysis, passages, {}, {}), key=lambda e: e.span)
     at = next(i for i, e in enumerate(siblings) if e.text.startswith(item))
-    found = _consequence_of_case(siblings, at, analysis, chunk)
+    found = consequence_of_case(siblings, at, analysis, chunk)
     return None if found is None else found.text
 
 

@@ -157,3 +157,48 @@ def test_a_follow_up_takes_the_penalty_anchored_to_its_deed() -> None:
     assert anchored_penalty(evidence, elsewhere, {2: {4}}, MONEY_STATED) is elsewhere
     # The best penalty anchored itself stays.
     assert anchored_penalty(evidence, anchored, {2: {3}}, MONEY_STATED) is anchored
+
+
+def _long_penalty_article() -> str:
+    cases = [
+        "生产经营致病性微生物超过食品安全标准限量的食品",
+        "用回收食品作为原料生产食品",
+        "生产经营超过保质期的食品、食品添加剂",
+        "生产经营未按规定注册的保健食品",
+        "安排未取得健康证明的人员从事接触直接入口食品的工作",
+        "未按规定定期维护、清洗、校验食品设施和设备",
+    ]
+    items = "\n".join(
+        f"（{n}）食品生产经营者{case}，情节较轻，且在当地监管部门首次检查时发现的；"
+        + "应当如实记录检查情况并存档备查，" * 6
+        for n, case in zip("一二三四五六", cases, strict=True)
+    )
+    return (
+        "食品经营管理条例\n"
+        "第一条 为了保证食品安全，制定本条例。\n"
+        "第二条 食品经营者应当建立从业人员健康管理制度。从事接触直接入口食品工作的人员应当"
+        "每年进行健康检查，取得健康证明后方可上岗工作。\n"
+        "第三条 违反本条例规定，有下列情形之一的，由县级以上食品安全监督管理部门责令改正，"
+        "给予警告；拒不改正的，处五千元以上五万元以下罚款：\n" + items + "\n"
+        "第四条 本条例自公布之日起施行。\n"
+    )
+
+
+def test_a_case_chunked_on_its_own_answers_with_its_articles_opening(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "rule.txt").write_text(_long_penalty_article(), encoding="utf-8")
+    assistant = Assistant(index_folder(corpus, tmp_path / "index"), FakeEmbedder())
+    item = next(c for c in assistant.index.chunks.values() if c.text.startswith("（五）"))
+    assert item.section_numbers[-2:] == ("第三条", "（五）")  # the case is a chunk of its own
+    from qa.retrieve.penalty_refs import case_introductions
+
+    opening = next(c for c in assistant.index.chunks.values() if c.text.startswith("第三条"))
+    found = case_introductions(assistant.index, [item.chunk_id, opening.chunk_id])
+    assert found == {item.chunk_id: [opening.chunk_id]}  # the stage puts it before the case
+    answer = assistant.ask("食品店安排没有健康证明的人员接触直接入口食品，拒不改正罚多少？")
+    # The rule (第二条) shares the question's words; the case states the deed, and the
+    # article's opening, found by the penalty stage, what befalls it.
+    assert answer.found, answer.not_found_reason
+    assert "处五千元以上五万元以下罚款" in answer.answer, answer.answer
+    assert "（五）" in answer.answer, answer.answer

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.answer.asked_cues import LIABILITY_ASKED, LIABILITY_STATED
 from qa.answer.asked_sentence import (
     anchored_penalty,
     asked_kind,
@@ -27,6 +26,7 @@ from qa.answer.asked_sentence import (
     with_new_words,
     with_stated_figures,
 )
+from qa.answer.cases import penalised_case, with_consequence
 from qa.answer.evidence import (
     MAX_SENTENCE_CHARS,
     Evidence,
@@ -34,15 +34,11 @@ from qa.answer.evidence import (
     is_heading,
 )
 from qa.answer.stated import (
-    MONEY_STATED,
     PENALTY_STATED,
     side_stated,
 )
 from qa.answer.structure import (
-    CASE_ITEM_END,
-    CASES_LISTED,
     INTRO_END,
-    ITEM,
     asked_child_item,
     chunk_of,
     coverage,
@@ -54,13 +50,14 @@ from qa.answer.structure import (
     list_intro,
     list_items,
     paragraph_before,
+    passage_sentences,
     section_body,
     with_adjoining_paragraphs,
     with_items,
 )
 from qa.retrieve.definitions import DEFINES_A_TERM, defines, definition_subject
 from qa.retrieve.penalty_refs import deeds_penalised, penalty_asked
-from qa.retrieve.query import QuestionAnalysis, asked_form
+from qa.retrieve.query import QuestionAnalysis
 from qa.textnorm import search_form
 from qa.types import Chunk, Passage
 
@@ -141,11 +138,13 @@ def choose_evidence(
         # The best sentence is a case of a list whose introduction states what follows
         # (罚多少: (一)超出批准范围从事认证活动的； under …处5万元以上20万元以下的罚款…：):
         # that introduction answers, not another article's sentence stating an amount.
-        top_siblings = _siblings(evidence[0], evidence)
-        at = next(i for i, e in enumerate(top_siblings) if e is evidence[0])
-        consequence = _consequence_of_case(top_siblings, at, analysis, top_chunk)
-        if consequence is not None:
-            return [consequence, evidence[0]]
+        # So does one of a penalty article's cases holding as much of the question as
+        # the best sentence, when that states no penalty (the rule the case breaks).
+        case = with_consequence(evidence[0], evidence, analysis, passages) or penalised_case(
+            evidence, analysis, kind, passages
+        )
+        if case is not None:
+            return case
     best = with_asked_kind(evidence, kind)
     if penalty_asked(analysis):
         deeds = deeds_penalised(passages)
@@ -159,7 +158,7 @@ def choose_evidence(
     chunk = chunk_of(best, passages)
     if chunk is None:
         return [best]
-    siblings = _siblings(best, evidence)
+    siblings = passage_sentences(best, evidence)
     units = _unit_of(best, siblings, chunk, evidence, analysis, kind, passages)
     last = units[-1]
     if len(units) == 1 and last.text.rstrip().endswith(INTRO_END):
@@ -170,13 +169,6 @@ def choose_evidence(
         if listed:
             return listed
     return units
-
-
-def _siblings(best: Evidence, evidence: Sequence[Evidence]) -> list[Evidence]:
-    """The sentences of ``best``'s passage, in the passage's order."""
-    return sorted(
-        (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
-    )
 
 
 def _unit_of(
@@ -289,39 +281,6 @@ def _with_task(
     if chunk is None or not before:
         return note
     return joined(max(before, key=lambda e: e.span), note, chunk)
-
-
-def _consequence_of_case(
-    siblings: Sequence[Evidence], at: int, analysis: QuestionAnalysis, chunk: Chunk
-) -> Evidence | None:
-    """For a question asking what follows (怎么罚, 受什么处分, 承担什么责任), the
-    introduction stating it when the best sentence is a list item stating a case
-    (（二）…不撤销批准文件的；): a case is what was done, the introduction what follows
-    (…有下列行为之一的，给予降级或者撤职的行政处分：). Words of a penalty inside the case
-    (不撤销) are what was not done, not what follows."""
-    asked = analysis.asks_penalty or analysis.asks_money
-    if not (asked or LIABILITY_ASKED.search(asked_form(analysis.text))):
-        return None
-    end = list_intro(siblings, at)
-    if end is None:
-        return None
-    # The introduction's clauses before the colon (…给予降级或者撤职的行政处分；构成犯罪
-    # 的，依法追究刑事责任：) are one sentence to a reader.
-    start = end
-    while (
-        start > 0
-        and siblings[start - 1].text.rstrip().endswith(("；", ";"))
-        and not ITEM.match(siblings[start - 1].text)
-    ):
-        start -= 1
-    intro = joined(siblings[start], siblings[end], chunk)
-    form = search_form(intro.text)
-    # An item is a case when it ends like one (…的；) or when the introduction says its
-    # items are cases (有下列行为之一的: (一)开展生物等效性试验未备案；, a deed without 的).
-    if not (CASE_ITEM_END.search(siblings[at].text) or CASES_LISTED.search(form)):
-        return None
-    stated = PENALTY_STATED.search(form) or MONEY_STATED.search(form)
-    return intro if stated or LIABILITY_STATED.search(form) else None
 
 
 def _modifiers(analysis: QuestionAnalysis) -> list[str]:

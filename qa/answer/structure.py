@@ -51,6 +51,13 @@ def introduces_list(text: str) -> bool:
     return text.endswith(INTRO_END) or ("下列" in text and text.endswith(("；", ";")))
 
 
+def passage_sentences(best: Evidence, evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences of ``best``'s passage, in the passage's order."""
+    return sorted(
+        (e for e in evidence if e.passage_rank == best.passage_rank), key=lambda e: e.span
+    )
+
+
 def list_items(following: Sequence[Evidence]) -> list[Evidence]:
     """The sentences of the list that starts ``following``: its items, and the sentences
     an item runs on with (an item ends with ；, the last with 。)."""

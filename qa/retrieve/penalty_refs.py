@@ -159,6 +159,38 @@ def deed_penalties(index: SearchIndex, chunk_ids: Collection[str]) -> dict[str, 
     return found
 
 
+def article_of_item(section_numbers: Sequence[str]) -> tuple[str, ...] | None:
+    """The labels of the article a chunk is an item of (("第九章", "第一百二十六条",
+    "（六）") -> ("第九章", "第一百二十六条")); None when it is not inside an article or
+    is the article itself."""
+    at = next(
+        (i for i, label in enumerate(section_numbers) if _LABEL.match(search_form(label))), None
+    )
+    if at is None or at + 1 == len(section_numbers):
+        return None
+    return tuple(section_numbers[: at + 1])
+
+
+def case_introductions(index: SearchIndex, chunk_ids: Collection[str]) -> dict[str, list[str]]:
+    """For each of ``chunk_ids`` that is one item of a long penalty article, chunked on
+    its own (（六）…安排未取得健康证明…的人员从事接触直接入口食品的工作；), the chunk
+    opening that article when it states the penalty (…有下列情形之一的，…处五千元以上
+    五万元以下罚款…：): the item is the deed, the opening what befalls it."""
+    found: dict[str, list[str]] = {}
+    for chunk_id in chunk_ids:
+        chunk = index.chunks[chunk_id]
+        article = article_of_item(chunk.section_numbers)
+        if article is None:
+            continue
+        opening = next(
+            (c for c in index.document_chunks([chunk.doc_id]) if c.section_numbers == article),
+            None,
+        )
+        if opening is not None and opening.chunk_id != chunk_id and states_penalty(opening.text):
+            found[chunk_id] = [opening.chunk_id]
+    return found
+
+
 def deeds_penalised(passages: Sequence[Passage]) -> dict[int, set[int]]:
     """For each passage stating a penalty, the ranks of the passages of its document
     whose article it penalises by number (empty when none). The answer reads such a
@@ -186,12 +218,14 @@ def deeds_penalised(passages: Sequence[Passage]) -> dict[int, set[int]]:
 @dataclass(frozen=True)
 class PenaltyArticles:
     """For a question asking what befalls a deed, the articles penalising one of the
-    first ``depth`` passages come right before it."""
+    first ``depth`` passages come right before it, and so does the opening of the
+    penalty article one of them is an item of."""
 
     depth: int = DEPTH
 
     def apply(self, query: Query, items: Ranked, first_pass: FirstPass) -> Ranked:
         if query.analysis.across_documents or not penalty_asked(query.analysis):
             return items
-        penalties = deed_penalties(query.index, [i for i, _ in items[: self.depth]])
+        first = [i for i, _ in items[: self.depth]]
+        penalties = {**deed_penalties(query.index, first), **case_introductions(query.index, first)}
         return with_penalties(items, penalties) if penalties else items
