@@ -42,6 +42,9 @@ def test_only_a_law_naming_no_product_is_written_for_all() -> None:
     assert not written_for_all(search_form("中华人民共和国食品安全法"))
     # A policy document is no law: a passage of it not naming the product says nothing of it.
     assert not written_for_all(search_form("厦门市人民政府关于进一步实施质量强市战略的意见"))
+    assert written_for_all(search_form("中华人民共和国产品质量法（2018修正）"))
+    # A title that only mentions law is no law.
+    assert not written_for_all(search_form("成年人国家监护的法律适用与监护主体的义务"))
 
 
 def test_another_products_law_does_not_answer() -> None:

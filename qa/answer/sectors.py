@@ -50,8 +50,10 @@ SECTORS: Mapping[str, tuple[str, ...]] = {
     "建设工程": ("建设工程", "建筑工程", "房屋建筑"),
     "棉花": ("棉花",),
 }
-# A law, regulation or rule by its title (a policy document is an 意见, 方案, 计划…).
-_LAW_TITLE = re.compile(r"法|条例|规定|办法|细则")
+# A law, regulation or rule by how its title ends, a version note aside (…法（2018修正）);
+# a policy document is an 意见, 方案, 计划…, and a title only mentioning a law (…的法律
+# 适用与…, …关于…法院…的安排) is none.
+_LAW_TITLE = re.compile(r"(?:法|条例|规定|办法|细则|规则)(?:[（(][^）)]*[）)])*$")
 
 
 def sectors_named(form: str) -> frozenset[str]:
