@@ -36,6 +36,7 @@ from qa.retrieve.query import QuestionAnalysis, analyse, as_followup
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
 from qa.retrieve.thesaurus import load_thesaurus, read_as_terms
+from qa.shown_answers import ShownAnswers, ShownKey, history_key
 from qa.store import BuildSummary, IndexBackend, Progress, SearchIndex, open_backend
 from qa.textnorm import normalize_question, search_form
 from qa.types import Answer, AnswerProgress, Document, Figure, Passage
@@ -76,6 +77,7 @@ class Assistant:
         }
         self.generator: AnswerGenerator = GENERATORS.get(settings.answer_mode)(settings)
         self.thesaurus = load_thesaurus(settings.thesaurus)
+        self._shown = ShownAnswers()
 
     @classmethod
     def open(
@@ -266,6 +268,20 @@ class Assistant:
             request = replace(request, previous=previous)
         return request, ranking
 
+    def _shown_key(
+        self,
+        index: SearchIndex,
+        question: str,
+        k: int | None,
+        mode: str,
+        history: Sequence[str],
+        doc_ids: Sequence[str],
+    ) -> ShownKey:
+        k = self.settings.top_k if k is None else k
+        return ShownKey(
+            index.info.build_id, question, history_key(history), k, tuple(doc_ids), mode
+        )
+
     def _previous_answer(
         self,
         question: str,
@@ -288,21 +304,24 @@ class Assistant:
         if not new_topics:
             return None
         earlier = list(history)[: max(i for i, h in enumerate(history) if h == previous)]
-        try:
-            if self._direct_answer(previous, doc_filter, earlier) is not None:
-                return None  # a record fact or a duty: no passage sentence was shown
-            request, _ = self._request(previous, k, doc_filter, mode, earlier, recall=False)
-        except InputError:
+        doc_ids = self.resolve_documents(doc_filter)
+        key = self._shown_key(self.index, previous, k, mode, earlier, doc_ids)
+        shown = self._shown.recall(key)
+        if shown is None:
+            # Not asked in this process (an API call passing its own history): answered
+            # again in its own conversation, which is not looked into further.
+            try:
+                if self._direct_answer(previous, doc_filter, earlier) is not None:
+                    return None  # a record fact or a duty: no passage sentence was shown
+                request, _ = self._request(previous, k, doc_filter, mode, earlier, recall=False)
+            except InputError:
+                return None
+            answer = self.generator.answer(request)
+            self._shown.remember(key, answer)
+            shown = self._shown.recall(key)
+        if shown is None or not shown.found:
             return None
-        answer = self.generator.answer(request)
-        if not answer.found:
-            return None
-        spans = tuple(
-            (citation.doc_id, citation.span)
-            for sentence in answer.sentences
-            for citation in sentence.citations
-        )
-        return PreviousAnswer(spans, new_topics)
+        return PreviousAnswer(shown.spans, new_topics)
 
     def _finish(self, answer: Answer, ranking: Ranking, started: float, t: float) -> Answer:
         answer.timings_ms.update(ranking.timings_ms)
@@ -325,6 +344,9 @@ class Assistant:
         request, ranking = self._request(question, k, doc_filter, mode, history)
         t = time.perf_counter()
         answer = self.generator.answer(request)
+        # What the asker saw, for the check of a follow-up against it.
+        key = self._shown_key(request.index, question, k, mode, history, request.doc_filter)
+        self._shown.remember(key, answer)
         return self._finish(_resolved(answer, request), ranking, started, t)
 
     def answer_request(
@@ -385,14 +407,16 @@ class Assistant:
         if direct is not None:
             return iter([AnswerProgress(answer=direct)])
         request, ranking = self._request(question, k, doc_filter, mode, history)
-        return self._stream(request, ranking, started)
+        key = self._shown_key(request.index, question, k, mode, history, request.doc_filter)
+        return self._stream(request, ranking, started, key)
 
     def _stream(
-        self, request: AnswerRequest, ranking: Ranking, started: float
+        self, request: AnswerRequest, ranking: Ranking, started: float, key: ShownKey
     ) -> Iterator[AnswerProgress]:
         t = time.perf_counter()
         for progress in stream_answer(self.generator, request):
             if progress.answer is not None:
+                self._shown.remember(key, progress.answer)
                 answer = self._finish(_resolved(progress.answer, request), ranking, started, t)
                 progress = replace(progress, answer=answer)
             yield progress

@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 from conftest import assistant_over_texts, make_document
 
-from qa.answer.base import PreviousAnswer
+from qa.answer.base import AnswerRequest, PreviousAnswer
 from qa.answer.evidence import Evidence
 from qa.answer.extractive import repeats
 from qa.assistant import Assistant
 from qa.retrieve.followup import resolve_followup
 from qa.retrieve.query import analyse, as_followup
 from qa.textnorm import search_form
+from qa.types import Answer
 
 DOCS = [make_document(doc_id="xm", region="厦门市")]
 
@@ -284,3 +285,53 @@ def test_a_sentence_shown_before_repeats_unless_it_writes_a_new_topic() -> None:
     assert not repeats(sentence, PreviousAnswer(shown, ("收费",)))  # spelled out: 收取费用
     assert not repeats(sentence, PreviousAnswer((("law", (20, 100)),), ("手机号",)))
     assert not repeats(sentence, PreviousAnswer((("other", (0, 100)),), ("手机号",)))
+
+
+def test_a_follow_up_is_checked_against_the_answer_shown_without_answering_it_again(
+    tmp_path: Path,
+) -> None:
+    assistant = _assistant_over(tmp_path, PRODUCT_LAW)
+    calls: list[str] = []
+    answer = assistant.generator.answer
+
+    def counted(request: AnswerRequest) -> Answer:
+        calls.append(request.question)
+        return answer(request)
+
+    assistant.generator.answer = counted  # type: ignore[method-assign]
+    previous = "因为产品缺陷受了伤，要求赔偿的诉讼时效是多久?"
+    followup = "那要是东西卖出去好多年以后才出事呢?"
+    assistant.ask(previous)
+    followed = assistant.ask(followup, history=[previous])
+    assert calls == [previous, followup]  # the previous answer was remembered, not redone
+    assert "满十年丧失" in followed.sentences[0].text
+    # An API call bringing its own history answers the previous question once, then
+    # remembers it as well.
+    (tmp_path / "other").mkdir()
+    other = _assistant_over(tmp_path / "other", PRODUCT_LAW)
+    other_calls: list[str] = []
+    other_answer = other.generator.answer
+
+    def other_counted(request: AnswerRequest) -> Answer:
+        other_calls.append(request.question)
+        return other_answer(request)
+
+    other.generator.answer = other_counted  # type: ignore[method-assign]
+    again = other.ask(followup, history=[previous])
+    assert other_calls == [previous, followup]
+    assert again.answer == followed.answer  # the same answer either way
+    other.ask(followup, history=[previous])
+    assert other_calls == [previous, followup, followup]
+
+
+def test_shown_answers_are_bounded_and_keyed_by_the_index_build() -> None:
+    from qa.shown_answers import ShownAnswers, ShownKey
+
+    memory = ShownAnswers(capacity=2)
+    keys = [ShownKey("build-1", f"问题{n}", (), 5, (), "full") for n in range(3)]
+    for key in keys:
+        memory.remember(key, Answer(question=key.question, found=True, answer="甲"))
+    assert memory.recall(keys[0]) is None  # the oldest went
+    assert memory.recall(keys[2]) is not None
+    rebuilt = ShownKey("build-2", "问题2", (), 5, (), "full")
+    assert memory.recall(rebuilt) is None  # an answer of another build is not this one's
