@@ -23,27 +23,24 @@ from qa.embed import Embedder, load_embedder
 from qa.embed.sentence_cache import SentenceVectors
 from qa.errors import IndexMismatchError, InputError
 from qa.ingest.corpus import corpus_hash, load_corpus
-from qa.ingest.pages import ocr_confidence, span_pages
 from qa.ingest.parse import parse_file
+from qa.question_input import validated_history, validated_question
 from qa.retrieve.followup import (
     carried_document,
     last_question,
     missing_context,
     resolve_followup,
 )
-from qa.retrieve.places import names_document
+from qa.retrieve.passages import cited_passages
+from qa.retrieve.places import documents_named
 from qa.retrieve.query import QuestionAnalysis, analyse, as_followup
 from qa.retrieve.retriever import MODES, RetrievalConfig, Retriever
 from qa.retrieve.stages import Ranking
 from qa.retrieve.thesaurus import load_thesaurus, read_as_terms
-from qa.shown_answers import ShownAnswers, ShownKey, history_key
+from qa.shown_answers import ShownAnswers, ShownKey, history_before, history_key, new_topics
 from qa.store import BuildSummary, IndexBackend, Progress, SearchIndex, open_backend
-from qa.textnorm import normalize_question, search_form
+from qa.textnorm import normalize_question
 from qa.types import Answer, AnswerProgress, Document, Figure, Passage
-
-# Passages a comparison of a few documents takes from each (interleaved, so the first k
-# are unchanged).
-PER_DOCUMENT = 2
 
 
 class Assistant:
@@ -120,48 +117,19 @@ class Assistant:
 
     def resolve_documents(self, doc_filter: str | Sequence[str] | None) -> list[str]:
         """doc ids for a filter given as ids, regions or title fragments ("A|B" allowed)."""
-        if not doc_filter:
-            return []
-        parts = doc_filter.split("|") if isinstance(doc_filter, str) else list(doc_filter)
-        documents = self.index.documents.values()
-        out: list[str] = []
-        for part in (p.strip() for p in parts if p and p.strip()):
-            matches = [d.doc_id for d in documents if names_document(part, d)]
-            if not matches:
-                known = ", ".join(f"{d.doc_id} ({d.region})" for d in documents)
-                raise InputError(
-                    f"No document matches the filter {part!r}.", f"Known documents: {known}."
-                )
-            out.extend(m for m in matches if m not in out)
-        return out
+        return documents_named(doc_filter, self.index.documents.values())
 
     # -- asking -------------------------------------------------------------------
-    def validate(self, question: object) -> str:
-        if not isinstance(question, str):
-            raise InputError("问题必须是文字。(The question must be text.)")
-        text = normalize_question(question)
-        if len(text) > self.settings.max_question_chars:
-            raise InputError(
-                f"问题太长（{len(text)} 字）。(The question has {len(text)} characters.)",
-                f"请缩短到 {self.settings.max_question_chars} 字以内。",
-            )
-        if len([c for c in search_form(text) if c.isalnum()]) < 2:
-            raise InputError(
-                "问题为空或太短，没有可以检索的内容。(The question is empty or too short.)",
-                "请输入一个完整的问题，例如：厦门到2018年森林覆盖率要达到多少？",
-            )
-        return text
-
     def resolve(
         self, question: object, history: Sequence[str], documents: Sequence[Document]
     ) -> str:
         """The validated question, completed from ``history`` when it is a follow-up."""
-        text = self.validate(question)
+        text = validated_question(question, self.settings.max_question_chars)
         if not history:
             return text
-        if not isinstance(history, list | tuple) or not all(isinstance(h, str) for h in history):
-            raise InputError("对话历史必须是文字列表。(history must be a list of questions.)")
-        return self.validate(resolve_followup(text, list(history)[-5:], documents))
+        earlier = validated_history(history)[-5:]
+        completed = resolve_followup(text, earlier, documents)
+        return validated_question(completed, self.settings.max_question_chars)
 
     def rank(
         self,
@@ -209,29 +177,7 @@ class Assistant:
             analysis = replace(analysis, doc_ids=(carried,)) if carried else analysis
         doc_ids = self.resolve_documents(doc_filter)
         ranking = retriever.rank(index, analysis, k=k, doc_filter=doc_ids or None)
-        # A comparison cites one passage per document it compares, however many, and
-        # each document's best ones when they are few.
-        depth = (
-            max(k, len(ranking.routed) * (PER_DOCUMENT if len(ranking.routed) <= k else 1))
-            if analysis.across_documents
-            else k
-        )
-        passages = []
-        for rank, (chunk_id, score) in enumerate(ranking.items[:depth], 1):
-            chunk = index.chunks[chunk_id]
-            document = index.documents[chunk.doc_id]
-            pages = span_pages(document, chunk.span)
-            passages.append(
-                Passage(
-                    rank,
-                    chunk,
-                    document.title,
-                    document.region,
-                    score,
-                    pages=pages,
-                    ocr_confidence=ocr_confidence(document, pages),
-                )
-            )
+        passages = cited_passages(index, ranking, k, analysis.across_documents)
         return analysis, ranking, passages
 
     def _request(
@@ -290,20 +236,15 @@ class Assistant:
         mode: str,
         history: Sequence[str],
     ) -> PreviousAnswer | None:
-        """For a follow-up naming topics the previous question did not, the sentences the
-        previous answer showed (asked again in its own conversation, which is not looked
-        into further); None otherwise. A follow-up naming nothing new (报给谁?, 到哪一年?)
-        asks more of the same sentence."""
+        """For a follow-up naming topics the previous question did not (new_topics), the
+        sentences the previous answer showed; None otherwise."""
         previous = last_question(history)
         if not previous:
             return None
-        documents = list(self.index.documents.values())
-        asked = analyse(normalize_question(question), documents)
-        before_form = search_form(previous)
-        new_topics = tuple(t for t in asked.topic_terms if len(t) >= 2 and t not in before_form)
-        if not new_topics:
+        topics = new_topics(question, previous, list(self.index.documents.values()))
+        if not topics:
             return None
-        earlier = list(history)[: max(i for i, h in enumerate(history) if h == previous)]
+        earlier = history_before(history, previous)
         doc_ids = self.resolve_documents(doc_filter)
         key = self._shown_key(self.index, previous, k, mode, earlier, doc_ids)
         shown = self._shown.recall(key)
@@ -321,7 +262,7 @@ class Assistant:
             shown = self._shown.recall(key)
         if shown is None or not shown.found:
             return None
-        return PreviousAnswer(shown.spans, new_topics)
+        return PreviousAnswer(shown.spans, topics)
 
     def _finish(self, answer: Answer, ranking: Ranking, started: float, t: float) -> Answer:
         answer.timings_ms.update(ranking.timings_ms)

@@ -15,7 +15,9 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.types import Answer, Span
+from qa.retrieve.query import analyse
+from qa.textnorm import normalize_question, search_form
+from qa.types import Answer, Document, Span
 
 # Recent answers kept, across every conversation the process serves. A follow-up reads
 # the answer just before it, so a few hundred cover many concurrent conversations.
@@ -77,3 +79,17 @@ class ShownAnswers:
 
 def history_key(history: Sequence[str]) -> tuple[str, ...]:
     return tuple(h for h in history if isinstance(h, str))
+
+
+def history_before(history: Sequence[str], previous: str) -> list[str]:
+    """The conversation before the last time ``previous`` was asked in it."""
+    return list(history)[: max(i for i, h in enumerate(history) if h == previous)]
+
+
+def new_topics(question: str, previous: str, documents: Sequence[Document]) -> tuple[str, ...]:
+    """The topics a follow-up names that the previous question did not: with none, it
+    asks more of the same sentence (报给谁?, 到哪一年?); with some, the sentence the
+    previous answer showed is not the answer."""
+    asked = analyse(normalize_question(question), documents)
+    before_form = search_form(previous)
+    return tuple(t for t in asked.topic_terms if len(t) >= 2 and t not in before_form)

@@ -8,7 +8,9 @@ administrative divisions (qa.gazetteer), never from the tagger's guesses.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from qa.errors import InputError
 from qa.gazetteer import gazetteer
 from qa.retrieve.topics import tagged_words
 from qa.textnorm import search_form
@@ -123,3 +125,23 @@ def place_words(question_form: str) -> tuple[str, ...]:
     The tagger's "ns" guesses are not trusted (it tags 东西 as a place)."""
     words = tuple(word for word, _ in tagged_words(question_form))
     return tuple(gazetteer().names_in(question_form, words))
+
+
+def documents_named(
+    doc_filter: str | Iterable[str] | None, documents: Iterable[Document]
+) -> list[str]:
+    """doc ids for a filter given as ids, regions or title fragments ("A|B" allowed)."""
+    if not doc_filter:
+        return []
+    documents = list(documents)
+    parts = doc_filter.split("|") if isinstance(doc_filter, str) else list(doc_filter)
+    out: list[str] = []
+    for part in (p.strip() for p in parts if p and p.strip()):
+        matches = [d.doc_id for d in documents if names_document(part, d)]
+        if not matches:
+            known = ", ".join(f"{d.doc_id} ({d.region})" for d in documents)
+            raise InputError(
+                f"No document matches the filter {part!r}.", f"Known documents: {known}."
+            )
+        out.extend(m for m in matches if m not in out)
+    return out
