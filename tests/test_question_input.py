@@ -20,7 +20,9 @@ DOCS = [
 
 
 def test_a_question_is_normalised_and_bad_ones_say_why() -> None:
-    assert validated_question("  厦门森林覆盖率？ ", 100) == validated_question("厦门森林覆盖率？", 100)
+    assert validated_question("  厦门森林覆盖率？ ", 100) == validated_question(
+        "厦门森林覆盖率？", 100
+    )
     with pytest.raises(InputError, match="文字"):
         validated_question(None, 100)
     with pytest.raises(InputError, match="太长"):
