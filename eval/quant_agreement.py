@@ -1,14 +1,15 @@
 """How close the int8 encoder is to the fp32 model on this CPU.
 
-    .venv/bin/python -m eval.quant_agreement [--reduce-range]
+    .venv/bin/python -m eval.quant_agreement [--weights u8|s8|s7]
 
 Embeds paragraphs of the corpus folder and questions of eval/v2/dev.jsonl with the
 sentence-transformers (fp32) model and with the int8 ONNX export, and prints the mean and
 minimum cosine between the two vectors of each text and how often both pick the same
 top paragraph for a question. onnxruntime runs int8 through different kernels on CPUs
 with and without AVX-512 VNNI, so the figures are per CPU (eval/report.md, "Stop 28").
-``--reduce-range`` measures an export with 7-bit weights (onnxruntime's
-``reduce_range``) instead, built in a temporary copy of the model folder.
+``--weights`` picks the export measured (qa.embed.onnx_int8.WEIGHTS; each is cached in
+the model folder): u8 (the default), s8 (signed 8-bit, the default before stop 44) or s7
+(7-bit, onnxruntime's ``reduce_range``).
 
 Another CPU can be emulated (``qemu-x86_64 -cpu Haswell`` runs onnxruntime's AVX2
 kernels), but torch's fp32 is too slow there; so the fp32 vectors are computed natively
@@ -25,15 +26,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from qa.config import PROJECT_ROOT, Settings
+from qa.embed.onnx_int8 import DEFAULT_WEIGHTS, WEIGHTS
 
 PARAGRAPHS_PER_DOCUMENT = 60
 QUESTIONS = 80
@@ -80,11 +79,12 @@ def agreement(
 
 
 def _int8_vectors(
-    model_dir: Path, passages: Sequence[str], questions: Sequence[str]
+    model_dir: Path, passages: Sequence[str], questions: Sequence[str], weights: str
 ) -> tuple[np.ndarray, np.ndarray]:
     from qa.embed.onnx_int8 import OnnxInt8Embedder
 
-    embedder = OnnxInt8Embedder(model_dir)  # the model's own prompts, as fp32 below
+    # the model's own prompts, as fp32 below
+    embedder = OnnxInt8Embedder(model_dir, weights=weights)
     return embedder.embed_passages(list(passages)), embedder.embed_queries(list(questions))
 
 
@@ -105,7 +105,7 @@ def _fp32_vectors(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reduce-range", action="store_true", help="7-bit weights")
+    parser.add_argument("--weights", choices=WEIGHTS, default=DEFAULT_WEIGHTS)
     parser.add_argument(
         "--subset",
         type=int,
@@ -138,29 +138,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         reference = _fp32_vectors(model_dir, passages, questions)
     if args.save_reference:
         np.savez(args.save_reference, passages=reference[0], questions=reference[1])
-    if not args.reduce_range:
-        measured = _int8_vectors(model_dir, passages, questions)
-    else:
-        import onnxruntime.quantization as quantization
-
-        real = quantization.quantize_dynamic
-
-        def seven_bit(*a: Any, **k: Any) -> Any:
-            return real(*a, **{**k, "reduce_range": True})
-
-        with tempfile.TemporaryDirectory() as tmp:
-            copy = Path(tmp) / model_dir.name
-            shutil.copytree(model_dir, copy, ignore=shutil.ignore_patterns("qa-onnx-int8"))
-            quantization.quantize_dynamic = seven_bit
-            try:
-                measured = _int8_vectors(copy, passages, questions)
-            finally:
-                quantization.quantize_dynamic = real
+    measured = _int8_vectors(model_dir, passages, questions, args.weights)
     flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").is_file() else ""
     result = {
         "avx512_vnni": "avx512_vnni" in flags,
         "avx2": "avx2" in flags,
-        "reduce_range": args.reduce_range,
+        "weights": args.weights,
         "passages": len(passages),
         "questions": len(questions),
         **agreement(reference, measured),

@@ -8,6 +8,7 @@ exercised without the 70 MB bundle. The real model is only used by ``slow`` test
 from __future__ import annotations
 
 import importlib.util
+import json
 import struct
 from pathlib import Path
 
@@ -287,6 +288,35 @@ def test_onnx_embedder_pipeline_matches_torch_on_any_cpu(tiny_model: Path, tmp_p
         assert np.min(np.sum(torch_emb.embed_passages(texts) * onnx_fp32, axis=1)) > 0.9999
     queries = onnx_emb.embed_queries(texts[:2])
     assert np.min(np.sum(torch_emb.embed_queries(texts[:2]) * queries, axis=1)) > 0.9999
+
+
+def test_each_int8_weight_format_has_its_own_cache_and_name(tiny_model: Path) -> None:
+    """An index built with one weight format is stale for another (other vectors), and a
+    cache written before formats were recorded is taken for s8, which it is."""
+    from qa.embed.onnx_int8 import WEIGHTS, OnnxInt8Embedder, cache_folder, encoder_kind
+
+    assert len({cache_folder(w) for w in WEIGHTS}) == len({encoder_kind(w) for w in WEIGHTS}) == 3
+    u8 = OnnxInt8Embedder(tiny_model, weights="u8")
+    assert u8.name.startswith("onnx-int8-u8:") and u8.cache.name == cache_folder("u8")
+    manifest = json.loads((u8.cache / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["weights"] == "u8"
+    from qa.embed import load_embedder
+
+    s8 = load_embedder(Settings(embed_model=str(tiny_model), int8_weights="s8"))
+    assert s8.name.startswith("onnx-int8:") and s8.name.split(":", 1)[1] == u8.name.split(":", 1)[1]
+    with pytest.raises(ModelError) as unknown:
+        OnnxInt8Embedder(tiny_model, weights="int4")
+    assert "QA_INT8_WEIGHTS" in unknown.value.hint
+
+
+@pytest.mark.parametrize("weights", ["u8", "s7"])
+def test_int8_kernels_are_exact_for_the_cpu_independent_formats(weights: str) -> None:
+    """u8 and s7 must multiply exactly on whatever CPU runs this (s8 does not on AVX2-only
+    CPUs, so its vectors and answers depend on the CPU: eval/int8_exactness.py)."""
+    from eval.int8_exactness import mismatches
+
+    result = mismatches(weights)
+    assert result["outputs"] > 0 and result["wrong"] == 0, result
 
 
 # --- the real default model ---------------------------------------------------------------

@@ -36,7 +36,8 @@ DELTA_FILE = Path(__file__).parent / "adaptation" / "e5-small-policy.delta.safet
 # recognised as stale although the weights have the same size.
 PROVENANCE_FILE = "qa-adaptation.json"
 _WEIGHTS = "model.safetensors"
-_SKIP = {"qa-onnx-int8", COMPLETE_MARKER, _WEIGHTS}
+_SKIP = {COMPLETE_MARKER, _WEIGHTS}
+_SKIP_PREFIX = "qa-onnx-int8"  # the int8 caches of every weight format
 _REBUILD_HINT = "Run `python -m qa model --force` (or `make model`) to rebuild both folders."
 
 
@@ -84,7 +85,11 @@ def build_adapted_model(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
         out_dir = staging / "model"
-        shutil.copytree(base, out_dir, ignore=lambda _d, names: [n for n in names if n in _SKIP])
+        shutil.copytree(
+            base,
+            out_dir,
+            ignore=lambda _d, names: [n for n in names if n in _SKIP or n.startswith(_SKIP_PREFIX)],
+        )
         try:
             delta = load_file(str(delta_file))
         except Exception as err:  # safetensors raises its own error types

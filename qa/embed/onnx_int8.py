@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from qa.config import Settings
 from qa.embed.base import EMBEDDERS
 from qa.embed.common import (
     PromptedEncoder,
@@ -29,14 +30,46 @@ from qa.embed.common import (
     model_identity,
     model_prompts,
     read_json,
+    resolve_model,
 )
 from qa.errors import ModelError
 
-CACHE_FOLDER = "qa-onnx-int8"
+CACHE_FOLDER = "qa-onnx-int8"  # the export with signed 8-bit weights ("s8"); see WEIGHTS
 _MODEL_FILE = "model.int8.onnx"
 _MANIFEST = "manifest.json"  # written last: its presence marks a complete cache
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _TORCH_HINT = "Use QA_ENCODER=torch for this model."
+
+# How the weights are stored (QA_INT8_WEIGHTS). Activations are unsigned 8-bit either way.
+# onnxruntime multiplies unsigned activations by signed weights ("s8") with VNNI's exact
+# dot product on CPUs that have it, but on AVX2-only CPUs with vpmaddubsw, which saturates
+# each pair of products at 16 bits: the same model gives other vectors, and other answers,
+# on the two kinds of CPU (eval/report.md, stops 28, 37 and 44). Unsigned weights ("u8",
+# the default) are multiplied in 16-bit lanes and 7-bit signed weights ("s7", onnxruntime's
+# reduce_range) cannot overflow, so both are exact on every x86 CPU:
+# `python -m eval.int8_exactness` checks the kernels of the CPU it runs on.
+WEIGHTS = ("u8", "s8", "s7")
+DEFAULT_WEIGHTS = "s8"
+
+
+def cache_folder(weights: str) -> str:
+    """The cache of one weight format; "s8" keeps the folder of the exports before it."""
+    return CACHE_FOLDER if weights == "s8" else f"{CACHE_FOLDER}-{weights}"
+
+
+def encoder_kind(weights: str) -> str:
+    """The encoder part of the embedder's name; an index built with other weights is
+    stale (its vectors differ), and "s8" keeps the name it had."""
+    return "onnx-int8" if weights == "s8" else f"onnx-int8-{weights}"
+
+
+def _check_weights(weights: str) -> str:
+    if weights not in WEIGHTS:
+        raise ModelError(
+            f"Unknown int8 weight format {weights!r}.",
+            f"Set QA_INT8_WEIGHTS to one of {', '.join(WEIGHTS)} (default {DEFAULT_WEIGHTS}).",
+        )
+    return weights
 
 
 def _transformer_folder(model_dir: Path) -> Path:
@@ -131,11 +164,12 @@ def _fuse(path: Path, config: Any) -> None:
         return
 
 
-def export_int8(model_dir: Path, cache: Path) -> None:
+def export_int8(model_dir: Path, cache: Path, weights: str = DEFAULT_WEIGHTS) -> None:
     """Export the transformer to ONNX, fuse, quantise to int8, write ``cache`` atomically.
 
     Weights are quantised per output channel: on e5-small that raised the mean cosine
-    to the fp32 vectors from 0.987 (per tensor) to 0.997 at the same speed.
+    to the fp32 vectors from 0.987 (per tensor) to 0.997 at the same speed. ``weights``:
+    one of WEIGHTS.
     """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -150,7 +184,8 @@ def export_int8(model_dir: Path, cache: Path) -> None:
         quantize_dynamic(
             fp32,
             staging / _MODEL_FILE,
-            weight_type=QuantType.QInt8,
+            weight_type=QuantType.QUInt8 if weights == "u8" else QuantType.QInt8,
+            reduce_range=weights == "s7",
             per_channel=True,
             # fused ops come from the com.microsoft domain, which shape inference skips
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
@@ -160,6 +195,7 @@ def export_int8(model_dir: Path, cache: Path) -> None:
         tokenizer.backend_tokenizer.save(str(staging / "tokenizer.json"))
         manifest = {
             "source": model_identity(model_dir),
+            "weights": weights,
             "inputs": names,
             "max_length": _max_length(transformer_dir),
         }
@@ -201,17 +237,22 @@ class OnnxInt8Embedder(PromptedEncoder):
         allow_network: bool = False,
         sort_by_length: bool = True,
         threads: int = 0,
+        weights: str = DEFAULT_WEIGHTS,
     ) -> None:
+        weights = _check_weights(weights)
         folder = Path(model).expanduser()
         if not folder.is_dir():
             folder = _snapshot(str(model), allow_network)
         if not (folder / "modules.json").is_file():
             raise ModelError(f"{folder} is not a sentence-transformers folder.", _TORCH_HINT)
-        self.cache = folder / CACHE_FOLDER
+        self.cache = folder / cache_folder(weights)
         self._threads = threads
         manifest = read_json(self.cache / _MANIFEST)
-        if manifest.get("source") != model_identity(folder):
-            export_int8(folder, self.cache)
+        # Caches written before the format was recorded hold "s8".
+        if manifest.get("source") != model_identity(folder) or (
+            manifest.get("weights", "s8") != weights
+        ):
+            export_int8(folder, self.cache, weights)
             manifest = read_json(self.cache / _MANIFEST)
         self._session, self._tokenizer = self._open(manifest)
         self._inputs: list[str] = list(manifest["inputs"])
@@ -220,7 +261,21 @@ class OnnxInt8Embedder(PromptedEncoder):
         self.passage_prompt = passage_prompt or configured["passage"]
         self.sort_by_length = sort_by_length
         self._dimension = int(self._session.get_outputs()[0].shape[-1])
-        self._name = embedder_name("onnx-int8", folder, self.query_prompt, self.passage_prompt)
+        self.weights = weights
+        self._name = embedder_name(
+            encoder_kind(weights), folder, self.query_prompt, self.passage_prompt
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OnnxInt8Embedder:
+        return cls(
+            resolve_model(settings),
+            query_prompt=settings.query_prompt,
+            passage_prompt=settings.passage_prompt,
+            allow_network=settings.allow_network,
+            threads=settings.threads,
+            weights=settings.int8_weights,
+        )
 
     def _open(self, manifest: dict[str, Any]) -> tuple[Any, Any]:
         import onnxruntime as ort
