@@ -351,9 +351,9 @@ def main() -> int:
     # 乳品质量安全监督管理条例, 食品安全法实施条例, 消防法, 计量法实施细则; ids p/q from 801) and
     # dev24 (stop 41; 侵害消费者权益行为处罚办法, 明码标价和禁止价格欺诈规定, 投诉举报处理暂行办法,
     # 价格违法行为行政处罚规定; ids r/s from 901) and dev25 (stop 42; 特种设备安全监督检查办法,
-    # 食品生产经营监督检查管理办法, 化妆品生产经营监督管理办法, 医疗器械经营监督管理办法; ids u/v from 901).
-    # dev26 (corpus26.txt, WRITERS_BRIEF_dev26.md; ids c/i from 901) is checked once its
-    # questions exist.
+    # 食品生产经营监督检查管理办法, 化妆品生产经营监督管理办法, 医疗器械经营监督管理办法; ids u/v from 901)
+    # and dev26 (set up at stop 43, written at stop 44; 市场主体登记管理条例实施细则, 市场监督管理行政处罚信息公示规定,
+    # 医疗器械注册与备案管理办法, 药品进口管理办法; ids c/i from 901).
     if not test_only:
         for name, ids, corpus_list in (
             ("dev20", "[wx]", "corpus20.txt"),
@@ -362,6 +362,7 @@ def main() -> int:
             ("dev23", "[pq]", "corpus23.txt"),
             ("dev24", "[rs]", "corpus24.txt"),
             ("dev25", "[uv]", "corpus25.txt"),
+            ("dev26", "[ci]", "corpus26.txt"),
         ):
             _, own_laws = load_docs(HERE / corpus_list)
             split = check_file(
