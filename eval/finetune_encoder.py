@@ -4,7 +4,7 @@ from the tuning splits, fine-tune e5-small contrastively on the CPU, write the d
     python -m eval.finetune_encoder --index-root /tmp/ft   # mine, train, write the delta
 
 Tuning questions only: every v2 dev split but the held-out ones (eval.fit_evidence's
-HELD_OUT: test, dev15, dev19, dev20, dev21, dev22, dev23, dev24, dev25), plus dev20's w half and dev21's a half,
+HELD_OUT: test, dev15, dev19, dev20, dev21, dev22, dev23, dev24, dev25, dev26), plus dev20's w half and dev21's a half,
 which are tuning halves since stops 35 and 37. Each answerable question gives one triplet:
   - query: what the retriever embeds for it (follow-ups resolved, thesaurus terms added),
     recorded from the full pipeline with the *base* encoder;

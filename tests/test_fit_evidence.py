@@ -58,4 +58,5 @@ def test_tuning_sets_leave_out_test_and_the_held_out_splits() -> None:
         "dev23",
         "dev24",
         "dev25",
+        "dev26",
     }
