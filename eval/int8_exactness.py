@@ -1,6 +1,6 @@
 """Whether this CPU's onnxruntime multiplies int8 exactly, per weight format.
 
-    .venv/bin/python -m eval.int8_exactness
+    .venv/bin/python -m eval.int8_exactness [--save-reference]
 
 The int8 encoder (qa.embed.onnx_int8) quantises activations to unsigned 8 bits and its
 weights to one of three formats. For each, this multiplies random matrices of the
@@ -9,10 +9,17 @@ that differ from the exact integer product. A format is CPU-independent when eve
 counts 0: VNNI's dot product is exact by definition, so an AVX2-only CPU decides.
 Measured on an AVX2-only AMD EPYC (stop 44): s8 wrong in 24,553 of 24,576 outputs
 (pairs of products saturate at 16 bits), u8 and s7 in none.
+
+It then embeds a few fixed sentences with the default model's int8 encoder (QA_INT8_WEIGHTS)
+and compares them with the vectors committed in REFERENCE, computed on that AVX2 CPU
+with u8 weights: on any CPU the lowest cosine should be about 1 (only fp32 rounding
+differs); s8 vectors of another CPU kind fall near 0.97-0.99. ``--save-reference`` writes
+this CPU's vectors there instead.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +27,16 @@ from typing import Any
 import numpy as np
 
 ROWS, DEPTH, COLUMNS = 64, 384, 384
+REFERENCE = Path(__file__).parent / "results" / "int8_reference.json"
+SENTENCES = (  # passages and questions of several kinds, lengths and both scripts
+    "到2020年，全市森林覆盖率达到45%以上，城市空气质量优良天数比例保持在90%以上。",
+    "生产者违反本法规定，生产国家明令淘汰的产品的，责令停止生产，没收违法生产的产品，"
+    "并处违法生产产品货值金额等值以下的罚款。",
+    "市场监督管理部门应当自作出行政处罚决定之日起二十个工作日内公示行政处罚信息。",
+    "實施品牌發展戰略，培育一批具有國際競爭力的知名品牌。",
+    "电梯使用单位应当在检验合格有效期届满前一个月向特种设备检验机构提出定期检验要求。",
+)
+QUERIES = ("厦门森林覆盖率目标是多少?", "买的东西坏了找谁?", "處罰信息多久要公示？")
 ACTIVATION_ZERO_POINT = 113  # any: dynamic quantisation picks one per batch
 
 
@@ -73,10 +90,48 @@ def cpu_flags() -> dict[str, bool]:
     return {flag: flag in words for flag in ("avx2", "avx512_vnni", "avx_vnni", "amx_int8")}
 
 
-def main() -> int:
+def reference_vectors() -> tuple[str, np.ndarray]:
+    """The default int8 encoder's name and its vectors of SENTENCES and QUERIES."""
+    from qa.config import Settings
+    from qa.embed import load_embedder
+
+    embedder = load_embedder(Settings.from_env())
+    vectors = np.vstack(
+        [embedder.embed_passages(list(SENTENCES)), embedder.embed_queries(list(QUERIES))]
+    )
+    return embedder.name, vectors
+
+
+def against_reference(name: str, vectors: np.ndarray) -> dict[str, Any]:
+    if not REFERENCE.is_file():
+        return {"reference": f"none: run with --save-reference to write {REFERENCE}"}
+    saved = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    if saved["encoder"] != name:
+        return {"reference": f"made with {saved['encoder']}, not {name}: not comparable"}
+    cosines = np.sum(np.asarray(saved["vectors"], dtype=np.float32) * vectors, axis=1)
+    return {
+        "reference_cpu": saved["cpu"],
+        "cosine_min": round(float(cosines.min()), 6),
+        "cosine_mean": round(float(cosines.mean()), 6),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
     from qa.embed.onnx_int8 import WEIGHTS
 
-    print(json.dumps({"cpu": cpu_flags(), "formats": [mismatches(w) for w in WEIGHTS]}, indent=1))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--save-reference", action="store_true", help=f"write {REFERENCE}")
+    args = parser.parse_args(argv)
+    result: dict[str, Any] = {"cpu": cpu_flags(), "formats": [mismatches(w) for w in WEIGHTS]}
+    name, vectors = reference_vectors()
+    if args.save_reference:
+        record = {"encoder": name, "cpu": cpu_flags(), "vectors": vectors.round(7).tolist()}
+        REFERENCE.write_text(json.dumps(record) + "\n", encoding="utf-8")
+        result["reference"] = f"written: {REFERENCE}"
+    else:
+        result["encoder"] = name
+        result.update(against_reference(name, vectors))
+    print(json.dumps(result, indent=1, ensure_ascii=False))
     return 0
 
 

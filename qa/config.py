@@ -44,9 +44,12 @@ class Settings:
     # 0.874. Its vectors agree with fp32 at mean cosine 0.997 on AVX-512 VNNI and on
     # AVX2-only CPUs alike (tests/test_embedding.py, slow group).
     encoder: str = "onnx-int8"
-    # The int8 export's weights: "s8" (default), "u8" or "s7" (qa.embed.onnx_int8.WEIGHTS).
-    # u8 and s7 give the same vectors on AVX2-only and AVX-512 VNNI CPUs; s8 does not.
-    int8_weights: str = "s8"
+    # The int8 export's weights: "u8" (default since stop 44), "s8" (before) or "s7"
+    # (qa.embed.onnx_int8.WEIGHTS). u8 and s7 are multiplied exactly on AVX2-only and
+    # AVX-512 VNNI CPUs alike, so the answers no longer depend on the CPU; s8 saturates on
+    # AVX2. u8 is also the closest to fp32 (AVX2 EPYC: passage / question cosine 0.957 /
+    # 0.968 against s8's 0.950 / 0.959 there and s7's 0.932 / 0.950; eval/report.md, stop 44).
+    int8_weights: str = "u8"
     batch_size: int = 16
     # Threads per encode call; 0 = all cores. The app sets 1 unless QA_THREADS says
     # otherwise: with several questions encoded at once, one thread each wastes less

@@ -249,7 +249,7 @@ def test_load_embedder_choices(tiny_model: Path, tmp_path: Path) -> None:
     assert emb.query_prompt == "问：" and emb.passage_prompt == "passage: "
     # The default is the int8 export of the same model, with the same prompts.
     default = load_embedder(Settings(embed_model=str(tiny_model), model_dir=tmp_path / "m"))
-    assert default.name.startswith("onnx-int8:")
+    assert default.name.startswith("onnx-int8-u8:")  # weights exact on every CPU
 
 
 # --- ONNX int8 embedder -----------------------------------------------------------------
@@ -264,18 +264,24 @@ def test_onnx_embedder_pipeline_matches_torch_on_any_cpu(tiny_model: Path, tmp_p
     import onnxruntime as ort
 
     from qa.embed import load_embedder
-    from qa.embed.onnx_int8 import CACHE_FOLDER, OnnxInt8Embedder, _export_fp32, _transformer_folder
+    from qa.embed.onnx_int8 import (
+        DEFAULT_WEIGHTS,
+        OnnxInt8Embedder,
+        _export_fp32,
+        _transformer_folder,
+        cache_folder,
+    )
     from qa.embed.sentence_transformer import SentenceTransformerEmbedder
 
     onnx_emb = load_embedder(Settings(embed_model=str(tiny_model), encoder="onnx-int8"))
     assert isinstance(onnx_emb, OnnxInt8Embedder)
-    cache_model = tiny_model / CACHE_FOLDER / "model.int8.onnx"
+    cache_model = tiny_model / cache_folder(DEFAULT_WEIGHTS) / "model.int8.onnx"
     built = cache_model.stat().st_mtime_ns
     texts = ["森林覆盖率目标到2020年达到60%以上", "食品安全", "质量强市发展目标", "监管"]
     int8 = onnx_emb.embed_passages(texts, batch_size=3)
     assert int8.shape == (4, HIDDEN) and onnx_emb.dimension == HIDDEN
     assert np.allclose(np.linalg.norm(int8, axis=1), 1.0, atol=1e-5)
-    assert onnx_emb.name.startswith("onnx-int8:") and "passage: " in onnx_emb.name
+    assert onnx_emb.name.startswith("onnx-int8-u8:") and "passage: " in onnx_emb.name
     OnnxInt8Embedder(tiny_model)  # a second load reuses the cache
     assert cache_model.stat().st_mtime_ns == built
 

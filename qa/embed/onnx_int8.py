@@ -49,7 +49,7 @@ _TORCH_HINT = "Use QA_ENCODER=torch for this model."
 # reduce_range) cannot overflow, so both are exact on every x86 CPU:
 # `python -m eval.int8_exactness` checks the kernels of the CPU it runs on.
 WEIGHTS = ("u8", "s8", "s7")
-DEFAULT_WEIGHTS = "s8"
+DEFAULT_WEIGHTS = "u8"
 
 
 def cache_folder(weights: str) -> str:
