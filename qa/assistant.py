@@ -59,7 +59,7 @@ class Assistant:
             raise IndexMismatchError(
                 f"The index at {settings.index_dir} was built with the model "
                 f"{self._index.info.model!r}, but the settings use {embedder.name!r}.",
-                "Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and QA_ENCODER) "
+                "Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and QA_ENCODER, QA_INT8_WEIGHTS) "
                 "back to what the index was built with.",
             )
         self._checked_at = time.monotonic()

@@ -58,7 +58,7 @@ def model_mismatch(where: object, built_with: str, wanted: str) -> IndexMismatch
     return IndexMismatchError(
         f"The index at {where} was built with the model {built_with!r}, "
         f"but the settings use {wanted!r}.",
-        "Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and QA_ENCODER) "
+        "Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and QA_ENCODER, QA_INT8_WEIGHTS) "
         "back to what the index was built with.",
     )
 

@@ -188,8 +188,8 @@ class MilvusBackend:
                 f"{embedder.dimension} 维）添加或删除文件。(The index was built with the model "
                 f"{records.info.model!r}, {records.info.dimension} dimensions; it cannot be "
                 f"changed with {embedder.name!r}, {embedder.dimension} dimensions.)",
-                "请使用相同的 QA_EMBED_MODEL/QA_ENCODER，或用 `python -m qa build` 重建。"
-                "(Use the same QA_EMBED_MODEL/QA_ENCODER, or rebuild with `python -m qa build`.)",
+                "请使用相同的 QA_EMBED_MODEL/QA_ENCODER/QA_INT8_WEIGHTS，或用 `python -m qa build` 重建。"
+                "(Use the same QA_EMBED_MODEL/QA_ENCODER/QA_INT8_WEIGHTS, or rebuild with `python -m qa build`.)",
             )
         chunks = read_chunks(self.client, self.uri, collection, records)
         by_doc: dict[str, list[Chunk]] = {d: [] for d in records.documents}

@@ -145,7 +145,7 @@ def model_mismatch(uri: str, built_with: str, wanted: str) -> IndexMismatchError
         f"{where(uri)}中的索引是用模型 {built_with!r} 建的，当前设置用的是 {wanted!r}。"
         f"(The index in Milvus at {uri} was built with the model {built_with!r}, "
         f"but the settings use {wanted!r}.)",
-        "请用 `python -m qa build` 重建，或把 QA_EMBED_MODEL（和 QA_ENCODER）改回建索引时的"
+        "请用 `python -m qa build` 重建，或把 QA_EMBED_MODEL（和 QA_ENCODER、QA_INT8_WEIGHTS）改回建索引时的"
         "设置。(Rebuild it with `python -m qa build`, or set QA_EMBED_MODEL (and "
-        "QA_ENCODER) back to what the index was built with.)",
+        "QA_ENCODER, QA_INT8_WEIGHTS) back to what the index was built with.)",
     )
