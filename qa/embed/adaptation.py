@@ -27,6 +27,7 @@ import numpy as np
 
 from qa.config import BASE_MODEL, Settings
 from qa.embed.modelbuild import COMPLETE_MARKER, build_default_model, is_complete, land_folder
+from qa.embed.onnx_int8 import CACHE_FOLDER
 from qa.errors import ModelError
 from qa.store.files import file_digest
 
@@ -37,7 +38,7 @@ DELTA_FILE = Path(__file__).parent / "adaptation" / "e5-small-policy.delta.safet
 PROVENANCE_FILE = "qa-adaptation.json"
 _WEIGHTS = "model.safetensors"
 _SKIP = {COMPLETE_MARKER, _WEIGHTS}
-_SKIP_PREFIX = "qa-onnx-int8"  # the int8 caches of every weight format
+_SKIP_PREFIX = CACHE_FOLDER  # the int8 caches of every weight format share its prefix
 _REBUILD_HINT = "Run `python -m qa model --force` (or `make model`) to rebuild both folders."
 
 

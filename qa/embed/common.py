@@ -146,4 +146,10 @@ class PromptedEncoder:
             passage_prompt=settings.passage_prompt,
             allow_network=settings.allow_network,
             threads=settings.threads,
+            **cls.own_options(settings),
         )
+
+    @classmethod
+    def own_options(cls, settings: Settings) -> dict[str, Any]:
+        """Keyword arguments only this encoder takes from Settings."""
+        return {}

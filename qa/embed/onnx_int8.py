@@ -30,7 +30,6 @@ from qa.embed.common import (
     model_identity,
     model_prompts,
     read_json,
-    resolve_model,
 )
 from qa.errors import ModelError
 
@@ -267,15 +266,8 @@ class OnnxInt8Embedder(PromptedEncoder):
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> OnnxInt8Embedder:
-        return cls(
-            resolve_model(settings),
-            query_prompt=settings.query_prompt,
-            passage_prompt=settings.passage_prompt,
-            allow_network=settings.allow_network,
-            threads=settings.threads,
-            weights=settings.int8_weights,
-        )
+    def own_options(cls, settings: Settings) -> dict[str, Any]:
+        return {"weights": settings.int8_weights}
 
     def _open(self, manifest: dict[str, Any]) -> tuple[Any, Any]:
         import onnxruntime as ort
