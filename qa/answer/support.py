@@ -75,7 +75,8 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
 20. (stop 43) a regulated product the question names (化妆品, 医疗器械, 电梯) that the
    answer's passages never name, when they come from another product's law (化妆品标签
    answered from 食品安全法) or a policy document, not from a law for all products
-   (qa.answer.sectors).
+   (qa.answer.sectors); since stop 45 also an everyday service ruled elsewhere
+   (网约车, 共享单车, 房东) that they never name (qa.answer.services).
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
 no answer of the v2 dev split or eval/qa.jsonl.
 
@@ -102,6 +103,7 @@ from qa.answer.asked_cues import (
     WHY_CHANGED,
 )
 from qa.answer.sectors import unnamed_products
+from qa.answer.services import unnamed_services
 from qa.answer.stated import (
     COUNT_QUESTION,
     MONEY_STATED,
@@ -328,7 +330,8 @@ def unsupported_reason(
         return "相关段落与问题没有共同的词语，无法确定答案。"
     if answer_passages:
         titles = [search_form(p.doc_title) for p in answer_passages]
-        products = unnamed_products(search_form(analysis.text), titles, source)
+        asked = search_form(analysis.text)
+        products = unnamed_products(asked, titles, source) or unnamed_services(asked, source)
         if products:
             return f"相关段落中没有关于“{'、'.join(products)}”的规定。"
     other_years = _targets_of_other_years(analysis, answer_figures, answer_text)
