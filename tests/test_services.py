@@ -31,7 +31,9 @@ def _reason(question: str, *passages: Passage) -> str:
 
 def test_a_service_is_named_by_its_groups_words() -> None:
     assert services_named(search_form("共享单车投放数量有上限吗")) == {"共享单车"}
-    assert services_named(search_form("租房退房时房东扣押金")) == {"住房租赁"}
+    assert services_named(search_form("小区停车位老被外人占")) == {"停车位"}
+    # Renting is a consumer case of the consumer-protection rules (租房中介骗租客).
+    assert services_named(search_form("租房中介用假房源骗租客")) == frozenset()
     assert services_named(search_form("网购的东西在快递途中摔坏了")) == frozenset()
 
 

@@ -76,7 +76,7 @@ eval/qa.jsonl and the v2 dev split and reported on the v2 test split (eval/repor
    answer's passages never name, when they come from another product's law (化妆品标签
    answered from 食品安全法) or a policy document, not from a law for all products
    (qa.answer.sectors); since stop 45 also an everyday service ruled elsewhere
-   (网约车, 共享单车, 房东) that they never name (qa.answer.services).
+   (网约车, 共享单车, 驾照) that they never name (qa.answer.services).
 21. (stop 45) a figure the question takes for granted that the answer states otherwise
    about the same thing (qa.answer.premise: 盟长质量奖 gives 20万元, not 50万元).
 Rules 9 and 10 were added at stop 21 on dev2 (eval/v2/dev2.jsonl), checked to change
