@@ -70,6 +70,8 @@ _STATED_FIGURE = re.compile(
     r"|(?<![\d.第])\d{1,2}年"
     # how often, stated (每季度开一次会, 每两年体检一次): 每年 is everyday
     r"|每(?:季度|半年|个月|月|周|星期|[两二三四五]年)"
+    # a share or a growth stated in words (车主承担一半, 名牌数每年翻一番)
+    r"|(?<![减折])一半|翻[一两]番"
     # 满十五年, 奖励五十万元; not 一个, 两家, 三个月: everyday counting, not a claim;
     # not 第二年: an ordinal counts, it states no period
     r"|(?<![一二三四五六七八九十百千万两第])[二三四五六七八九十百千][一二三四五六七八九十百千万]{0,3}"
