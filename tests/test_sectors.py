@@ -1,6 +1,6 @@
 """A question about one regulated product is not answered by another product's law."""
 
-from qa.answer.sectors import sectors_named, unnamed_products, written_for_all
+from qa.answer.sectors import own_law_of, sectors_named, unnamed_products, written_for_all
 from qa.answer.support import unsupported_reason
 from qa.retrieve.query import analyse
 from qa.textnorm import search_form
@@ -76,3 +76,15 @@ def test_a_question_naming_several_products_stands_if_one_is_named() -> None:
 
 def test_a_question_naming_no_product_is_not_judged() -> None:
     assert unnamed_products(search_form("标签上要写什么"), ["食品安全法"], "") == []
+
+
+def test_a_products_own_law_is_the_one_whose_title_names_it() -> None:
+    question = search_form("卖锅炉的经销商要建立哪项记录制度?")
+    assert own_law_of(question, search_form("中华人民共和国特种设备安全法"))
+    assert not own_law_of(question, search_form("中华人民共和国食品安全法"))
+    assert not own_law_of(question, search_form("中华人民共和国产品质量法"))
+    # A policy document naming the product is no law of it.
+    assert not own_law_of(question, search_form("关于加强特种设备安全工作的意见"))
+    assert not own_law_of(
+        search_form("记录要保存多久?"), search_form("中华人民共和国特种设备安全法")
+    )

@@ -17,6 +17,7 @@ from qa.answer.cited_figures import on_indicator, relevant_figures
 from qa.answer.evidence import Evidence, score_evidence, states, with_similarity
 from qa.answer.evidence_weights import EVIDENCE_WEIGHTS
 from qa.answer.outline_list import outline_answer, outline_list
+from qa.answer.sectors import own_law_of, unnamed_products
 from qa.answer.structure import is_heading_sentence
 from qa.answer.support import money_about, sharing_ranks, unsupported_reason
 from qa.answer.text import answer_text, not_found_text
@@ -117,6 +118,8 @@ class ExtractiveGenerator:
         ):
             evidence = sorted(evidence, key=lambda e: repeats(e, previous))
         chosen = choose_evidence(evidence, analysis, per_document, passages)
+        if not per_document:
+            chosen = _from_own_law(chosen, evidence, analysis, passages)
         if per_document and analysis.wants_figure:
             # When some documents state the asked indicator, a document that does not
             # has nothing to compare (its best sentence only shares a word).
@@ -284,6 +287,31 @@ def not_found_reason(
         "".join(e.text for e in chosen) + headings,
         [p for p in request.passages if p.rank in resting],
     )
+
+
+def _from_own_law(
+    chosen: list[Evidence],
+    evidence: list[Evidence],
+    analysis: QuestionAnalysis,
+    passages: Sequence[Passage],
+) -> list[Evidence]:
+    """An answer rule 20 of not-found would refuse (a question about 锅炉 answered from
+    the food-safety law) is chosen again from the asked product's own law when one of
+    its passages was retrieved (特种设备安全法); otherwise it stands (and is refused).
+    Only then: preferring the law up front pulled policy-document questions about 电梯
+    to the law (tuning -15 at stop 45)."""
+    question = search_form(analysis.text)
+    by_rank = {p.rank: p for p in passages}
+    answering = [by_rank[e.passage_rank] for e in chosen if e.passage_rank in by_rank]
+    titles = [search_form(p.doc_title) for p in answering]
+    source = search_form(
+        "".join(p.doc_title + "".join(p.chunk.section_path) + p.chunk.text for p in answering)
+    )
+    if not answering or not unnamed_products(question, titles, source):
+        return chosen
+    own = {p.rank for p in passages if own_law_of(question, search_form(p.doc_title))}
+    from_own = [e for e in evidence if e.passage_rank in own]
+    return choose_evidence(from_own, analysis, [], passages) if from_own else chosen
 
 
 def cited_ranks(analysis: QuestionAnalysis, passages: Sequence[Passage]) -> set[int]:

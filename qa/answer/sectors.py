@@ -80,3 +80,14 @@ def unnamed_products(question_form: str, answer_titles: list[str], answer_form: 
         return []
     words = {w for s in asked for w in SECTORS[s] if w in question_form}
     return sorted(words, key=question_form.index)  # as the question writes them
+
+
+def own_law_of(question_form: str, title_form: str) -> bool:
+    """Whether a document is the law of a regulated product the question names (特种设备
+    安全法 for a question about 锅炉): its title names the product's group."""
+    asked = sectors_named(question_form)
+    return (
+        bool(asked)
+        and bool(_LAW_TITLE.search(title_form))
+        and bool(asked & sectors_named(title_form))
+    )
