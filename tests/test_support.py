@@ -816,6 +816,15 @@ RULE_19 = "相关段落中没有提到所问的"
         ),
         # And a payment to a person: 推行首席质量官制度 names the post, not its pay.
         ("企业设了首席质量官，这个岗位的薪酬待遇有什么规定?", "大力推行企业首席质量官制度。", True),
+        # A subsidy is stated as 资助 (or 补助, 奖励).
+        ("企业拿到发明专利证书，能不能得到资金补贴?", "加大对发明专利资助力度。", False),
+        (
+            "企业拿到发明专利证书，能不能得到资金补贴?",
+            "支持企业申请发明专利，建立知识产权管理。",
+            True,
+        ),
+        # A misdeed reported (乱收费) is no fee asked.
+        ("向价格部门举报商家乱收费，举报人会被保密吗?", "价格主管部门应当为举报者保密。", False),
     ],
 )
 def test_a_fee_tax_or_pay_is_not_answered_by_a_sentence_naming_none(

@@ -61,8 +61,11 @@ LIABILITY_STATED = re.compile(r"(?:承担|负)[^，,。；;]{0,10}责任(?!人)"
 PUNISHMENT_ASKED = re.compile(
     r"(?:怎么|怎样|如何|会被|要被|会不会被|受到什么|给予什么|什么)(?:处罚|罚|惩罚)|罚多少|罚不罚"
 )
-# A fee or a tax (rule 19): 物业费, 认证费, 检验费用, 收费, 增值税, 退税; not 消费者, 浪费.
-FEE = re.compile(r"(?<![消浪])费")
+# A fee or a tax (rule 19): 物业费, 认证费, 检验费用, 收费, 增值税, 退税; not 消费者, 浪费,
+# nor a misdeed the question reports (举报商家乱收费, 多收费): that is the deed, not a fee asked.
+FEE = re.compile(r"(?<![消浪])(?<!乱收)(?<!多收)(?<!违规收)费")
 TAX = re.compile(r"税")
 # … or money paid to or held for a person: a wage, an allowance, social insurance, a deposit.
 PAY = re.compile(r"薪酬|工资|薪水|津贴|补贴|社保|社会保险|押金|租金|房租")
+# A subsidy asked (发明专利能不能得到补贴) is stated by the documents as 资助, 补助 or 奖励.
+PAY_STATED = re.compile(PAY.pattern + r"|资助|补助|奖励")

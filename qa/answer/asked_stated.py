@@ -15,6 +15,7 @@ from qa.answer.asked_cues import (
     OUTCOME_ASKED,
     OUTCOME_STATED,
     PAY,
+    PAY_STATED,
     PUNISHMENT_ASKED,
     PURPOSE_STATED,
     RESPONSIBLE,
@@ -72,8 +73,12 @@ def asked_not_stated(analysis: QuestionAnalysis, answer_text: str, source: str) 
         # 逾期的怎么处罚? answered by 在大中型企业逐步推广首席质量官制度: a plan states no
         # sanction, and an article stating none is not the one asked about.
         return "相关段落中没有规定这方面的处罚。"
-    for charge, charge_name in ((FEE, "费用"), (TAX, "税"), (PAY, "款项")):
-        if charge.search(question) and not analysis.asks_penalty and not charge.search(answer):
+    for charge, stated, charge_name in (
+        (FEE, FEE, "费用"),
+        (TAX, TAX, "税"),
+        (PAY, PAY_STATED, "款项"),
+    ):
+        if charge.search(question) and not analysis.asks_penalty and not stated.search(answer):
             # 物业费能不能不交? / 增值税税率是多少? answered by a sentence naming no fee or
             # tax at all: what is asked about is not there (a fee the question only
             # mentions while asking a penalty, 收的仓储费会被怎么罚, is the deed).
