@@ -1,30 +1,20 @@
 """A question about one regulated product is not answered by another product's law."""
 
 from qa.answer.sectors import own_law_of, sectors_named, unnamed_products, written_for_all
-from qa.answer.support import unsupported_reason
-from qa.retrieve.query import analyse
 from qa.textnorm import search_form
-from qa.types import Chunk, Passage
+from qa.types import Passage
+from tests.law_passages import law_passage, refusal
 
 FOOD_LABEL = "第六十七条 预包装食品的包装上应当有标签。标签应当标明下列事项："
 PRODUCT_LABEL = "第二十七条 产品或者其包装上的标识必须真实，并符合下列要求："
 
 
 def _passage(title: str, text: str, rank: int = 1) -> Passage:
-    chunk = Chunk(f"c{rank}", f"d{rank}", ("第四章",), ("第四章",), text, (0, len(text)))
-    return Passage(rank, chunk, title, "", 1.0)
+    return law_passage(title, text, rank)
 
 
 def _reason(question: str, *passages: Passage) -> str:
-    analysis = analyse(question, [])
-    corpus = search_form("".join(p.chunk.text for p in passages) + "化妆品")
-    return unsupported_reason(
-        analysis,
-        list(passages),
-        corpus,
-        answer_text=passages[0].chunk.text,
-        answer_passages=list(passages),
-    )
+    return refusal(question, *passages, corpus_extra="化妆品")
 
 
 def test_a_product_is_named_by_its_regimes_words() -> None:

@@ -2,10 +2,9 @@
 that never names it."""
 
 from qa.answer.services import services_named, unnamed_services
-from qa.answer.support import unsupported_reason
-from qa.retrieve.query import analyse
 from qa.textnorm import search_form
-from qa.types import Chunk, Passage
+from qa.types import Passage
+from tests.law_passages import law_passage, refusal
 
 SERVICE_QUALITY = "推广服务质量体系认证，加强服务质量监管，促进服务业发展规范化。"
 CONSUMER_LAW = "第四十九条 经营者提供商品或者服务，造成消费者人身伤害的，应当赔偿医疗费。"
@@ -13,20 +12,11 @@ RIDE_HAILING = "第十二条 网络预约出租汽车经营者应当保证提供
 
 
 def _passage(title: str, text: str, rank: int = 1) -> Passage:
-    chunk = Chunk(f"c{rank}", f"d{rank}", ("第二章",), ("第二章",), text, (0, len(text)))
-    return Passage(rank, chunk, title, "", 1.0)
+    return law_passage(title, text, rank)
 
 
 def _reason(question: str, *passages: Passage) -> str:
-    analysis = analyse(question, [])
-    corpus = search_form("".join(p.chunk.text for p in passages))
-    return unsupported_reason(
-        analysis,
-        list(passages),
-        corpus,
-        answer_text=passages[0].chunk.text,
-        answer_passages=list(passages),
-    )
+    return refusal(question, *passages)
 
 
 def test_a_service_is_named_by_its_groups_words() -> None:
