@@ -117,6 +117,11 @@ class Settings:
     # of the first three passages by number (违反本办法第十二条…罚款) come right before it
     # (qa.retrieve.penalty_refs). Measured in eval/report.md (stop 42).
     penalty_articles: bool = True
+    # For a question whether one may or must (没贴标签的包装食品能不能卖?), the opening of
+    # the article an item of the first passages belongs to comes right before it when it
+    # states the rule of the whole list (禁止生产经营下列食品…：; qa.retrieve.rule_items).
+    # Measured in eval/report.md (stop 46).
+    rule_introductions: bool = True
     # For a question asking what a term means (举报指的是什么?), the candidates defining
     # it (本办法所称举报，是指…) come first (qa.retrieve.definitions). Measured in
     # eval/report.md (stop 42).

@@ -26,7 +26,7 @@ from qa.answer.asked_sentence import (
     with_new_words,
     with_stated_figures,
 )
-from qa.answer.cases import penalised_case, with_consequence
+from qa.answer.cases import penalised_case, with_consequence, with_rule
 from qa.answer.evidence import (
     MAX_SENTENCE_CHARS,
     Evidence,
@@ -140,8 +140,10 @@ def choose_evidence(
         # that introduction answers, not another article's sentence stating an amount.
         # So does one of a penalty article's cases holding as much of the question as
         # the best sentence, when that states no penalty (the rule the case breaks).
-        case = with_consequence(evidence[0], evidence, analysis, passages) or penalised_case(
-            evidence, analysis, kind, passages
+        case = (
+            with_consequence(evidence[0], evidence, analysis, passages)
+            or penalised_case(evidence, analysis, kind, passages)
+            or with_rule(evidence[0], passages)
         )
         if case is not None:
             return case

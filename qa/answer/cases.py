@@ -26,6 +26,7 @@ from qa.answer.structure import (
 )
 from qa.retrieve.penalty_refs import article_of_item, penalty_asked
 from qa.retrieve.query import QuestionAnalysis, asked_form
+from qa.retrieve.rule_items import rule_intro_of
 from qa.textnorm import search_form
 from qa.types import Chunk, Passage
 
@@ -122,3 +123,26 @@ def with_consequence(
     lead = sorted((e for e in evidence if e.passage_rank == opening.rank), key=lambda e: e.span)
     consequence = consequence_of_case([*lead, case], len(lead), analysis, opening.chunk)
     return [consequence, case] if consequence is not None else None
+
+
+def with_rule(item: Evidence, passages: Sequence[Passage]) -> list[Evidence] | None:
+    """An item of a long article chunked on its own (（十一）无标签的预包装食品…；) after the
+    opening's sentence putting the whole list under a rule (禁止生产经营下列食品…：), when
+    that opening is among the passages: the item alone says neither may nor may not.
+    The opening shares few of the question's words, so it is read from its passage, not
+    from the evidence kept for sharing them."""
+    chunk = chunk_of(item, passages)
+    if chunk is None or not ITEM.match(item.text):
+        return None
+    ruled = rule_intro_of(chunk, passages)
+    if ruled is None:
+        return None
+    opening, intro = ruled
+    at = opening.chunk.text.rfind(intro)
+    if at < 0:
+        return None
+    start = opening.chunk.span[0] + at
+    lead = Evidence(
+        opening.rank, opening.chunk.doc_id, (start, start + len(intro)), intro, item.score
+    )
+    return [lead, item]

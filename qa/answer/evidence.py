@@ -16,6 +16,7 @@ from itertools import pairwise
 from qa.answer.evidence_weights import EVIDENCE_WEIGHTS, SIMILARITY, weighted
 from qa.retrieve.definitions import ARTICLE_LABEL, defines, definition_subject
 from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.rule_items import rule_intro_of
 from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
 
@@ -77,6 +78,8 @@ PENALTY_IMPOSED = re.compile(
 # Wider than the question analysis's asks_penalty on purpose: a question merely touching
 # consequences (承担什么责任, 情节严重的…拘留几天, 怎么处理) keeps penalty sentences unpenalised.
 _ASKS_CONSEQUENCE = re.compile(r"罚|处理|处分|后果|责任|吊销|没收|拘留|情节|违反|违法|会怎|制裁|惩")
+# An item of a list opening its sentence: （十一）…
+_ITEM_START = re.compile(r"^\s*[（(][一二三四五六七八九十\d]{1,3}[）)]")
 DOC_NUMBER = re.compile(r"〔\d{4}〕\d+号|\[\d{4}\]\d+号")
 
 
@@ -269,9 +272,16 @@ def score_evidence(
         # clause's own. Not in policy documents, whose clauses after ；are measures of their own.
         article = in_article(chunk)
         lead, lead_form, continues = set[str](), "", False
+        # An item of a list its article's opening puts under a rule (禁止生产经营下列食品…：
+        # with （十一）无标签的预包装食品…；) says what it says under that rule: the
+        # opening's words and its may or may not are the item's own.
+        ruled = rule_intro_of(chunk, passages)
+        rule_form = search_form(ruled[1]) if ruled is not None else ""
+        rule_words = {t for t in weights if rule_form and _holds(rule_form, alternatives[t])}
         for start, end in split_sentences(chunk.text, offset=chunk.span[0]):
             text = chunk.text[start - chunk.span[0] : end - chunk.span[0]]
             carried, carried_form = (lead, lead_form) if continues else (set(), "")
+            under_rule = bool(rule_form) and bool(_ITEM_START.match(text))
             if article and not continues:  # this sentence opens one: its first clause
                 lead_form = search_form(text)
                 lead = {t for t in weights if _holds(lead_form, alternatives[t])}
@@ -281,10 +291,16 @@ def score_evidence(
             form = search_form(text)
             if len(form) < 2 or form.startswith("#"):
                 continue  # a Markdown title line names the document, it answers nothing
+            if under_rule:
+                carried, carried_form = carried | rule_words, carried_form + rule_form
+            ruled_form = form + rule_form if under_rule else form
             held = {t for t in weights if _holds(form, alternatives[t])} | carried
             states_asked_number = analysis.asks_doc_number and bool(DOC_NUMBER.search(form))
-            heading = is_heading(form, chunk, start - lo) or (
-                is_preamble_line(form, title_form, question_form) and not states_asked_number
+            # An item chunked on its own is labelled by its own text; under a rule it is
+            # that rule's case, not a heading.
+            heading = not under_rule and (
+                is_heading(form, chunk, start - lo)
+                or (is_preamble_line(form, title_form, question_form) and not states_asked_number)
             )
             department = analysis.asks_department and bool(DEPARTMENT_CUE.search(form))
             doc_number = not analysis.asks_department and states_asked_number
@@ -311,7 +327,7 @@ def score_evidence(
                 sum(w for t, w in topic_weights.items() if t in form + carried_form) / topic_total,
                 float(definition_cue),
                 float(defines_asked),
-                float(analysis.asks_permission and bool(RULE_CUE.search(form))),
+                float(analysis.asks_permission and bool(RULE_CUE.search(ruled_form))),
                 float(analysis.asks_list and form.endswith((":", "："))),
                 float(department),
                 float(doc_number),
@@ -324,7 +340,7 @@ def score_evidence(
                 ),
                 float(
                     (bool(negated) and negates(form, negated))
-                    or (prohibition_answers and bool(_PROHIBITION_STATED.search(form)))
+                    or (prohibition_answers and bool(_PROHIBITION_STATED.search(ruled_form)))
                 ),
                 float(asks_no_penalty and bool(PENALTY_IMPOSED.search(form))),
                 0.0,

@@ -19,6 +19,7 @@ from qa.errors import InputError
 from qa.retrieve.definitions import DefiningPassages
 from qa.retrieve.penalty_refs import PenaltyArticles
 from qa.retrieve.query import QuestionAnalysis
+from qa.retrieve.rule_items import RuleIntroductions
 from qa.retrieve.stages import (
     RANKERS,
     RERANKERS,
@@ -52,6 +53,9 @@ class RetrievalConfig:
     vocabulary_weighting: bool = False
     sentence_rerank: float = 0.0  # weight of the best-sentence order; 0 = off
     penalty_articles: bool = False  # a deed's penalty article before it (qa.retrieve.penalty_refs)
+    rule_introductions: bool = (
+        False  # an item's rule-stating opening before it (qa.retrieve.rule_items)
+    )
     defining_passages: bool = False  # an asked term's definition first (qa.retrieve.definitions)
 
     @classmethod
@@ -77,6 +81,7 @@ class RetrievalConfig:
             vocabulary_weighting=full and settings.vocabulary_weighting,
             sentence_rerank=settings.sentence_rerank if full else 0.0,
             penalty_articles=full and settings.penalty_articles,
+            rule_introductions=full and settings.rule_introductions,
             defining_passages=full and settings.defining_passages,
         )
 
@@ -119,6 +124,8 @@ class Retriever:
             # After the rerank: a penalty article shares no words with the question, so
             # the sentence similarity would sink it again.
             self.stages.append(PenaltyArticles())
+        if config.rule_introductions:
+            self.stages.append(RuleIntroductions())
         if config.reranker:
             self.stages.append(RERANKERS.get(config.reranker)(settings or Settings()))
 
