@@ -47,6 +47,7 @@ class AnswerView:
     text: str
     sentences: tuple[SentenceView, ...]
     passage_texts: Mapping[int, str]  # rank -> passage text
+    uncertain: bool = False  # shown with a caution to check its passages (qa.answer.caution)
 
 
 @dataclass(frozen=True)

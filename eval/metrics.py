@@ -53,6 +53,7 @@ class QuestionScore:
     citation_ok: bool | None = None  # None: no phrase located in a sentence
     section_hits: Mapping[int, bool] | None = None  # None: no expected section given
     answer_chars: int = 0
+    uncertain: bool = False  # found, and shown with a caution to check its passages
 
 
 def cover_rank(phrases: Sequence[str], retrieved: Sequence[Retrieved]) -> int | None:
@@ -175,6 +176,11 @@ def summarize(scores: Sequence[QuestionScore], ks: Sequence[int]) -> dict[str, f
     out["false_not_found"] = sum(not s.found for s in answerable)
     out["false_found"] = sum(s.found for s in unanswerable)
     out["false_not_found_rate"] = ratio(sum(not s.found for s in answerable), len(answerable))
+    # How well the caution (qa.answer.caution) marks wrong answers: how many carry it, and
+    # of those how many are right after all.
+    cautioned = [s for s in scores if s.uncertain]
+    out["uncertain_answers"] = len(cautioned)
+    out["uncertain_right"] = sum(s.answer_correct for s in cautioned)
     lengths = [float(s.answer_chars) for s in answerable if s.found]
     out["answer_chars_p50"] = percentile(lengths, 50) if lengths else None
     out["answer_chars_p90"] = percentile(lengths, 90) if lengths else None
@@ -203,6 +209,8 @@ def metric_names(ks: Sequence[int]) -> list[str]:
         "false_not_found",
         "false_not_found_rate",
         "false_found",
+        "uncertain_answers",
+        "uncertain_right",
         "answer_chars_p50",
         "answer_chars_p90",
         "latency_p50_ms",

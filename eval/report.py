@@ -13,7 +13,15 @@ from eval.runner import EvalRun
 
 Table = tuple[str, list[str], list[list[str]]]  # (title, header, rows)
 
-_COUNTS = {"questions", "answerable", "unanswerable", "false_not_found", "false_found"}
+_COUNTS = {
+    "questions",
+    "answerable",
+    "unanswerable",
+    "false_not_found",
+    "false_found",
+    "uncertain_answers",
+    "uncertain_right",
+}
 _CHARS = {"answer_chars_p50", "answer_chars_p90"}
 
 

@@ -77,6 +77,7 @@ class QuestionResult:
             "citation_ok": self.score.citation_ok,
             "section_hits": dict(self.score.section_hits or {}),
             "found": self.score.found,
+            "uncertain": self.score.uncertain,
             "latency_ms": round(self.score.latency_ms, 3),
             "answer": self.answer,
             "passages": [
@@ -128,6 +129,7 @@ def answer_view(answer: Answer) -> AnswerView:
             for s in answer.sentences
         ),
         passage_texts={p.rank: p.chunk.text for p in answer.passages},
+        uncertain=answer.uncertain,
     )
 
 
@@ -194,6 +196,7 @@ def score_question(
         citation_ok=judgement.citation_ok,
         section_hits={k: hit_at_k(at, k) for k in ks} if has_section else None,
         answer_chars=answer_length(view),
+        uncertain=view.found and view.uncertain,
     )
     return score, rank
 

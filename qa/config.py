@@ -131,6 +131,12 @@ class Settings:
     # (qa.answer.evidence_weights.EVIDENCE_WEIGHTS, eval/fit_evidence.py); 0 = keyword and
     # structure evidence only, which also saves one encode per question.
     sentence_similarity: float | None = None
+    # An answer whose sentences are all far from the question in the embedded model's
+    # cosine (below this) is shown with a caution to check its passages
+    # (qa.answer.caution). None = the value measured for the default model (0.40) when it
+    # is the model in use, off for any other model (its cosines lie on another scale);
+    # 0 = off. Measured in eval/report.md (stop 47).
+    answer_caution_similarity: float | None = None
     # Index each sentence of a chunk of several sentences as a vector of its own, under
     # the chunk's id; dense search scores a chunk by its nearest vector (both stores:
     # FAISS, and Milvus' vectors collection). A policy section lists several measures and

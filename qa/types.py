@@ -171,6 +171,11 @@ class Answer:
     # Everyday words of the question searched as the documents' terms (商家 -> 经营者,
     # 销售者; qa.retrieve.thesaurus), those terms that the cited passages use.
     read_as: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The answering sentences' nearest cosine to the question (the embedded model); None
+    # when not computed (keyword mode, not found, a comparison).
+    similarity: float | None = None
+    # Far from the question (qa.answer.caution): shown with a note to check the passages.
+    uncertain: bool = False
 
 
 @dataclass(frozen=True)

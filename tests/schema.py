@@ -12,6 +12,8 @@ ANSWER_KEYS = FIRST_ANSWER_KEYS | {
     "resolved_question",
     "also_stated",
     "read_as",
+    "answer_similarity",
+    "uncertain",
 }
 FIRST_PASSAGE_KEYS = {
     "rank",

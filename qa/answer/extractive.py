@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 from qa.answer.answer_unit import choose_evidence
 from qa.answer.base import GENERATORS, AnswerRequest, PreviousAnswer
+from qa.answer.caution import CAUTION_NOTE, answer_similarity, caution_threshold, needs_caution
 from qa.answer.cited_figures import on_indicator, relevant_figures
 from qa.answer.evidence import Evidence, score_evidence, states, with_similarity
 from qa.answer.evidence_weights import EVIDENCE_WEIGHTS
@@ -40,8 +41,11 @@ class ExtractiveGenerator:
     name = "extractive"
     avoids_repeats = True  # the assistant passes a follow-up the previous answer's sentences
 
-    def __init__(self, evidence_weights: Mapping[str, float] = EVIDENCE_WEIGHTS) -> None:
+    def __init__(
+        self, evidence_weights: Mapping[str, float] = EVIDENCE_WEIGHTS, caution: float = 0.0
+    ) -> None:
         self.evidence_weights = evidence_weights
+        self.caution = caution  # the cosine below which an answer carries a caution
 
     def evidence(self, request: AnswerRequest, *, similarity: bool | None = None) -> list[Evidence]:
         """Every sentence of the passages, scored, best first. The embedded model's
@@ -146,10 +150,18 @@ class ExtractiveGenerator:
         if reason:
             return self._not_found(request, reason)
         notes: tuple[str, ...] = ()
+        similarity: float | None = None
         if per_document:
             answered = {e.doc_id for e in chosen}
             silent = [d for d in per_document if d not in answered]
             notes = silent_notes(silent, analysis, index.document_forms, labels)
+        elif request.similarity is not None and chosen:
+            similarity = answer_similarity(
+                [float(c) for c in request.similarity([e.text for e in chosen])]
+            )
+        uncertain = needs_caution(similarity, self.caution)
+        if uncertain:
+            notes = (*notes, CAUTION_NOTE)
         passages_out = passages
         also: tuple[CitedFigure, ...] = ()
         if not per_document and not analysis.doc_ids and not request.doc_filter and answer_figures:
@@ -174,6 +186,8 @@ class ExtractiveGenerator:
             mode=self.name,
             notes=notes,
             also_stated=also,
+            similarity=similarity,
+            uncertain=uncertain,
         )
 
 
@@ -345,7 +359,8 @@ def extractive_for(settings: Settings) -> ExtractiveGenerator:
     """The extractive generator with the settings' sentence-similarity weight, if set."""
     weight = settings.sentence_similarity
     return ExtractiveGenerator(
-        EVIDENCE_WEIGHTS if weight is None else {**EVIDENCE_WEIGHTS, "similarity": weight}
+        EVIDENCE_WEIGHTS if weight is None else {**EVIDENCE_WEIGHTS, "similarity": weight},
+        caution_threshold(settings),
     )
 
 

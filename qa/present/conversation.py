@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from qa.answer.caution import CAUTION_NOTE
 from qa.answer.text import not_found_lead, read_as_note
 from qa.present.html import (
     DRAFT_LABEL,
@@ -205,7 +206,11 @@ def _cited_ranks(answer: Answer) -> set[int]:
 def answer_block(turn: int, answer: Answer, documents: Mapping[str, Document]) -> str:
     """One answered turn: the answer (or why not), its tables, then its passage cards."""
     first: set[int] = set()
-    notes = "".join(f'<div class="qa-note">{esc(n)}</div>' for n in answer.notes)
+    # The caution that the answer may not answer (qa.answer.caution) stands out.
+    notes = "".join(
+        f'<div class="qa-note{" qa-caution" if n == CAUTION_NOTE else ""}">{esc(n)}</div>'
+        for n in answer.notes
+    )
     if any(s.generated for s in answer.sentences):
         notes += f'<div class="qa-mode">{GENERATED_LABEL}</div>'
     if answer.resolved_question:

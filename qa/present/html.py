@@ -56,6 +56,7 @@ mark.qa-value { background: #b6e3c6; font-weight: 600; padding: 0 2px; border-ra
 .qa-generated { border-bottom: 1px dashed #1a5fb4; }
 .qa-note { background: #eef4fb; border-left: 4px solid #1a5fb4; padding: .4rem .8rem;
   margin-bottom: .6rem; font-size: .92rem; }
+.qa-caution { background: #fdf3e1; border-left-color: #c64600; }
 .qa-draft { color: #666; white-space: pre-wrap; line-height: 1.7; border: 1px dashed #d0d7de;
   border-radius: 8px; padding: .6rem .9rem; margin-bottom: .8rem; }
 """

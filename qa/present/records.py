@@ -76,6 +76,8 @@ def answer_to_record(answer: Answer) -> dict[str, Any]:
         "resolved_question": answer.resolved_question,
         "also_stated": [cited_figure_to_record(c) for c in answer.also_stated],
         "read_as": [{"asked": asked, "means": list(means)} for asked, means in answer.read_as],
+        "answer_similarity": (None if answer.similarity is None else round(answer.similarity, 4)),
+        "uncertain": answer.uncertain,
     }
 
 
