@@ -13,7 +13,7 @@ Pure functions over chunk text and outline labels; the stage reads only the inde
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -171,11 +171,11 @@ def article_of_item(section_numbers: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(section_numbers[: at + 1])
 
 
-def case_introductions(index: SearchIndex, chunk_ids: Collection[str]) -> dict[str, list[str]]:
-    """For each of ``chunk_ids`` that is one item of a long penalty article, chunked on
-    its own (（六）…安排未取得健康证明…的人员从事接触直接入口食品的工作；), the chunk
-    opening that article when it states the penalty (…有下列情形之一的，…处五千元以上
-    五万元以下罚款…：): the item is the deed, the opening what befalls it."""
+def article_openings(
+    index: SearchIndex, chunk_ids: Collection[str], opens_with: Callable[[str], object]
+) -> dict[str, list[str]]:
+    """For each of ``chunk_ids`` that is one item of a long article, chunked on its own,
+    the chunk opening that article, when ``opens_with`` holds for its text."""
     found: dict[str, list[str]] = {}
     for chunk_id in chunk_ids:
         chunk = index.chunks[chunk_id]
@@ -186,9 +186,17 @@ def case_introductions(index: SearchIndex, chunk_ids: Collection[str]) -> dict[s
             (c for c in index.document_chunks([chunk.doc_id]) if c.section_numbers == article),
             None,
         )
-        if opening is not None and opening.chunk_id != chunk_id and states_penalty(opening.text):
+        if opening is not None and opening.chunk_id != chunk_id and opens_with(opening.text):
             found[chunk_id] = [opening.chunk_id]
     return found
+
+
+def case_introductions(index: SearchIndex, chunk_ids: Collection[str]) -> dict[str, list[str]]:
+    """For each of ``chunk_ids`` that is one item of a long penalty article, chunked on
+    its own (（六）…安排未取得健康证明…的人员从事接触直接入口食品的工作；), the chunk
+    opening that article when it states the penalty (…有下列情形之一的，…处五千元以上
+    五万元以下罚款…：): the item is the deed, the opening what befalls it."""
+    return article_openings(index, chunk_ids, states_penalty)
 
 
 def deeds_penalised(passages: Sequence[Passage]) -> dict[int, set[int]]:

@@ -53,9 +53,8 @@ class RetrievalConfig:
     vocabulary_weighting: bool = False
     sentence_rerank: float = 0.0  # weight of the best-sentence order; 0 = off
     penalty_articles: bool = False  # a deed's penalty article before it (qa.retrieve.penalty_refs)
-    rule_introductions: bool = (
-        False  # an item's rule-stating opening before it (qa.retrieve.rule_items)
-    )
+    # An item's rule-stating opening before it (qa.retrieve.rule_items).
+    rule_introductions: bool = False
     defining_passages: bool = False  # an asked term's definition first (qa.retrieve.definitions)
 
     @classmethod

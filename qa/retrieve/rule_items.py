@@ -20,7 +20,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from qa.retrieve.fusion import Ranked
-from qa.retrieve.penalty_refs import article_of_item, penalty_asked, states_penalty, with_penalties
+from qa.retrieve.penalty_refs import (
+    article_of_item,
+    article_openings,
+    penalty_asked,
+    states_penalty,
+    with_penalties,
+)
 from qa.retrieve.stages import FirstPass, Query
 from qa.store.index import SearchIndex
 from qa.textnorm import search_form, split_sentences
@@ -65,19 +71,7 @@ def rule_intro_of(chunk: Chunk, passages: Sequence[Passage]) -> tuple[Passage, s
 def rule_openings(index: SearchIndex, chunk_ids: Collection[str]) -> dict[str, list[str]]:
     """For each of ``chunk_ids`` that is an item of a long article whose opening states a
     rule for its list, that opening's chunk."""
-    found: dict[str, list[str]] = {}
-    for chunk_id in chunk_ids:
-        chunk = index.chunks[chunk_id]
-        article = article_of_item(chunk.section_numbers)
-        if article is None:
-            continue
-        opening = next(
-            (c for c in index.document_chunks([chunk.doc_id]) if c.section_numbers == article),
-            None,
-        )
-        if opening is not None and opening.chunk_id != chunk_id and rule_intro(opening.text):
-            found[chunk_id] = [opening.chunk_id]
-    return found
+    return article_openings(index, chunk_ids, rule_intro)
 
 
 @dataclass(frozen=True)
