@@ -32,9 +32,13 @@ from qa.textnorm import search_form
 from qa.types import Answer, AnswerSentence, Citation, CitedFigure, Figure, Passage
 
 # The embedded model's similarity of sentences to the question joins the keyword
-# evidence for the best sentences of the top passages (measured on the v2 dev split).
-DENSE_PASSAGES = 3
-DENSE_SENTENCES = 24
+# evidence for the best sentences of the passages the answer sees (top_k, 5 by default).
+# Stop 48: every one of the five, not the top three, since a fourth or fifth passage that
+# answers could never win without it (35 of 156 selection failures on the tuning splits):
+# tuning +6, held out +5, eval/qa.jsonl +1; 24, 40 and 60 sentences give the same answers
+# within one (eval/report.md, stop 48).
+DENSE_PASSAGES = 5
+DENSE_SENTENCES = 40
 
 
 class ExtractiveGenerator:
