@@ -1,9 +1,8 @@
 """The embedded model's similarity is asked of sentences of every passage the answer
 sees, not only of the top three (stop 48)."""
 
+from collections.abc import Sequence
 from dataclasses import replace
-
-import numpy as np
 
 from qa.answer.evidence_weights import FEATURES
 from qa.answer.extractive import ExtractiveGenerator
@@ -20,8 +19,8 @@ def _passage(rank: int, text: str, doc_id: str) -> Passage:
     return Passage(rank, chunk, "食品安全法", "", 1.0 / rank)
 
 
-def _closest_to(texts: list[str]) -> np.ndarray:
-    return np.array([0.9 if t == ANSWERING else 0.2 for t in texts], dtype=np.float32)
+def _closest_to(texts: Sequence[str]) -> list[float]:
+    return [0.9 if t == ANSWERING else 0.2 for t in texts]
 
 
 def test_a_fifth_passage_sentence_is_scored_by_the_model(fake_assistant: Assistant) -> None:
