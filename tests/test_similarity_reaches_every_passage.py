@@ -36,3 +36,29 @@ def test_a_fifth_passage_sentence_is_scored_by_the_model(fake_assistant: Assista
     # The others are scaled below it, not left unscored.
     assert all(e.features[SIMILARITY] == 0.0 for e in evidence if e.passage_rank < 5)
     assert len([e for e in evidence if e.passage_rank < 5]) == 4
+
+
+def test_a_later_paragraph_scores_with_its_articles_subject(fake_assistant: Assistant) -> None:
+    doc_id = next(iter(fake_assistant.index.documents))
+    text = "第八十五条 食品检验由食品检验机构指定的检验人独立进行。\n检验人应当对报告负责。"
+    chunk = Chunk("t:1", doc_id, ("第八十五条",), ("第八十五条",), text, (0, len(text)))
+    other = _passage(2, "检验报告应当加盖公章。", doc_id)
+    passages = (Passage(1, chunk, "食品安全法", "", 1.0), other)
+
+    def cosines(texts: Sequence[str]) -> list[float]:
+        # Alone the later paragraph is far (0.2); read with its subject, near (1.0).
+        return [
+            1.0
+            if t.startswith("食品检验由") and t.endswith("负责。")
+            else 0.2
+            if t == "检验人应当对报告负责。"
+            else 0.5
+            for t in texts
+        ]
+
+    request = replace(
+        fake_assistant.answer_request(QUESTION), passages=passages, similarity=cosines
+    )
+    evidence = ExtractiveGenerator().evidence(request)
+    later = next(e for e in evidence if e.text == "检验人应当对报告负责。")
+    assert later.features[SIMILARITY] == 1.0  # (0.2 + 1.0) / 2 above every 0.5
