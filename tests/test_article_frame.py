@@ -1,6 +1,6 @@
 """A later 款 of a law article is read with the article's subject (stop 48)."""
 
-from qa.answer.article_frame import framed_by_article
+from qa.answer.article_frame import article_subjects, framed_by_article
 from qa.answer.evidence import Evidence
 from qa.types import Chunk, Passage
 
@@ -23,7 +23,7 @@ def _evidence(passage: Passage, sentence: str) -> Evidence:
 def test_a_later_paragraph_is_read_after_the_opening_clause() -> None:
     passage = _passage(ARTICLE, "第八十五条", ("第八十五条",))
     later = "检验人应当依照有关法律、法规的规定，并按照食品安全标准和检验规范对食品进行检验。"
-    assert framed_by_article(_evidence(passage, later), [passage]) == (
+    assert framed_by_article(_evidence(passage, later), article_subjects([passage])) == (
         "食品检验由食品检验机构指定的检验人独立进行，" + later
     )
 
@@ -31,13 +31,14 @@ def test_a_later_paragraph_is_read_after_the_opening_clause() -> None:
 def test_the_opening_itself_and_policy_passages_are_left_alone() -> None:
     passage = _passage(ARTICLE, "第八十五条", ("第八十五条",))
     opening = "第八十五条 食品检验由食品检验机构指定的检验人独立进行。"
-    assert framed_by_article(_evidence(passage, opening), [passage]) == ""
+    assert framed_by_article(_evidence(passage, opening), article_subjects([passage])) == ""
     policy = _passage(ARTICLE.replace("第八十五条 ", ""), "（三）加强检验", ("（三）",))
     later = "检验人应当依照有关法律、法规的规定，并按照食品安全标准和检验规范对食品进行检验。"
-    assert framed_by_article(_evidence(policy, later), [policy]) == ""
+    assert framed_by_article(_evidence(policy, later), article_subjects([policy])) == ""
 
 
 def test_a_bare_opening_clause_frames_nothing() -> None:
     text = "第二条 本法:\n国家对食品实行检验。"
     passage = _passage(text, "第二条", ("第二条",))
-    assert framed_by_article(_evidence(passage, "国家对食品实行检验。"), [passage]) == ""
+    assert article_subjects([passage]) == {}
+    assert framed_by_article(_evidence(passage, "国家对食品实行检验。"), {}) == ""

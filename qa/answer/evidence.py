@@ -21,7 +21,7 @@ from qa.textnorm import search_form, split_sentences
 from qa.types import Chunk, CitedFigure, Figure, Passage
 
 MAX_SENTENCE_CHARS = 150
-_CLAUSE_END = re.compile(r"[，,：:]")
+CLAUSE_END = re.compile(r"[，,：:]")
 _LIST_COMMA = re.compile(r"、")
 _NUMBER = re.compile(r"\d")
 # Above the length penalty of any window (0.001 a character), below any question word.
@@ -152,7 +152,7 @@ def clause_window(
     number (提升空气质量… 达标率达到65%以上, not 提升空气质量 alone)."""
     if len(text) <= limit:
         return 0, len(text)
-    bounds = sorted({0, *(m.end() for m in _CLAUSE_END.finditer(text)), len(text)})
+    bounds = sorted({0, *(m.end() for m in CLAUSE_END.finditer(text)), len(text)})
     # 、 joins the items of one list (质量强市、质量强镇、…四层工作格局): a window starts or
     # ends there only inside a clause too long to show whole.
     items = [m.end() for m in _LIST_COMMA.finditer(text)]
